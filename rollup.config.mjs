@@ -1,0 +1,28 @@
+// Builds dist/ as ESM (.mjs) and CJS (.cjs) with bundled declarations (.d.mts / .d.cts).
+import esbuild from 'rollup-plugin-esbuild';
+import { dts } from 'rollup-plugin-dts';
+import { builtinModules } from 'node:module';
+import pkg from './package.json' with { type: 'json' };
+
+const entries = { index: 'src/index.ts', quoting: 'src/quoting/index.ts' };
+const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
+const external = (id) =>
+  id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+export default [
+  {
+    input: entries,
+    external,
+    plugins: [esbuild({ target: 'node20' })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
+    ],
+  },
+  ...['mts', 'cts'].map((ext) => ({
+    input: entries,
+    external,
+    plugins: [dts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: `[name].d.${ext}`, chunkFileNames: `chunks/[name]-[hash].d.${ext}` },
+  })),
+];

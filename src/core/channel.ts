@@ -1,0 +1,67 @@
+// The contract every engine satisfies: a Request goes in, a Channel comes out.
+// The Promise methods and the Observables only ever see this contract, never an engine's insides.
+import type { Readable, Writable } from 'node:stream';
+import type { OpenSSHError } from './errors';
+
+/** How a remote command ended. Exactly one of `code` and `signal` is non-null. */
+export interface ExitStatus {
+  /** Exit code of the remote command, or null when it was killed by a signal. */
+  code: number | null;
+  /** Signal name without the `SIG` prefix (`'TERM'`, `'KILL'`), or null. */
+  signal: string | null;
+}
+
+/** What to open on the master connection. */
+export interface ChannelRequest {
+  /** `exec` runs `command`; `shell` starts the login shell; `subsystem` runs subsystem `command`; `tunnel` connects to `tunnel`. */
+  kind: 'exec' | 'shell' | 'subsystem' | 'tunnel';
+  /** exec: the complete remote command line, already quoted (as bytes when an argument encoding applied). subsystem: its name. */
+  command?: string | Buffer | undefined;
+  /** tunnel: a TCP host and port, or a Unix socket path on the remote side. */
+  tunnel?: { host: string; port: number } | { path: string } | undefined;
+  /** true: allocate a remote tty (`ssh -tt`); false: never (`ssh -T`); undefined: none for exec. */
+  tty?: boolean | undefined;
+  /** Environment variables to ask the server to set (`SetEnv`; the server must `AcceptEnv` them). */
+  env?: Readonly<Record<string, string>> | undefined;
+  /** Extra ssh options for this call (spawn engine only). */
+  sshOpts?: readonly string[] | undefined;
+  /** Forward the agent for this call (`ssh -A`), or disable it (`-a`). */
+  forwardAgent?: boolean | undefined;
+  /** Forward X11 for this call (`ssh -X`), or disable it (`-x`). */
+  forwardX11?: boolean | undefined;
+  /** Whether the caller will write to stdin. 'ignore' gives the remote command an immediate EOF. */
+  stdin: 'pipe' | 'ignore';
+}
+
+/**
+ * A running remote operation. Engines guarantee:
+ * - `stdout` and `stderr` end before `exit` settles, so every byte that arrived has been delivered;
+ * - `exit` rejects only with an OpenSSHError (for example OSSH_MASTER_FAILED when the master died);
+ * - `close()` is idempotent and ends the remote operation as far as the engine can.
+ */
+export interface Channel {
+  /** Writing sends data to the remote command; `end()` sends EOF. */
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Settles once the operation has ended and stdout/stderr have ended. */
+  readonly exit: Promise<ExitStatus>;
+  /** Sends a signal (e.g. `'TERM'`) to the remote process where the engine can, else ends the local side. */
+  signal(name: string): Promise<void>;
+  /** Ends the operation now. Idempotent. */
+  close(): void;
+  /** The local ssh process id (spawn engine), if any. */
+  readonly pid?: number | undefined;
+}
+
+/** An engine opens channels on one master connection. */
+export interface Engine {
+  readonly name: 'spawn' | 'mux';
+  /** Whether this engine can serve the request (the mux engine cannot honour `sshOpts`, for example). */
+  supports(req: ChannelRequest): boolean;
+  open(req: ChannelRequest): Channel;
+  /** Fails every open channel with `error` (the master is gone). */
+  failAll(error: OpenSSHError): void;
+  /** Releases what the engine holds (sockets); open channels are failed. */
+  dispose(): void;
+}

@@ -1,0 +1,148 @@
+// The one error class of net-openssh, its codes, and every message it carries.
+// Codes and numbers are Net::OpenSSH's (Net::OpenSSH::Constants), plus OSSH_INVALID_ARGUMENT for
+// what Net::OpenSSH reports by croaking (programmer errors: unknown options, malformed destinations).
+
+/** Error codes: the Net::OpenSSH constant names. */
+export const ERROR_CODES = {
+  OSSH_MASTER_FAILED: 1,
+  OSSH_SLAVE_FAILED: 2,
+  OSSH_SLAVE_PIPE_FAILED: 3,
+  OSSH_SLAVE_TIMEOUT: 4,
+  OSSH_SLAVE_CMD_FAILED: 5,
+  OSSH_SLAVE_SFTP_FAILED: 6,
+  OSSH_ENCODING_ERROR: 7,
+  /** Not a Net::OpenSSH constant: Net::OpenSSH croaks for these. Thrown synchronously, before anything runs. */
+  OSSH_INVALID_ARGUMENT: 100,
+  /** Not a Net::OpenSSH constant: the operation was cancelled through an AbortSignal. */
+  OSSH_ABORTED: 101,
+} as const;
+
+/** One of the codes in {@link ERROR_CODES}. */
+export type OpenSSHErrorCode = keyof typeof ERROR_CODES;
+
+/** The fields an {@link OpenSSHError} may carry besides its message. */
+export interface OpenSSHErrorDetails {
+  /** The host the operation was talking to. */
+  host?: string | undefined;
+  /** Exit code of the remote command (or of the local ssh process when it failed itself). */
+  exitCode?: number | null | undefined;
+  /** Signal that ended the remote command or the local ssh process, e.g. `'TERM'`. */
+  signal?: string | null | undefined;
+  /** The last few KiB that ssh or the command wrote to stderr. */
+  stderr?: string | undefined;
+  /** Output captured before the failure (capture / capture2 keep partial output). */
+  stdout?: string | Buffer | undefined;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/**
+ * Every failure net-openssh reports is an `OpenSSHError`: test with `instanceof` and switch on `code`.
+ * Messages read `"<what failed>: <why, and what to check>"` and never contain a secret.
+ */
+export class OpenSSHError extends Error {
+  /** Net::OpenSSH constant name, e.g. `'OSSH_MASTER_FAILED'`. */
+  readonly code: OpenSSHErrorCode;
+  /** Net::OpenSSH's numeric value of {@link code}. */
+  readonly errno: number;
+  readonly host: string | undefined;
+  readonly exitCode: number | null | undefined;
+  readonly signal: string | null | undefined;
+  readonly stderr: string | undefined;
+  readonly stdout: string | Buffer | undefined;
+
+  constructor(code: OpenSSHErrorCode, message: string, details: OpenSSHErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.errno = ERROR_CODES[code];
+    this.host = details.host;
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+    this.stderr = details.stderr;
+    this.stdout = details.stdout;
+  }
+
+  /** A copy of this error that also carries the output captured so far. */
+  withOutput(stdout: string | Buffer, stderr?: string): OpenSSHError {
+    return new OpenSSHError(this.code, this.message, {
+      host: this.host,
+      exitCode: this.exitCode,
+      signal: this.signal,
+      stderr: stderr ?? this.stderr,
+      stdout,
+      cause: this.cause,
+    });
+  }
+}
+Object.defineProperty(OpenSSHError.prototype, 'name', { value: 'OpenSSHError', enumerable: false });
+
+/** True when `e` is an OpenSSHError, optionally with the given code. */
+export const isOpenSSHError = (e: unknown, code?: OpenSSHErrorCode): e is OpenSSHError =>
+  e instanceof OpenSSHError && (code === undefined || e.code === code);
+
+const STDERR_TAIL = 4096;
+/** The last bytes of a stderr text, as kept on errors. */
+export const stderrTail = (text: string): string => (text.length > STDERR_TAIL ? text.slice(-STDERR_TAIL) : text);
+
+const describe = (v: unknown): string => {
+  const shown = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'function' ? 'a function' : String(v);
+  return `${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} (${v === null ? 'null' : typeof v})`;
+};
+
+// ---- factories: the only places that write message text ----
+
+export const invalidArgument = (what: string, got?: unknown): OpenSSHError =>
+  new OpenSSHError('OSSH_INVALID_ARGUMENT', arguments.length > 1 ? `${what}, got ${describe(got)}` : what);
+
+export const unknownOptions = (where: string, names: string[]): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_INVALID_ARGUMENT',
+    `${where}: unknown option${names.length > 1 ? 's' : ''} ${names.map((n) => `\`${n}\``).join(', ')}`,
+  );
+
+export const masterFailed = (host: string | undefined, reason: string, extra: OpenSSHErrorDetails = {}): OpenSSHError =>
+  new OpenSSHError('OSSH_MASTER_FAILED', `unable to establish master SSH connection: ${reason}`, { host, ...extra });
+
+export const masterGone = (host: string | undefined, reason: string, extra: OpenSSHErrorDetails = {}): OpenSSHError =>
+  new OpenSSHError('OSSH_MASTER_FAILED', `master SSH connection failed: ${reason}`, { host, ...extra });
+
+export const ctlDirFailed = (host: string | undefined, reason: string): OpenSSHError =>
+  new OpenSSHError('OSSH_MASTER_FAILED', reason, { host });
+
+export const slaveFailed = (host: string | undefined, reason: string, cause?: unknown): OpenSSHError =>
+  new OpenSSHError('OSSH_SLAVE_FAILED', `unable to run ssh slave: ${reason}`, { host, cause });
+
+export const pipeFailed = (host: string | undefined, reason: string, cause?: unknown): OpenSSHError =>
+  new OpenSSHError('OSSH_SLAVE_PIPE_FAILED', reason, { host, cause });
+
+export const slaveTimeout = (host: string | undefined, seconds: number, killed: boolean): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_SLAVE_TIMEOUT',
+    `ssh slave failed: timed out after ${seconds} s without traffic${killed ? ' (the command was killed)' : ' (the command was left running; set killSshOnTimeout to end it)'}`,
+    { host },
+  );
+
+export const slaveCmdFailed = (
+  host: string | undefined,
+  exitCode: number | null,
+  signal: string | null,
+  stderr?: string,
+): OpenSSHError => {
+  const how = signal ? `child exited with signal ${signal}` : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
+  const tail = stderr?.trim().split('\n').pop();
+  return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}` : how, {
+    host,
+    exitCode,
+    signal,
+    stderr: stderr === undefined ? undefined : stderrTail(stderr),
+  });
+};
+
+const exitCodeHint = (code: number | null): string =>
+  code === 127 ? ' (command not found)' : code === 126 ? ' (command not executable)' : '';
+
+export const encodingError = (host: string | undefined, reason: string): OpenSSHError =>
+  new OpenSSHError('OSSH_ENCODING_ERROR', reason, { host });
+
+export const aborted = (host: string | undefined, reason?: unknown): OpenSSHError =>
+  new OpenSSHError('OSSH_ABORTED', 'the operation was aborted', { host, cause: reason });
