@@ -91,8 +91,8 @@ const describe = (v: unknown): string => {
 
 // ---- factories: the only places that write message text ----
 
-export const invalidArgument = (what: string, got?: unknown): OpenSSHError =>
-  new OpenSSHError('OSSH_INVALID_ARGUMENT', arguments.length > 1 ? `${what}, got ${describe(got)}` : what);
+export const invalidArgument = (what: string, ...got: [unknown?]): OpenSSHError =>
+  new OpenSSHError('OSSH_INVALID_ARGUMENT', got.length > 0 ? `${what}, got ${describe(got[0])}` : what);
 
 export const unknownOptions = (where: string, names: string[]): OpenSSHError =>
   new OpenSSHError(
