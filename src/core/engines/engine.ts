@@ -1,0 +1,24 @@
+// What an engine is given about the master connection it serves.
+import type { Channel, ChannelRequest, Engine } from '../channel';
+
+export type { Channel, ChannelRequest, Engine };
+
+/** Everything an engine needs to know about the running master. */
+export interface EngineContext {
+  /** The master's control socket. */
+  readonly ctlPath: string;
+  /** The host, for error messages. */
+  readonly host: string;
+  /** The ssh binary (`sshCmd`). */
+  readonly sshCmd: string;
+  /** ssh arguments naming the destination, ending with it: `['-l', user, '-p', port, '--', host]`. */
+  readonly destinationArgs: readonly string[];
+  /** ssh options used for every slave unless a call gives its own (`defaultSshOpts`). */
+  readonly defaultSshOpts: readonly string[];
+  /** Sessions the server allows per connection (sshd MaxSessions). */
+  readonly maxSessions: number;
+  /** Whether the master is known to be gone: its error, else undefined. */
+  masterError(): import('../errors').OpenSSHError | undefined;
+  /** Debug sink for one subsystem line (never given secrets). */
+  debug?(line: string): void;
+}
