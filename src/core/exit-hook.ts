@@ -1,0 +1,50 @@
+// Masters we own end with the Node process: on normal exit, and on SIGINT/SIGTERM/SIGHUP.
+// Handlers are installed only while we own a master, and a signal is re-raised after cleanup
+// when nobody else listens for it, so the process still dies the way it would have.
+
+const owned = new Set<number>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let installed = false;
+
+const killAll = () => {
+  for (const pid of owned) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  owned.clear();
+};
+
+const onSignal = (sig: NodeJS.Signals) => {
+  killAll();
+  uninstall();
+  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+};
+
+const install = () => {
+  if (installed) return;
+  installed = true;
+  process.on('exit', killAll);
+  for (const s of SIGNALS) process.on(s, onSignal);
+};
+
+const uninstall = () => {
+  if (!installed) return;
+  installed = false;
+  process.off('exit', killAll);
+  for (const s of SIGNALS) process.off(s, onSignal);
+};
+
+/** Ends `pid` (SIGTERM) when this process exits or is interrupted, until `release(pid)`. */
+export const ownProcess = (pid: number): void => {
+  owned.add(pid);
+  install();
+};
+
+/** Stops ending `pid` at exit (it ended, or was disowned). */
+export const releaseProcess = (pid: number): void => {
+  owned.delete(pid);
+  if (owned.size === 0) uninstall();
+};

@@ -1,0 +1,46 @@
+// Pure: connection settings -> the master's argv. Nothing is ever joined into a local shell string.
+import type { ConnectionSettings } from './options';
+
+/** ssh arguments naming the destination, always ending `-- host` so a host can never read as an option. */
+export const destinationArgs = (s: Pick<ConnectionSettings, 'user' | 'port' | 'dest'>): string[] => [
+  ...(s.user !== undefined ? ['-l', s.user] : []),
+  ...(s.port !== undefined ? ['-p', String(s.port)] : []),
+  '--',
+  s.dest.host,
+];
+
+/** Net::OpenSSH's ServerAliveInterval: a third of the timeout (30 s without one). */
+export const serverAliveInterval = (timeout: number | undefined): number => Math.floor(((timeout ?? 90) + 2) / 3);
+
+/**
+ * argv (without the binary) for `ssh -M -N -S <ctl>`. Invariants, as in Net::OpenSSH:
+ * - the user's masterOpts come first, because ssh keeps the first value of each `-o`, so they win;
+ * - BatchMode=yes only for batchMode without a password or passphrase (those are answered on a pty);
+ * - keyPath implies IdentitiesOnly=yes, so an agent full of keys cannot exhaust MaxAuthTries first;
+ * - ControlPersist=no: the master is ours and ends with us, unless disowned.
+ */
+export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => {
+  const args = [...s.masterOpts];
+  args.push('-o', `ServerAliveInterval=${serverAliveInterval(s.timeout)}`, '-o', 'ControlPersist=no');
+  args.push(`-MN${s.forwardAgent ? 'A' : 'a'}${s.forwardX11 ? 'X' : 'x'}`);
+  const secret = s.password !== undefined || s.passphrase !== undefined;
+  if (secret) args.push('-o', 'NumberOfPasswordPrompts=1');
+  if (s.batchMode && !secret) args.push('-o', 'BatchMode=yes');
+  if (s.keyPath !== undefined && s.password === undefined) args.push('-i', s.keyPath, '-o', 'IdentitiesOnly=yes');
+  if (s.proxyCommand !== undefined) args.push('-o', `ProxyCommand=${s.proxyCommand}`);
+  if (s.password !== undefined) args.push('-o', 'PreferredAuthentications=keyboard-interactive,password');
+  else if (s.keyPath !== undefined || s.passphrase !== undefined) args.push('-o', 'PreferredAuthentications=publickey');
+  args.push('-S', ctlPath, ...destinationArgs(s));
+  return args;
+};
+
+/** argv for a control command (`ssh -O check|exit|stop`) against the master at ctlPath. */
+export const controlArgs = (s: ConnectionSettings, ctlPath: string, command: 'check' | 'exit' | 'stop'): string[] => [
+  ...s.defaultSshOpts,
+  '-O',
+  command,
+  '-T',
+  '-S',
+  ctlPath,
+  ...destinationArgs(s),
+];
