@@ -1,6 +1,34 @@
+export { OpenSSH } from './openssh';
+export type { Capture2Result } from './openssh';
+export type { OpenSSHOptions, EngineName } from './core/options';
+export type {
+  CallOptions,
+  Capture2Options,
+  CaptureOptions,
+  CommonCallOptions,
+  FileSpec,
+  InputHandle,
+  Open2Options,
+  Open3Options,
+  OpenExOptions,
+  OutputHandle,
+  PipeOptions,
+  SpawnOptions,
+  StderrCallOptions,
+  StdinCallOptions,
+  StdoutCallOptions,
+  SystemOptions,
+  TestOptions,
+  TimeoutCallOptions,
+} from './core/call-options';
+export type { RemoteProcess } from './core/remote-process';
+export type { MasterState, MasterStateName } from './core/master-state';
+export { parseDestination } from './core/destination';
+export type { Destination } from './core/destination';
 export { OpenSSHError, ERROR_CODES, isOpenSSHError } from './core/errors';
 export type { OpenSSHErrorCode, OpenSSHErrorDetails } from './core/errors';
 export type { Channel, ChannelRequest, Engine, ExitStatus } from './core/channel';
 export type { ExecEvent, ExitEvent, OutputEvent } from './observables/events';
 export { isExit, isStderr, isStdout } from './observables/events';
 export { raw, glob } from './quoting/quoter';
+export type { Arg } from './quoting/quoter';

@@ -1,0 +1,177 @@
+// Per-call options: documentation, the whitelist of each method (as Net::OpenSSH has), and normalisation.
+import type { Readable, Writable, Duplex } from 'node:stream';
+import type { EngineName } from './options';
+import { invalidArgument } from './errors';
+import { assertArgList, assertBoolean, assertOneOf, assertSeconds, assertString, pickKnown } from './validate';
+import { checkSshOpts } from './slave-args';
+
+/** A Node stream or a file descriptor: what stands for Perl's file handle. */
+export type InputHandle = Readable | number;
+export type OutputHandle = Writable | number;
+/** A file name, or `[flags, name]` with Node's open flags (`'a'` appends). */
+export type FileSpec = string | [flags: string, path: string];
+
+/** Options every remote-command method takes. */
+export interface CommonCallOptions {
+  /** Quote the arguments (true) or pass them as one shell command line (false). @default true when there are two or more arguments */
+  quoteArgs?: boolean;
+  /** Append remote redirections for discarded / merged streams (Net::OpenSSH's quote_args_extended). @default true */
+  quoteArgsExtended?: boolean;
+  /** Quote for this remote shell instead of the connection's `remoteShell`. */
+  remoteShell?: string;
+  /** Quote every argument in glob mode (wildcards stay active). @default false */
+  glob?: boolean;
+  /** Remote tty: true `ssh -tt`, false `ssh -T`. @default none */
+  tty?: boolean;
+  /** ssh options for this call's slave (replaces `defaultSshOpts`; forces the spawn engine). */
+  sshOpts?: string[] | string;
+  /** Engine for this call. @default the connection's */
+  engine?: EngineName;
+  /** Forward the agent for this call (`-A`) or not (`-a`). */
+  forwardAgent?: boolean;
+  /** Forward X11 for this call (`-X`) or not (`-x`). */
+  forwardX11?: boolean;
+  /** Run the single argument as a subsystem (`ssh -s`), e.g. `'sftp'`. @default false */
+  subsystem?: boolean;
+  /** Environment variables to set remotely (the server must AcceptEnv them). */
+  env?: Record<string, string>;
+  /** Cancels the operation: it ends exactly as unsubscribing does. */
+  signal?: AbortSignal;
+}
+
+export interface StdinCallOptions {
+  /** Data written to the command's stdin (a string, a Buffer, or an array of them); stdin is then closed. */
+  stdinData?: string | Buffer | ReadonlyArray<string | Buffer | undefined | null>;
+  /** Keep stdin open after stdinData (until the command exits). @default false */
+  stdinKeepOpen?: boolean;
+  /** Feed stdin from this stream or file descriptor. */
+  stdinFh?: InputHandle;
+  /** Feed stdin from this file. */
+  stdinFile?: string;
+  /** Give the command an empty stdin (/dev/null). This is the default when no other stdin option is given. */
+  stdinDiscard?: boolean;
+}
+
+export interface StdoutCallOptions {
+  /** Write stdout to this stream or file descriptor (not closed afterwards). */
+  stdoutFh?: OutputHandle;
+  /** Write stdout to this file (created/truncated; `['a', path]` appends). */
+  stdoutFile?: FileSpec;
+  /** Throw stdout away (`>/dev/null` remotely too when quoting). */
+  stdoutDiscard?: boolean;
+}
+
+export interface StderrCallOptions {
+  stderrFh?: OutputHandle;
+  stderrFile?: FileSpec;
+  /** Throw stderr away (`2>/dev/null` remotely too when quoting). */
+  stderrDiscard?: boolean;
+  /** Send stderr where stdout goes (`2>&1` remotely too when quoting). */
+  stderrToStdout?: boolean;
+}
+
+export interface TimeoutCallOptions {
+  /** Seconds without traffic before the operation fails with OSSH_SLAVE_TIMEOUT. @default the connection's `timeout` */
+  timeout?: number;
+  /** End the command on timeout (remote signal where the engine can, else the ssh process). @default the connection's */
+  killSshOnTimeout?: boolean;
+}
+
+export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions & {
+  /** Resolve as soon as the command has started, with its handle, instead of waiting for it. */
+  async?: boolean;
+};
+export type TestOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions;
+export type CaptureOptions = CommonCallOptions & StdinCallOptions & StderrCallOptions & TimeoutCallOptions & {
+  /** captureLines: the line separator (kept at the end of each line, like Perl's `$/`). @default '\n' */
+  separator?: string;
+};
+export type Capture2Options = CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
+export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & {
+  /** Return a Writable for the command's stdin. */
+  stdinPipe?: boolean;
+  /** Return a Readable of the command's stdout. */
+  stdoutPipe?: boolean;
+  /** Return a Readable of the command's stderr. */
+  stderrPipe?: boolean;
+  /** Wire this socket (or any Duplex) to the command's stdin and stdout. */
+  stdinoutSocket?: Duplex;
+};
+export type SpawnOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions;
+export type Open2Options = CommonCallOptions & StderrCallOptions;
+export type Open3Options = CommonCallOptions;
+export type PipeOptions = CommonCallOptions;
+
+/** Every per-call option, normalised. */
+export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions;
+
+const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
+const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
+const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
+const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
+const TIMEOUT = ['timeout', 'killSshOnTimeout'];
+
+/** Which options each method accepts (Net::OpenSSH's per-method whitelists). */
+export const METHOD_OPTIONS = {
+  system: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT, 'async']),
+  test: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT]),
+  capture: new Set([...COMMON, ...STDIN, ...STDERR, ...TIMEOUT, 'separator']),
+  capture2: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
+  exec$: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
+  openEx: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, 'stdinPipe', 'stdoutPipe', 'stderrPipe', 'stdinoutSocket']),
+  spawn: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR]),
+  open2: new Set([...COMMON, ...STDERR]),
+  open2socket: new Set([...COMMON, ...STDERR]),
+  open3: new Set(COMMON),
+  pipeIn: new Set(COMMON),
+  pipeOut: new Set(COMMON),
+  makeRemoteCommand: new Set(COMMON),
+} as const;
+export type MethodName = keyof typeof METHOD_OPTIONS;
+
+const isHandle = (v: unknown, dir: 'in' | 'out'): boolean =>
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+  (typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[dir === 'in' ? 'pipe' : 'write'] === 'function');
+
+const checkFileSpec = (name: string, v: unknown): void => {
+  if (v === undefined) return;
+  const ok = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+  if (!ok) throw invalidArgument(`Expected \`${name}\` to be a file name or [flags, name]`, v);
+};
+
+/** Validates the options of `method` (unknown names, types, combinations). Throws OSSH_INVALID_ARGUMENT. */
+export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOptions => {
+  const o = pickKnown<CallOptions>(raw, METHOD_OPTIONS[method], method) as CallOptions;
+  for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'subsystem', 'stdinKeepOpen',
+    'stdinDiscard', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout', 'killSshOnTimeout', 'async', 'stdinPipe', 'stdoutPipe', 'stderrPipe'] as const)
+    assertBoolean(k, o[k]);
+  assertSeconds('timeout', o.timeout);
+  assertOneOf('engine', o.engine, ['auto', 'mux', 'spawn'] as const);
+  assertString('remoteShell', o.remoteShell);
+  assertString('stdinFile', o.stdinFile);
+  assertString('separator', o.separator);
+  checkFileSpec('stdoutFile', o.stdoutFile);
+  checkFileSpec('stderrFile', o.stderrFile);
+  if (o.sshOpts !== undefined) o.sshOpts = [...checkSshOpts(assertArgList('sshOpts', o.sshOpts)!)];
+  if (o.stdinFh !== undefined && !isHandle(o.stdinFh, 'in')) throw invalidArgument('Expected `stdinFh` to be a Readable stream or a file descriptor', o.stdinFh);
+  for (const k of ['stdoutFh', 'stderrFh'] as const)
+    if (o[k] !== undefined && !isHandle(o[k], 'out')) throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
+  const data = o.stdinData;
+  if (data !== undefined) {
+    const items = Array.isArray(data) ? data : [data];
+    if (items.some((d) => d !== undefined && d !== null && typeof d !== 'string' && !Buffer.isBuffer(d)))
+      throw invalidArgument('Expected `stdinData` to be a string, a Buffer, or an array of them', data);
+  }
+  if (o.env !== undefined && (typeof o.env !== 'object' || Object.entries(o.env).some(([k, v]) => !/^\w+$/.test(k) || typeof v !== 'string')))
+    throw invalidArgument('Expected `env` to be an object of NAME: string', o.env);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
+  const stdinSources = ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe'].filter((k) => (o as Record<string, unknown>)[k]);
+  if (stdinSources.length > 1) throw invalidArgument(`conflicting stdin options: ${stdinSources.join(', ')} (give one)`);
+  for (const [stream, keys] of [['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe']], ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrPipe', 'stderrToStdout']]] as const) {
+    const set = keys.filter((k) => (o as Record<string, unknown>)[k]);
+    if (set.length > 1) throw invalidArgument(`conflicting ${stream} options: ${set.join(', ')} (give one)`);
+  }
+  if (o.stdinoutSocket !== undefined && (o.stdinPipe || o.stdoutPipe || stdinSources.length || o.stdoutFh || o.stdoutFile || o.stdoutDiscard))
+    throw invalidArgument('`stdinoutSocket` replaces the stdin and stdout options; do not combine them');
+  return o;
+};

@@ -1,0 +1,44 @@
+// exec$: a remote command as a cold Observable. Subscribing opens a channel and starts the command;
+// unsubscribing before it ended closes the channel (remote signal where the engine can, else the ssh
+// process is killed). The teardown is idempotent.
+import { Observable } from 'rxjs';
+import type { Channel } from '../core/channel';
+import { isOpenSSHError, slaveFailed } from '../core/errors';
+import { feedStdin, type StdinSource } from '../core/stdin-source';
+import type { ExecEvent } from './events';
+
+/** Opens the channel for one subscription. */
+export type ChannelOpener = () => Promise<Channel>;
+
+/** The events of the command that `open` starts, with `stdin` fed into it. */
+export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: string): Observable<ExecEvent> =>
+  new Observable<ExecEvent>((sub) => {
+    let channel: Channel | undefined;
+    let finished = false;
+    let cancelled = false;
+    let stopFeeding = () => {};
+    const fail = (e: unknown) => {
+      finished = true;
+      sub.error(isOpenSSHError(e) ? e : slaveFailed(host, (e as Error)?.message ?? String(e), e));
+    };
+    open().then((ch) => {
+      channel = ch;
+      if (cancelled) return ch.close();
+      ch.stdout.on('data', (data: Buffer) => sub.next({ type: 'stdout', data }));
+      ch.stderr.on('data', (data: Buffer) => sub.next({ type: 'stderr', data }));
+      ch.exit.then(
+        (status) => {
+          finished = true;
+          sub.next({ type: 'exit', code: status.code, signal: status.signal });
+          sub.complete();
+        },
+        fail,
+      );
+      stopFeeding = feedStdin(ch.stdin, stdin, fail);
+    }, fail);
+    return () => {
+      cancelled = true;
+      stopFeeding();
+      if (!finished) channel?.close();
+    };
+  });

@@ -1,0 +1,415 @@
+// The OpenSSH class: one master connection, and Net::OpenSSH's methods over it. Every method goes the
+// same way: options normalised once, a ChannelRequest built, an engine opens the channel, and the
+// Promise methods run the command's event stream (exec$) to its end.
+import type { BehaviorSubject, Observable } from 'rxjs';
+import type { Duplex } from 'node:stream';
+import {
+  normalizeCallOptions,
+  type CallOptions,
+  type Capture2Options,
+  type CaptureOptions,
+  type CommonCallOptions,
+  type MethodName,
+  type Open2Options,
+  type Open3Options,
+  type OpenExOptions,
+  type PipeOptions,
+  type SpawnOptions,
+  type StdinCallOptions,
+  type SystemOptions,
+  type TestOptions,
+  type TimeoutCallOptions,
+} from './core/call-options';
+import type { Channel, ChannelRequest, Engine, ExitStatus } from './core/channel';
+import { displayDestination } from './core/destination';
+import { createSpawnEngine } from './core/engines/spawn/engine';
+import type { EngineContext } from './core/engines/engine';
+import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
+import { destinationArgs } from './core/master-args';
+import { Master } from './core/master';
+import type { MasterState } from './core/master-state';
+import { normalizeCtorOptions, type ConnectionSettings, type OpenSSHOptions } from './core/options';
+import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
+import { checkArgs, remoteCommandLine } from './core/remote-command';
+import { duplexOf, wireProcess, type RemoteProcess } from './core/remote-process';
+import { runToEnd } from './core/run-to-end';
+import { slaveArgs } from './core/slave-args';
+import { needsStdin, stdinSource } from './core/stdin-source';
+import { isGlob, isRaw, type Arg } from './quoting/quoter';
+import { channelEvents$ } from './observables/exec';
+import type { ExecEvent } from './observables/events';
+
+/** Result of capture2: stdout and stderr as strings. */
+export type Capture2Result = [stdout: string, stderr: string];
+
+type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
+
+/** Splits Net::OpenSSH's `(\%opts, @cmd)` calling convention. */
+const splitArgs = (method: MethodName, args: readonly unknown[]): [CallOptions, Arg[]] => {
+  const [first, ...rest] = args;
+  const isOpts = typeof first === 'object' && first !== null && !Array.isArray(first) && !isRaw(first) && !isGlob(first);
+  return isOpts ? [normalizeCallOptions(method, first), checkArgs(rest)] : [normalizeCallOptions(method, {}), checkArgs(args)];
+};
+
+/**
+ * A connection to one host through an OpenSSH master (`ssh -M`). The constructor never throws for
+ * connection problems: it starts the master and returns; watch `state$`, poll `waitForMaster(true)`,
+ * or await `waitForMaster()`. Invalid arguments throw OSSH_INVALID_ARGUMENT at once.
+ */
+export class OpenSSH {
+  /** When set, `OpenSSH.create()` returns what it returns (Net::OpenSSH's `$FACTORY`, e.g. a connection cache). */
+  static factory: Factory | undefined;
+
+  /** Creates a connection through `OpenSSH.factory` when set; waits for the master unless `async`. Never rejects for connection problems: check `error`. */
+  static async create(destination: string, options: OpenSSHOptions = {}): Promise<OpenSSH> {
+    if (OpenSSH.factory) return OpenSSH.factory(destination, options);
+    const ssh = new OpenSSH(destination, options);
+    if (!options.async) await ssh.waitForMaster().catch(() => {});
+    return ssh;
+  }
+
+  /** The last error of this connection (Net::OpenSSH's `$ssh->error`), or undefined. */
+  error: OpenSSHError | undefined;
+  private readonly s: ConnectionSettings;
+  private readonly master: Master;
+  private engines: { spawn: Engine } | undefined;
+
+  constructor(destination: string, options: OpenSSHOptions = {}) {
+    this.s = normalizeCtorOptions(destination, options);
+    this.master = new Master(this.s, (e) => this.onMasterFailure(e));
+    if (this.s.connect) this.master.start();
+  }
+
+  private onMasterFailure(e: OpenSSHError): void {
+    this.error = e;
+    this.engines?.spawn.failAll(e);
+  }
+
+  /** The master's state: `idle`, `connecting`, `login`, `awaiting_mux`, `running`, `stopping`, `stopped`, or `failed` with its error. */
+  get state$(): BehaviorSubject<MasterState> {
+    return this.master.state$;
+  }
+
+  /** The master ssh process id (ours, or the external one learnt by checkMaster). */
+  get masterPid(): number | undefined {
+    return this.master.pid;
+  }
+
+  getCtlPath(): string | undefined {
+    return this.master.ctlPath;
+  }
+  getUser(): string | undefined {
+    return this.s.user;
+  }
+  getHost(): string {
+    return this.s.dest.host;
+  }
+  getPort(): number | undefined {
+    return this.s.port;
+  }
+  /** `user@host:port`, never with the password. */
+  toString(): string {
+    return displayDestination({ user: this.s.user, hostSquared: this.s.dest.hostSquared, port: this.s.port });
+  }
+
+  /**
+   * `waitForMaster(true)`: does what can be done now and returns at once: true running, false failed or
+   * stopped, undefined still connecting. `waitForMaster()`: a Promise resolving when running, rejecting with the error.
+   */
+  waitForMaster(async: true): boolean | undefined;
+  waitForMaster(async?: false): Promise<true>;
+  waitForMaster(async?: boolean): boolean | undefined | Promise<true> {
+    if (async) {
+      if (this.master.state.name === 'idle') this.master.start();
+      const r = this.master.tick();
+      if (r === false && this.master.state.name === 'failed') this.error = this.master.state.error;
+      return r;
+    }
+    return this.master.whenRunning().then(
+      () => true as const,
+      (e: OpenSSHError) => {
+        this.error = e;
+        throw e;
+      },
+    );
+  }
+
+  /** Asks the master through its control socket whether it is alive (and ours). */
+  checkMaster(): Promise<boolean> {
+    return this.master.check();
+  }
+
+  /** Ends the master and waits until it is gone. `async` is accepted for Net::OpenSSH compatibility. */
+  async disconnect(_async = false): Promise<void> {
+    this.engines?.spawn.dispose();
+    await this.master.disconnect();
+  }
+
+  /** `ssh -O stop`: the master stops accepting operations; later calls fail. Resolves true when it answered. */
+  stop(): Promise<boolean> {
+    return this.master.stop();
+  }
+
+  /** Lets the master outlive this object and this process (`ssh -S <ctlPath> -O exit` ends it). Returns its pid. */
+  disownMaster(): number | undefined {
+    return this.master.disown();
+  }
+
+  /** Ends the master (for `await using ssh = new OpenSSH(...)`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  // ---- the channel path every operation takes ----
+
+  private engineContext(): EngineContext {
+    const master = this.master;
+    return {
+      ctlPath: master.ctlPath!,
+      host: this.s.dest.host,
+      sshCmd: this.s.sshCmd,
+      destinationArgs: destinationArgs(this.s),
+      defaultSshOpts: this.s.defaultSshOpts,
+      maxSessions: this.s.maxSessions,
+      masterError: () => (master.state.name === 'failed' ? master.state.error : master.state.name === 'running' ? undefined : masterGone(this.s.dest.host, 'the master connection is not running')),
+    };
+  }
+
+  private async openChannel(req: ChannelRequest): Promise<Channel> {
+    try {
+      await this.waitForMaster();
+    } catch (e) {
+      throw e instanceof OpenSSHError && e.code === 'OSSH_MASTER_FAILED' ? e : masterGone(this.s.dest.host, String(e));
+    }
+    this.engines ??= { spawn: createSpawnEngine(this.engineContext()) };
+    return this.engines.spawn.open(req);
+  }
+
+  private request(o: CallOptions, args: Arg[], stdin: 'pipe' | 'ignore'): ChannelRequest {
+    if (o.subsystem && args.length !== 1) throw invalidArgument('a subsystem call takes exactly one argument: its name');
+    const command = o.subsystem ? (args[0] as string) : args.length ? remoteCommandLine(args, o, this.s.remoteShell) : undefined;
+    return {
+      kind: o.subsystem ? 'subsystem' : command === undefined ? 'shell' : 'exec',
+      command,
+      tty: o.tty,
+      env: o.env,
+      sshOpts: o.sshOpts as string[] | undefined,
+      forwardAgent: o.forwardAgent ?? (this.s.forwardAgent === 'always' ? true : undefined),
+      forwardX11: o.forwardX11,
+      stdin,
+    };
+  }
+
+  private events$(o: CallOptions, args: Arg[]): Observable<ExecEvent> {
+    const source = stdinSource(o);
+    const req = this.request(o, args, needsStdin(source) ? 'pipe' : 'ignore');
+    return channelEvents$(() => this.openChannel(req), source, this.s.dest.host);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    return p.catch((e) => {
+      if (e instanceof OpenSSHError) this.error = e;
+      throw e;
+    });
+  }
+
+  private async run(o: CallOptions & TimeoutCallOptions, args: Arg[], stdout: Sink, stderr: Sink | 'stdout', captured?: { stdout?: CaptureSink; stderr?: CaptureSink }): Promise<ExitStatus> {
+    return runToEnd(this.events$(o, args), {
+      stdout,
+      stderr,
+      timeout: o.timeout ?? this.s.timeout,
+      kill: o.killSshOnTimeout ?? this.s.killSshOnTimeout,
+      host: this.s.dest.host,
+      signal: o.signal,
+      captured,
+    });
+  }
+
+  private stderrSink(o: CallOptions, fallback: () => Sink): Sink | 'stdout' {
+    if (o.stderrToStdout) return 'stdout';
+    return optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, this.s.dest.host) ?? fallback();
+  }
+
+  // ---- the Observable core ----
+
+  /**
+   * The remote command as a cold Observable: `{type: 'stdout'|'stderr', data}` chunks in arrival order, then
+   * one `{type: 'exit', code, signal}`. Subscribing starts it; unsubscribing ends it. Non-zero exits are events, not errors.
+   */
+  exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: Arg[]): Observable<ExecEvent>;
+  exec$(...cmd: Arg[]): Observable<ExecEvent>;
+  exec$(...args: unknown[]): Observable<ExecEvent> {
+    const [o, cmd] = splitArgs('exec$', args);
+    return this.events$(o, cmd);
+  }
+
+  // ---- Promise methods ----
+
+  /** Runs the command; stdout and stderr go to ours unless redirected. Rejects with OSSH_SLAVE_CMD_FAILED on a non-zero exit. With `async`, resolves with the running process instead. */
+  system(options: SystemOptions & { async: true }, ...cmd: Arg[]): Promise<RemoteProcess>;
+  system(options: SystemOptions, ...cmd: Arg[]): Promise<true>;
+  system(...cmd: Arg[]): Promise<true>;
+  system(...args: unknown[]): Promise<true | RemoteProcess> {
+    return this.track(
+      (async () => {
+        const [o, cmd] = splitArgs('system', args);
+        if (o.async) return this.startProcess(o, cmd);
+        const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? inheritSink('stdout');
+        const errTail = new TailSink();
+        const status = await this.run(o, cmd, stdout, this.stderrSink(o, () => teeSink(inheritSink('stderr'), errTail)));
+        if (status.code !== 0) throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, errTail.text || undefined);
+        return true as const;
+      })(),
+    );
+  }
+
+  /** Runs the command with output discarded (unless redirected): true on exit 0, false otherwise. Rejects only for SSH-level failures. */
+  test(options: TestOptions, ...cmd: Arg[]): Promise<boolean>;
+  test(...cmd: Arg[]): Promise<boolean>;
+  test(...args: unknown[]): Promise<boolean> {
+    return this.track(
+      (async () => {
+        const [o, cmd] = splitArgs('test', args);
+        const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? discardSink();
+        const stderr = this.stderrSink(o, discardSink);
+        const status = await this.run(o, cmd, stdout, stderr);
+        return status.code === 0;
+      })(),
+    );
+  }
+
+  /** Runs the command and resolves with its stdout. Non-zero exit: rejects with OSSH_SLAVE_CMD_FAILED whose `stdout` holds the output and `exitCode` the code. */
+  capture(options: CaptureOptions, ...cmd: Arg[]): Promise<string>;
+  capture(...cmd: Arg[]): Promise<string>;
+  capture(...args: unknown[]): Promise<string> {
+    return this.track(this.captureBuffer('capture', args).then((b) => b.toString()));
+  }
+
+  /** Like capture, as a list of lines each ending with the separator (Perl's list context). */
+  captureLines(options: CaptureOptions, ...cmd: Arg[]): Promise<string[]>;
+  captureLines(...cmd: Arg[]): Promise<string[]>;
+  captureLines(...args: unknown[]): Promise<string[]> {
+    return this.track(
+      (async () => {
+        const sep = (typeof args[0] === 'object' && args[0] !== null && (args[0] as CaptureOptions).separator) || '\n';
+        const text = (await this.captureBuffer('capture', args)).toString();
+        const lines: string[] = [];
+        let at = 0;
+        for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, at)) {
+          lines.push(text.slice(at, i + sep.length));
+          at = i + sep.length;
+        }
+        if (at < text.length) lines.push(text.slice(at));
+        return lines;
+      })(),
+    );
+  }
+
+  private async captureBuffer(method: 'capture', args: unknown[]): Promise<Buffer> {
+    const [o, cmd] = splitArgs(method, args);
+    const out = new CaptureSink();
+    const errTail = new TailSink();
+    const stderr = this.stderrSink(o, () => teeSink(inheritSink('stderr'), errTail));
+    const status = await this.run(o, cmd, out, stderr, { stdout: out });
+    if (status.code !== 0)
+      throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, errTail.text || undefined).withOutput(out.buffer.toString());
+    return out.buffer;
+  }
+
+  /** Runs the command and resolves with `[stdout, stderr]`. A non-zero exit rejects with OSSH_SLAVE_CMD_FAILED carrying both. */
+  capture2(options: Capture2Options, ...cmd: Arg[]): Promise<Capture2Result>;
+  capture2(...cmd: Arg[]): Promise<Capture2Result>;
+  capture2(...args: unknown[]): Promise<Capture2Result> {
+    return this.track(
+      (async () => {
+        const [o, cmd] = splitArgs('capture2', args);
+        const out = new CaptureSink();
+        const err = new CaptureSink();
+        const status = await this.run(o, cmd, out, err, { stdout: out, stderr: err });
+        if (status.code !== 0)
+          throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, err.buffer.toString()).withOutput(out.buffer.toString());
+        return [out.buffer.toString(), err.buffer.toString()] as Capture2Result;
+      })(),
+    );
+  }
+
+  // ---- process handles ----
+
+  private startProcess(o: CallOptions, cmd: Arg[]): Promise<RemoteProcess> {
+    const source = stdinSource(o);
+    const req = this.request(o, cmd, needsStdin(source) ? 'pipe' : 'ignore');
+    return this.track(this.openChannel(req).then((ch) => wireProcess(ch, o, this.s.dest.host)));
+  }
+
+  /** Starts the command with full control of its streams (`stdinPipe`, `stdoutPipe`, `stderrPipe`, files, handles, `stdinoutSocket`). */
+  openEx(options: OpenExOptions, ...cmd: Arg[]): Promise<RemoteProcess>;
+  openEx(...cmd: Arg[]): Promise<RemoteProcess>;
+  openEx(...args: unknown[]): Promise<RemoteProcess> {
+    return this.startProcess(...splitArgs('openEx', args));
+  }
+
+  /** Starts the command in the background; stdout/stderr go to ours unless redirected. Await `exit` on the handle. */
+  spawn(options: SpawnOptions, ...cmd: Arg[]): Promise<RemoteProcess>;
+  spawn(...cmd: Arg[]): Promise<RemoteProcess>;
+  spawn(...args: unknown[]): Promise<RemoteProcess> {
+    return this.startProcess(...splitArgs('spawn', args));
+  }
+
+  /** A Writable into the command's stdin (stdout and stderr go to ours). `end()` it, then await `exit`. */
+  pipeIn(options: PipeOptions, ...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']> }>;
+  pipeIn(...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']> }>;
+  pipeIn(...args: unknown[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']> }> {
+    const [o, cmd] = splitArgs('pipeIn', args);
+    return this.startProcess({ ...o, stdinPipe: true }, cmd) as never;
+  }
+
+  /** A Readable of the command's stdout (backpressure reaches the remote side). */
+  pipeOut(options: PipeOptions, ...cmd: Arg[]): Promise<RemoteProcess & { stdout: NonNullable<RemoteProcess['stdout']> }>;
+  pipeOut(...cmd: Arg[]): Promise<RemoteProcess & { stdout: NonNullable<RemoteProcess['stdout']> }>;
+  pipeOut(...args: unknown[]): Promise<RemoteProcess & { stdout: NonNullable<RemoteProcess['stdout']> }> {
+    const [o, cmd] = splitArgs('pipeOut', args);
+    return this.startProcess({ ...o, stdoutPipe: true }, cmd) as never;
+  }
+
+  /** stdin and stdout as streams (stderr to ours unless redirected). */
+  open2(options: Open2Options, ...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']>; stdout: NonNullable<RemoteProcess['stdout']> }>;
+  open2(...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']>; stdout: NonNullable<RemoteProcess['stdout']> }>;
+  open2(...args: unknown[]): Promise<never> {
+    const [o, cmd] = splitArgs('open2', args);
+    return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd) as never;
+  }
+
+  /** stdin, stdout and stderr as streams. */
+  open3(options: Open3Options, ...cmd: Arg[]): Promise<Required<Pick<RemoteProcess, 'stdin' | 'stdout' | 'stderr'>> & RemoteProcess>;
+  open3(...cmd: Arg[]): Promise<Required<Pick<RemoteProcess, 'stdin' | 'stdout' | 'stderr'>> & RemoteProcess>;
+  open3(...args: unknown[]): Promise<never> {
+    const [o, cmd] = splitArgs('open3', args);
+    return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true, stderrPipe: true }, cmd) as never;
+  }
+
+  /** One Duplex stream: writes go to the command's stdin, reads come from its stdout. */
+  open2socket(options: Open2Options, ...cmd: Arg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
+  open2socket(...cmd: Arg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
+  open2socket(...args: unknown[]): Promise<{ socket: Duplex; process: RemoteProcess }> {
+    const [o, cmd] = splitArgs('open2socket', args);
+    return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd).then((p) => ({ socket: duplexOf(p), process: p }));
+  }
+
+  /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */
+  makeRemoteCommand(options: CommonCallOptions, ...cmd: Arg[]): Promise<string[]>;
+  makeRemoteCommand(...cmd: Arg[]): Promise<string[]>;
+  async makeRemoteCommand(...args: unknown[]): Promise<string[]> {
+    const [o, cmd] = splitArgs('makeRemoteCommand', args);
+    await this.track(this.waitForMaster());
+    const req = this.request(o, cmd, 'pipe');
+    return [this.s.sshCmd, ...slaveArgs(req, this.master.ctlPath!, destinationArgs(this.s), this.s.defaultSshOpts)];
+  }
+
+  /** makeRemoteCommand as one string, each word quoted for a POSIX local shell (Net::OpenSSH's scalar form). */
+  makeRemoteCommandString(options: CommonCallOptions, ...cmd: Arg[]): Promise<string>;
+  makeRemoteCommandString(...cmd: Arg[]): Promise<string>;
+  async makeRemoteCommandString(...args: unknown[]): Promise<string> {
+    const argv = await (this.makeRemoteCommand as (...a: unknown[]) => Promise<string[]>)(...args);
+    return remoteCommandLine(argv, { quoteArgs: true }, 'POSIX');
+  }
+}
