@@ -21,7 +21,7 @@ export type {
   TestOptions,
   TimeoutCallOptions,
 } from './core/call-options';
-export type { RemoteProcess } from './core/remote-process';
+export type { RemoteProcess, WithStdin, WithStdout, WithStderr } from './core/remote-process';
 export type { MasterState, MasterStateName } from './core/master-state';
 export { parseDestination } from './core/destination';
 export type { Destination } from './core/destination';

@@ -31,7 +31,7 @@ import type { MasterState } from './core/master-state';
 import { normalizeCtorOptions, type ConnectionSettings, type OpenSSHOptions } from './core/options';
 import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
 import { checkArgs, remoteCommandLine } from './core/remote-command';
-import { duplexOf, wireProcess, type RemoteProcess } from './core/remote-process';
+import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
 import { runToEnd } from './core/run-to-end';
 import { slaveArgs } from './core/slave-args';
 import { needsStdin, stdinSource } from './core/stdin-source';
@@ -356,32 +356,32 @@ export class OpenSSH {
   }
 
   /** A Writable into the command's stdin (stdout and stderr go to ours). `end()` it, then await `exit`. */
-  pipeIn(options: PipeOptions, ...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']> }>;
-  pipeIn(...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']> }>;
-  pipeIn(...args: unknown[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']> }> {
+  pipeIn(options: PipeOptions, ...cmd: Arg[]): Promise<WithStdin>;
+  pipeIn(...cmd: Arg[]): Promise<WithStdin>;
+  pipeIn(...args: unknown[]): Promise<WithStdin> {
     const [o, cmd] = splitArgs('pipeIn', args);
     return this.startProcess({ ...o, stdinPipe: true }, cmd) as never;
   }
 
   /** A Readable of the command's stdout (backpressure reaches the remote side). */
-  pipeOut(options: PipeOptions, ...cmd: Arg[]): Promise<RemoteProcess & { stdout: NonNullable<RemoteProcess['stdout']> }>;
-  pipeOut(...cmd: Arg[]): Promise<RemoteProcess & { stdout: NonNullable<RemoteProcess['stdout']> }>;
-  pipeOut(...args: unknown[]): Promise<RemoteProcess & { stdout: NonNullable<RemoteProcess['stdout']> }> {
+  pipeOut(options: PipeOptions, ...cmd: Arg[]): Promise<WithStdout>;
+  pipeOut(...cmd: Arg[]): Promise<WithStdout>;
+  pipeOut(...args: unknown[]): Promise<WithStdout> {
     const [o, cmd] = splitArgs('pipeOut', args);
     return this.startProcess({ ...o, stdoutPipe: true }, cmd) as never;
   }
 
   /** stdin and stdout as streams (stderr to ours unless redirected). */
-  open2(options: Open2Options, ...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']>; stdout: NonNullable<RemoteProcess['stdout']> }>;
-  open2(...cmd: Arg[]): Promise<RemoteProcess & { stdin: NonNullable<RemoteProcess['stdin']>; stdout: NonNullable<RemoteProcess['stdout']> }>;
+  open2(options: Open2Options, ...cmd: Arg[]): Promise<WithStdin & WithStdout>;
+  open2(...cmd: Arg[]): Promise<WithStdin & WithStdout>;
   open2(...args: unknown[]): Promise<never> {
     const [o, cmd] = splitArgs('open2', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd) as never;
   }
 
   /** stdin, stdout and stderr as streams. */
-  open3(options: Open3Options, ...cmd: Arg[]): Promise<Required<Pick<RemoteProcess, 'stdin' | 'stdout' | 'stderr'>> & RemoteProcess>;
-  open3(...cmd: Arg[]): Promise<Required<Pick<RemoteProcess, 'stdin' | 'stdout' | 'stderr'>> & RemoteProcess>;
+  open3(options: Open3Options, ...cmd: Arg[]): Promise<WithStdin & WithStdout & WithStderr>;
+  open3(...cmd: Arg[]): Promise<WithStdin & WithStdout & WithStderr>;
   open3(...args: unknown[]): Promise<never> {
     const [o, cmd] = splitArgs('open3', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true, stderrPipe: true }, cmd) as never;

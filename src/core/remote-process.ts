@@ -24,6 +24,13 @@ export interface RemoteProcess {
   close(): void;
 }
 
+/** A process handle whose stdin is a pipe. */
+export type WithStdin = RemoteProcess & { readonly stdin: Writable };
+/** A process handle whose stdout is a pipe. */
+export type WithStdout = RemoteProcess & { readonly stdout: Readable };
+/** A process handle whose stderr is a pipe. */
+export type WithStderr = RemoteProcess & { readonly stderr: Readable };
+
 const routeOutput = (from: Readable, sink: Sink): void => {
   from.on('data', (c: Buffer) => sink.write(c));
 };

@@ -24,9 +24,9 @@ export interface RunPlan {
 }
 
 const withCaptured = (e: OpenSSHError, plan: RunPlan): OpenSSHError => {
-  const out = plan.captured?.stdout?.buffer;
+  const out = plan.captured?.stdout?.buffer.toString();
   const err = plan.captured?.stderr?.buffer.toString();
-  return out === undefined && err === undefined ? e : e.withOutput(out ?? Buffer.alloc(0), err);
+  return out === undefined && err === undefined ? e : e.withOutput(out ?? '', err);
 };
 
 /** Runs `events$` to its end according to `plan`. */

@@ -6,13 +6,14 @@ import { encodingError, invalidArgument } from './errors';
 // ProxyCommand=false makes a missing socket fail at once instead of opening a second connection.
 const GUARD = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
 
-const CONTROL_OPTION = /^(-S|-M|-O)|^(-o\s*)?(ControlPath|ControlMaster|ControlPersist)\b/i;
+const CONTROL_FLAG = /^-[^o-]*[SMO]/; // -S, -M, -O, also inside a cluster such as -qS
+const CONTROL_KEYWORD = /^(-o\s*)?(ControlPath|ControlMaster|ControlPersist)\b/i;
 
 /** Rejects ssh options that would change which master a slave uses (they belong to the connection). */
 export const checkSshOpts = (opts: readonly string[], name = 'sshOpts'): readonly string[] => {
   opts.forEach((o, i) => {
     const value = opts[i - 1] === '-o' ? `-o ${o}` : o;
-    if (CONTROL_OPTION.test(value))
+    if ((opts[i - 1] !== '-o' && CONTROL_FLAG.test(o)) || CONTROL_KEYWORD.test(value))
       throw invalidArgument(`\`${name}\` must not change the control socket or master (${value}); use the constructor's ctlPath / externalMaster`);
   });
   return opts;
