@@ -1,5 +1,22 @@
+// net-openssh/quoting: shell quoting for every remote shell Net::OpenSSH knows. Re-exports only.
 export { raw, glob, isRaw, isGlob } from './quoter';
 export type { Arg, FragmentKey, GlobArg, Quoter, RawArg } from './quoter';
 export { posix } from './posix';
+export { csh } from './csh';
+export { fish } from './fish';
+export { mswin } from './mswin';
+export { mscmd } from './mscmd';
+export { chain } from './chain';
+export { getQuoter, ALIASES, BACKENDS } from './get-quoter';
 export { buildCommandLine } from './command-line';
 export type { CommandLineOptions } from './command-line';
+export { buildCommandBytes } from './command-bytes';
+export type { ByteArg, CommandBytesOptions } from './command-bytes';
+export { shellQuote, shellQuoteGlob, shellQuoteWith } from './shell-quote';
+export type { ShellQuoteOptions } from './shell-quote';
+export { expandVars, expandArgs } from './expand-vars';
+export type { Vars } from './expand-vars';
+export { encodeCommandLine } from './encoding';
+export type { CommandEncoding } from './encoding';
+export { QuotingError } from './quoting-error';
+export type { QuotingErrorCode } from './quoting-error';

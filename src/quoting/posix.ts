@@ -1,36 +1,35 @@
-// POSIX shells (sh, bash, dash, ksh, mksh, zsh): Net::OpenSSH's ShellQuoter::POSIX algorithm.
+// POSIX shells (sh, bash, dash, ksh, mksh, zsh): Net::OpenSSH's ShellQuoter::POSIX, exactly.
+import { GLOB_CHARS, SAFE, perlSplit } from './char-classes';
+import { globQuoter } from './glob-quote';
 import type { Quoter } from './quoter';
+import { assertNoNul } from './quoting-error';
 
-const NOQUOTE = /^[.\w/\-@,:]+$/;
+// Inside '…' a POSIX shell takes every byte literally (newlines, `\`, `$`, `!` in a non-interactive shell),
+// so only `'` needs care: one `'` becomes `\'`, a longer run goes inside "…" where `'` is plain.
+const quoteQuotes = (run: string): string => (run.length === 1 ? "\\'" : `"${run}"`);
 
-/** Quotes one argument for a POSIX shell: safe runs as is, the rest in single quotes, `'` as `\'`. */
+/**
+ * Quotes one argument for a POSIX shell: runs of safe characters as is, the rest inside single quotes.
+ *
+ * `quote("it's")` → `it\'s`, `quote('a b')` → `'a b'`, `quote('')` → `''`, `quote("'")` → `''\'`.
+ */
 export const quote = (arg: string): string => {
-  if (arg === '') return "''";
-  return arg
-    .split(/('+)/)
-    .map((piece, i) => {
-      if (i % 2 === 1) return piece.length === 1 ? "\\'" : `"${piece}"`;
-      if (piece === '') return '';
-      return NOQUOTE.test(piece) ? piece : `'${piece}'`;
-    })
+  assertNoNul(arg);
+  const out = perlSplit(arg, /('+)/)
+    .map((piece, i) => (i % 2 === 1 ? quoteQuotes(piece) : SAFE.test(piece) ? piece : `'${piece}'`))
     .join('');
-};
-
-/** Quotes one argument leaving `* ? [ ] { } ~` active (glob expansion on the remote side). */
-export const quoteGlob = (arg: string): string => {
-  let out = '';
-  const re = /('+)|([.\w/\-@,:*?[\]{}!^~]+)|(\\[*?[\]{}:!^~\\])|(\\)|([^*?[\]{}:!^~\\']+)/gy;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(arg)) !== null) {
-    if (m[1]) out += m[1].length === 1 ? "\\'" : `"${m[1]}"`;
-    else if (m[2] || m[3]) out += m[0];
-    else if (m[4]) out += '\\\\';
-    else out += `'${m[5]}'`;
-  }
   return out === '' ? "''" : out;
 };
 
-/** The POSIX backend. */
+/**
+ * Quotes one argument leaving `* ? [ ] { } ~ , : ! ^` active, so the remote shell expands the pattern;
+ * `\*` (any `\` before one of those or `\`) keeps the user's escape, everything else is quoted.
+ *
+ * `quoteGlob('./foo*\/bar&biz;')` → `./foo*\/bar'&biz;'`
+ */
+export const quoteGlob: (arg: string) => string = globQuoter({ active: GLOB_CHARS, quoteRun: (run) => `'${run}'` });
+
+/** The POSIX backend (also sh, bash, dash, ksh, mksh, zsh and friends through getQuoter's aliases). */
 export const posix: Quoter = {
   name: 'POSIX',
   quote,

@@ -11,7 +11,7 @@ export type FragmentKey =
 /** A quoting backend: pure functions from one argument to its quoted form. */
 export interface Quoter {
   readonly name: string;
-  /** Quotes `arg` so the remote shell passes it to the program byte for byte. */
+  /** Quotes `arg` so the remote shell passes it to the program byte for byte (a NUL throws OSSH_INVALID_ARGUMENT). */
   quote(arg: string): string;
   /** Like quote, but leaves the wildcards `* ? [...]` (and `{}`, `~` where the shell has them) active. */
   quoteGlob(arg: string): string;
@@ -40,5 +40,7 @@ export const raw = (value: string): RawArg => Object.freeze({ [RAW]: true as con
 /** Marks `value` to be quoted with its wildcards (`* ? [...]`) left active for the remote shell. */
 export const glob = (value: string): GlobArg => Object.freeze({ [GLOB]: true as const, value });
 
+/** True for a raw() marker. */
 export const isRaw = (a: unknown): a is RawArg => typeof a === 'object' && a !== null && RAW in a;
+/** True for a glob() marker. */
 export const isGlob = (a: unknown): a is GlobArg => typeof a === 'object' && a !== null && GLOB in a;

@@ -1,0 +1,34 @@
+// fish: Net::OpenSSH's ShellQuoter::fish (fish 3: `^` is no longer a redirection, `?` still a wildcard).
+import { GLOB_CHARS, SAFE } from './char-classes';
+import { globQuoter } from './glob-quote';
+import type { Quoter } from './quoter';
+import { assertNoNul } from './quoting-error';
+
+/**
+ * Quotes one argument for fish: all-safe as is, else the whole argument in single quotes where fish
+ * knows only two escapes, `\'` and `\\`.
+ *
+ * `quote("it's")` → `'it\'s'`, `quote('a\\b')` → `'a\\\\b'`, `quote('')` → `''`.
+ */
+export const quote = (arg: string): string => {
+  assertNoNul(arg);
+  return SAFE.test(arg) ? arg : `'${arg.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+};
+
+// The runs quoteGlob single-quotes never contain `\` or `'`, so plain '…' is exact in fish too.
+/** Quotes one argument leaving fish's wildcards and braces active (the POSIX glob rules). */
+export const quoteGlob: (arg: string) => string = globQuoter({ active: GLOB_CHARS, quoteRun: (run) => `'${run}'` });
+
+/** The fish backend. */
+export const fish: Quoter = {
+  name: 'fish',
+  quote,
+  quoteGlob,
+  fragments: {
+    stdin_discard: '</dev/null',
+    stdout_discard: '>/dev/null',
+    stderr_discard: '2>/dev/null',
+    stdout_and_stderr_discard: '>/dev/null 2>&1',
+    stderr_to_stdout: '2>&1',
+  },
+};
