@@ -1,11 +1,12 @@
 // The round-trip tests shared by the POSIX, csh and fish suites: random argv through each real shell.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Quoter } from '../../../src/quoting/quoter';
 import { requirePrereq } from '../../helpers/prereq';
-import { exact, runScript, scratchDir, type Case } from './argv-printer';
+import { exact, groupLine, parseOutput, runScript, scratchDir, type Case, type Run } from './argv-printer';
+import { glob } from '../../../src/quoting/quoter';
 import { argument, argv, byteArgument, char, longString, sample } from './arbitraries';
 import { describeFailures, roundTrip } from './round-trip';
 import { findShell, sameBinaryAs, type Shell } from './shells';
@@ -48,7 +49,7 @@ const globArgument = () =>
 export const localEnv = (home: string): NodeJS.ProcessEnv => ({ PATH: '/usr/bin:/bin', HOME: home, LC_ALL: 'C.UTF-8' });
 
 /** Registers, for each shell name, the text, bytes and glob-mode round trips quoted by `quoter`. */
-export const addShellRoundTrips = (test: Test, names: readonly string[], quoter: Quoter, salt: number): void => {
+export const addShellRoundTrips = (test: Test, names: readonly string[], quoter: Quoter, salt: number, extra: readonly Case[] = []): void => {
   const seen: Shell[] = [];
   const shells = names.flatMap((name) => {
     const shell = findShell(name, quoter);
@@ -71,6 +72,8 @@ export const addShellRoundTrips = (test: Test, names: readonly string[], quoter:
   const textCases: Case[] = [
     ...sample(argv(), COUNTS.text, salt).map(exact),
     exact([longString(20_000)]),
+    exact(['', "'", '"', '\\', '\n', '!', '$', '`', '#', '~', '=', '*', '?', '[', ']', '{', '}', '-', '--help', '\u00ff\u0085']),
+    ...extra,
   ];
   const byteCases = sample(fc.array(byteArgument(), { maxLength: 6 }), COUNTS.bytes, salt + 1).map(exact);
   const globCases: Case[] = sample(argv(globArgument()), COUNTS.glob, salt + 2).map((args) => ({
@@ -90,5 +93,38 @@ export const addShellRoundTrips = (test: Test, names: readonly string[], quoter:
     test(`${shell.name}: random text argv arrive byte for byte (${quoter.name}.quote)`, () => check('text', textCases));
     test(`${shell.name}: random byte argv (not UTF-8) arrive byte for byte`, () => check('bytes', byteCases));
     test(`${shell.name}: quoteGlob leaves nothing but wildcards active`, () => check('glob', globCases, true));
+    addGlobExpansion(test, shell, runner, scratch.dir, home);
   }
+};
+
+// A directory whose own name needs quoting, holding names with spaces, quotes, `$` and `!`.
+const GLOB_DIR = `d i'r "$x!`;
+const GLOB_FILES = ['a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', 'b.txt', 'c.dat.bak', '!x.dat'];
+
+/** Patterns quoted by quoteGlob expand, under the real shell, to exactly the matching files. */
+const addGlobExpansion = (test: Test, shell: Shell, runner: (s: Buffer) => Promise<Run>, root: string, home: string) => {
+  const dir = join(root, GLOB_DIR);
+  mkdirSync(dir, { recursive: true });
+  for (const f of GLOB_FILES) writeFileSync(join(dir, f), '');
+  const expand = async (pattern: string): Promise<string[]> => {
+    const r = await runner(groupLine(shell.quoter, [{ args: [glob(pattern)], expected: [] }], 0));
+    const [got] = parseOutput(r.stdout, 0, 1);
+    assert.ok(got, `${shell.name}: no output for ${pattern}: ${r.stderr}`);
+    return got!.map((b) => b.toString('utf8')).sort();
+  };
+  const within = (...names: string[]) => names.map((n) => join(dir, n)).sort();
+  test(`${shell.name}: quoteGlob patterns expand to the matching files, names with spaces and quotes included`, async () => {
+    assert.equal(await expand(`${dir}/*.dat`), within('a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', '!x.dat'));
+    assert.equal(await expand(`${dir}/?.dat`), within('a.dat'));
+    // fish has no [...] classes: `[` is an ordinary character there
+    if (shell.name !== 'fish') assert.equal(await expand(`${dir}/[ab].*`), within('a.dat', 'b.txt'));
+    assert.equal(await expand(`${dir}/my *`), within('my file.dat'));
+    assert.equal(await expand(`${dir}/$HOME.*`), within('$HOME.dat'));
+    assert.equal(await expand(`${dir}/it's "q"*`), within(`it's "q".dat`));
+    assert.equal(await expand(`${dir}/\!x.*`), within('!x.dat'));
+    assert.equal(await expand('~/x'), [join(home, 'x')]);
+    // dash has no brace expansion: the pattern stays as written
+    const braces = await expand(`${dir}/{a,b}.*`);
+    assert.equal(braces, shell.name === 'dash' ? [`${dir}/{a,b}.*`] : within('a.dat', 'b.txt'));
+  });
 };
