@@ -1,21 +1,38 @@
-// cmd.exe: Net::OpenSSH's ShellQuoter::MSCmd. Every cmd.exe metacharacter gets a `^`. That protects the
-// command line from cmd.exe only: word boundaries are the program's business, so use 'MSCmd,MSWin'.
+// cmd.exe: Net::OpenSSH's ShellQuoter::MSCmd, with `%` escaped more safely. Every cmd.exe metacharacter gets
+// a `^`. That protects the command line from cmd.exe only: word boundaries are the program's business, so
+// use 'MSCmd,MSWin'. Assumes delayed expansion is off (cmd.exe's default; `cmd /V:ON` would expand `!x!`).
 import type { Quoter } from './quoter';
 import { assertNoNul, invalidArgument } from './quoting-error';
 
+// Outside "…" cmd.exe reads `^c` as a literal c; these are the characters that need it.
+const SPECIAL = /[()!^"<>&|]/;
+
+// cmd.exe expands %NAME% before it looks at carets, so a caret cannot protect a `%`: it can only make sure
+// no variable has the name cmd.exe tries. Net::OpenSSH wrote `^%`, which makes the name end in `^` — but
+// in `%PATH:a=b%` and `%PATH:~0,3%` only the part before `:` is the name, so `^%PATH:~0,3^%` still expanded.
+// We put the caret right after the `%` instead (the name then starts with `^`, which no variable does);
+// before a character that gets its own caret that is already so, and a final `%` keeps Net::OpenSSH's `^%`.
+const percent = (next: string | undefined): string => (next === undefined ? '^%' : SPECIAL.test(next) ? '%' : '%^');
+
 /**
- * Escapes one argument for cmd.exe: `^` before each of `( ) % ! ^ " < > & |`. A newline or carriage return
- * cannot be carried (cmd.exe ends the command there) and throws OSSH_INVALID_ARGUMENT. The empty string
- * becomes `""` (Net::OpenSSH returned nothing, and the argument vanished): a program that splits its
- * command line by the Windows rules reads `""` as one empty argument; cmd.exe built-ins see the two quotes.
+ * Escapes one argument for cmd.exe: `^` before each of `( ) ! ^ " < > & |`, and every `%` made unable to
+ * start a variable (`%^`, or `^%` at the end). A newline or carriage return cannot be carried (cmd.exe ends
+ * the command there) and throws OSSH_INVALID_ARGUMENT. The empty string becomes `""` (Net::OpenSSH returned
+ * nothing, and the argument vanished): a program that splits its command line by the Windows rules reads
+ * `""` as one empty argument; cmd.exe built-ins see the two quotes.
  *
- * `quote('a&b')` → `a^&b`, `quote('100%')` → `100^%`, `quote('')` → `""`.
+ * `quote('a&b')` → `a^&b`, `quote('%PATH%')` → `%^PATH^%`, `quote('')` → `""`.
  */
 export const quote = (arg: string): string => {
   assertNoNul(arg);
   if (/[\r\n]/.test(arg)) throw invalidArgument("can't quote newlines to pass through MS cmd.exe");
   if (arg === '') return '""';
-  return arg.replace(/[()%!^"<>&|]/g, (c) => `^${c}`);
+  let out = '';
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg[i] as string;
+    out += c === '%' ? percent(arg[i + 1]) : SPECIAL.test(c) ? `^${c}` : c;
+  }
+  return out;
 };
 
 /** The MSCmd backend. cmd.exe expands no wildcards itself: quoteGlob = quote. */
