@@ -8,11 +8,12 @@ import { assertNoNul, invalidArgument } from './quoting-error';
 const SPECIAL = /[()!^"<>&|]/;
 
 // cmd.exe expands %NAME% before it looks at carets, so a caret cannot protect a `%`: it can only make sure
-// no variable has the name cmd.exe tries. Net::OpenSSH wrote `^%`, which makes the name end in `^` — but
-// in `%PATH:a=b%` and `%PATH:~0,3%` only the part before `:` is the name, so `^%PATH:~0,3^%` still expanded.
-// We put the caret right after the `%` instead (the name then starts with `^`, which no variable does);
-// before a character that gets its own caret that is already so, and a final `%` keeps Net::OpenSSH's `^%`.
-const percent = (next: string | undefined): string => (next === undefined ? '^%' : SPECIAL.test(next) ? '%' : '%^');
+// no variable has the name cmd.exe tries. Net::OpenSSH wrote `^%`, which makes the name end in `^`; but in
+// `%PATH:a=b%` and `%PATH:~0,3%` only the part before `:` is the name, so `^%PATH:~0,3^%` still expanded.
+// We make the character right after each `%` a caret instead (the name then starts with `^`, which no
+// variable does): `%^`, or a bare `%` when what follows already starts with its own caret (`%^&`; a `^` of
+// ours must never escape the next caret), and `^%` for a final `%`, which has nothing after it in the argument.
+const percent = (after: string | undefined): string => (after === undefined ? '^%' : after.startsWith('^') ? '%' : '%^');
 
 /**
  * Escapes one argument for cmd.exe: `^` before each of `( ) ! ^ " < > & |`, and every `%` made unable to
@@ -21,18 +22,18 @@ const percent = (next: string | undefined): string => (next === undefined ? '^%'
  * nothing, and the argument vanished): a program that splits its command line by the Windows rules reads
  * `""` as one empty argument; cmd.exe built-ins see the two quotes.
  *
- * `quote('a&b')` → `a^&b`, `quote('%PATH%')` → `%^PATH^%`, `quote('')` → `""`.
+ * `quote('a&b')` → `a^&b`, `quote('%PATH%')` → `%^PATH^%`, `quote('%&')` → `%^&`, `quote('')` → `""`.
  */
 export const quote = (arg: string): string => {
   assertNoNul(arg);
   if (/[\r\n]/.test(arg)) throw invalidArgument("can't quote newlines to pass through MS cmd.exe");
   if (arg === '') return '""';
-  let out = '';
-  for (let i = 0; i < arg.length; i++) {
+  const reversed: string[] = []; // built from the end: a `%` depends on what follows it
+  for (let i = arg.length - 1; i >= 0; i--) {
     const c = arg[i] as string;
-    out += c === '%' ? percent(arg[i + 1]) : SPECIAL.test(c) ? `^${c}` : c;
+    reversed.push(c === '%' ? percent(reversed.at(-1)) : SPECIAL.test(c) ? `^${c}` : c);
   }
-  return out;
+  return reversed.reverse().join('');
 };
 
 /** The MSCmd backend. cmd.exe expands no wildcards itself: quoteGlob = quote. */
