@@ -1,0 +1,95 @@
+// The same round trip through a real ssh connection: the remote account's login shell is each shell in
+// turn, and sshd runs our command line with `<shell> -c`, as it does for every remote command.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { glob } from '../../src/quoting/quoter';
+import { startSshd } from '../fixtures/sshd';
+import { requirePrereq } from '../helpers/prereq';
+import { strict } from '../helpers/setup';
+import { exact, groupLine, parseOutput, run, type Case } from './support/argv-printer';
+import { announceSeed, argv, sample } from './support/arbitraries';
+import { describeFailures, roundTrip } from './support/round-trip';
+import { WANTED, findShell, sameBinaryAs, type Shell } from './support/shells';
+
+strict();
+const test = suite('quoting/remote-shells');
+announceSeed('quoting/remote-shells');
+
+/** Random argv sent through each remote login shell. */
+const CASES = 600;
+
+const accountFor = (shell: Shell) => `nossh-${shell.name}`;
+const exists = (user: string) => {
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const passwd = (user: string) => execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).trim().split(':');
+const homeOf = (user: string) => passwd(user)[5] as string;
+const uidGid = (user: string) => execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim() + ':' + execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim();
+
+// One account per distinct shell binary, created (as root) when missing; sshd refuses locked accounts.
+const isRoot = process.getuid?.() === 0;
+const seen: Shell[] = [];
+const shells = WANTED.flatMap(([name, quoter]) => {
+  const shell = findShell(name, quoter);
+  if (shell === undefined || sameBinaryAs(shell, seen)) return []; // reported by the local suites
+  seen.push(shell);
+  const user = accountFor(shell);
+  if (!exists(user)) {
+    if (!requirePrereq(isRoot, `root, to create the test account ${user} with login shell ${shell.path}`)) return [];
+    execFileSync('useradd', ['-m', '-s', shell.path, user], { stdio: 'ignore' });
+  } else if (isRoot) execFileSync('usermod', ['-s', shell.path, user], { stdio: 'ignore' });
+  if (isRoot) execFileSync('usermod', ['-p', '*', user], { stdio: 'ignore' });
+  return [shell];
+});
+
+const fixture = shells.length > 0 ? await startSshd({ users: shells.map(accountFor) }) : undefined;
+test.after(async () => {
+  await fixture?.stop();
+});
+
+if (fixture) {
+  const ssh = (user: string, command: string) =>
+    run(['ssh', '-F', fixture.configPath, '-o', 'BatchMode=yes', '-p', String(fixture.port), '-l', user, '--', '127.0.0.1', command]);
+  const cases: Case[] = sample(argv(), CASES, 300).map(exact);
+
+  for (const shell of shells) {
+    const user = accountFor(shell);
+    test(`${shell.name} as the login shell: ${CASES} random argv arrive byte for byte through ssh`, async () => {
+      assert.is(passwd(user)[6], shell.path, `${user}'s login shell`);
+      const started = Date.now();
+      const failures = await roundTrip(shell.quoter, cases, (script) => ssh(user, script.toString('utf8')), { concurrency: 3 });
+      const args = cases.reduce((n, c) => n + c.args.length, 0);
+      console.log(`  ssh → ${shell.name}: ${cases.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`);
+      assert.is(failures.length, 0, `${failures.length} argv did not arrive intact through ${shell.name}\n${describeFailures(shell.quoter, failures)}`);
+    });
+
+    test(`${shell.name} as the login shell: a glob pattern expands remotely to the matching files only`, async () => {
+      if (!requirePrereq(isRoot, 'root, to create files in the test account')) return;
+      const home = homeOf(user);
+      const dir = join(home, `g d'i"r$x`);
+      const owner = uidGid(user).split(':').map(Number) as [number, number];
+      mkdirSync(dir, { recursive: true });
+      chownSync(dir, ...owner);
+      for (const f of ['a.dat', 'my file.dat', `it's.dat`, 'b.txt']) writeFileSync(join(dir, f), '');
+      try {
+        const line = groupLine(shell.quoter, [{ args: [glob(`~/g d'i"r$x/*.dat`), 'lit*'], expected: [] }], 0).toString('utf8');
+        const r = await ssh(user, line);
+        const [got] = parseOutput(r.stdout, 0, 1);
+        assert.ok(got, `no output from ${shell.name}: ${r.stderr}`);
+        assert.equal(got!.map((b) => b.toString()).sort(), [...['a.dat', `it's.dat`, 'my file.dat'].map((f) => join(dir, f)), 'lit*'].sort());
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+}
+
+test.run();
