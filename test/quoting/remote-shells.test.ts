@@ -9,8 +9,9 @@ import { glob } from '../../src/quoting/quoter';
 import { startSshd } from '../fixtures/sshd';
 import { requirePrereq } from '../helpers/prereq';
 import { strict } from '../helpers/setup';
-import { exact, groupLine, parseOutput, run, type Case } from './support/argv-printer';
-import { announceSeed, argv, sample } from './support/arbitraries';
+import { exact, groupLine, parseOutput, runWithLastArg, scratchDir, type Case } from './support/argv-printer';
+import fc from 'fast-check';
+import { announceSeed, argv, byteArgument, sample } from './support/arbitraries';
 import { describeFailures, roundTrip } from './support/round-trip';
 import { WANTED, findShell, sameBinaryAs, type Shell } from './support/shells';
 
@@ -18,8 +19,9 @@ strict();
 const test = suite('quoting/remote-shells');
 announceSeed('quoting/remote-shells');
 
-/** Random argv sent through each remote login shell. */
+/** Random argv sent through each remote login shell: text, and bytes that are not UTF-8. */
 const CASES = 600;
+const BYTE_CASES = 200;
 
 const accountFor = (shell: Shell) => `nossh-${shell.name}`;
 const exists = (user: string) => {
@@ -51,25 +53,35 @@ const shells = WANTED.flatMap(([name, quoter]) => {
 });
 
 const fixture = shells.length > 0 ? await startSshd({ users: shells.map(accountFor) }) : undefined;
+const scripts = scratchDir('net-openssh-remote-quoting-');
 test.after(async () => {
   await fixture?.stop();
+  scripts.remove();
 });
 
 if (fixture) {
-  const ssh = (user: string, command: string) =>
-    run(['ssh', '-F', fixture.configPath, '-o', 'BatchMode=yes', '-p', String(fixture.port), '-l', user, '--', '127.0.0.1', command]);
+  // the command line goes to ssh as bytes (through xargs), so non-UTF-8 arguments can be sent too
+  const ssh = (user: string, command: Buffer) =>
+    runWithLastArg(['ssh', '-F', fixture.configPath, '-o', 'BatchMode=yes', '-p', String(fixture.port), '-l', user, '--', '127.0.0.1'], command, {
+      scriptDir: scripts.dir,
+    });
   const cases: Case[] = sample(argv(), CASES, 300).map(exact);
+  const byteCases: Case[] = sample(fc.array(byteArgument(), { maxLength: 6 }), BYTE_CASES, 301).map(exact);
 
   for (const shell of shells) {
     const user = accountFor(shell);
-    test(`${shell.name} as the login shell: ${CASES} random argv arrive byte for byte through ssh`, async () => {
-      assert.is(passwd(user)[6], shell.path, `${user}'s login shell`);
+    const check = async (what: string, sent: readonly Case[]) => {
       const started = Date.now();
-      const failures = await roundTrip(shell.quoter, cases, (script) => ssh(user, script.toString('utf8')), { concurrency: 3 });
-      const args = cases.reduce((n, c) => n + c.args.length, 0);
-      console.log(`  ssh → ${shell.name}: ${cases.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`);
+      const failures = await roundTrip(shell.quoter, sent, (script) => ssh(user, script), { concurrency: 3 });
+      const args = sent.reduce((n, c) => n + c.args.length, 0);
+      console.log(`  ssh → ${shell.name} ${what}: ${sent.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`);
       assert.is(failures.length, 0, `${failures.length} argv did not arrive intact through ${shell.name}\n${describeFailures(shell.quoter, failures)}`);
+    };
+    test(`${shell.name} as the login shell: ${CASES} random text argv arrive byte for byte through ssh`, async () => {
+      assert.is(passwd(user)[6], shell.path, `${user}'s login shell`);
+      await check('text', cases);
     });
+    test(`${shell.name} as the login shell: ${BYTE_CASES} random byte argv (not UTF-8) arrive byte for byte`, () => check('bytes', byteCases));
 
     test(`${shell.name} as the login shell: a glob pattern expands remotely to the matching files only`, async () => {
       if (!requirePrereq(isRoot, 'root, to create files in the test account')) return;
@@ -80,7 +92,7 @@ if (fixture) {
       chownSync(dir, ...owner);
       for (const f of ['a.dat', 'my file.dat', `it's.dat`, 'b.txt']) writeFileSync(join(dir, f), '');
       try {
-        const line = groupLine(shell.quoter, [{ args: [glob(`~/g d'i"r$x/*.dat`), 'lit*'], expected: [] }], 0).toString('utf8');
+        const line = groupLine(shell.quoter, [{ args: [glob(`~/g d'i"r$x/*.dat`), 'lit*'], expected: [] }], 0);
         const r = await ssh(user, line);
         const [got] = parseOutput(r.stdout, 0, 1);
         assert.ok(got, `no output from ${shell.name}: ${r.stderr}`);

@@ -107,19 +107,26 @@ export const scratchDir = (prefix: string): { dir: string; remove: () => void } 
 };
 
 /**
- * Runs `script` with `shell -c` (bytes as they are: the script reaches the shell through xargs -0, since
- * Node can only pass UTF-8 in argv).
+ * Runs `argv` with `last` appended as its final argument, bytes as they are: Node can only pass UTF-8 in
+ * argv, so the bytes go through a file and `xargs -0`.
  */
-export const runScript = async (
-  shellArgv: readonly string[],
-  script: Buffer,
-  opts: { cwd: string; env: NodeJS.ProcessEnv; scriptDir: string },
+export const runWithLastArg = async (
+  argv: readonly string[],
+  last: Buffer,
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; scriptDir: string },
 ): Promise<Run> => {
   const file = join(opts.scriptDir, `script-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(file, script);
+  writeFileSync(file, last);
   try {
-    return await run(['xargs', '-0', '-a', file, '--', ...shellArgv, '-c'], opts);
+    return await run(['xargs', '-0', '-a', file, '--', ...argv], opts);
   } finally {
     rmSync(file, { force: true });
   }
 };
+
+/** Runs `script` with `shell -c`, as sshd runs a remote command. */
+export const runScript = (
+  shellArgv: readonly string[],
+  script: Buffer,
+  opts: { cwd: string; env: NodeJS.ProcessEnv; scriptDir: string },
+): Promise<Run> => runWithLastArg([...shellArgv, '-c'], script, opts);
