@@ -1,5 +1,6 @@
-// fish: Net::OpenSSH's ShellQuoter::fish (fish 3: `^` is no longer a redirection, `?` still a wildcard).
-import { GLOB_CHARS, SAFE } from './char-classes';
+// fish: Net::OpenSSH's ShellQuoter::fish. Its quoteGlob leaves fewer characters active than Net::OpenSSH's
+// (which reused the POSIX rules): fish has no [...] classes, and `^` redirected stderr before fish 3.3.
+import { SAFE } from './char-classes';
 import { globQuoter } from './glob-quote';
 import type { Quoter } from './quoter';
 import { assertNoNul } from './quoting-error';
@@ -16,8 +17,11 @@ export const quote = (arg: string): string => {
 };
 
 // The runs quoteGlob single-quotes never contain `\` or `'`, so plain '…' is exact in fish too.
-/** Quotes one argument leaving fish's wildcards and braces active (the POSIX glob rules). */
-export const quoteGlob: (arg: string) => string = globQuoter({ active: GLOB_CHARS, quoteRun: (run) => `'${run}'` });
+/**
+ * Quotes one argument leaving fish's wildcards `* ?`, braces `{a,b}` and `~` active; `[ ] ! ^` are quoted
+ * (literal in fish 3, but `^` was a redirection in older fish). `\*` keeps the user's escape.
+ */
+export const quoteGlob: (arg: string) => string = globQuoter({ active: String.raw`*?{},~`, quoteRun: (run) => `'${run}'` });
 
 /** The fish backend. */
 export const fish: Quoter = {

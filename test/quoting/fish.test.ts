@@ -27,10 +27,16 @@ test("quote: Net::OpenSSH's outputs", () => {
   for (const [input, want] of QUOTE) assert.is(quote(input), want, `quote(${JSON.stringify(input)})`);
 });
 
-test('quoteGlob: the POSIX glob rules', () => {
-  for (const s of ['./foo*/bar&biz;', 'back\\slash', "it's*", 'my files/*.dat', '{a,b}*', ''])
-    assert.is(quoteGlob(s), posixQuoteGlob(s));
+test('quoteGlob: the POSIX glob rules where fish has the same wildcards', () => {
+  for (const s of ['./foo*/bar&biz;', 'back\\slash', "it's*", 'my files/*.dat', '{a,b}*', '~/x?', '\\[', ''])
+    assert.is(quoteGlob(s), posixQuoteGlob(s), s);
   assert.is(quoteGlob('./foo*/bar&biz;'), "./foo*/bar'&biz;'");
+});
+
+test('quoteGlob: [ ] ! ^ are not fish wildcards, so they are quoted (^ redirected stderr before fish 3.3)', () => {
+  assert.is(quoteGlob('[ab]*'), "'[ab]'*");
+  assert.is(quoteGlob('a^b!'), "a'^b!'");
+  assert.is(quoteGlob('a:b,c'), 'a:b,c');
 });
 
 test('fragments and NUL', () => {
