@@ -1,0 +1,326 @@
+// The mux engine: commands over the master's control socket in proxy mode (MUX_C_PROXY), with no
+// process per command. This file is the only one that touches sockets: it runs the control
+// conversations (control.ts), keeps a pool of proxy sockets, each with its channel table
+// (proxy.ts), and admits sessions below the server's MaxSessions (admission.ts).
+import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
+import type { ChannelRequest, Engine } from '../../channel';
+import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
+import type { EngineContext } from '../engine';
+import { CodecError, FrameParser } from './codec';
+import { ControlConversation, type ControlKind } from './control';
+import { sessionLimit, takeAdmissible } from './admission';
+import { ProxyConnection } from './proxy';
+import { MuxSession } from './session';
+
+export type { MuxExitStatus } from './session';
+
+/** Options of the mux engine beyond its context. */
+export interface MuxEngineOptions {
+  /** Serve `kind: 'tunnel'` requests (direct-tcpip / direct-streamlocal) too. @default false (tunnels use the spawn engine) */
+  tunnels?: boolean | undefined;
+  /** Channels one proxy socket carries at once before another socket is opened. @default 64 */
+  channelsPerSocket?: number | undefined;
+  /** Times a refused session open is retried on another socket before it fails. @default 3 */
+  openRetries?: number | undefined;
+}
+
+/** Counters for tests and debugging. */
+export interface MuxEngineStats {
+  sockets: number;
+  retiredSockets: number;
+  queued: number;
+  activeSessions: number;
+  sessionLimit: number;
+  /** Packets the channel-id gate refused to send (0 unless there is a bug). */
+  dropped: number;
+}
+
+/** The mux engine, with its counters. */
+export interface MuxEngine extends Engine {
+  readonly name: 'mux';
+  stats(): MuxEngineStats;
+}
+
+interface Link {
+  readonly socket: Socket;
+  readonly proxy: ProxyConnection;
+  ready: boolean;
+  closed: boolean;
+  readonly drainWaiters: Array<() => void>;
+  corked: boolean;
+}
+
+const CONTROL_TIMEOUT_MS = 10_000;
+const SOCKET_WATERMARK = 1024 * 1024;
+
+/** Creates the mux engine for the master described by `ctx`. */
+export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {}): MuxEngine => {
+  const perSocket = opts.channelsPerSocket ?? 64;
+  const retries = opts.openRetries ?? 3;
+  const limit = sessionLimit(ctx.maxSessions);
+  const debug = (line: string) => ctx.debug?.(line);
+  const links = new Set<Link>();
+  const queue: MuxSession[] = [];
+  let activeSessions = 0;
+  let connecting = false;
+  let disposed = false;
+  let pumpScheduled = false;
+
+  const schedulePump = () => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    queueMicrotask(pump);
+  };
+
+  function pump(): void {
+    pumpScheduled = false;
+    for (;;) {
+      while (queue[0]?.finished) queue.shift(); // closed while queued
+      if (queue.length === 0) return;
+      const link = [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
+      if (!link) return void connect();
+      const ch = takeAdmissible(queue, activeSessions, limit);
+      if (!ch) return;
+      if (ch.finished) continue;
+      if (ch.isSession) activeSessions++;
+      link.proxy.open(ch);
+      link.socket.ref();
+    }
+  }
+
+  const failQueued = (error: OpenSSHError) => {
+    for (const ch of queue.splice(0)) ch.failOpen(error);
+  };
+
+  const gone = (reason: string) => ctx.masterError() ?? masterGone(ctx.host, reason);
+
+  function connect(): void {
+    if (connecting || disposed) return;
+    connecting = true;
+    openProxySocket(ctx.ctlPath, makeLink).then(
+      (link) => {
+        connecting = false;
+        link.ready = true;
+        debug(`mux: proxy socket ready (${links.size} open)`);
+        schedulePump();
+      },
+      (e: OpenSSHError | Error) => {
+        connecting = false;
+        const err = 'code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_') ? (e as OpenSSHError) : gone(e.message);
+        debug(`mux: cannot open a proxy socket: ${err.message}`);
+        failQueued(err);
+      },
+    );
+  }
+
+  const makeLink = (socket: Socket): Link => {
+    const link: Link = {
+      socket,
+      ready: false,
+      closed: false,
+      corked: false,
+      drainWaiters: [],
+      proxy: undefined as unknown as ProxyConnection,
+    };
+    (link as { proxy: ProxyConnection }).proxy = new ProxyConnection({
+      write: (packets) => write(link, packets),
+      whenDrained: (fn) => (link.socket.writableNeedDrain ? link.drainWaiters.push(fn) : process.nextTick(fn)),
+      openFailed: (ch, reason) => openFailed(link, ch, reason),
+      channelGone: (ch) => channelGone(link, ch),
+      debug,
+    });
+    links.add(link);
+    socket.on('drain', () => {
+      for (const fn of link.drainWaiters.splice(0)) fn();
+    });
+    socket.on('close', () => linkClosed(link));
+    return link;
+  };
+
+  const write = (link: Link, packets: Buffer[]): boolean => {
+    if (link.closed) return true;
+    const s = link.socket;
+    // batch everything written in this tick into one writev
+    if (!link.corked) {
+      link.corked = true;
+      s.cork();
+      process.nextTick(() => {
+        link.corked = false;
+        s.uncork();
+      });
+    }
+    let ok = true;
+    for (const p of packets) ok = s.write(p);
+    return ok;
+  };
+
+  const openFailed = (link: Link, ch: MuxSession, reason: string) => {
+    if (ch.isSession) activeSessions--;
+    updateRef(link);
+    if (ch.isSession && ch.attempts <= retries && !ch.finished) {
+      debug(`mux: session open refused (${reason}); queued again`);
+      ch.requeue();
+      queue.unshift(ch);
+    } else ch.failOpen(slaveFailed(ctx.host, `the server refused to open the channel: ${reason}`));
+    schedulePump();
+  };
+
+  const channelGone = (link: Link, ch: MuxSession) => {
+    if (ch.isSession) activeSessions--;
+    updateRef(link);
+    schedulePump();
+  };
+
+  // a socket with no channels must not keep the process alive
+  const updateRef = (link: Link) => (link.proxy.channels.size > 0 ? link.socket.ref() : link.socket.unref());
+
+  const linkClosed = (link: Link) => {
+    if (link.closed) return;
+    link.closed = true;
+    links.delete(link);
+    if (link.proxy.channels.size > 0) debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
+    link.proxy.failAll(gone('the control socket closed (the master exited or dropped the connection)'));
+    if (queue.length > 0) schedulePump(); // a new socket fails at once if the master is gone
+  };
+
+  const closeLinks = (keepRetired: boolean) => {
+    for (const link of [...links]) {
+      if (keepRetired && link.proxy.retired) {
+        // closing it would make an OpenSSH 9.2 master exit: keep it, without holding the process
+        debug('mux: keeping a retired control socket open so the master survives');
+        link.socket.unref();
+        continue;
+      }
+      link.closed = true;
+      links.delete(link);
+      link.socket.destroy();
+    }
+  };
+
+  return {
+    name: 'mux',
+    supports: (req: ChannelRequest) =>
+      !(req.sshOpts && req.sshOpts.length > 0) &&
+      req.forwardAgent !== true &&
+      req.forwardX11 !== true &&
+      (req.kind !== 'tunnel' || opts.tunnels === true),
+    open(req) {
+      const ch = new MuxSession(req, ctx.host, debug);
+      const err = disposed ? masterGone(ctx.host, 'the connection was closed') : ctx.masterError();
+      if (err) ch.failOpen(err);
+      else {
+        queue.push(ch);
+        schedulePump();
+      }
+      return ch;
+    },
+    failAll(error) {
+      failQueued(error);
+      for (const link of [...links]) link.proxy.failAll(error);
+      closeLinks(false);
+    },
+    dispose() {
+      disposed = true;
+      const error = masterGone(ctx.host, 'the connection was closed');
+      failQueued(error);
+      for (const link of [...links]) link.proxy.failAll(error);
+      closeLinks(!ctx.masterError());
+    },
+    stats: () => ({
+      sockets: links.size,
+      retiredSockets: [...links].filter((l) => l.proxy.retired).length,
+      queued: queue.length,
+      activeSessions,
+      sessionLimit: limit,
+      dropped: [...links].reduce((n, l) => n + l.proxy.dropped, 0),
+    }),
+  };
+};
+
+// ------------------------------------------------------------ control connections
+
+/**
+ * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
+ * for proxy mode, ended otherwise) and the reply value; `onFrame` receives every later frame.
+ */
+const runControl = (
+  ctlPath: string,
+  kind: ControlKind,
+  setup?: (socket: Socket) => (body: Buffer) => void,
+  timeoutMs = CONTROL_TIMEOUT_MS,
+): Promise<{ socket: Socket; value: number }> =>
+  new Promise((resolve, reject) => {
+    const conv = new ControlConversation(kind);
+    const parser = new FrameParser();
+    const socket = createConnection({ path: ctlPath, writableHighWaterMark: SOCKET_WATERMARK } as NetConnectOpts);
+    let after: ((body: Buffer) => void) | undefined;
+    let settled = false;
+    const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      reject(masterGone(undefined, `control socket ${ctlPath}: ${reason}`));
+    };
+    const timer = setTimeout(() => fail(`no answer to ${kind} within ${timeoutMs} ms`), timeoutMs);
+    timer.unref();
+    socket.once('connect', () => socket.write(conv.request()));
+    socket.on('error', (e: NodeJS.ErrnoException) => fail(e.code ? `${e.code} (${e.message})` : e.message));
+    socket.once('close', () => fail(`closed before the ${kind} reply`));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        parser.push(chunk, (body) => {
+          if (after) return after(body);
+          const step = conv.step(body);
+          if (step.state === 'failed') return fail(step.reason);
+          if (step.state !== 'done') return;
+          settled = true;
+          clearTimeout(timer);
+          after = setup?.(socket);
+          resolve({ socket, value: step.value });
+        });
+      } catch (e) {
+        if (!settled) return fail((e as Error).message);
+        socket.destroy(e as Error);
+      }
+    });
+  });
+
+/** Opens a proxy-mode control socket and hands it to `makeLink`, which owns it from then on. */
+const openProxySocket = async (ctlPath: string, makeLink: (s: Socket) => Link): Promise<Link> => {
+  let link: Link | undefined;
+  await runControl(ctlPath, 'proxy', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', () => {}); // 'close' follows; linkClosed reports it
+    link = makeLink(socket);
+    const l = link;
+    return (body) => {
+      try {
+        l.proxy.receive(body);
+      } catch (e) {
+        if (!(e instanceof CodecError)) throw e;
+        socket.destroy();
+      }
+    };
+  });
+  return link!;
+};
+
+/** Asks the master for its pid (`ssh -O check`). Rejects with OSSH_MASTER_FAILED when no master answers. */
+export const muxAliveCheck = async (ctlPath: string, timeoutMs?: number): Promise<number> => {
+  const { socket, value } = await runControl(ctlPath, 'alive-check', undefined, timeoutMs);
+  socket.destroy();
+  return value;
+};
+
+/** Asks the master to exit (`ssh -O exit`). */
+export const muxTerminate = async (ctlPath: string, timeoutMs?: number): Promise<void> => {
+  const { socket } = await runControl(ctlPath, 'terminate', undefined, timeoutMs);
+  socket.destroy();
+};
+
+/** Asks the master to stop accepting new clients and remove its socket (`ssh -O stop`). */
+export const muxStopListening = async (ctlPath: string, timeoutMs?: number): Promise<void> => {
+  const { socket } = await runControl(ctlPath, 'stop-listening', undefined, timeoutMs);
+  socket.destroy();
+};

@@ -1,0 +1,368 @@
+// One channel opened through a proxy-mode control socket: a session (exec, shell, subsystem) or a
+// tunnel. Holds the channel's state, both flow-control windows and the request FIFO, and exposes it
+// as a Channel. It never touches a socket: every packet goes out through its ChannelSender, which
+// checks the channel id first.
+import { Readable, Writable } from 'node:stream';
+import type { Channel, ChannelRequest, ExitStatus } from '../../channel';
+import { invalidArgument, slaveFailed, type OpenSSHError } from '../../errors';
+import { encodeChannelOnly, encodeDataHeader, encodePtyReq, encodeRequest, encodeWindowAdjust, type ExitInfo } from './codec';
+import { SSH, SSH_SIGNALS, WINDOW } from './messages';
+
+/** An exit status with, when something unusual happened, a note saying what. */
+export interface MuxExitStatus extends ExitStatus {
+  /** Set when the status was not reported by the server (e.g. we closed the channel) or a signal was refused. */
+  note?: string;
+}
+
+/** What a session sends through: the proxy connection, which validates the channel id of every packet. */
+export interface ChannelSender {
+  /** Writes packets for `ch` (its remote id already inside them); false when the socket is full. Drops them if `ch` is not live. */
+  send(ch: MuxSession, packets: Buffer[]): boolean;
+  /** Calls `fn` once the socket can take more. */
+  whenDrained(fn: () => void): void;
+}
+
+type State = 'queued' | 'opening' | 'open' | 'closed';
+
+const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TERM', note });
+
+/**
+ * A mux channel. Exit status rules:
+ * - exit-status / exit-signal from the server: `{code, null}` / `{null, signal}`;
+ * - closed by `close()` (or a refused signal) before the server reported an exit: `{code: null, signal: 'TERM', note}`;
+ * - a tunnel closed normally: `{code: 0, signal: null}`;
+ * - a session the server closed without an exit status: `{code: 255, signal: null, note}` (as `ssh` exits 255).
+ */
+export class MuxSession implements Channel {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly exit: Promise<ExitStatus>;
+  readonly pid = undefined;
+
+  state: State = 'queued';
+  /** Our channel id on the proxy socket, and the server's (from OPEN_CONFIRMATION). */
+  localId = -1;
+  remoteId: number | undefined;
+  closeSent = false;
+  closeReceived = false;
+  /** Session-open attempts so far (a refused session is retried on another socket). */
+  attempts = 0;
+
+  private sender: ChannelSender | undefined;
+  private resolveExit!: (s: MuxExitStatus) => void;
+  private rejectExit!: (e: OpenSSHError) => void;
+  private settled = false;
+  private exitInfo: ExitInfo | undefined;
+  private closedByUs = false;
+  private note: string | undefined;
+  private readonly replies: Array<(ok: boolean) => void> = [];
+  private mainSent = false;
+  // receive side: what the server may still send, and what was consumed but not yet granted back
+  private localWindow: number = WINDOW.local;
+  private ungranted = 0;
+  private readonly full = { stdout: false, stderr: false };
+  private eofReceived = false;
+  private streamsClosed = false;
+  // send side
+  private remoteWindow = 0;
+  private remoteMaxPacket = 0;
+  private readonly outQueue: Array<{ data: Buffer; cb: (e?: Error | null) => void }> = [];
+  private finalCb: ((e?: Error | null) => void) | undefined;
+  private eofSent = false;
+  private waitingDrain = false;
+  private readonly streamsEnded: Promise<unknown>;
+
+  constructor(
+    readonly req: ChannelRequest,
+    private readonly host: string,
+    private readonly debug: (line: string) => void,
+  ) {
+    this.stdout = new Readable({ read: () => this.onRead('stdout') });
+    this.stderr = new Readable({ read: () => this.onRead('stderr') });
+    this.stdin = new Writable({
+      highWaterMark: 64 * 1024,
+      write: (data: Buffer, _enc, cb) => {
+        this.outQueue.push({ data, cb });
+        this.flushOut();
+      },
+      final: (cb) => {
+        this.finalCb = cb;
+        this.flushOut();
+      },
+    });
+    this.stdin.on('error', () => {}); // writes after the remote side went away are dropped, not errors
+    this.streamsEnded = Promise.all([ended(this.stdout), ended(this.stderr)]);
+    this.exit = new Promise<ExitStatus>((resolve, reject) => {
+      this.resolveExit = resolve;
+      this.rejectExit = reject;
+    });
+    this.exit.catch(() => {}); // observed by the caller; never an unhandled rejection here
+    if (req.stdin === 'ignore') this.stdin.end();
+  }
+
+  get isSession(): boolean {
+    return this.req.kind !== 'tunnel';
+  }
+
+  /** Whether the channel has finished from our side (its slot may be given to another). */
+  get finished(): boolean {
+    return this.state === 'closed';
+  }
+
+  // ------------------------------------------------------------ lifecycle, driven by the proxy
+
+  /** The engine sent CHANNEL_OPEN for us under `localId` on `sender`'s socket. */
+  attach(sender: ChannelSender, localId: number): void {
+    this.sender = sender;
+    this.localId = localId;
+    this.state = 'opening';
+    this.attempts++;
+  }
+
+  /** OPEN_CONFIRMATION: send the requests (pipelined; replies come back in order), then stdin. */
+  onConfirm(remoteId: number, window: number, maxPacket: number): void {
+    this.remoteId = remoteId;
+    this.remoteWindow = window;
+    this.remoteMaxPacket = Math.max(1, Math.min(maxPacket, WINDOW.sendChunk));
+    this.state = 'open';
+    if (this.closedByUs) return void this.sendClose();
+    if (this.isSession) this.sendRequests();
+    this.mainSent = true;
+    this.flushOut();
+  }
+
+  /** The open was refused and will not be retried: fail with `error`. */
+  failOpen(error: OpenSSHError): void {
+    this.state = 'closed';
+    this.settle(error);
+  }
+
+  /** Back to the queue after a refused open (the engine retries on another socket). */
+  requeue(): void {
+    this.state = 'queued';
+    this.sender = undefined;
+    this.localId = -1;
+  }
+
+  onData(stream: 'stdout' | 'stderr' | 'other', data: Buffer): void {
+    this.localWindow -= data.length;
+    this.ungranted += data.length;
+    if (stream === 'other' || this.closedByUs || this.eofReceived) return this.maybeGrant();
+    const target = stream === 'stdout' ? this.stdout : this.stderr;
+    if (!target.push(data)) this.full[stream] = true;
+    this.maybeGrant();
+  }
+
+  onWindowAdjust(bytes: number): void {
+    this.remoteWindow += bytes;
+    this.flushOut();
+  }
+
+  onEof(): void {
+    this.eofReceived = true;
+    this.endStreams();
+  }
+
+  onRequest(name: string, wantReply: boolean, exit: ExitInfo | undefined): void {
+    if (exit) this.exitInfo ??= exit;
+    else this.debug(`mux: channel ${this.localId}: server request ${JSON.stringify(name)} ignored`);
+    // only the server's own requests that ask for a reply get one: a failure, on this (live) channel
+    if (wantReply) this.send([encodeChannelOnly(SSH.CHANNEL_FAILURE, this.remoteId!)]);
+  }
+
+  onReply(ok: boolean): void {
+    const handler = this.replies.shift();
+    if (handler) handler(ok);
+    else this.debug(`mux: channel ${this.localId}: unexpected ${ok ? 'success' : 'failure'} reply ignored`);
+  }
+
+  /** CLOSE from the server: answer it, end the streams, settle `exit`. Returns true when the id is free again. */
+  onClose(): void {
+    this.closeReceived = true;
+    if (!this.closeSent) this.sendClose();
+    this.state = 'closed';
+    this.endStreams();
+    for (const r of this.replies.splice(0)) r(false);
+    this.releaseStdin();
+    this.settle(this.status());
+  }
+
+  /** The socket or the master is gone: fail now (a channel we were closing just counts as closed). */
+  fail(error: OpenSSHError): void {
+    if (this.settled) return;
+    this.state = 'closed';
+    this.endStreams();
+    this.releaseStdin();
+    this.settle(this.closedByUs ? closedStatus(this.note ?? 'closed by close()') : error);
+  }
+
+  // ------------------------------------------------------------ Channel API
+
+  async signal(name: string): Promise<void> {
+    const sig = name.replace(/^SIG/, '');
+    if (!SSH_SIGNALS.has(sig)) throw invalidArgument('Expected a signal name the SSH protocol knows (TERM, INT, KILL, HUP, ...)', name);
+    if (!this.running) return;
+    const ok = await new Promise<boolean>((resolve) => this.sendSignal(sig, resolve));
+    if (!ok && this.state !== 'closed') {
+      this.refused(sig);
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.closedByUs || this.state === 'closed') return;
+    this.closedByUs = true;
+    this.endStreams();
+    if (this.state === 'queued') {
+      this.state = 'closed';
+      this.settle(closedStatus('closed before the channel was opened'));
+      return;
+    }
+    if (this.state !== 'open') return; // opening: CLOSE goes out with the confirmation
+    if (this.running) this.sendSignal('TERM', (ok) => ok || this.refused('TERM'));
+    this.sendClose();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /** A session whose command may still be running (a signal can reach it). */
+  private get running(): boolean {
+    return this.isSession && this.state === 'open' && this.mainSent && !this.closeSent && !this.closeReceived && !this.exitInfo;
+  }
+
+  private sendRequests(): void {
+    const id = this.remoteId!;
+    const { req } = this;
+    const packets: Buffer[] = [];
+    for (const [k, v] of Object.entries(req.env ?? {})) packets.push(encodeRequest(id, 'env', false, k, v));
+    if (req.tty === true) {
+      packets.push(encodePtyReq(id, process.env.TERM || 'xterm', 80, 24));
+      this.replies.push((ok) => ok || this.debug(`mux: channel ${this.localId}: the server refused the pty`));
+    }
+    const cmd = req.command ?? '';
+    packets.push(
+      req.kind === 'exec'
+        ? encodeRequest(id, 'exec', true, Buffer.isBuffer(cmd) ? cmd : String(cmd))
+        : req.kind === 'subsystem'
+          ? encodeRequest(id, 'subsystem', true, String(cmd))
+          : encodeRequest(id, 'shell', true),
+    );
+    this.replies.push((ok) => {
+      if (ok || this.state === 'closed' || this.closedByUs) return;
+      this.settle(slaveFailed(this.host, `the server refused the ${req.kind} request${req.kind === 'subsystem' ? ` for ${String(cmd)}` : ''}`));
+      this.closedByUs = true;
+      this.sendClose();
+    });
+    this.send(packets);
+  }
+
+  private sendSignal(sig: string, onReply: (ok: boolean) => void): void {
+    this.replies.push(onReply);
+    this.send([encodeRequest(this.remoteId!, 'signal', true, sig)]);
+  }
+
+  private refused(sig: string): void {
+    this.note = `the server refused to deliver SIG${sig} (sshd refuses signals for root logins and subsystems); the channel was closed and the remote process may still be running`;
+    this.debug(`mux: channel ${this.localId}: ${this.note}`);
+  }
+
+  private sendClose(): void {
+    if (this.closeSent || this.remoteId === undefined) return;
+    this.send([encodeChannelOnly(SSH.CHANNEL_CLOSE, this.remoteId)]);
+    this.closeSent = true;
+  }
+
+  private send(packets: Buffer[]): boolean {
+    return this.sender ? this.sender.send(this, packets) : false;
+  }
+
+  private status(): MuxExitStatus {
+    const e = this.exitInfo;
+    if (e) return e.code !== null ? { code: e.code, signal: null } : { code: null, signal: e.signal };
+    if (this.closedByUs) return closedStatus(this.note ?? 'closed by close() before the server reported an exit status');
+    if (!this.isSession) return { code: 0, signal: null };
+    return { code: 255, signal: null, note: 'the server closed the channel without an exit status' };
+  }
+
+  private settle(outcome: MuxExitStatus | OpenSSHError): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (outcome instanceof Error) return this.rejectExit(outcome);
+    if (this.note && !outcome.note) outcome.note = this.note;
+    // the contract: every byte delivered before exit settles
+    void this.streamsEnded.then(() => this.resolveExit(outcome));
+  }
+
+  private onRead(stream: 'stdout' | 'stderr'): void {
+    this.full[stream] = false;
+    this.maybeGrant();
+  }
+
+  /** Grants window back only once the consumer drained both streams below their highWaterMark. */
+  private maybeGrant(): void {
+    if (this.full.stdout || this.full.stderr || this.state !== 'open' || this.closeSent || this.eofReceived) return;
+    if (this.ungranted < WINDOW.local / 2) return;
+    this.send([encodeWindowAdjust(this.remoteId!, this.ungranted)]);
+    this.localWindow += this.ungranted;
+    this.ungranted = 0;
+  }
+
+  /** Sends queued stdin as the remote window and the socket allow; then EOF once stdin ended. */
+  private flushOut(): void {
+    if (this.state === 'closed' || this.closeSent || this.closeReceived) return this.releaseStdin();
+    if (this.state !== 'open' || !this.mainSent || this.waitingDrain) return;
+    while (this.outQueue.length > 0 && this.remoteWindow > 0) {
+      const head = this.outQueue[0]!;
+      const n = Math.min(head.data.length, this.remoteWindow, this.remoteMaxPacket);
+      const writable = this.send([encodeDataHeader(this.remoteId!, n), head.data.subarray(0, n)]);
+      this.remoteWindow -= n;
+      if (n === head.data.length) {
+        this.outQueue.shift();
+        if (writable) head.cb();
+        else this.afterDrain(head.cb);
+      } else head.data = head.data.subarray(n);
+      if (!writable) return this.afterDrain();
+    }
+    if (this.outQueue.length === 0 && this.finalCb && !this.eofSent) {
+      this.eofSent = true;
+      this.send([encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!)]);
+      const cb = this.finalCb;
+      this.finalCb = undefined;
+      cb();
+    }
+  }
+
+  private afterDrain(cb?: () => void): void {
+    if (cb) return this.sender?.whenDrained(cb);
+    this.waitingDrain = true;
+    this.sender?.whenDrained(() => {
+      this.waitingDrain = false;
+      this.flushOut();
+    });
+  }
+
+  /** The remote side is gone: pending writes complete (their bytes are dropped, as with EPIPE). */
+  private releaseStdin(): void {
+    for (const w of this.outQueue.splice(0)) w.cb();
+    const cb = this.finalCb;
+    this.finalCb = undefined;
+    cb?.();
+  }
+
+  private endStreams(): void {
+    if (this.streamsClosed) return;
+    this.streamsClosed = true;
+    for (const s of [this.stdout, this.stderr]) {
+      s.push(null);
+      // nobody ever attached a consumer: drain it so `exit` can settle (as child_process does)
+      if (s.readableFlowing === null) s.resume();
+    }
+  }
+}
+
+const ended = (s: Readable): Promise<void> =>
+  new Promise((resolve) => {
+    s.once('end', resolve);
+    s.once('close', resolve);
+  });
