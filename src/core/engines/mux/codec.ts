@@ -256,7 +256,7 @@ export class FrameParser {
   push(chunk: Buffer, onFrame: (body: Buffer) => void): void {
     let at = 0;
     // fast path: nothing pending, frames parsed straight out of this chunk
-    if (this.buffered === 0) {
+    if (this.buffered === 0 && this.want < 0) {
       while (chunk.length - at >= 4) {
         const len = this.checkLength(chunk.readUInt32BE(at));
         if (chunk.length - at - 4 < len) break;
