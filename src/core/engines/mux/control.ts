@@ -45,6 +45,14 @@ export class ControlConversation {
     return Buffer.concat([encodeMuxHello(), encodeMux(REQUEST_TYPE[this.kind], this.requestId)]);
   }
 
+  /**
+   * Whether the socket closing now answers the request: a master told to terminate may exit before
+   * its reply reaches us (seen with OpenSSH 9.2), which is the outcome asked for.
+   */
+  closeMeansDone(): boolean {
+    return this.kind === 'terminate' && this.gotHello && !this.finished;
+  }
+
   /** Whether the conversation is over (later frames are proxy-mode packets, or nothing). */
   get done(): boolean {
     return this.finished;

@@ -48,9 +48,14 @@ interface Link {
   closed: boolean;
   readonly drainWaiters: Array<() => void>;
   corked: boolean;
+  /** Sessions closed on this socket that sshd may not have freed yet: they keep their slot. */
+  unconfirmed: number;
+  barrierInFlight: boolean;
 }
 
 const CONTROL_TIMEOUT_MS = 10_000;
+// with no live session to carry a barrier, a closed session's slot is given back after this long
+const RELEASE_FALLBACK_MS = 10;
 const SOCKET_WATERMARK = 1024 * 1024;
 
 /** Creates the mux engine for the master described by `ctx`. */
@@ -119,6 +124,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
       ready: false,
       closed: false,
       corked: false,
+      unconfirmed: 0,
+      barrierInFlight: false,
       drainWaiters: [],
       proxy: undefined as unknown as ProxyConnection,
     };
@@ -165,10 +172,35 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     schedulePump();
   };
 
+  // sshd frees a session's slot in the loop iteration after it processed our CLOSE, so an OPEN
+  // right behind the CLOSE would be refused. The slot is given back once a barrier request sent
+  // after the CLOSE has been answered: the server has processed the CLOSE and looped since.
   const channelGone = (link: Link, ch: MuxSession) => {
-    if (ch.isSession) activeSessions--;
     updateRef(link);
+    if (!ch.isSession) return;
+    if (link.closed || !ch.confirmed) return release(link, 0, 1);
+    link.unconfirmed++;
+    requestBarrier(link);
+  };
+
+  const release = (link: Link, fromUnconfirmed: number, plain = 0) => {
+    link.unconfirmed -= fromUnconfirmed;
+    activeSessions -= fromUnconfirmed + plain;
     schedulePump();
+  };
+
+  const requestBarrier = (link: Link) => {
+    if (link.barrierInFlight || link.unconfirmed === 0) return;
+    const n = link.unconfirmed;
+    if (link.closed) return release(link, n);
+    const done = (replied: boolean) => {
+      link.barrierInFlight = false;
+      if (replied || link.closed) release(link, n);
+      requestBarrier(link);
+    };
+    link.barrierInFlight = true;
+    for (const ch of link.proxy.channels.values()) if (ch.barrier(done)) return;
+    setTimeout(() => done(true), RELEASE_FALLBACK_MS).unref();
   };
 
   // a socket with no channels must not keep the process alive
@@ -178,6 +210,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     if (link.closed) return;
     link.closed = true;
     links.delete(link);
+    if (!link.barrierInFlight && link.unconfirmed > 0) release(link, link.unconfirmed);
     if (link.proxy.channels.size > 0) debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
     link.proxy.failAll(gone('the control socket closed (the master exited or dropped the connection)'));
     if (queue.length > 0) schedulePump(); // a new socket fails at once if the master is gone
@@ -266,7 +299,14 @@ const runControl = (
     timer.unref();
     socket.once('connect', () => socket.write(conv.request()));
     socket.on('error', (e: NodeJS.ErrnoException) => fail(e.code ? `${e.code} (${e.message})` : e.message));
-    socket.once('close', () => fail(`closed before the ${kind} reply`));
+    socket.once('close', () => {
+      if (!settled && conv.closeMeansDone()) {
+        settled = true;
+        clearTimeout(timer);
+        return resolve({ socket, value: 0 });
+      }
+      fail(`closed before the ${kind} reply`);
+    });
     socket.on('data', (chunk: Buffer) => {
       try {
         parser.push(chunk, (body) => {

@@ -56,7 +56,8 @@ export class MuxSession implements Channel {
   private exitInfo: ExitInfo | undefined;
   private closedByUs = false;
   private note: string | undefined;
-  private readonly replies: Array<(ok: boolean) => void> = [];
+  /** Reply handlers, in request order; `undefined` when the channel closed before the reply came. */
+  private readonly replies: Array<(ok: boolean | undefined) => void> = [];
   private mainSent = false;
   // receive side: what the server may still send, and what was consumed but not yet granted back
   private localWindow: number = WINDOW.local;
@@ -118,6 +119,11 @@ export class MuxSession implements Channel {
     this.localId = localId;
     this.state = 'opening';
     this.attempts++;
+  }
+
+  /** Whether the server confirmed the open (and so counts the channel until it is gone). */
+  get confirmed(): boolean {
+    return this.remoteId !== undefined;
   }
 
   /** OPEN_CONFIRMATION: send the requests (pipelined; replies come back in order), then stdin. */
@@ -183,7 +189,7 @@ export class MuxSession implements Channel {
     if (!this.closeSent) this.sendClose();
     this.state = 'closed';
     this.endStreams();
-    for (const r of this.replies.splice(0)) r(false);
+    for (const r of this.replies.splice(0)) r(undefined);
     this.releaseStdin();
     this.settle(this.status());
   }
@@ -193,6 +199,7 @@ export class MuxSession implements Channel {
     if (this.settled) return;
     this.state = 'closed';
     this.endStreams();
+    for (const r of this.replies.splice(0)) r(undefined);
     this.releaseStdin();
     this.settle(this.closedByUs ? closedStatus(this.note ?? 'closed by close()') : error);
   }
@@ -203,8 +210,8 @@ export class MuxSession implements Channel {
     const sig = name.replace(/^SIG/, '');
     if (!SSH_SIGNALS.has(sig)) throw invalidArgument('Expected a signal name the SSH protocol knows (TERM, INT, KILL, HUP, ...)', name);
     if (!this.running) return;
-    const ok = await new Promise<boolean>((resolve) => this.sendSignal(sig, resolve));
-    if (!ok && this.state !== 'closed') {
+    const ok = await new Promise<boolean | undefined>((resolve) => this.sendSignal(sig, resolve));
+    if (ok === false && this.state !== 'closed') {
       this.refused(sig);
       this.close();
     }
@@ -220,7 +227,7 @@ export class MuxSession implements Channel {
       return;
     }
     if (this.state !== 'open') return; // opening: CLOSE goes out with the confirmation
-    if (this.running) this.sendSignal('TERM', (ok) => ok || this.refused('TERM'));
+    if (this.running) this.sendSignal('TERM', (ok) => ok === false && this.refused('TERM'));
     this.sendClose();
   }
 
@@ -238,7 +245,7 @@ export class MuxSession implements Channel {
     for (const [k, v] of Object.entries(req.env ?? {})) packets.push(encodeRequest(id, 'env', false, k, v));
     if (req.tty === true) {
       packets.push(encodePtyReq(id, process.env.TERM || 'xterm', 80, 24));
-      this.replies.push((ok) => ok || this.debug(`mux: channel ${this.localId}: the server refused the pty`));
+      this.replies.push((ok) => ok === false && this.debug(`mux: channel ${this.localId}: the server refused the pty`));
     }
     const cmd = req.command ?? '';
     packets.push(
@@ -249,7 +256,7 @@ export class MuxSession implements Channel {
           : encodeRequest(id, 'shell', true),
     );
     this.replies.push((ok) => {
-      if (ok || this.state === 'closed' || this.closedByUs) return;
+      if (ok !== false || this.state === 'closed' || this.closedByUs) return;
       this.settle(slaveFailed(this.host, `the server refused the ${req.kind} request${req.kind === 'subsystem' ? ` for ${String(cmd)}` : ''}`));
       this.closedByUs = true;
       this.sendClose();
@@ -257,7 +264,19 @@ export class MuxSession implements Channel {
     this.send(packets);
   }
 
-  private sendSignal(sig: string, onReply: (ok: boolean) => void): void {
+  /**
+   * Sends a request the server answers without acting on it (an unknown name: a FAILURE reply), and
+   * calls `done(true)` on its reply: proof the server processed everything we sent before. false when
+   * this channel cannot carry it now; `done(false)` when it closed before the reply.
+   */
+  barrier(done: (replied: boolean) => void): boolean {
+    if (!this.isSession || this.state !== 'open' || this.closeSent || this.closeReceived || !this.mainSent) return false;
+    this.replies.push((ok) => done(ok !== undefined));
+    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)]);
+    return true;
+  }
+
+  private sendSignal(sig: string, onReply: (ok: boolean | undefined) => void): void {
     this.replies.push(onReply);
     this.send([encodeRequest(this.remoteId!, 'signal', true, sig)]);
   }
