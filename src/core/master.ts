@@ -8,13 +8,14 @@ import { displayDestination } from './destination';
 import { masterFailed, masterGone, stderrTail, type OpenSSHError } from './errors';
 import { ownProcess, releaseProcess } from './exit-hook';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
-import { controlArgs, masterArgs } from './master-args';
+import { masterArgs } from './master-args';
+import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
 import { transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
-import { runLocal } from './run-local';
 import { describeSshFailure } from './ssh-stderr';
 
 const KILL_GRACE_MS = 3000;
+const CONTROL_TIMEOUT_MS = 5000;
 
 /** The master connection of one OpenSSH object. */
 export class Master {
@@ -171,12 +172,10 @@ export class Master {
     });
   }
 
-  /** `ssh -O check`: the master's pid, or undefined when no master answers. */
+  /** The alive check through the control socket (`ssh -O check` without a process): the master's pid, or undefined when no master answers. */
   async controlCheck(): Promise<number | undefined> {
     if (!this.ctlPath) return undefined;
-    const r = await runLocal(this.s.sshCmd, controlArgs(this.s, this.ctlPath, 'check'));
-    const m = /pid=(\d+)/.exec(r.stderr + r.stdout);
-    return r.code === 0 && m ? Number(m[1]) : undefined;
+    return muxAliveCheck(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => undefined);
   }
 
   /** Whether the master answers through its socket (and is the process we started, when we started one). */
@@ -195,7 +194,7 @@ export class Master {
   /** Ends the master (ours: SIGTERM then SIGKILL; an external one: `ssh -O exit`) and waits for it to be gone. */
   async disconnect(): Promise<void> {
     if (this.external && this.state.name === 'running' && this.ctlPath) {
-      await runLocal(this.s.sshCmd, controlArgs(this.s, this.ctlPath, 'exit'));
+      await muxTerminate(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => {}); // already gone is fine
     }
     const wasExternal = this.external;
     this.dispatch({ type: 'disconnect' });
@@ -207,8 +206,8 @@ export class Master {
   /** `ssh -O stop`: the master stops accepting new operations; running ones go on. */
   async stop(): Promise<boolean> {
     if (this.state.name !== 'running' || !this.ctlPath) return false;
-    const r = await runLocal(this.s.sshCmd, controlArgs(this.s, this.ctlPath, 'stop'));
-    if (r.code !== 0) return false;
+    const answered = await muxStopListening(this.ctlPath, CONTROL_TIMEOUT_MS).then(() => true, () => false);
+    if (!answered) return false;
     this.onFailure(masterGone(this.host, 'master stopped'));
     this.state$.next({ name: 'stopped' });
     return true;

@@ -2,17 +2,18 @@
 // process per command. This file is the only one that touches sockets: it runs the control
 // conversations (control.ts), keeps a pool of proxy sockets, each with its channel table
 // (proxy.ts), and admits sessions below the server's MaxSessions (admission.ts).
-import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ChannelRequest, Engine } from '../../channel';
 import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
 import type { EngineContext } from '../engine';
-import { CodecError, FrameParser } from './codec';
-import { ControlConversation, type ControlKind } from './control';
+import { CodecError } from './codec';
+import { runControl } from './control-socket';
 import { sessionLimit, takeAdmissible } from './admission';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
 
 export type { MuxExitStatus } from './session';
+export { muxAliveCheck, muxStopListening, muxTerminate } from './control-socket';
 
 /** Options of the mux engine beyond its context. */
 export interface MuxEngineOptions {
@@ -53,10 +54,17 @@ interface Link {
   barrierInFlight: boolean;
 }
 
-const CONTROL_TIMEOUT_MS = 10_000;
 // with no live session to carry a barrier, a closed session's slot is given back after this long
 const RELEASE_FALLBACK_MS = 10;
-const SOCKET_WATERMARK = 1024 * 1024;
+
+/** Why the mux engine cannot serve a request (proxy mode has no ssh process to give options to), or undefined when it can. */
+export const muxRefusal = (req: ChannelRequest, tunnels = false): string | undefined => {
+  if (req.sshOpts && req.sshOpts.length > 0) return 'per-call sshOpts need an ssh process';
+  if (req.forwardAgent === true) return 'agent forwarding needs an ssh process';
+  if (req.forwardX11 === true) return 'X11 forwarding needs an ssh process';
+  if (req.kind === 'tunnel' && !tunnels) return 'tunnels use `ssh -W` (the spawn engine) unless the mux engine is created with tunnels: true';
+  return undefined;
+};
 
 /** Creates the mux engine for the master described by `ctx`. */
 export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {}): MuxEngine => {
@@ -232,11 +240,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
 
   return {
     name: 'mux',
-    supports: (req: ChannelRequest) =>
-      !(req.sshOpts && req.sshOpts.length > 0) &&
-      req.forwardAgent !== true &&
-      req.forwardX11 !== true &&
-      (req.kind !== 'tunnel' || opts.tunnels === true),
+    supports: (req: ChannelRequest) => muxRefusal(req, opts.tunnels === true) === undefined,
     open(req) {
       const ch = new MuxSession(req, ctx.host, debug);
       const err = disposed ? masterGone(ctx.host, 'the connection was closed') : ctx.masterError();
@@ -270,62 +274,6 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   };
 };
 
-// ------------------------------------------------------------ control connections
-
-/**
- * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
- * for proxy mode, ended otherwise) and the reply value; `onFrame` receives every later frame.
- */
-const runControl = (
-  ctlPath: string,
-  kind: ControlKind,
-  setup?: (socket: Socket) => (body: Buffer) => void,
-  timeoutMs = CONTROL_TIMEOUT_MS,
-): Promise<{ socket: Socket; value: number }> =>
-  new Promise((resolve, reject) => {
-    const conv = new ControlConversation(kind);
-    const parser = new FrameParser();
-    const socket = createConnection({ path: ctlPath, writableHighWaterMark: SOCKET_WATERMARK } as NetConnectOpts);
-    let after: ((body: Buffer) => void) | undefined;
-    let settled = false;
-    const fail = (reason: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      reject(masterGone(undefined, `control socket ${ctlPath}: ${reason}`));
-    };
-    const timer = setTimeout(() => fail(`no answer to ${kind} within ${timeoutMs} ms`), timeoutMs);
-    timer.unref();
-    socket.once('connect', () => socket.write(conv.request()));
-    socket.on('error', (e: NodeJS.ErrnoException) => fail(e.code ? `${e.code} (${e.message})` : e.message));
-    socket.once('close', () => {
-      if (!settled && conv.closeMeansDone()) {
-        settled = true;
-        clearTimeout(timer);
-        return resolve({ socket, value: 0 });
-      }
-      fail(`closed before the ${kind} reply`);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        parser.push(chunk, (body) => {
-          if (after) return after(body);
-          const step = conv.step(body);
-          if (step.state === 'failed') return fail(step.reason);
-          if (step.state !== 'done') return;
-          settled = true;
-          clearTimeout(timer);
-          after = setup?.(socket);
-          resolve({ socket, value: step.value });
-        });
-      } catch (e) {
-        if (!settled) return fail((e as Error).message);
-        socket.destroy(e as Error);
-      }
-    });
-  });
-
 /** Opens a proxy-mode control socket and hands it to `makeLink`, which owns it from then on. */
 const openProxySocket = async (ctlPath: string, makeLink: (s: Socket) => Link): Promise<Link> => {
   let link: Link | undefined;
@@ -344,23 +292,4 @@ const openProxySocket = async (ctlPath: string, makeLink: (s: Socket) => Link): 
     };
   });
   return link!;
-};
-
-/** Asks the master for its pid (`ssh -O check`). Rejects with OSSH_MASTER_FAILED when no master answers. */
-export const muxAliveCheck = async (ctlPath: string, timeoutMs?: number): Promise<number> => {
-  const { socket, value } = await runControl(ctlPath, 'alive-check', undefined, timeoutMs);
-  socket.destroy();
-  return value;
-};
-
-/** Asks the master to exit (`ssh -O exit`). */
-export const muxTerminate = async (ctlPath: string, timeoutMs?: number): Promise<void> => {
-  const { socket } = await runControl(ctlPath, 'terminate', undefined, timeoutMs);
-  socket.destroy();
-};
-
-/** Asks the master to stop accepting new clients and remove its socket (`ssh -O stop`). */
-export const muxStopListening = async (ctlPath: string, timeoutMs?: number): Promise<void> => {
-  const { socket } = await runControl(ctlPath, 'stop-listening', undefined, timeoutMs);
-  socket.destroy();
 };

@@ -1,0 +1,49 @@
+// The engines of one connection, created on first use, and the rule choosing one per call:
+// `spawn` always works; `mux` serves what proxy mode can carry; `auto` takes mux when it can.
+import type { ChannelRequest, Engine } from '../channel';
+import { invalidArgument, type OpenSSHError } from '../errors';
+import type { EngineName } from '../options';
+import type { EngineContext } from './engine';
+import { createMuxEngine, muxRefusal, type MuxEngine } from './mux/engine';
+import { createSpawnEngine } from './spawn/engine';
+
+/** The engines of one master, made lazily; `failAll`/`dispose` reach the ones that exist. */
+export class EngineSet {
+  private spawnEngine: Engine | undefined;
+  private muxEngine: MuxEngine | undefined;
+
+  constructor(private readonly ctx: () => EngineContext) {}
+
+  /** The engine for `req` under the chosen name; an explicit `mux` that cannot serve it is an error. */
+  pick(name: EngineName, req: ChannelRequest): Engine {
+    if (name === 'spawn') return this.spawn();
+    const refusal = muxRefusal(req);
+    if (refusal === undefined) return this.mux();
+    if (name === 'mux') throw invalidArgument(`engine 'mux' cannot run this call: ${refusal}; use engine 'auto' or 'spawn'`);
+    return this.spawn();
+  }
+
+  private spawn(): Engine {
+    return (this.spawnEngine ??= createSpawnEngine(this.ctx()));
+  }
+
+  private mux(): MuxEngine {
+    return (this.muxEngine ??= createMuxEngine(this.ctx()));
+  }
+
+  /** The mux engine's counters, when it was used. */
+  muxStats(): ReturnType<MuxEngine['stats']> | undefined {
+    return this.muxEngine?.stats();
+  }
+
+  failAll(e: OpenSSHError): void {
+    this.spawnEngine?.failAll(e);
+    this.muxEngine?.failAll(e);
+  }
+
+  dispose(): void {
+    this.spawnEngine?.dispose();
+    this.muxEngine?.dispose();
+    this.spawnEngine = this.muxEngine = undefined;
+  }
+}

@@ -1,0 +1,83 @@
+// Control conversations on a fresh connection to the master's socket: alive check (the master's
+// pid), terminate, stop-listening, and the handshake that turns a connection into a proxy socket.
+// What `ssh -O check|exit|stop` do, without starting a process.
+import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
+import { masterGone } from '../../errors';
+import { FrameParser } from './codec';
+import { ControlConversation, type ControlKind } from './control';
+
+const CONTROL_TIMEOUT_MS = 10_000;
+const SOCKET_WATERMARK = 1024 * 1024;
+
+/**
+ * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
+ * for proxy mode, ended otherwise) and the reply value; `onFrame` receives every later frame.
+ */
+export const runControl = (
+  ctlPath: string,
+  kind: ControlKind,
+  setup?: (socket: Socket) => (body: Buffer) => void,
+  timeoutMs = CONTROL_TIMEOUT_MS,
+): Promise<{ socket: Socket; value: number }> =>
+  new Promise((resolve, reject) => {
+    const conv = new ControlConversation(kind);
+    const parser = new FrameParser();
+    const socket = createConnection({ path: ctlPath, writableHighWaterMark: SOCKET_WATERMARK } as NetConnectOpts);
+    let after: ((body: Buffer) => void) | undefined;
+    let settled = false;
+    const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      reject(masterGone(undefined, `control socket ${ctlPath}: ${reason}`));
+    };
+    const timer = setTimeout(() => fail(`no answer to ${kind} within ${timeoutMs} ms`), timeoutMs);
+    timer.unref();
+    socket.once('connect', () => socket.write(conv.request()));
+    socket.on('error', (e: NodeJS.ErrnoException) => fail(e.code ? `${e.code} (${e.message})` : e.message));
+    socket.once('close', () => {
+      if (!settled && conv.closeMeansDone()) {
+        settled = true;
+        clearTimeout(timer);
+        return resolve({ socket, value: 0 });
+      }
+      fail(`closed before the ${kind} reply`);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        parser.push(chunk, (body) => {
+          if (after) return after(body);
+          const step = conv.step(body);
+          if (step.state === 'failed') return fail(step.reason);
+          if (step.state !== 'done') return;
+          settled = true;
+          clearTimeout(timer);
+          after = setup?.(socket);
+          resolve({ socket, value: step.value });
+        });
+      } catch (e) {
+        if (!settled) return fail((e as Error).message);
+        socket.destroy(e as Error);
+      }
+    });
+  });
+
+/** Asks the master for its pid (`ssh -O check`). Rejects with OSSH_MASTER_FAILED when no master answers. */
+export const muxAliveCheck = async (ctlPath: string, timeoutMs?: number): Promise<number> => {
+  const { socket, value } = await runControl(ctlPath, 'alive-check', undefined, timeoutMs);
+  socket.destroy();
+  return value;
+};
+
+/** Asks the master to exit (`ssh -O exit`). */
+export const muxTerminate = async (ctlPath: string, timeoutMs?: number): Promise<void> => {
+  const { socket } = await runControl(ctlPath, 'terminate', undefined, timeoutMs);
+  socket.destroy();
+};
+
+/** Asks the master to stop accepting new clients and remove its socket (`ssh -O stop`). */
+export const muxStopListening = async (ctlPath: string, timeoutMs?: number): Promise<void> => {
+  const { socket } = await runControl(ctlPath, 'stop-listening', undefined, timeoutMs);
+  socket.destroy();
+};
