@@ -20,15 +20,15 @@ import {
   type TestOptions,
   type TimeoutCallOptions,
 } from './core/call-options';
-import type { Channel, ChannelRequest, Engine, ExitStatus } from './core/channel';
+import type { Channel, ChannelRequest, ExitStatus } from './core/channel';
 import { displayDestination } from './core/destination';
-import { createSpawnEngine } from './core/engines/spawn/engine';
+import { EngineSet } from './core/engines/engine-set';
 import type { EngineContext } from './core/engines/engine';
 import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
 import { destinationArgs } from './core/master-args';
 import { Master } from './core/master';
 import type { MasterState } from './core/master-state';
-import { normalizeCtorOptions, type ConnectionSettings, type OpenSSHOptions } from './core/options';
+import { normalizeCtorOptions, type ConnectionSettings, type EngineName, type OpenSSHOptions } from './core/options';
 import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
 import { checkArgs, remoteCommandLine } from './core/remote-command';
 import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
@@ -72,7 +72,7 @@ export class OpenSSH {
   error: OpenSSHError | undefined;
   private readonly s: ConnectionSettings;
   private readonly master: Master;
-  private engines: { spawn: Engine } | undefined;
+  private readonly engines = new EngineSet(() => this.engineContext());
 
   constructor(destination: string, options: OpenSSHOptions = {}) {
     this.s = normalizeCtorOptions(destination, options);
@@ -82,7 +82,7 @@ export class OpenSSH {
 
   private onMasterFailure(e: OpenSSHError): void {
     this.error = e;
-    this.engines?.spawn.failAll(e);
+    this.engines.failAll(e);
   }
 
   /** The master's state: `idle`, `connecting`, `login`, `awaiting_mux`, `running`, `stopping`, `stopped`, or `failed` with its error. */
@@ -141,7 +141,7 @@ export class OpenSSH {
 
   /** Ends the master and waits until it is gone. `async` is accepted for Net::OpenSSH compatibility. */
   async disconnect(_async = false): Promise<void> {
-    this.engines?.spawn.dispose();
+    this.engines.dispose();
     await this.master.disconnect();
   }
 
@@ -175,14 +175,13 @@ export class OpenSSH {
     };
   }
 
-  private async openChannel(req: ChannelRequest): Promise<Channel> {
+  private async openChannel(req: ChannelRequest, engine: EngineName): Promise<Channel> {
     try {
       await this.waitForMaster();
     } catch (e) {
       throw e instanceof OpenSSHError && e.code === 'OSSH_MASTER_FAILED' ? e : masterGone(this.s.dest.host, String(e));
     }
-    this.engines ??= { spawn: createSpawnEngine(this.engineContext()) };
-    return this.engines.spawn.open(req);
+    return this.engines.pick(engine, req).open(req);
   }
 
   private request(o: CallOptions, args: Arg[], stdin: 'pipe' | 'ignore'): ChannelRequest {
@@ -203,7 +202,8 @@ export class OpenSSH {
   private events$(o: CallOptions, args: Arg[]): Observable<ExecEvent> {
     const source = stdinSource(o);
     const req = this.request(o, args, needsStdin(source) ? 'pipe' : 'ignore');
-    return channelEvents$(() => this.openChannel(req), source, this.s.dest.host);
+    const engine = o.engine ?? this.s.engine;
+    return channelEvents$(() => this.openChannel(req, engine), source, this.s.dest.host);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -338,7 +338,7 @@ export class OpenSSH {
   private startProcess(o: CallOptions, cmd: Arg[]): Promise<RemoteProcess> {
     const source = stdinSource(o);
     const req = this.request(o, cmd, needsStdin(source) ? 'pipe' : 'ignore');
-    return this.track(this.openChannel(req).then((ch) => wireProcess(ch, o, this.s.dest.host)));
+    return this.track(this.openChannel(req, o.engine ?? this.s.engine).then((ch) => wireProcess(ch, o, this.s.dest.host)));
   }
 
   /** Starts the command with full control of its streams (`stdinPipe`, `stdoutPipe`, `stderrPipe`, files, handles, `stdinoutSocket`). */
