@@ -1,0 +1,92 @@
+// The SFTP client's public surface, and `sftp(ssh)`: a client over the `sftp` subsystem of a master.
+import type { OpenSSH } from '../openssh';
+import { isOpenSSHError, stderrTail, type OpenSSHError } from '../core/errors';
+import { createSftp, SftpClient } from './client';
+import { channelClosed } from './sftp-errors';
+
+export { createSftp, SftpClient, SftpHandle } from './client';
+export type { CreateSftpOptions, SftpDirEntry, SftpLimits, SftpOpenFlags, SftpStatVfs, SftpTransport } from './client';
+export { SftpStats } from './attrs';
+export type { SftpAttrInput } from './attrs';
+export { SftpError } from './sftp-errors';
+export type { SftpErrorDetails } from './sftp-errors';
+export { FX as SFTP_STATUS, OPEN as SFTP_OPEN_FLAGS } from './constants';
+export type { SftpStatusName } from './constants';
+export { TransferHandle } from './progress';
+export type { TransferProgress, TransferResult } from './progress';
+export type { TransferOptions } from './transfer';
+export type { LsOptions, SftpListEntry, SftpWalkEntry, WalkOptions } from './listing';
+
+/** Options of {@link sftp}. */
+export interface SftpOptions {
+  /** Extra ssh options for the subsystem's slave (spawn engine). */
+  sshOpts?: string[] | undefined;
+  /** The largest packet accepted from the server, in bytes. @default 4 MiB */
+  maxPacket?: number | undefined;
+}
+
+// how long `end()` lets the ssh slave exit on its own after EOF before ending it
+const EXIT_GRACE_MS = 3000;
+// how long a dying channel waits for the slave's exit status to explain itself
+const EXPLAIN_MS = 1000;
+
+const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+
+/**
+ * Opens the `sftp` subsystem on `ssh`'s master and returns a connected client (INIT/VERSION done, extensions and
+ * limits recorded). `await client.end()` (or `await using`) closes the channel and reaps its ssh process.
+ */
+export const sftp = async (ssh: OpenSSH, opts: SftpOptions = {}): Promise<SftpClient> => {
+  const host = ssh.getHost();
+  const proc = await ssh.openEx(
+    { subsystem: true, stdinPipe: true, stdoutPipe: true, stderrPipe: true, ...(opts.sshOpts ? { sshOpts: opts.sshOpts } : {}) },
+    'sftp',
+  );
+  let stderr = '';
+  const { stdout, stdin } = proc as typeof proc & { stdout: NonNullable<typeof proc.stdout>; stdin: NonNullable<typeof proc.stdin> };
+  proc.stderr!.setEncoding('utf8');
+  proc.stderr!.on('data', (s: string) => (stderr = stderrTail(stderr + s)));
+  const explain = async (): Promise<OpenSSHError | undefined> => {
+    try {
+      const status = await within(proc.exit, EXPLAIN_MS);
+      const how = status === undefined ? 'the subsystem stream ended' : status.signal ? `ssh ended by signal ${status.signal}` : `ssh exited with code ${status.code}`;
+      const tail = stderr.trim().split('\n').pop();
+      return channelClosed(host, tail ? `${how}: ${tail}` : how);
+    } catch (e) {
+      return isOpenSSHError(e) ? e : channelClosed(host, String(e), e);
+    }
+  };
+  const reap = async (): Promise<void> => {
+    try {
+      if ((await within(proc.exit, EXIT_GRACE_MS)) === undefined) {
+        proc.close();
+        await proc.exit;
+      }
+    } catch {
+      // the exit error already reached the requests
+    }
+  };
+  const client = new SftpClient({ stdout, stdin }, { host, maxPacket: opts.maxPacket, onClose: reap, explainClose: explain });
+  proc.exit.then(
+    () => undefined,
+    (e: unknown) => client.destroy(isOpenSSHError(e) ? e : channelClosed(host, String(e), e)),
+  );
+  try {
+    await client.init();
+  } catch (e) {
+    client.destroy();
+    await client.closed;
+    throw e;
+  }
+  return client;
+};
+
+// createSftp is the transport-level entry for callers with their own stream
+void createSftp;
