@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { catchError, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import * as assert from 'uvu/assert';
 import type { OpenSSH } from '../../src/index';
@@ -48,6 +49,10 @@ export const assertRemoteGone = async (ssh: OpenSSH, pid: number, what: string):
 
 /** A TestScheduler whose assertions are uvu's. */
 export const marbles = (): TestScheduler => new TestScheduler((actual, expected) => assert.equal(actual, expected));
+
+/** Replaces an error by its `code`, so marble diagrams can name it: `'#'` with error value `'OSSH_SLAVE_TIMEOUT'`. */
+export const errorCode = <T>(): import('rxjs').MonoTypeOperatorFunction<T> =>
+  catchError((e: { code?: string }) => throwError(() => e?.code ?? e));
 
 /** Collects the values of an Observable until it completes or errors: `{values, error}`. */
 export const settle = <T>(o: import('rxjs').Observable<T>): Promise<{ values: T[]; error: unknown }> =>

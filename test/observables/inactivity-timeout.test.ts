@@ -1,0 +1,92 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import type { OpenSSH, OpenSSHError } from '../../src/index';
+import { inactivityTimeout } from '../../src/observables/index';
+import { sharedSshd } from '../fixtures/sshd';
+import { connect, disconnectAll } from '../helpers/connect';
+import { ENGINES } from '../helpers/engines';
+import { eventually, strict } from '../helpers/setup';
+import { errorCode, marbles, pidFrom, remoteAlive, scratch, settle } from './support';
+
+strict();
+
+const pure = suite('observables: inactivityTimeout (logic)');
+
+pure('marbles: the clock restarts on each value; on timeout the source stays subscribed until it ends', () => {
+  marbles().run(({ cold, expectObservable, expectSubscriptions }) => {
+    const src = cold('-a-b--------c|');
+    // 5 ms of silence after b (frame 3) fails at frame 8; the source is drained to its end (frame 13)
+    const out = src.pipe(inactivityTimeout(0.005), errorCode());
+    expectObservable(out).toBe('-a-b----#', undefined, 'OSSH_SLAVE_TIMEOUT');
+    expectSubscriptions(src.subscriptions).toBe('^------------!');
+  });
+});
+
+pure('marbles: values closer together than the timeout, and an early completion or error, pass unchanged', () => {
+  marbles().run(({ cold, expectObservable }) => {
+    expectObservable(cold('-a---b---c|').pipe(inactivityTimeout(0.005))).toBe('-a---b---c|');
+    expectObservable(cold('--#').pipe(inactivityTimeout(0.005))).toBe('--#');
+    expectObservable(cold('------a|').pipe(inactivityTimeout(0.005), errorCode())).toBe('-----#', undefined, 'OSSH_SLAVE_TIMEOUT');
+  });
+});
+
+pure('the error is OSSH_SLAVE_TIMEOUT naming the host and the seconds; bad timeouts are rejected at once', () => {
+  marbles().run(({ cold, flush }) => {
+    let error: OpenSSHError | undefined;
+    cold('-').pipe(inactivityTimeout(0.002, { host: 'h1' })).subscribe({ error: (e) => (error = e) });
+    flush();
+    assert.is(error?.code, 'OSSH_SLAVE_TIMEOUT');
+    assert.is(error?.host, 'h1');
+    assert.match(error!.message, 'timed out after 0.002 s without traffic (the command was left running');
+  });
+  for (const bad of [0, -1, NaN, Infinity, '5']) {
+    try {
+      inactivityTimeout(bad as number);
+      assert.unreachable(`accepted ${String(bad)}`);
+    } catch (e) {
+      assert.is((e as OpenSSHError).code, 'OSSH_INVALID_ARGUMENT');
+    }
+  }
+});
+
+pure.run();
+
+const f = await sharedSshd();
+for (const engine of ENGINES) {
+  const test = suite(`observables: inactivityTimeout (${engine} engine)`);
+  let ssh: OpenSSH;
+  const dir = scratch(`timeout-${engine}`);
+  test.before(async () => {
+    ssh = connect(f!, { engine });
+    await ssh.waitForMaster();
+  });
+  test.after(async () => {
+    await disconnectAll();
+    dir.remove();
+  });
+  if (!f) {
+    test.run();
+    continue;
+  }
+
+  test('a silent command times out; without kill it is left to finish on the server', async () => {
+    const pidFile = dir.path('left.pid');
+    const done = dir.path('left.done');
+    const { values, error } = await settle(ssh.exec$(`echo $$ > ${pidFile}; echo started; sleep 2; touch ${done}`).pipe(inactivityTimeout(0.5)));
+    assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
+    assert.equal(values.map((e) => e.type), ['stdout'], 'the output before the silence was delivered');
+    const pid = await pidFrom(pidFile);
+    assert.ok(await remoteAlive(ssh, pid), 'the remote command still runs after the timeout');
+    assert.ok(await eventually(() => existsSync(done), 8000), 'and it finished on its own');
+  });
+
+  test('stderr traffic counts as traffic', async () => {
+    const { values, error } = await settle(ssh.exec$('for i in 1 2 3 4 5 6; do echo $i >&2; sleep 0.2; done').pipe(inactivityTimeout(1)));
+    assert.is(error, undefined);
+    assert.is(values.filter((e) => e.type === 'stderr').map((e) => (e.type === 'stderr' ? e.data.toString() : '')).join(''), '1\n2\n3\n4\n5\n6\n');
+    assert.equal(values.at(-1), { type: 'exit', code: 0, signal: null });
+  });
+
+  test.run();
+}
