@@ -1,0 +1,46 @@
+// capture$: a command's stdout as a stream of chunks (Buffers, or strings with an encoding).
+import type { Observable } from 'rxjs';
+import type { Arg } from '../quoting/quoter';
+import type { ExitEvent } from './events';
+import { commandOutput$, type ExecSource, type OutputTransform } from './command-output';
+import { ChunkDecoder } from './operators/chunk-decoder';
+import { streamPlan, type CaptureStreamOptions } from './stream-options';
+
+/** What capture$ emits for options `O`: strings with an `encoding` (other than 'bytes'), else Buffers; plus the exit event with `exitEvent: true`. */
+export type CaptureValue<O> =
+  | (O extends { encoding: infer E } ? (E extends 'bytes' | undefined ? Buffer : string) : Buffer)
+  | (O extends { exitEvent: true } ? ExitEvent : never);
+
+/**
+ * The command's stdout as a cold Observable of chunks, as they arrive (no buffering of ours).
+ *
+ * Subscribing starts the command; unsubscribing ends it. A non-zero exit errors with
+ * `OSSH_SLAVE_CMD_FAILED` (with the stderr tail) after all stdout was delivered, unless `exitEvent: true`
+ * asks for the exit event as the last value instead. With `encoding`, chunks are decoded as a stream
+ * (see `decode`). stderr goes to this process's stderr unless `stderrDiscard` or `stderrFh`. `timeout`
+ * (seconds without traffic), `killSshOnTimeout` and `signal` (AbortSignal) apply as in `capture`.
+ *
+ * @example
+ * ```ts
+ * import { lastValueFrom, reduce } from 'rxjs';
+ * import { OpenSSH, capture$ } from 'net-openssh';
+ *
+ * const ssh = new OpenSSH('web1');
+ * const text = await lastValueFrom(capture$(ssh, { encoding: 'utf-8' }, 'cat', '/etc/os-release').pipe(reduce((a, s) => a + s, '')));
+ * ```
+ */
+export function capture$<O extends CaptureStreamOptions>(ssh: ExecSource, options: O, ...cmd: Arg[]): Observable<CaptureValue<O>>;
+export function capture$(ssh: ExecSource, ...cmd: Arg[]): Observable<Buffer>;
+export function capture$(ssh: ExecSource, ...args: unknown[]): Observable<Buffer | string | ExitEvent> {
+  const plan = streamPlan('capture$', args);
+  const { encoding, fatal } = plan;
+  const host = ssh.getHost();
+  if (encoding !== undefined) new ChunkDecoder(encoding, fatal, host); // a bad encoding name fails at once
+  const transform = (): OutputTransform<Buffer | string> => {
+    if (encoding === undefined) return { write: (c) => [c], end: () => [] };
+    const d = new ChunkDecoder(encoding, fatal, host);
+    const some = (s: string) => (s === '' ? [] : [s]);
+    return { write: (c) => some(d.write(c)), end: () => some(d.end()) };
+  };
+  return commandOutput$(ssh, plan, transform);
+}

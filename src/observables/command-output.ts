@@ -1,0 +1,65 @@
+// The pipeline under capture$ and lines$: exec$ events, cancellation and timeout, stderr, exit status,
+// then stdout turned into the values the caller asked for. Built from the operators, in one place.
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Observable as Obs } from 'rxjs';
+import { isOpenSSHError } from '../core/errors';
+import type { Arg } from '../quoting/quoter';
+import type { CommonCallOptions, StdinCallOptions } from '../core/call-options';
+import type { ExecEvent, ExitEvent } from './events';
+import { abortable } from './operators/abortable';
+import { inactivityTimeout } from './operators/inactivity-timeout';
+import { teeStderr } from './operators/tee-stderr';
+import { throwOnFailure } from './operators/throw-on-failure';
+import type { StreamPlan } from './stream-options';
+
+/** What capture$ and lines$ need from a connection: an `OpenSSH` has both. */
+export interface ExecSource {
+  exec$(options: CommonCallOptions & StdinCallOptions, ...cmd: Arg[]): Obs<ExecEvent>;
+  getHost(): string;
+}
+
+/** Turns stdout bytes into values: `write` per chunk, `end` once the command has exited. May throw OpenSSHErrors. */
+export interface OutputTransform<V> {
+  write(chunk: Buffer): V[];
+  end(): V[];
+}
+
+/** Emits the transformed stdout, then (with `withExit`) the exit event. */
+const outputOf = <V>(transform: OutputTransform<V>, withExit: boolean): OperatorFunction<ExecEvent, V | ExitEvent> => (source) =>
+  new Observable<V | ExitEvent>((sub) => {
+    const emit = (produce: () => V[]): boolean => {
+      let values: V[];
+      try {
+        values = produce();
+      } catch (e) {
+        sub.error(e);
+        return false;
+      }
+      for (const v of values) sub.next(v);
+      return true;
+    };
+    return source.subscribe({
+      next: (e) => {
+        if (e.type === 'stdout') emit(() => transform.write(e.data));
+        else if (e.type === 'exit' && emit(() => transform.end()) && withExit) sub.next(e);
+      },
+      error: (e) => {
+        // the command exited (unsuccessfully): its last line is complete output, delivered before the error
+        if (isOpenSSHError(e, 'OSSH_SLAVE_CMD_FAILED') && !emit(() => transform.end())) return;
+        sub.error(e);
+      },
+      complete: () => sub.complete(),
+    });
+  });
+
+/** The command's stdout as values of `transform`, with the plan's cancellation, timeout, stderr and exit handling. */
+export const commandOutput$ = <V>(ssh: ExecSource, plan: StreamPlan, transform: () => OutputTransform<V>): Observable<V | ExitEvent> => {
+  const host = ssh.getHost();
+  let events$ = ssh.exec$(plan.execOptions, ...plan.cmd); // bad options or arguments throw here, at once
+  if (plan.signal) events$ = events$.pipe(abortable(plan.signal, { host }));
+  if (plan.timeout !== undefined) events$ = events$.pipe(inactivityTimeout(plan.timeout, { kill: plan.kill, host }));
+  if (plan.stderr) events$ = events$.pipe(teeStderr(plan.stderr));
+  if (!plan.exitEvent) events$ = events$.pipe(throwOnFailure({ host }));
+  // a fresh transform (decoder state) per subscription: the Observable stays cold and re-subscribable
+  return new Observable<V | ExitEvent>((sub) => events$.pipe(outputOf(transform(), plan.exitEvent)).subscribe(sub));
+};

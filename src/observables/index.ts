@@ -1,0 +1,26 @@
+// The reactive toolkit: events, connection-level streams and operators (re-exports only).
+export type { ExecEvent, ExitEvent, OutputEvent } from './events';
+export { isExit, isStderr, isStdout } from './events';
+export { capture$ } from './capture';
+export type { CaptureValue } from './capture';
+export { lines$ } from './lines';
+export type { LinesValue } from './lines';
+export type { ExecSource } from './command-output';
+export type { CaptureStreamOptions, LinesStreamOptions } from './stream-options';
+export { abortable } from './operators/abortable';
+export type { AbortableOptions } from './operators/abortable';
+export { decode } from './operators/decode';
+export type { DecodeOptions } from './operators/decode';
+export { exitCode } from './operators/exit-code';
+export type { ExitCodeOptions } from './operators/exit-code';
+export { inactivityTimeout } from './operators/inactivity-timeout';
+export type { InactivityTimeoutOptions } from './operators/inactivity-timeout';
+export { killOnTimeout } from './operators/kill-on-timeout';
+export type { KillOnTimeoutOptions } from './operators/kill-on-timeout';
+export { lines } from './operators/lines';
+export type { LineOptions } from './operators/lines';
+export { stdout } from './operators/stdout';
+export { teeStderr } from './operators/tee-stderr';
+export type { StderrTarget } from './operators/tee-stderr';
+export { throwOnFailure } from './operators/throw-on-failure';
+export type { ThrowOnFailureOptions } from './operators/throw-on-failure';

@@ -1,0 +1,48 @@
+// lines$: a command's stdout as complete lines, the common way to consume command output.
+import type { Observable } from 'rxjs';
+import type { Arg } from '../quoting/quoter';
+import type { ExitEvent } from './events';
+import { commandOutput$, type ExecSource, type OutputTransform } from './command-output';
+import { ChunkDecoder } from './operators/chunk-decoder';
+import { LineSplitter } from './operators/line-splitter';
+import { streamPlan, type LinesStreamOptions } from './stream-options';
+
+/** What lines$ emits for options `O`: strings, plus the exit event with `exitEvent: true`. */
+export type LinesValue<O> = string | (O extends { exitEvent: true } ? ExitEvent : never);
+
+/**
+ * The command's stdout as a cold Observable of complete lines (without the separator unless `keepSeparator`).
+ *
+ * Bytes are decoded with `encoding` (default `'utf-8'`, fatal unless `fatal: false`) as they arrive, then
+ * cut at `separator` (default `'\n'`; `crlf: true` also drops a `\r` before it). The last line, when the
+ * output does not end with a separator, is emitted once the command has exited (also when it exited with a
+ * failure, just before the OSSH_SLAVE_CMD_FAILED error). Subscribing starts the command; unsubscribing
+ * ends it, so `take(n)` on `lines$(ssh, 'tail -f log')` completes and ends the remote `tail`. Other
+ * options as for `capture$`.
+ *
+ * @example
+ * ```ts
+ * import { filter, take } from 'rxjs';
+ * import { OpenSSH, lines$ } from 'net-openssh';
+ *
+ * const ssh = new OpenSSH('web1');
+ * lines$(ssh, 'tail -f /var/log/syslog')
+ *   .pipe(filter((l) => l.includes('sshd')), take(10))
+ *   .subscribe(console.log); // after 10 lines the remote tail is ended
+ * ```
+ */
+export function lines$<O extends LinesStreamOptions>(ssh: ExecSource, options: O, ...cmd: Arg[]): Observable<LinesValue<O>>;
+export function lines$(ssh: ExecSource, ...cmd: Arg[]): Observable<string>;
+export function lines$(ssh: ExecSource, ...args: unknown[]): Observable<string | ExitEvent> {
+  const plan = streamPlan('lines$', args);
+  const { fatal, separator, lineOptions } = plan;
+  const encoding = plan.encoding ?? 'utf-8';
+  const host = ssh.getHost();
+  new ChunkDecoder(encoding, fatal, host); // a bad encoding name fails at once
+  const transform = (): OutputTransform<string> => {
+    const d = new ChunkDecoder(encoding, fatal, host);
+    const s = new LineSplitter(separator, lineOptions);
+    return { write: (c) => s.push(d.write(c)), end: () => [...s.push(d.end()), ...s.end()] };
+  };
+  return commandOutput$(ssh, plan, transform);
+}

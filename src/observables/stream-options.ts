@@ -1,0 +1,86 @@
+// The options of the connection-level Observables (capture$, lines$): exec$'s own, plus what they
+// add on top of it. Split here, once, so exec$ only ever sees options it knows.
+import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
+import { METHOD_OPTIONS } from '../core/call-options';
+import { invalidArgument } from '../core/errors';
+import { assertBoolean, assertSeconds, assertString, pickKnown } from '../core/validate';
+import { isGlob, isRaw, type Arg } from '../quoting/quoter';
+import { checkSeparator, type LineOptions } from './operators/line-splitter';
+import type { StderrTarget } from './operators/tee-stderr';
+
+/** Options of `capture$` (and `lines$`): those of `exec$`, plus the ones below. */
+export interface CaptureStreamOptions extends CommonCallOptions, StdinCallOptions, TimeoutCallOptions {
+  /**
+   * Decode stdout with this encoding (a `TextDecoder` label such as `'utf-8'`) and emit strings; a
+   * character split between chunks is decoded right. `'bytes'` or unset: emit Buffers as they arrive.
+   * Net::OpenSSH's `encoding` / `stream_encoding`. `lines$` defaults to `'utf-8'`.
+   */
+  encoding?: string;
+  /** With `encoding`: undecodable bytes fail with OSSH_ENCODING_ERROR (true) or become U+FFFD (false). @default true */
+  fatal?: boolean;
+  /**
+   * Emit the exit event (`{type: 'exit', code, signal}`) as the last value instead of erroring with
+   * OSSH_SLAVE_CMD_FAILED on a non-zero exit. @default false
+   */
+  exitEvent?: boolean;
+  /** Throw the command's stderr away (it still feeds nothing else). @default false: it goes to this process's stderr */
+  stderrDiscard?: boolean;
+  /** Send the command's stderr here (a Writable, never ended by us; a function; or an Observer) instead of this process's stderr. */
+  stderrFh?: StderrTarget;
+}
+
+/** Options of `lines$`: those of `capture$` plus how lines are cut. */
+export interface LinesStreamOptions extends CaptureStreamOptions, LineOptions {
+  /** The line separator. @default '\n' */
+  separator?: string;
+}
+
+const OWN = ['encoding', 'fatal', 'exitEvent', 'stderrDiscard', 'stderrFh', 'timeout', 'killSshOnTimeout', 'signal'];
+const KNOWN = {
+  capture$: new Set([...METHOD_OPTIONS.exec$, ...OWN]),
+  lines$: new Set([...METHOD_OPTIONS.exec$, ...OWN, 'separator', 'crlf', 'keepSeparator']),
+};
+
+/** What a stream factory needs, split from the options given to exec$. */
+export interface StreamPlan {
+  encoding: string | undefined;
+  fatal: boolean;
+  exitEvent: boolean;
+  stderr: StderrTarget | undefined;
+  timeout: number | undefined;
+  kill: boolean;
+  signal: AbortSignal | undefined;
+  separator: string;
+  lineOptions: LineOptions;
+  /** The options left for exec$ (it validates them itself). */
+  execOptions: CommonCallOptions & StdinCallOptions;
+  cmd: Arg[];
+}
+
+const isOptions = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && !isRaw(v) && !isGlob(v);
+
+/** Splits Net::OpenSSH's `(options?, ...cmd)` convention and validates the stream options. Throws OSSH_INVALID_ARGUMENT. */
+export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[]): StreamPlan => {
+  const [first, ...rest] = args;
+  const given = isOptions(first) ? first : undefined;
+  const o = pickKnown<LinesStreamOptions>(given, KNOWN[method], method) as LinesStreamOptions;
+  const { encoding, fatal, exitEvent, stderrDiscard, stderrFh, timeout, killSshOnTimeout, signal, separator, crlf, keepSeparator, ...execOptions } = o;
+  assertString('encoding', encoding);
+  for (const [k, v] of Object.entries({ fatal, exitEvent, stderrDiscard, killSshOnTimeout, crlf, keepSeparator })) assertBoolean(k, v);
+  assertSeconds('timeout', timeout);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
+  if (stderrDiscard && stderrFh !== undefined) throw invalidArgument('conflicting stderr options: stderrDiscard, stderrFh (give one)');
+  return {
+    encoding: encoding === 'bytes' ? undefined : encoding,
+    fatal: fatal ?? true,
+    exitEvent: exitEvent ?? false,
+    stderr: stderrDiscard ? undefined : (stderrFh ?? process.stderr),
+    timeout,
+    kill: killSshOnTimeout ?? false,
+    signal,
+    separator: separator === undefined ? '\n' : checkSeparator(separator),
+    lineOptions: { crlf, keepSeparator },
+    execOptions,
+    cmd: (given ? rest : args) as Arg[],
+  };
+};
