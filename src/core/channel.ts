@@ -9,6 +9,8 @@ export interface ExitStatus {
   code: number | null;
   /** Signal name without the `SIG` prefix (`'TERM'`, `'KILL'`), or null. */
   signal: string | null;
+  /** Set when the status was not reported by the remote side as such, saying what happened (e.g. a refused signal). */
+  note?: string;
 }
 
 /** What to open on the master connection. */

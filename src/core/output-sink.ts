@@ -53,7 +53,8 @@ export const teeSink = (a: Sink, b: Sink): Sink => ({
 const streamSink = (stream: Writable, owned: boolean, what: string, host: string | undefined): Sink => {
   let failure: Error | undefined;
   const onError = (e: Error) => (failure ??= e);
-  stream.on('error', onError);
+  if (stream !== process.stdout && stream !== process.stderr) stream.on('error', onError);
+  else watchStdio(stream, onError);
   return {
     write(chunk) {
       if (!failure) stream.write(chunk);
@@ -62,6 +63,7 @@ const streamSink = (stream: Writable, owned: boolean, what: string, host: string
       new Promise<void>((resolve, reject) => {
         const done = () => {
           stream.off('error', onError);
+          stdioWatchers.get(stream)?.delete(onError);
           failure ? reject(pipeFailed(host, `unable to write ${what}: ${failure.message}`, failure)) : resolve();
         };
         if (failure) return done();
@@ -93,6 +95,18 @@ export const optionSink = (
   if (typeof o.fh === 'number') return streamSink(createWriteStream('', { fd: o.fh, autoClose: false }), true, `fd ${o.fh}`, host);
   if (o.fh !== undefined) return streamSink(o.fh, false, 'the given stream', host);
   return undefined;
+};
+
+// Any number of concurrent commands may write to process.stdout/stderr: one listener each, fanned out.
+const stdioWatchers = new Map<Writable, Set<(e: Error) => void>>();
+const watchStdio = (stream: Writable, onError: (e: Error) => void) => {
+  let set = stdioWatchers.get(stream);
+  if (!set) {
+    const watchers = (set = new Set());
+    stdioWatchers.set(stream, set);
+    stream.on('error', (e: Error) => watchers.forEach((fn) => fn(e)));
+  }
+  set.add(onError);
 };
 
 /** The parent's own stdout or stderr (Net::OpenSSH's default for unredirected streams). */

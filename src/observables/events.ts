@@ -10,6 +10,8 @@ export interface ExitEvent {
   type: 'exit';
   code: number | null;
   signal: string | null;
+  /** Set when the status is not the remote command's own report, saying what happened (e.g. the server refused a signal and the channel was closed). */
+  note?: string;
 }
 /** What `exec$` emits: output chunks in arrival order, then one exit event. */
 export type ExecEvent = OutputEvent | ExitEvent;

@@ -29,7 +29,7 @@ export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: s
       ch.exit.then(
         (status) => {
           finished = true;
-          sub.next({ type: 'exit', code: status.code, signal: status.signal });
+          sub.next(status.note === undefined ? { type: 'exit', code: status.code, signal: status.signal } : { type: 'exit', code: status.code, signal: status.signal, note: status.note });
           sub.complete();
         },
         fail,

@@ -23,3 +23,10 @@ export const takeAdmissible = <T extends Admissible>(queue: T[], activeSessions:
   if (i < 0 || i >= queue.length) return undefined;
   return queue.splice(i, 1)[0];
 };
+
+/**
+ * The limit to keep after the server refused a session while `openNow` others were open or opening
+ * on the master: the server's real MaxSessions is below what we were told, so never go above what it
+ * just accepted (at least 1: a refusal with nothing else open is a real refusal, not a limit).
+ */
+export const learnedLimit = (limit: number, openNow: number): number => Math.max(1, Math.min(limit, openNow));

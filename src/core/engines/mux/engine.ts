@@ -8,7 +8,7 @@ import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
 import type { EngineContext } from '../engine';
 import { CodecError } from './codec';
 import { runControl } from './control-socket';
-import { sessionLimit, takeAdmissible } from './admission';
+import { learnedLimit, sessionLimit, takeAdmissible } from './admission';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
 
@@ -70,7 +70,7 @@ export const muxRefusal = (req: ChannelRequest, tunnels = false): string | undef
 export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {}): MuxEngine => {
   const perSocket = opts.channelsPerSocket ?? 64;
   const retries = opts.openRetries ?? 3;
-  const limit = sessionLimit(ctx.maxSessions);
+  let limit = sessionLimit(ctx.maxSessions);
   const debug = (line: string) => ctx.debug?.(line);
   const links = new Set<Link>();
   const queue: MuxSession[] = [];
@@ -170,8 +170,19 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   };
 
   const openFailed = (link: Link, ch: MuxSession, reason: string) => {
-    if (ch.isSession) activeSessions--;
     updateRef(link);
+    if (ch.isSession) {
+      activeSessions--;
+      // refused with others open: the server allows fewer than we were told; wait for a slot instead
+      if (activeSessions > 0 && !ch.finished) {
+        const lower = learnedLimit(limit, activeSessions);
+        if (lower < limit) debug(`mux: session refused with ${activeSessions} open: session limit lowered from ${limit} to ${lower}`);
+        limit = lower;
+        ch.requeue();
+        queue.unshift(ch);
+        return schedulePump();
+      }
+    }
     if (ch.isSession && ch.attempts <= retries && !ch.finished) {
       debug(`mux: session open refused (${reason}); queued again`);
       ch.requeue();
