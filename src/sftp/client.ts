@@ -20,6 +20,8 @@ export interface CreateSftpOptions {
   host?: string | undefined;
   /** The largest packet accepted from the server, in bytes. @default 4 MiB */
   maxPacket?: number | undefined;
+  /** The local process carrying the stream (the ssh slave), reported as `client.pid`. */
+  pid?: number | undefined;
   /**
    * Called once when the client is done with the transport (after `end()` or a failure), e.g. to reap the ssh
    * process; `end()` and `closed` wait for the Promise it returns.
@@ -113,6 +115,8 @@ export const createSftp = async (transport: SftpTransport, opts: CreateSftpOptio
 /** An SFTP version 3 session. Create it with {@link createSftp} (or `sftp(ssh)`). Every method rejects with an SftpError. */
 export class SftpClient {
   readonly host: string | undefined;
+  /** The local ssh process carrying the subsystem (spawn engine), if any. */
+  readonly pid: number | undefined;
   /** The protocol version agreed with the server (3). */
   version = 0;
   /** Extensions the server announced in VERSION: name -> data. */
@@ -127,7 +131,9 @@ export class SftpClient {
   private nextId = 0;
   private failure: OpenSSHError | undefined;
   private ending = false;
+  private eofSent = false;
   private dying = false;
+  private drained: (() => void) | undefined;
   private versionWaiter: Pending | undefined;
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
@@ -136,6 +142,7 @@ export class SftpClient {
 
   constructor(transport: SftpTransport, opts: CreateSftpOptions = {}) {
     this.host = opts.host;
+    this.pid = opts.pid;
     this.onClose = opts.onClose;
     this.explainClose = opts.explainClose;
     if (!isStream(transport) && 'stdout' in transport) {
@@ -155,7 +162,7 @@ export class SftpClient {
         this.destroy(e instanceof SftpError ? e : protocolError(this.host, (e as Error).message, e));
       }
     });
-    this.readable.once('end', () => this.lost(channelClosed(this.host, this.ending ? 'the client ended it' : 'the server ended the stream')));
+    this.readable.once('end', () => this.lost(channelClosed(this.host, this.eofSent ? 'the client ended it' : 'the server ended the stream')));
     this.readable.once('close', () => this.lost(channelClosed(this.host, 'the stream closed')));
     this.readable.once('error', (e) => this.lost(channelClosed(this.host, `read failed: ${e.message}`, e)));
     this.writable.on('error', (e) => this.lost(channelClosed(this.host, `write failed: ${e.message}`, e)));
@@ -195,13 +202,17 @@ export class SftpClient {
   }
 
   /**
-   * Ends the session: sends EOF so the server answers what it has and exits, then waits for the stream to end.
-   * Requests still pending when the stream ends fail. Idempotent.
+   * Ends the session: refuses new requests, waits for the pending ones to be answered (OpenSSH's server drops
+   * replies it has not written when it sees EOF), then sends EOF and waits for the channel to close. Idempotent.
    */
   async end(): Promise<void> {
     if (!this.failure && !this.ending) {
       this.ending = true;
-      this.writable.end();
+      while (this.pending.size > 0 && !this.failure) await new Promise<void>((r) => (this.drained = r));
+      if (!this.failure) {
+        this.eofSent = true;
+        this.writable.end();
+      }
     }
     await this.closedPromise;
   }
@@ -213,7 +224,7 @@ export class SftpClient {
   /** The stream went away: fail with `fallback`, or with what explainClose says. */
   private lost(fallback: OpenSSHError): void {
     if (this.failure || this.dying) return;
-    if (this.ending || !this.explainClose) return this.destroy(fallback);
+    if (this.eofSent || !this.explainClose) return this.destroy(fallback);
     this.dying = true;
     this.explainClose().then(
       (e) => this.destroy(e ?? fallback),
@@ -230,6 +241,7 @@ export class SftpClient {
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) p.reject(error);
+    this.drained?.();
     this.readable.removeAllListeners('data');
     this.readable.resume(); // drain whatever still arrives so the process can exit
     if (!this.writable.writableEnded) this.writable.end();
@@ -254,6 +266,7 @@ export class SftpClient {
     if (!p) throw new MalformedPacket(`reply (type ${type}) to unknown request id ${id}`);
     this.pending.delete(id);
     p.resolve({ type, r });
+    if (this.pending.size === 0) this.drained?.();
   }
 
   /** Sends one request built by `build` (which gets the writer after type and id) and waits for its reply. */

@@ -73,7 +73,7 @@ export const sftp = async (ssh: OpenSSH, opts: SftpOptions = {}): Promise<SftpCl
       // the exit error already reached the requests
     }
   };
-  const client = new SftpClient({ stdout, stdin }, { host, maxPacket: opts.maxPacket, onClose: reap, explainClose: explain });
+  const client = new SftpClient({ stdout, stdin }, { host, pid: proc.pid, maxPacket: opts.maxPacket, onClose: reap, explainClose: explain });
   proc.exit.then(
     () => undefined,
     (e: unknown) => client.destroy(isOpenSSHError(e) ? e : channelClosed(host, String(e), e)),
