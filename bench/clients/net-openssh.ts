@@ -1,0 +1,38 @@
+// net-openssh itself, on one engine, over a master it shares with the other ssh -S based clients.
+import type { Writable } from 'node:stream';
+import type { OpenSSH } from '../../src/index';
+import { CHUNK, pool, timed, type BenchClient } from './client';
+
+const writeAll = async (w: Writable, bytes: number) => {
+  for (let left = bytes; left > 0; left -= CHUNK.length) {
+    if (!w.write(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left))) await new Promise((r) => w.once('drain', r));
+  }
+  w.end();
+};
+
+export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchClient => ({
+  name: `net-openssh ${engine}`,
+  sequential: (n) =>
+    timed(async () => {
+      for (let i = 0; i < n; i++) await ssh.system({ engine }, 'true');
+    }),
+  parallel: (n, k) => timed(() => pool(n, k, (i) => ssh.capture({ engine }, `echo ${i}`))),
+  download: (bytes) =>
+    timed(async () => {
+      const p = await ssh.pipeOut({ engine }, `head -c ${bytes} /dev/zero`);
+      let got = 0;
+      for await (const c of p.stdout) got += (c as Buffer).length;
+      await p.exit;
+      if (got !== bytes) throw new Error(`${engine}: got ${got} of ${bytes} bytes`);
+    }),
+  upload: (bytes) =>
+    timed(async () => {
+      const p = await ssh.open2({ engine }, 'wc -c');
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => (out += c));
+      await writeAll(p.stdin, bytes);
+      await p.exit;
+      if (Number(out) !== bytes) throw new Error(`${engine}: the remote side counted ${out.trim()} of ${bytes} bytes`);
+    }),
+  close: async () => {},
+});
