@@ -271,16 +271,54 @@ export class SftpClient {
 
   /** Sends one request built by `build` (which gets the writer after type and id) and waits for its reply. */
   private send(type: number, build: (w: PacketWriter) => void, sizeHint = 128): Promise<Reply> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.ending) return Promise.reject(channelClosed(this.host, 'the client is ending'));
-    const id = this.nextId;
-    this.nextId = (this.nextId + 1) >>> 0;
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    const id = this.takeId();
     const w = new PacketWriter(type, sizeHint).u32(id);
     build(w);
+    return this.sendPacket(id, w.finish());
+  }
+
+  private refusal(): OpenSSHError | undefined {
+    return this.failure ?? (this.ending ? channelClosed(this.host, 'the client is ending') : undefined);
+  }
+
+  private takeId(): number {
+    const id = this.nextId;
+    this.nextId = (this.nextId + 1) >>> 0;
+    return id;
+  }
+
+  private sendPacket(id: number, packet: Buffer): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      if (!this.dying) this.writable.write(w.finish());
+      if (!this.dying) this.writable.write(packet);
     });
+  }
+
+  /**
+   * WRITE at `offset` of up to `length` bytes that `fill` puts straight into the packet (put reads the local file
+   * into it: no copy). Resolves once the request is sent (or not: `bytes` 0 when `fill` found nothing), with
+   * `done` settling on the server's answer. @internal
+   */
+  async writeFrom(h: SftpHandle, offset: number, length: number, fill: (into: Buffer) => Promise<number>): Promise<{ bytes: number; done: Promise<void> }> {
+    const id = this.live(h, 'write');
+    const refused = this.refusal();
+    if (refused) throw refused;
+    const head = new PacketWriter(FXP.WRITE, 32 + id.length).u32(0).string(id).u64(offset).finish();
+    const packet = Buffer.allocUnsafe(head.length + 4 + length);
+    head.copy(packet);
+    const n = await fill(packet.subarray(head.length + 4));
+    if (n === 0) return { bytes: 0, done: Promise.resolve() };
+    const refusedNow = this.refusal();
+    if (refusedNow) throw refusedNow;
+    const reqId = this.takeId();
+    packet.writeUInt32BE(reqId, 5);
+    packet.writeUInt32BE(head.length + n, 0); // length field: everything after it
+    packet.writeUInt32BE(n, head.length);
+    const done = this.sendPacket(reqId, packet.subarray(0, head.length + 4 + n)).then((reply) => this.status('write', h.path, reply));
+    done.catch(() => {}); // the caller attaches its handler right after this resolves
+    return { bytes: n, done };
   }
 
   private wrongReply(op: string, reply: Reply, wanted: string): OpenSSHError {

@@ -230,26 +230,35 @@ export const put = (client: SftpClient, local: string, remote: string, o: Transf
           await gate.wait();
           continue;
         }
-        const buf = Buffer.allocUnsafe(chunk);
-        let n: number;
+        // the local read goes straight into the WRITE packet, which is sent as soon as the bytes are in
+        const at = offset;
+        let localError: unknown;
+        let sent: { bytes: number; done: Promise<void> };
         try {
-          n = (await fh.read(buf, 0, chunk, offset)).bytesRead;
+          sent = await client.writeFrom(handle, at, chunk, async (into) => {
+            try {
+              return (await fh.read(into, 0, chunk, at)).bytesRead;
+            } catch (e) {
+              localError = localFileError(client.host, 'put', local, e);
+              return 0;
+            }
+          });
         } catch (e) {
-          error ??= localFileError(client.host, 'put', local, e);
+          error ??= e;
           break;
         }
-        if (n === 0) break;
-        const data = n === chunk ? buf : buf.subarray(0, n);
-        const at = offset;
+        if (localError) error ??= localError;
+        if (sent.bytes === 0) break;
+        const n = sent.bytes;
         offset += n;
         inflight++;
-        client.write(handle, at, data).then(
+        sent.done.then(
           () => {
             inflight--;
             meter.add(n);
             gate.wake();
           },
-          (e) => {
+          (e: unknown) => {
             inflight--;
             error ??= e;
             gate.wake();
