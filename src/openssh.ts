@@ -30,12 +30,15 @@ import { Master } from './core/master';
 import type { MasterState } from './core/master-state';
 import { normalizeCtorOptions, type ConnectionSettings, type EngineName, type OpenSSHOptions } from './core/options';
 import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
-import { checkArgs, remoteCommandLine } from './core/remote-command';
+import { checkArgs, quoting, remoteCommandLine, type CommandArg, type CommandContext } from './core/remote-command';
 import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
 import { runToEnd } from './core/run-to-end';
 import { slaveArgs } from './core/slave-args';
 import { needsStdin, stdinSource } from './core/stdin-source';
 import { isGlob, isRaw, type Arg } from './quoting/quoter';
+import { shellQuoteWith } from './quoting/shell-quote';
+import { expandVars } from './quoting/expand-vars';
+import { posix } from './quoting/posix';
 import { channelEvents$ } from './observables/exec';
 import type { ExecEvent } from './observables/events';
 
@@ -45,9 +48,10 @@ export type Capture2Result = [stdout: string, stderr: string];
 type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
 
 /** Splits Net::OpenSSH's `(\%opts, @cmd)` calling convention. */
-const splitArgs = (method: MethodName, args: readonly unknown[]): [CallOptions, Arg[]] => {
+const splitArgs = (method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] => {
   const [first, ...rest] = args;
-  const isOpts = typeof first === 'object' && first !== null && !Array.isArray(first) && !isRaw(first) && !isGlob(first);
+  const isOpts =
+    typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Uint8Array) && !isRaw(first) && !isGlob(first);
   return isOpts ? [normalizeCallOptions(method, first), checkArgs(rest)] : [normalizeCallOptions(method, {}), checkArgs(args)];
 };
 
@@ -73,9 +77,17 @@ export class OpenSSH {
   private readonly s: ConnectionSettings;
   private readonly master: Master;
   private readonly engines = new EngineSet(() => this.engineContext());
+  private expand: boolean;
+  private readonly vars = new Map<string, string>();
 
   constructor(destination: string, options: OpenSSHOptions = {}) {
     this.s = normalizeCtorOptions(destination, options);
+    this.expand = this.s.expandVars;
+    // maintained by the connection, as Net::OpenSSH does; setVar may override them
+    this.vars.set('HOST', this.s.dest.host);
+    if (this.s.user !== undefined) this.vars.set('USER', this.s.user);
+    if (this.s.port !== undefined) this.vars.set('PORT', String(this.s.port));
+    for (const [k, v] of Object.entries(this.s.vars)) this.vars.set(k, v);
     this.master = new Master(this.s, (e) => this.onMasterFailure(e));
     if (this.s.connect) this.master.start();
   }
@@ -160,6 +172,49 @@ export class OpenSSH {
     await this.disconnect();
   }
 
+  // ---- quoting and variables ----
+
+  /** Quotes `args` for a POSIX shell (Net::OpenSSH's `shell_quote` as a class method). */
+  static shellQuote(...args: Arg[]): string {
+    return quoting(undefined, () => shellQuoteWith(posix, args));
+  }
+  /** Like {@link OpenSSH.shellQuote}, with wildcards left active. */
+  static shellQuoteGlob(...args: Arg[]): string {
+    return quoting(undefined, () => shellQuoteWith(posix, args, { glob: true }));
+  }
+  /** Quotes `args` for this connection's `remoteShell`. */
+  shellQuote(...args: Arg[]): string {
+    return quoting(this.s.dest.host, () => shellQuoteWith(this.s.remoteShell, args));
+  }
+  /** Quotes `args` for this connection's `remoteShell`, wildcards left active. */
+  shellQuoteGlob(...args: Arg[]): string {
+    return quoting(this.s.dest.host, () => shellQuoteWith(this.s.remoteShell, args, { glob: true }));
+  }
+
+  /** Turns `%NAME%` expansion in commands and transfer paths on or off (Net::OpenSSH's `set_expand_vars`). */
+  setExpandVars(on: boolean): void {
+    if (typeof on !== 'boolean') throw invalidArgument('Expected setExpandVars(true|false)', on);
+    this.expand = on;
+  }
+  /** Sets a variable for `%NAME%` expansion; NAME is made of letters, digits and `_`. */
+  setVar(name: string, value: string | number): void {
+    if (typeof name !== 'string' || !/^\w+$/.test(name)) throw invalidArgument('Expected a variable name made of letters, digits and _', name);
+    if (typeof value !== 'string' && typeof value !== 'number') throw invalidArgument(`Expected the value of ${name} to be a string or a number`, value);
+    this.vars.set(name, String(value));
+  }
+  /** A variable's value (`HOST`, `USER`, `PORT` are set by the connection), or undefined. */
+  getVar(name: string): string | undefined {
+    return this.vars.get(name);
+  }
+  /** `text` with `%NAME%` variables expanded when expansion is on (for paths of transfers and the like). */
+  expandText(text: string): string {
+    return this.expand ? expandVars(text, this.vars) : text;
+  }
+
+  private commandContext(): CommandContext {
+    return { host: this.s.dest.host, quoter: this.s.remoteShell, argumentEncoding: this.s.argumentEncoding, vars: this.expand ? this.vars : undefined };
+  }
+
   // ---- the channel path every operation takes ----
 
   private engineContext(): EngineContext {
@@ -184,9 +239,9 @@ export class OpenSSH {
     return this.engines.pick(engine, req).open(req);
   }
 
-  private request(o: CallOptions, args: Arg[], stdin: 'pipe' | 'ignore'): ChannelRequest {
+  private request(o: CallOptions, args: CommandArg[], stdin: 'pipe' | 'ignore'): ChannelRequest {
     if (o.subsystem && args.length !== 1) throw invalidArgument('a subsystem call takes exactly one argument: its name');
-    const command = o.subsystem ? (args[0] as string) : args.length ? remoteCommandLine(args, o, this.s.remoteShell) : undefined;
+    const command = o.subsystem ? (args[0] as string) : args.length ? remoteCommandLine(args, o, this.commandContext()) : undefined;
     return {
       kind: o.subsystem ? 'subsystem' : command === undefined ? 'shell' : 'exec',
       command,
@@ -199,7 +254,7 @@ export class OpenSSH {
     };
   }
 
-  private events$(o: CallOptions, args: Arg[]): Observable<ExecEvent> {
+  private events$(o: CallOptions, args: CommandArg[]): Observable<ExecEvent> {
     const source = stdinSource(o);
     const req = this.request(o, args, needsStdin(source) ? 'pipe' : 'ignore');
     const engine = o.engine ?? this.s.engine;
@@ -213,7 +268,7 @@ export class OpenSSH {
     });
   }
 
-  private async run(o: CallOptions & TimeoutCallOptions, args: Arg[], stdout: Sink, stderr: Sink | 'stdout', captured?: { stdout?: CaptureSink; stderr?: CaptureSink }): Promise<ExitStatus> {
+  private async run(o: CallOptions & TimeoutCallOptions, args: CommandArg[], stdout: Sink, stderr: Sink | 'stdout', captured?: { stdout?: CaptureSink; stderr?: CaptureSink }): Promise<ExitStatus> {
     return runToEnd(this.events$(o, args), {
       stdout,
       stderr,
@@ -236,8 +291,8 @@ export class OpenSSH {
    * The remote command as a cold Observable: `{type: 'stdout'|'stderr', data}` chunks in arrival order, then
    * one `{type: 'exit', code, signal}`. Subscribing starts it; unsubscribing ends it. Non-zero exits are events, not errors.
    */
-  exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: Arg[]): Observable<ExecEvent>;
-  exec$(...cmd: Arg[]): Observable<ExecEvent>;
+  exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: CommandArg[]): Observable<ExecEvent>;
+  exec$(...cmd: CommandArg[]): Observable<ExecEvent>;
   exec$(...args: unknown[]): Observable<ExecEvent> {
     const [o, cmd] = splitArgs('exec$', args);
     return this.events$(o, cmd);
@@ -246,9 +301,9 @@ export class OpenSSH {
   // ---- Promise methods ----
 
   /** Runs the command; stdout and stderr go to ours unless redirected. Rejects with OSSH_SLAVE_CMD_FAILED on a non-zero exit. With `async`, resolves with the running process instead. */
-  system(options: SystemOptions & { async: true }, ...cmd: Arg[]): Promise<RemoteProcess>;
-  system(options: SystemOptions, ...cmd: Arg[]): Promise<true>;
-  system(...cmd: Arg[]): Promise<true>;
+  system(options: SystemOptions & { async: true }, ...cmd: CommandArg[]): Promise<RemoteProcess>;
+  system(options: SystemOptions, ...cmd: CommandArg[]): Promise<true>;
+  system(...cmd: CommandArg[]): Promise<true>;
   system(...args: unknown[]): Promise<true | RemoteProcess> {
     return this.track(
       (async () => {
@@ -264,8 +319,8 @@ export class OpenSSH {
   }
 
   /** Runs the command with output discarded (unless redirected): true on exit 0, false otherwise. Rejects only for SSH-level failures. */
-  test(options: TestOptions, ...cmd: Arg[]): Promise<boolean>;
-  test(...cmd: Arg[]): Promise<boolean>;
+  test(options: TestOptions, ...cmd: CommandArg[]): Promise<boolean>;
+  test(...cmd: CommandArg[]): Promise<boolean>;
   test(...args: unknown[]): Promise<boolean> {
     return this.track(
       (async () => {
@@ -279,15 +334,15 @@ export class OpenSSH {
   }
 
   /** Runs the command and resolves with its stdout. Non-zero exit: rejects with OSSH_SLAVE_CMD_FAILED whose `stdout` holds the output and `exitCode` the code. */
-  capture(options: CaptureOptions, ...cmd: Arg[]): Promise<string>;
-  capture(...cmd: Arg[]): Promise<string>;
+  capture(options: CaptureOptions, ...cmd: CommandArg[]): Promise<string>;
+  capture(...cmd: CommandArg[]): Promise<string>;
   capture(...args: unknown[]): Promise<string> {
     return this.track(this.captureBuffer('capture', args).then((b) => b.toString()));
   }
 
   /** Like capture, as a list of lines each ending with the separator (Perl's list context). */
-  captureLines(options: CaptureOptions, ...cmd: Arg[]): Promise<string[]>;
-  captureLines(...cmd: Arg[]): Promise<string[]>;
+  captureLines(options: CaptureOptions, ...cmd: CommandArg[]): Promise<string[]>;
+  captureLines(...cmd: CommandArg[]): Promise<string[]>;
   captureLines(...args: unknown[]): Promise<string[]> {
     return this.track(
       (async () => {
@@ -317,8 +372,8 @@ export class OpenSSH {
   }
 
   /** Runs the command and resolves with `[stdout, stderr]`. A non-zero exit rejects with OSSH_SLAVE_CMD_FAILED carrying both. */
-  capture2(options: Capture2Options, ...cmd: Arg[]): Promise<Capture2Result>;
-  capture2(...cmd: Arg[]): Promise<Capture2Result>;
+  capture2(options: Capture2Options, ...cmd: CommandArg[]): Promise<Capture2Result>;
+  capture2(...cmd: CommandArg[]): Promise<Capture2Result>;
   capture2(...args: unknown[]): Promise<Capture2Result> {
     return this.track(
       (async () => {
@@ -335,69 +390,69 @@ export class OpenSSH {
 
   // ---- process handles ----
 
-  private startProcess(o: CallOptions, cmd: Arg[]): Promise<RemoteProcess> {
+  private startProcess(o: CallOptions, cmd: CommandArg[]): Promise<RemoteProcess> {
     const source = stdinSource(o);
     const req = this.request(o, cmd, needsStdin(source) ? 'pipe' : 'ignore');
     return this.track(this.openChannel(req, o.engine ?? this.s.engine).then((ch) => wireProcess(ch, o, this.s.dest.host)));
   }
 
   /** Starts the command with full control of its streams (`stdinPipe`, `stdoutPipe`, `stderrPipe`, files, handles, `stdinoutSocket`). */
-  openEx(options: OpenExOptions, ...cmd: Arg[]): Promise<RemoteProcess>;
-  openEx(...cmd: Arg[]): Promise<RemoteProcess>;
+  openEx(options: OpenExOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
+  openEx(...cmd: CommandArg[]): Promise<RemoteProcess>;
   openEx(...args: unknown[]): Promise<RemoteProcess> {
     return this.startProcess(...splitArgs('openEx', args));
   }
 
   /** Starts the command in the background; stdout/stderr go to ours unless redirected. Await `exit` on the handle. */
-  spawn(options: SpawnOptions, ...cmd: Arg[]): Promise<RemoteProcess>;
-  spawn(...cmd: Arg[]): Promise<RemoteProcess>;
+  spawn(options: SpawnOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
+  spawn(...cmd: CommandArg[]): Promise<RemoteProcess>;
   spawn(...args: unknown[]): Promise<RemoteProcess> {
     return this.startProcess(...splitArgs('spawn', args));
   }
 
   /** A Writable into the command's stdin (stdout and stderr go to ours). `end()` it, then await `exit`. */
-  pipeIn(options: PipeOptions, ...cmd: Arg[]): Promise<WithStdin>;
-  pipeIn(...cmd: Arg[]): Promise<WithStdin>;
+  pipeIn(options: PipeOptions, ...cmd: CommandArg[]): Promise<WithStdin>;
+  pipeIn(...cmd: CommandArg[]): Promise<WithStdin>;
   pipeIn(...args: unknown[]): Promise<WithStdin> {
     const [o, cmd] = splitArgs('pipeIn', args);
     return this.startProcess({ ...o, stdinPipe: true }, cmd) as never;
   }
 
   /** A Readable of the command's stdout (backpressure reaches the remote side). */
-  pipeOut(options: PipeOptions, ...cmd: Arg[]): Promise<WithStdout>;
-  pipeOut(...cmd: Arg[]): Promise<WithStdout>;
+  pipeOut(options: PipeOptions, ...cmd: CommandArg[]): Promise<WithStdout>;
+  pipeOut(...cmd: CommandArg[]): Promise<WithStdout>;
   pipeOut(...args: unknown[]): Promise<WithStdout> {
     const [o, cmd] = splitArgs('pipeOut', args);
     return this.startProcess({ ...o, stdoutPipe: true }, cmd) as never;
   }
 
   /** stdin and stdout as streams (stderr to ours unless redirected). */
-  open2(options: Open2Options, ...cmd: Arg[]): Promise<WithStdin & WithStdout>;
-  open2(...cmd: Arg[]): Promise<WithStdin & WithStdout>;
+  open2(options: Open2Options, ...cmd: CommandArg[]): Promise<WithStdin & WithStdout>;
+  open2(...cmd: CommandArg[]): Promise<WithStdin & WithStdout>;
   open2(...args: unknown[]): Promise<never> {
     const [o, cmd] = splitArgs('open2', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd) as never;
   }
 
   /** stdin, stdout and stderr as streams. */
-  open3(options: Open3Options, ...cmd: Arg[]): Promise<WithStdin & WithStdout & WithStderr>;
-  open3(...cmd: Arg[]): Promise<WithStdin & WithStdout & WithStderr>;
+  open3(options: Open3Options, ...cmd: CommandArg[]): Promise<WithStdin & WithStdout & WithStderr>;
+  open3(...cmd: CommandArg[]): Promise<WithStdin & WithStdout & WithStderr>;
   open3(...args: unknown[]): Promise<never> {
     const [o, cmd] = splitArgs('open3', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true, stderrPipe: true }, cmd) as never;
   }
 
   /** One Duplex stream: writes go to the command's stdin, reads come from its stdout. */
-  open2socket(options: Open2Options, ...cmd: Arg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
-  open2socket(...cmd: Arg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
+  open2socket(options: Open2Options, ...cmd: CommandArg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
+  open2socket(...cmd: CommandArg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
   open2socket(...args: unknown[]): Promise<{ socket: Duplex; process: RemoteProcess }> {
     const [o, cmd] = splitArgs('open2socket', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd).then((p) => ({ socket: duplexOf(p), process: p }));
   }
 
   /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */
-  makeRemoteCommand(options: CommonCallOptions, ...cmd: Arg[]): Promise<string[]>;
-  makeRemoteCommand(...cmd: Arg[]): Promise<string[]>;
+  makeRemoteCommand(options: CommonCallOptions, ...cmd: CommandArg[]): Promise<string[]>;
+  makeRemoteCommand(...cmd: CommandArg[]): Promise<string[]>;
   async makeRemoteCommand(...args: unknown[]): Promise<string[]> {
     const [o, cmd] = splitArgs('makeRemoteCommand', args);
     await this.track(this.waitForMaster());
@@ -406,10 +461,10 @@ export class OpenSSH {
   }
 
   /** makeRemoteCommand as one string, each word quoted for a POSIX local shell (Net::OpenSSH's scalar form). */
-  makeRemoteCommandString(options: CommonCallOptions, ...cmd: Arg[]): Promise<string>;
-  makeRemoteCommandString(...cmd: Arg[]): Promise<string>;
+  makeRemoteCommandString(options: CommonCallOptions, ...cmd: CommandArg[]): Promise<string>;
+  makeRemoteCommandString(...cmd: CommandArg[]): Promise<string>;
   async makeRemoteCommandString(...args: unknown[]): Promise<string> {
     const argv = await (this.makeRemoteCommand as (...a: unknown[]) => Promise<string[]>)(...args);
-    return remoteCommandLine(argv, { quoteArgs: true }, 'POSIX');
+    return shellQuoteWith(posix, argv);
   }
 }

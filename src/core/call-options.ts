@@ -2,7 +2,10 @@
 import type { Readable, Writable, Duplex } from 'node:stream';
 import type { EngineName } from './options';
 import { invalidArgument } from './errors';
-import { assertArgList, assertBoolean, assertOneOf, assertSeconds, assertString, pickKnown } from './validate';
+import { assertArgList, assertBoolean, assertOneOf, assertSeconds, assertString, checkArgumentEncoding, pickKnown } from './validate';
+import { getQuoter } from '../quoting/get-quoter';
+import type { Quoter } from '../quoting/quoter';
+import { quoting } from './remote-command';
 import { checkSshOpts } from './slave-args';
 
 /** A Node stream or a file descriptor: what stands for Perl's file handle. */
@@ -17,8 +20,12 @@ export interface CommonCallOptions {
   quoteArgs?: boolean;
   /** Append remote redirections for discarded / merged streams (Net::OpenSSH's quote_args_extended). @default true */
   quoteArgsExtended?: boolean;
-  /** Quote for this remote shell instead of the connection's `remoteShell`. */
-  remoteShell?: string;
+  /** Quote for this remote shell (a name, a chain such as `'MSCmd,MSWin'`, or a Quoter) instead of the connection's `remoteShell`. */
+  remoteShell?: string | Quoter;
+  /** Encoding of this call's arguments and text output (Net::OpenSSH's `encoding`). @default the connection's */
+  encoding?: string;
+  /** Encoding of this call's arguments. @default `encoding`, else the connection's `defaultArgumentEncoding` */
+  argumentEncoding?: string;
   /** Quote every argument in glob mode (wildcards stay active). @default false */
   glob?: boolean;
   /** Remote tty: true `ssh -tt`, false `ssh -T`. @default none */
@@ -105,7 +112,7 @@ export type PipeOptions = CommonCallOptions;
 /** Every per-call option, normalised. */
 export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions;
 
-const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
+const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
 const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
 const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
 const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
@@ -147,7 +154,9 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
     assertBoolean(k, o[k]);
   assertSeconds('timeout', o.timeout);
   assertOneOf('engine', o.engine, ['auto', 'mux', 'spawn'] as const);
-  assertString('remoteShell', o.remoteShell);
+  if (o.remoteShell !== undefined) quoting(undefined, () => getQuoter(o.remoteShell!));
+  checkArgumentEncoding('argumentEncoding', o.argumentEncoding);
+  checkArgumentEncoding('encoding', o.encoding); // it applies to the arguments too
   assertString('stdinFile', o.stdinFile);
   assertString('separator', o.separator);
   checkFileSpec('stdoutFile', o.stdoutFile);

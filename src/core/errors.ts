@@ -144,5 +144,9 @@ const exitCodeHint = (code: number | null): string =>
 export const encodingError = (host: string | undefined, reason: string): OpenSSHError =>
   new OpenSSHError('OSSH_ENCODING_ERROR', reason, { host });
 
+/** The connection-level form of a quoting module error (a QuotingError: same code, same message). */
+export const fromQuotingError = (host: string | undefined, e: Error & { code: 'OSSH_ENCODING_ERROR' | 'OSSH_INVALID_ARGUMENT' }): OpenSSHError =>
+  new OpenSSHError(e.code, e.message, { host, cause: e });
+
 export const aborted = (host: string | undefined, reason?: unknown): OpenSSHError =>
   new OpenSSHError('OSSH_ABORTED', 'the operation was aborted', { host, cause: reason });

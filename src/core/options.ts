@@ -9,8 +9,13 @@ import {
   assertPositiveInt,
   assertSeconds,
   assertString,
+  checkArgumentEncoding,
+  checkStreamEncoding,
   pickKnown,
 } from './validate';
+import { getQuoter } from '../quoting/get-quoter';
+import { quoting } from './remote-command';
+import type { Quoter } from '../quoting/quoter';
 
 /** Which engine runs commands: see docs/ARCHITECTURE.md. */
 export type EngineName = 'auto' | 'mux' | 'spawn';
@@ -49,7 +54,13 @@ export interface OpenSSHOptions {
   /** Use an existing master at `ctlPath` instead of starting one. It is not ended on process exit. @default false */
   externalMaster?: boolean;
   /** The remote shell, for quoting: `'POSIX'` (sh, bash, dash, ksh, zsh), `'csh'`, `'fish'`, `'MSWin'`, `'MSCmd'`, or a chain `'MSCmd,MSWin'`. @default 'POSIX' */
-  remoteShell?: string;
+  remoteShell?: string | Quoter;
+  /** Encoding of command arguments and of text output, unless the two below say otherwise (Net::OpenSSH's default_encoding). @default 'utf8' */
+  defaultEncoding?: string;
+  /** Encoding that turns command arguments into bytes (`'utf8'`, `'latin1'`, ...). @default defaultEncoding */
+  defaultArgumentEncoding?: string;
+  /** Encoding for text output (capture, captureLines, capture2 and the text Observables). @default defaultEncoding */
+  defaultStreamEncoding?: string;
   /** Kill the slave (ssh process or channel) when an operation times out. @default false (Net::OpenSSH's: the command is left running) */
   killSshOnTimeout?: boolean;
   /** Send the master's stdout to /dev/null. @default true (the master never writes to it with -N) */
@@ -69,7 +80,7 @@ export interface OpenSSHOptions {
   /** Expand `%HOST%`, `%USER%`, `%PORT%` and `setVar` variables in commands. @default false */
   expandVars?: boolean;
   /** Initial variables for `expandVars`. */
-  vars?: Record<string, string>;
+  vars?: Record<string, string | number>;
   /** Password for password/keyboard-interactive login, answered on a pty (needs node-pty). Never put in argv or env. */
   password?: string;
   /** Passphrase of `keyPath`, answered on a pty (needs node-pty). */
@@ -95,7 +106,8 @@ export interface ConnectionSettings {
   async: boolean;
   connect: boolean;
   externalMaster: boolean;
-  remoteShell: string;
+  remoteShell: Quoter;
+  argumentEncoding: string;
   killSshOnTimeout: boolean;
   masterStdoutDiscard: boolean;
   masterStderrDiscard: boolean;
@@ -106,12 +118,14 @@ export interface ConnectionSettings {
   proxyCommand: string | undefined;
   expandVars: boolean;
   vars: Record<string, string>;
+  /** The encoding for text output (capture and friends). */
+  streamEncoding: string;
 }
 
 const KNOWN = new Set([
   'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
-  'masterStderrDiscard', 'engine', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars',
+  'masterStderrDiscard', 'engine', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
   'password', 'passphrase',
 ]);
 
@@ -144,9 +158,10 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
   assertOneOf('engine', engine, ['auto', 'mux', 'spawn'] as const);
   assertPositiveInt('maxSessions', maxSessions);
   assertString('sshCmd', sshCmd);
-  assertString('remoteShell', remoteShell);
-  if (typeof vars !== 'object' || vars === null || Object.values(vars).some((v) => typeof v !== 'string'))
-    throw invalidArgument('Expected `vars` to be an object of strings', vars);
+  const quoter = quoting(dest.host, () => getQuoter(remoteShell as string | Quoter));
+  if (typeof vars !== 'object' || vars === null || Object.values(vars).some((v) => typeof v !== 'string' && typeof v !== 'number'))
+    throw invalidArgument('Expected `vars` to be an object of strings or numbers', vars);
+  const encoding = checkArgumentEncoding('defaultEncoding', o.defaultEncoding) ?? 'utf8';
   const user = dest.user ?? (o.user === undefined ? undefined : checkUser(assertString('user', o.user)!));
   const port = dest.port ?? (o.port === undefined ? undefined : checkPort(o.port));
   if (externalMaster && o.ctlPath === undefined) throw invalidArgument('`externalMaster` is set but `ctlPath` is not');
@@ -168,7 +183,9 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     async,
     connect,
     externalMaster,
-    remoteShell,
+    remoteShell: quoter,
+    argumentEncoding: checkArgumentEncoding('defaultArgumentEncoding', o.defaultArgumentEncoding) ?? encoding,
+    streamEncoding: checkStreamEncoding('defaultStreamEncoding', o.defaultStreamEncoding) ?? encoding,
     killSshOnTimeout,
     masterStdoutDiscard,
     masterStderrDiscard,
@@ -178,6 +195,6 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     forwardX11,
     proxyCommand: assertString('proxyCommand', o.proxyCommand),
     expandVars,
-    vars: { ...vars },
+    vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])),
   };
 };

@@ -1,19 +1,23 @@
 // From a method's arguments to the remote command line: variable expansion, quoting for the remote
-// shell (Net::OpenSSH's one-argument/many-arguments rule), and the extended redirection fragments.
-import type { Arg, FragmentKey } from '../quoting/quoter';
-import { isGlob, isRaw } from '../quoting/quoter';
+// shell (Net::OpenSSH's one-argument/many-arguments rule), the extended redirection fragments, and
+// the argument encoding that turns it into bytes.
+import { buildCommandBytes, type ByteArg } from '../quoting/command-bytes';
 import { buildCommandLine } from '../quoting/command-line';
-import { posix } from '../quoting/posix';
-import type { Quoter } from '../quoting/quoter';
+import { encodeCommandLine } from '../quoting/encoding';
+import { expandArgs, type Vars } from '../quoting/expand-vars';
+import { getQuoter } from '../quoting/get-quoter';
+import { isGlob, isRaw, type Arg, type FragmentKey, type Quoter } from '../quoting/quoter';
+import { QuotingError } from '../quoting/quoting-error';
 import type { CallOptions } from './call-options';
-import { invalidArgument } from './errors';
+import { fromQuotingError, invalidArgument } from './errors';
 
-const POSIX_ALIASES = new Set(['POSIX', 'sh', 'bash', 'dash', 'ksh', 'zsh', 'ash', 'mksh', 'pdksh', 'lksh', 'posh', 'fizsh']);
-
-/** The quoter for a remote shell name. */
-export const quoterFor = (shell: string): Quoter => {
-  if (POSIX_ALIASES.has(shell)) return posix;
-  throw invalidArgument(`unknown or unsupported remoteShell '${shell}'`);
+/** Runs `fn`, turning a QuotingError into the OpenSSHError with the same code (and the host). */
+export const quoting = <T>(host: string | undefined, fn: () => T): T => {
+  try {
+    return fn();
+  } catch (e) {
+    throw e instanceof QuotingError ? fromQuotingError(host, e) : e;
+  }
 };
 
 /** Net::OpenSSH's extended fragments for the stream options given. */
@@ -28,21 +32,51 @@ export const fragmentsFor = (o: CallOptions): FragmentKey[] => {
   return f;
 };
 
-/** Checks that every argument is a string or a raw()/glob() marker without NUL bytes. */
-export const checkArgs = (args: readonly unknown[]): Arg[] => {
+/** A command argument: text, a raw()/glob() marker, or bytes (sent as they are, quoted). */
+export type CommandArg = Arg | Uint8Array;
+
+const textOf = (a: unknown): string | undefined => (typeof a === 'string' ? a : isRaw(a) || isGlob(a) ? a.value : undefined);
+
+/** Checks that every argument is text, a raw()/glob() marker or bytes, without NUL bytes. */
+export const checkArgs = (args: readonly unknown[]): CommandArg[] => {
   for (const a of args) {
-    const text = typeof a === 'string' ? a : isRaw(a) || isGlob(a) ? a.value : undefined;
-    if (text === undefined) throw invalidArgument('Expected command arguments to be strings (or raw()/glob() markers)', a);
+    if (a instanceof Uint8Array) {
+      if (a.includes(0)) throw invalidArgument('a command argument contains a NUL byte, which no command line can carry');
+      continue;
+    }
+    const text = textOf(a);
+    if (text === undefined) throw invalidArgument('Expected command arguments to be strings, Buffers, or raw()/glob() markers', a);
     if (text.includes('\0')) throw invalidArgument('a command argument contains a NUL byte, which no command line can carry');
   }
-  return args as Arg[];
+  return args as CommandArg[];
 };
 
-/** The remote command line for `args` under `o`, quoted for `shell`. */
-export const remoteCommandLine = (args: readonly Arg[], o: CallOptions, shell: string): string =>
-  buildCommandLine(args, {
-    quoter: quoterFor(o.remoteShell ?? shell),
-    quoteArgs: o.quoteArgs,
-    glob: o.glob,
-    fragments: o.quoteArgsExtended === false ? [] : fragmentsFor(o),
+/** What the connection contributes to a command line. */
+export interface CommandContext {
+  host: string;
+  quoter: Quoter;
+  argumentEncoding: string;
+  /** Variables to expand, when expansion is on. */
+  vars: Vars | undefined;
+}
+
+/**
+ * The remote command line for `args` under `o`: a string when it is UTF-8 text (the common case), bytes
+ * when an argument is bytes or another argument encoding applies. Throws before anything runs.
+ */
+export const remoteCommandLine = (args: readonly CommandArg[], o: CallOptions, c: CommandContext): string | Buffer =>
+  quoting(c.host, () => {
+    const expanded = c.vars ? args.map((a) => (a instanceof Uint8Array ? a : expandArgs([a], c.vars!)[0]!)) : args;
+    const opts = {
+      quoter: o.remoteShell !== undefined ? getQuoter(o.remoteShell) : c.quoter,
+      quoteArgs: o.quoteArgs,
+      glob: o.glob,
+      fragments: o.quoteArgsExtended === false ? [] : fragmentsFor(o),
+    };
+    const encoding = o.argumentEncoding ?? o.encoding ?? c.argumentEncoding;
+    const bytes = expanded.some((a) => a instanceof Uint8Array) || !/^utf-?8$/i.test(encoding);
+    if (bytes) return buildCommandBytes(expanded as ByteArg[], { ...opts, encoding });
+    const line = buildCommandLine(expanded as Arg[], opts);
+    encodeCommandLine(line, 'utf8'); // a lone surrogate cannot be sent: fail now, not as U+FFFD remotely
+    return line;
   });

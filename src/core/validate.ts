@@ -1,4 +1,5 @@
 // Small shared validators for option objects. Bad input is a programmer error: thrown at once.
+import { encodeCommandLine } from '../quoting/encoding';
 import { invalidArgument, unknownOptions } from './errors';
 
 /** Copies `raw` into a null-prototype object, rejecting keys not in `known` (undefined values are ignored). */
@@ -57,4 +58,26 @@ export const assertPositiveInt = (name: string, v: unknown): number | undefined 
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidArgument(`Expected \`${name}\` to be a positive integer`, v);
   return v;
+};
+
+/** An argument encoding (what a remote shell can parse: utf8, latin1, ascii and their aliases). */
+export const checkArgumentEncoding = (name: string, v: unknown): string | undefined => {
+  if (v === undefined) return undefined;
+  try {
+    encodeCommandLine('', assertString(name, v));
+  } catch {
+    throw invalidArgument(`Expected \`${name}\` to be an argument encoding: utf8, latin1 or ascii (or utf-8, binary)`, v);
+  }
+  return v as string;
+};
+
+/** A text encoding Node can decode (`TextDecoder` labels: utf8, latin1, iso-8859-15, shift_jis, ...). */
+export const checkStreamEncoding = (name: string, v: unknown): string | undefined => {
+  if (v === undefined) return undefined;
+  try {
+    new TextDecoder(assertString(name, v));
+  } catch {
+    throw invalidArgument(`Expected \`${name}\` to be an encoding TextDecoder knows (utf8, latin1, ...)`, v);
+  }
+  return v as string;
 };

@@ -12,7 +12,9 @@ test('defaults', () => {
   assert.is(s.batchMode, false);
   assert.is(s.engine, 'auto');
   assert.is(s.maxSessions, 10);
-  assert.is(s.remoteShell, 'POSIX');
+  assert.is(s.remoteShell.name, 'POSIX');
+  assert.is(s.argumentEncoding, 'utf8');
+  assert.is(s.streamEncoding, 'utf8');
   assert.is(s.sshCmd, 'ssh');
 });
 
