@@ -1,0 +1,92 @@
+// Pure: an scp transfer -> scp's argv. The rules that keep paths literal and options from being injected
+// live here, so they can be tested without running anything.
+import { invalidArgument } from '../core/errors';
+import { getQuoter } from '../quoting/get-quoter';
+import type { SlaveBase } from './slave-base';
+
+/** Which scp protocol to use: `'sftp'` (`scp -s`, OpenSSH 9's default) or `'legacy'` (`scp -O`, the old rcp protocol). */
+export type ScpMode = 'sftp' | 'legacy';
+
+// ssh options that mean the same to scp (which passes them to its ssh). Others clash: scp's -l is a
+// bandwidth limit, -p preserves times, -P is the port, -T/-X/-R/-D/-S/-B mean other things.
+const SAME_FLAGS = new Set(['4', '6', 'A', 'C', 'q', 'v']);
+const SAME_WITH_VALUE = new Set(['c', 'F', 'i', 'J', 'o']);
+
+/** Keeps the ssh options scp understands the same way; anything else is an OSSH_INVALID_ARGUMENT. */
+export const scpSshOpts = (opts: readonly string[]): string[] => {
+  for (let i = 0; i < opts.length; i++) {
+    const tok = opts[i]!;
+    if (!/^-[^-]/.test(tok)) throw invalidArgument(`ssh option ${JSON.stringify(tok)} cannot be passed to scp (expected -o, -F, -i, -c, -J, -4, -6, -A, -C, -q or -v)`);
+    for (let j = 1; j < tok.length; j++) {
+      const c = tok[j]!;
+      if (SAME_FLAGS.has(c)) continue;
+      if (SAME_WITH_VALUE.has(c)) {
+        if (j === tok.length - 1) i++; // the value is the next word
+        if (i >= opts.length) throw invalidArgument(`ssh option -${c} needs a value`);
+        break;
+      }
+      throw invalidArgument(
+        `ssh option -${c} (in ${JSON.stringify(tok)}) means something else to scp; pass ssh settings as -o Keyword=value (e.g. -o User=..., -o Port=...)`,
+      );
+    }
+  }
+  return [...opts];
+};
+
+/** A value for ssh's `-o Keyword=value`: `%` escaped (ssh expands %-tokens), quoted when it has spaces. */
+export const sshConfigValue = (v: string): string => {
+  if (/["\n]/.test(v)) throw invalidArgument(`cannot pass ${JSON.stringify(v)} in an ssh -o option (it contains a quote or newline)`);
+  const e = v.replace(/%/g, '%%');
+  return /\s/.test(e) ? `"${e}"` : e;
+};
+
+/**
+ * A local path as scp must see it: scp reads `x:...` (a colon before any slash) as remote and a leading
+ * `-` as an option, so such relative paths get a `./` prefix.
+ */
+export const localPathArg = (p: string): string => (/^[^/]*:/.test(p) || p.startsWith('-') ? `./${p}` : p);
+
+/** A remote path for the SFTP protocol, where scp expands wildcards itself: escaped unless `glob`. */
+export const sftpRemotePath = (p: string, glob: boolean): string => (glob ? p : p.replace(/[\\*?[\]]/g, '\\$&'));
+
+/** What an scp run copies. */
+export interface ScpArgsInput {
+  readonly base: SlaveBase;
+  readonly mode: ScpMode;
+  readonly direction: 'get' | 'put';
+  readonly sources: readonly string[];
+  readonly target: string;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly recursive: boolean;
+  readonly copyAttrs: boolean;
+  readonly bwlimit?: number | undefined;
+  readonly glob: boolean;
+  /** Quoting for remote paths in legacy mode (the remote shell expands them there). @default 'POSIX' */
+  readonly remoteShell?: string | undefined;
+}
+
+/** scp's argv (without the binary). */
+export const scpArgs = (i: ScpArgsInput): string[] => {
+  const { base } = i;
+  const quoter = i.mode === 'legacy' ? getQuoter(i.remoteShell ?? 'POSIX') : undefined;
+  const remote = (p: string, isSource: boolean): string => {
+    const path = quoter ? (isSource && i.glob ? quoter.quoteGlob(p) : quoter.quote(p)) : isSource ? sftpRemotePath(p, i.glob) : p;
+    return `${base.hostSquared}:${path}`;
+  };
+  // the guard comes first: ssh keeps the first value of each -o, so nothing later can override it
+  const args = ['-o', `ControlPath=${sshConfigValue(base.ctlPath)}`, '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
+  args.push(...scpSshOpts(base.sshOpts), '-S', base.sshCmd);
+  if (base.port !== undefined) args.push('-P', String(base.port));
+  if (base.user !== undefined) args.push('-o', `User=${sshConfigValue(base.user)}`);
+  args.push(i.mode === 'sftp' ? '-s' : '-O');
+  if (i.quiet) args.push('-q');
+  if (i.verbose) args.push('-v');
+  if (i.recursive) args.push('-r');
+  if (i.copyAttrs) args.push('-p');
+  if (i.bwlimit !== undefined) args.push('-l', String(Math.max(1, Math.round(i.bwlimit))));
+  args.push('--');
+  if (i.direction === 'get') args.push(...i.sources.map((s) => remote(s, true)), localPathArg(i.target));
+  else args.push(...i.sources.map(localPathArg), remote(i.target, false));
+  return args;
+};
