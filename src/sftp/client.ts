@@ -135,6 +135,7 @@ export class SftpClient {
   private dying = false;
   private drained: (() => void) | undefined;
   private versionWaiter: Pending | undefined;
+  private readonly onData: (chunk: Buffer) => void;
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
   private readonly onClose: CreateSftpOptions['onClose'];
@@ -154,14 +155,15 @@ export class SftpClient {
     }
     this.closedPromise = new Promise((r) => (this.resolveClosed = r));
     this.parser = new FrameParser((body) => this.onPacket(body), opts.maxPacket);
-    this.readable.on('data', (chunk: Buffer) => {
+    this.onData = (chunk: Buffer) => {
       if (this.failure) return;
       try {
         this.parser.push(chunk);
       } catch (e) {
-        this.destroy(e instanceof SftpError ? e : protocolError(this.host, (e as Error).message, e));
+        this.destroy(protocolError(this.host, e instanceof MalformedPacket ? e.reason : (e as Error).message, e));
       }
-    });
+    };
+    this.readable.on('data', this.onData);
     this.readable.once('end', () => this.lost(channelClosed(this.host, this.eofSent ? 'the client ended it' : 'the server ended the stream')));
     this.readable.once('close', () => this.lost(channelClosed(this.host, 'the stream closed')));
     this.readable.once('error', (e) => this.lost(channelClosed(this.host, `read failed: ${e.message}`, e)));
@@ -242,7 +244,7 @@ export class SftpClient {
     this.pending.clear();
     for (const p of pending) p.reject(error);
     this.drained?.();
-    this.readable.removeAllListeners('data');
+    this.readable.off('data', this.onData);
     this.readable.resume(); // drain whatever still arrives so the process can exit
     if (!this.writable.writableEnded) this.writable.end();
     Promise.resolve()

@@ -1,10 +1,14 @@
 // SFTP wire encoding: a packet builder, a packet reader and the frame parser that cuts the byte
 // stream from the server into packets (split across chunks or several per chunk) without
 // concatenating the stream.
+import { SftpError } from './sftp-errors';
 
-/** A packet that does not parse (truncated field, impossible length). The client turns it into an OpenSSHError. */
-export class MalformedPacket extends Error {}
-Object.defineProperty(MalformedPacket.prototype, 'name', { value: 'MalformedPacket', enumerable: false });
+/** A packet that does not parse (truncated field, impossible length): an SftpError, so callers always get an OpenSSHError. */
+export class MalformedPacket extends SftpError {
+  constructor(readonly reason: string) {
+    super(`sftp protocol error: ${reason}`);
+  }
+}
 
 const TWO_32 = 2 ** 32;
 

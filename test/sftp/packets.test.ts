@@ -7,6 +7,7 @@ import { attrsProblem, readAttrs, writeAttrs } from '../../src/sftp/attrs';
 import { FXP } from '../../src/sftp/constants';
 import { FrameParser, MalformedPacket, PacketReader, PacketWriter } from '../../src/sftp/packets';
 import { strict } from '../helpers/setup';
+import { OpenSSHError } from '../../src/core/errors';
 
 strict();
 const test = suite('sftp: packets');
@@ -83,9 +84,18 @@ test('writer / reader round trip: u8, u32, u64 above 2^32, strings in UTF-8 and 
   assert.throws(() => new PacketWriter(1).u64(2 ** 53), RangeError);
 });
 
-test('a string whose length runs past the packet is malformed', () => {
+test('a string whose length runs past the packet is malformed: an OpenSSHError with the SFTP code', () => {
   const r = new PacketReader(Buffer.from([0, 0, 0, 9, 1, 2]));
-  assert.throws(() => r.bytes(), (e: unknown) => e instanceof MalformedPacket);
+  let caught: unknown;
+  try {
+    r.bytes();
+  } catch (e) {
+    caught = e;
+  }
+  assert.instance(caught, MalformedPacket);
+  assert.instance(caught, OpenSSHError);
+  assert.is((caught as OpenSSHError).code, 'OSSH_SLAVE_SFTP_FAILED');
+  assert.match((caught as Error).message, /^sftp protocol error: packet truncated/);
 });
 
 test('attrs: each flag combination round-trips; bytes are the draft layout', () => {
