@@ -23,6 +23,7 @@ import {
 import type { Channel, ChannelRequest, ExitStatus } from './core/channel';
 import { displayDestination } from './core/destination';
 import { EngineSet } from './core/engines/engine-set';
+import { decodeText } from './core/decode-text';
 import type { EngineContext } from './core/engines/engine';
 import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
 import { destinationArgs } from './core/master-args';
@@ -337,7 +338,7 @@ export class OpenSSH {
   capture(options: CaptureOptions, ...cmd: CommandArg[]): Promise<string>;
   capture(...cmd: CommandArg[]): Promise<string>;
   capture(...args: unknown[]): Promise<string> {
-    return this.track(this.captureBuffer('capture', args).then((b) => b.toString()));
+    return this.track(this.captureBuffer('capture', args).then(([b, enc]) => decodeText(b, enc)));
   }
 
   /** Like capture, as a list of lines each ending with the separator (Perl's list context). */
@@ -347,7 +348,8 @@ export class OpenSSH {
     return this.track(
       (async () => {
         const sep = (typeof args[0] === 'object' && args[0] !== null && (args[0] as CaptureOptions).separator) || '\n';
-        const text = (await this.captureBuffer('capture', args)).toString();
+        const [bytes, enc] = await this.captureBuffer('capture', args);
+        const text = decodeText(bytes, enc);
         const lines: string[] = [];
         let at = 0;
         for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, at)) {
@@ -360,15 +362,21 @@ export class OpenSSH {
     );
   }
 
-  private async captureBuffer(method: 'capture', args: unknown[]): Promise<Buffer> {
+  /** The stream encoding of a call. */
+  private streamEncoding(o: CallOptions): string {
+    return o.streamEncoding ?? o.encoding ?? this.s.streamEncoding;
+  }
+
+  private async captureBuffer(method: 'capture', args: unknown[]): Promise<[Buffer, string]> {
     const [o, cmd] = splitArgs(method, args);
+    const enc = this.streamEncoding(o);
     const out = new CaptureSink();
     const errTail = new TailSink();
     const stderr = this.stderrSink(o, () => teeSink(inheritSink('stderr'), errTail));
     const status = await this.run(o, cmd, out, stderr, { stdout: out });
     if (status.code !== 0)
-      throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, errTail.text || undefined).withOutput(out.buffer.toString());
-    return out.buffer;
+      throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, errTail.text || undefined).withOutput(decodeText(out.buffer, enc));
+    return [out.buffer, enc];
   }
 
   /** Runs the command and resolves with `[stdout, stderr]`. A non-zero exit rejects with OSSH_SLAVE_CMD_FAILED carrying both. */
@@ -381,9 +389,10 @@ export class OpenSSH {
         const out = new CaptureSink();
         const err = new CaptureSink();
         const status = await this.run(o, cmd, out, err, { stdout: out, stderr: err });
-        if (status.code !== 0)
-          throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, err.buffer.toString()).withOutput(out.buffer.toString());
-        return [out.buffer.toString(), err.buffer.toString()] as Capture2Result;
+        const enc = this.streamEncoding(o);
+        const [stdout, stderr] = [decodeText(out.buffer, enc), decodeText(err.buffer, enc)];
+        if (status.code !== 0) throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, stderr).withOutput(stdout);
+        return [stdout, stderr] as Capture2Result;
       })(),
     );
   }

@@ -2,7 +2,7 @@
 import type { Readable, Writable, Duplex } from 'node:stream';
 import type { EngineName } from './options';
 import { invalidArgument } from './errors';
-import { assertArgList, assertBoolean, assertOneOf, assertSeconds, assertString, checkArgumentEncoding, pickKnown } from './validate';
+import { assertArgList, assertBoolean, assertOneOf, assertSeconds, assertString, checkArgumentEncoding, checkStreamEncoding, pickKnown } from './validate';
 import { getQuoter } from '../quoting/get-quoter';
 import type { Quoter } from '../quoting/quoter';
 import { quoting } from './remote-command';
@@ -24,6 +24,8 @@ export interface CommonCallOptions {
   remoteShell?: string | Quoter;
   /** Encoding of this call's arguments and text output (Net::OpenSSH's `encoding`). @default the connection's */
   encoding?: string;
+  /** Encoding of this call's text output (capture, captureLines, capture2). @default `encoding`, else the connection's `defaultStreamEncoding` */
+  streamEncoding?: string;
   /** Encoding of this call's arguments. @default `encoding`, else the connection's `defaultArgumentEncoding` */
   argumentEncoding?: string;
   /** Quote every argument in glob mode (wildcards stay active). @default false */
@@ -112,7 +114,7 @@ export type PipeOptions = CommonCallOptions;
 /** Every per-call option, normalised. */
 export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions;
 
-const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
+const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
 const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
 const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
 const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
@@ -157,6 +159,7 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
   if (o.remoteShell !== undefined) quoting(undefined, () => getQuoter(o.remoteShell!));
   checkArgumentEncoding('argumentEncoding', o.argumentEncoding);
   checkArgumentEncoding('encoding', o.encoding); // it applies to the arguments too
+  checkStreamEncoding('streamEncoding', o.streamEncoding);
   assertString('stdinFile', o.stdinFile);
   assertString('separator', o.separator);
   checkFileSpec('stdoutFile', o.stdoutFile);

@@ -79,6 +79,17 @@ if (f) {
     );
   });
 
+  test('stream encodings: capture decodes with streamEncoding / encoding / defaultStreamEncoding', async () => {
+    const ssh = connect(f, { defaultStreamEncoding: 'latin1' });
+    const bytes = raw("printf 'caf\\351'"); // the latin1 byte 0xe9
+    assert.is(await ssh.capture(bytes), 'café');
+    assert.is(await ssh.capture({ streamEncoding: 'utf8' }, bytes), 'caf\ufffd');
+    const [out] = await ssh.capture2({ encoding: 'latin1' }, bytes);
+    assert.is(out, 'café');
+    const sjis = connect(f);
+    assert.is(await sjis.capture({ streamEncoding: 'shift_jis' }, raw("printf '\\202\\240'")), 'あ');
+  });
+
   test('Buffer arguments arrive byte for byte (file names that are not text)', async () => {
     const ssh = connect(f);
     const hex = await ssh.capture('printf', '%s', Buffer.from([0xff, 0x41, 0x27, 0x20]), raw('| od -An -tx1'));
