@@ -68,7 +68,7 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
   const host = ssh.getHost();
   const subject = new ReplaySubject<TransferProgress>(1);
   const listener = o.progress;
-  if (listener) subject.subscribe(typeof listener === 'function' ? { next: listener } : { next: (p) => listener.next?.(p), complete: () => listener.complete?.() });
+  if (listener && listener !== true) subject.subscribe(typeof listener === 'function' ? { next: listener } : { next: (p) => listener.next?.(p), complete: () => listener.complete?.() });
 
   const tail = new TailSink();
   const stdoutSink: Sink = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');

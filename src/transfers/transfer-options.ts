@@ -7,8 +7,8 @@ import { assertArgList, assertBoolean, assertSeconds, assertString } from '../co
 import type { GlobFlags } from './local-glob';
 import type { TransferProgress } from './progress';
 
-/** Receives progress reports: a function or an rxjs Observer. */
-export type ProgressListener = ((p: TransferProgress) => void) | Partial<Observer<TransferProgress>>;
+/** Receives progress reports: a function or an rxjs Observer; `true` only turns measuring on (read the handle's `progress$`). */
+export type ProgressListener = true | ((p: TransferProgress) => void) | Partial<Observer<TransferProgress>>;
 
 /** Options of scpGet/scpPut/rsyncGet/rsyncPut. */
 export interface TransferOptions {
@@ -41,7 +41,7 @@ export interface TransferOptions {
   stderrFile?: FileSpec;
   stderrDiscard?: boolean;
   stderrToStdout?: boolean;
-  /** Progress reports while the transfer runs (also on the handle's `progress$`). */
+  /** Progress reports while the transfer runs (also on the handle's `progress$`). rsync measures progress only when this is set. */
   progress?: ProgressListener;
   /** Cancels the transfer (the tool is ended; the promise rejects with OSSH_ABORTED). */
   signal?: AbortSignal;
@@ -80,8 +80,8 @@ export const checkTransferOptions = (o: TransferOptions): NormalTransferOptions 
     if (set.length > 1) throw invalidArgument(`conflicting ${stream} options: ${set.join(', ')} (give one)`);
   }
   const p = o.progress;
-  if (p !== undefined && typeof p !== 'function' && (typeof p !== 'object' || p === null))
-    throw invalidArgument('Expected `progress` to be a function or an Observer', p);
+  if (p !== undefined && p !== true && typeof p !== 'function' && (typeof p !== 'object' || p === null))
+    throw invalidArgument('Expected `progress` to be true, a function or an Observer', p);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
   if (o.globFlags !== undefined && (typeof o.globFlags !== 'object' || o.globFlags === null))
     throw invalidArgument('Expected `globFlags` to be an object such as { dot: true }', o.globFlags);

@@ -1,0 +1,119 @@
+// Pure parts of the transfers: argv builders, quoting for rsync's -e, option mapping, progress parsing, local glob.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OpenSSHError } from '../../src/index';
+import { localGlob } from '../../src/transfers/local-glob';
+import { LineSplitter, parseRsyncProgress } from '../../src/transfers/progress';
+import { rsyncArgs, rsyncLongOptions, rsyncOptionName, rsyncRsh } from '../../src/transfers/rsync-args';
+import { localPathArg, scpArgs, scpSshOpts, sftpRemotePath, sshConfigValue } from '../../src/transfers/scp-args';
+import type { SlaveBase } from '../../src/transfers/slave-base';
+import { strict } from '../helpers/setup';
+
+strict();
+const test = suite('transfers: argv builders and parsers');
+const base: SlaveBase = {
+  host: '::1',
+  hostSquared: '[::1]',
+  user: 'bob',
+  port: 2222,
+  ctlPath: '/home/u/.net-openssh/ctl-1',
+  sshCmd: 'ssh',
+  sshOpts: ['-F', '/cfg', '-oLogLevel=ERROR'],
+  sshArgvNoHost: ['ssh', '-F', '/c f', '-S', '/ctl', '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false', '-l', 'bob', '-p', '2222'],
+};
+const throwsInvalid = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, OpenSSHError);
+    assert.is((e as OpenSSHError).code, 'OSSH_INVALID_ARGUMENT');
+    return;
+  }
+  assert.unreachable('expected OSSH_INVALID_ARGUMENT');
+};
+
+test('scp argv: guard first, sftp mode, flags, -- before paths, IPv6 brackets, escaped remote paths', () => {
+  const a = scpArgs({ base, mode: 'sftp', direction: 'get', sources: ['/a*b', 'x y'], target: '-local:x', quiet: true, verbose: false, recursive: true, copyAttrs: true, bwlimit: 800, glob: false });
+  assert.equal(a, [
+    '-o', 'ControlPath=/home/u/.net-openssh/ctl-1', '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false',
+    '-F', '/cfg', '-oLogLevel=ERROR', '-S', 'ssh', '-P', '2222', '-o', 'User=bob', '-s', '-q', '-r', '-p', '-l', '800',
+    '--', '[::1]:/a\\*b', '[::1]:x y', './-local:x',
+  ]);
+  const g = scpArgs({ base, mode: 'sftp', direction: 'get', sources: ['/logs/*.gz'], target: '.', quiet: false, verbose: true, recursive: false, copyAttrs: false, glob: true });
+  assert.equal(g.slice(-4), ['-v', '--', '[::1]:/logs/*.gz', '.']);
+  const p = scpArgs({ base, mode: 'sftp', direction: 'put', sources: ['a:b', '/abs'], target: "it's *", quiet: true, verbose: false, recursive: false, copyAttrs: false, glob: false });
+  assert.equal(p.slice(-4), ['--', './a:b', '/abs', "[::1]:it's *"]);
+  const legacy = scpArgs({ base, mode: 'legacy', direction: 'get', sources: ["it's"], target: '.', quiet: true, verbose: false, recursive: false, copyAttrs: false, glob: false });
+  assert.ok(legacy.includes('-O'));
+  assert.is(legacy.at(-2), "[::1]:it\\'s");
+});
+
+test('scp: ssh options with another meaning for scp are refused; paths and -o values are made safe', () => {
+  assert.equal(scpSshOpts(['-o', 'A=b', '-F', 'x', '-4C', '-iKEY', '-J', 'jump']), ['-o', 'A=b', '-F', 'x', '-4C', '-iKEY', '-J', 'jump']);
+  for (const bad of [['-l', 'bob'], ['-p', '22'], ['-T'], ['-X'], ['-R', 'x'], ['plain'], ['-o']]) throwsInvalid(() => scpSshOpts(bad));
+  assert.is(localPathArg('-rf'), './-rf');
+  assert.is(localPathArg('host:path'), './host:path');
+  assert.is(localPathArg('/abs:x'), '/abs:x');
+  assert.is(localPathArg('dir/a:b'), 'dir/a:b');
+  assert.is(sftpRemotePath('a[1]*?\\', false), 'a\\[1\\]\\*\\?\\\\');
+  assert.is(sftpRemotePath('a*', true), 'a*');
+  assert.is(sshConfigValue('/a b/%h'), '"/a b/%%h"');
+  throwsInvalid(() => sshConfigValue('a"b'));
+});
+
+test("rsync -e string follows rsync's splitting (spaces; quotes; doubled quotes)", () => {
+  assert.is(rsyncRsh(['ssh', '-F', "/it's dir/cfg", '-o', 'A=b c', '']), "ssh -F '/it''s dir/cfg' -o 'A=b c' ''");
+  const a = rsyncArgs({
+    sshArgvNoHost: base.sshArgvNoHost, hostSquared: 'h', direction: 'put', sources: ['-x'], target: 'dir with space/', quiet: true, verbose: 2,
+    recursive: true, copyAttrs: true, bwlimit: 800, timeout: 5, progress: false, glob: false, extra: { safeLinks: true, exclude: ['*~', 'b'] },
+  });
+  assert.equal(a, [
+    '-e', "ssh -F '/c f' -S /ctl -o ControlMaster=no -o ProxyCommand=false -l bob -p 2222", '--old-args', '-q', '-vv', '-r', '-pt',
+    '--bwlimit=98', '--timeout=5', '--safe-links', '--exclude=*~', '--exclude=b', '--', './-x', "h:'dir with space/'",
+  ]);
+});
+
+test('rsync option keys: names, values, arrays, false, forbidden ones', () => {
+  assert.is(rsyncOptionName('safeLinks'), 'safe-links');
+  assert.is(rsyncOptionName('no_perms'), 'no-perms');
+  assert.is(rsyncOptionName('max-size'), 'max-size');
+  assert.equal(rsyncLongOptions({ a: true, b: false, c: 3, d: ['x', 'y z'], e: undefined }), ['--a', '--c=3', '--d=x', '--d=y z']);
+  for (const bad of [{ rsh: 'x' }, { e: 'x' }, { protectArgs: true }, { noProtectArgs: true }, { secludedArgs: true }, { 'bad name!': true }, { x: {} }, { x: null }])
+    throwsInvalid(() => rsyncLongOptions(bad));
+});
+
+test('rsync progress2 lines', () => {
+  assert.equal(parseRsyncProgress('      4,259,840  14%    4.03MB/s    0:00:06  '), { bytes: 4259840, total: Math.round(4259840 / 0.14), rate: 4.03 * 1024 * 1024 });
+  assert.equal(parseRsyncProgress('   30,000,000 100%   10.19MB/s    0:00:02 (xfr#1, to-chk=0/1)'), { bytes: 30000000, total: 30000000, rate: 10.19 * 1024 * 1024 });
+  assert.equal(parseRsyncProgress('              0   0%    0.00kB/s    0:00:00  '), { bytes: 0, total: undefined, rate: 0 });
+  assert.is(parseRsyncProgress('sending incremental file list'), undefined);
+  const s = new LineSplitter();
+  assert.equal(s.push('\r  1 '), []);
+  assert.equal(s.push('0%\r  2'), ['  1 0%']);
+  assert.equal(s.flush(), ['  2']);
+});
+
+test('local glob: *, ?, [..], escapes, dot files, nocheck, nested segments', () => {
+  const d = mkdtempSync(join(tmpdir(), 'net-openssh-glob-'));
+  for (const nm of ['a.txt', 'b.txt', 'c.log', '.hidden.txt', 'a*b', 'sub']) {
+    if (nm === 'sub') mkdirSync(join(d, nm));
+    else writeFileSync(join(d, nm), nm);
+  }
+  writeFileSync(join(d, 'sub', 'x.txt'), 'x');
+  assert.equal(localGlob(join(d, '*.txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
+  assert.equal(localGlob(join(d, '*.txt'), { dot: true }), [join(d, '.hidden.txt'), join(d, 'a.txt'), join(d, 'b.txt')]);
+  assert.equal(localGlob(join(d, '?.log')), [join(d, 'c.log')]);
+  assert.equal(localGlob(join(d, '[ab].txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
+  assert.equal(localGlob(join(d, '[!a].txt')), [join(d, 'b.txt')]);
+  assert.equal(localGlob(join(d, 'a\\*b')), [join(d, 'a*b')]);
+  assert.equal(localGlob(join(d, '*', 'x.txt')), [join(d, 'sub', 'x.txt')]);
+  assert.equal(localGlob(join(d, 'A.TXT'), { nocase: true }), []); // no wildcard: taken literally
+  assert.equal(localGlob(join(d, 'A*.TXT'), { nocase: true }), [join(d, 'a.txt')]);
+  assert.equal(localGlob(join(d, '*.none')), []);
+  assert.equal(localGlob(join(d, '*.none'), { nocheck: true }), [join(d, '*.none')]);
+});
+
+test.run();
