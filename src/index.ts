@@ -32,3 +32,24 @@ export type { ExecEvent, ExitEvent, OutputEvent } from './observables/events';
 export { isExit, isStderr, isStdout } from './observables/events';
 export { raw, glob } from './quoting/quoter';
 export type { Arg } from './quoting/quoter';
+export type { CommandArg } from './core/remote-command';
+export { sftp, createSftp, SftpClient, SftpHandle, SftpStats, SftpError, TransferHandle, SFTP_STATUS, SFTP_OPEN_FLAGS } from './sftp/index';
+export type {
+  SftpOptions,
+  CreateSftpOptions,
+  SftpTransport,
+  SftpDirEntry,
+  SftpListEntry,
+  SftpWalkEntry,
+  SftpLimits,
+  SftpOpenFlags,
+  SftpStatVfs,
+  SftpAttrInput,
+  SftpErrorDetails,
+  SftpStatusName,
+  TransferOptions,
+  TransferProgress,
+  TransferResult,
+  LsOptions,
+  WalkOptions,
+} from './sftp/index';

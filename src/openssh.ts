@@ -24,6 +24,7 @@ import type { Channel, ChannelRequest, ExitStatus } from './core/channel';
 import { displayDestination } from './core/destination';
 import { EngineSet } from './core/engines/engine-set';
 import { decodeText } from './core/decode-text';
+import { sftp as openSftp, type SftpClient, type SftpOptions } from './sftp/index';
 import type { EngineContext } from './core/engines/engine';
 import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
 import { destinationArgs } from './core/master-args';
@@ -457,6 +458,13 @@ export class OpenSSH {
   open2socket(...args: unknown[]): Promise<{ socket: Duplex; process: RemoteProcess }> {
     const [o, cmd] = splitArgs('open2socket', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd).then((p) => ({ socket: duplexOf(p), process: p }));
+  }
+
+  // ---- files ----
+
+  /** An SFTP client over the `sftp` subsystem on this master (INIT/VERSION done); `await client.end()` closes it. See docs/sftp.md. */
+  sftp(options: SftpOptions = {}): Promise<SftpClient> {
+    return this.track(openSftp(this, options));
   }
 
   /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */
