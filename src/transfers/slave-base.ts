@@ -23,6 +23,8 @@ export interface SlaveBase {
    * themselves (rsync, sshfs) use it.
    */
   readonly sshArgvNoHost: readonly string[];
+  /** The destination part of the slave argv: `['-l', user, '-p', port, '--', host]` (as the spawn engine takes it). */
+  readonly destinationArgs: readonly string[];
 }
 
 const GUARD_TAIL = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
@@ -47,6 +49,7 @@ export const slaveBase = async (ssh: OpenSSH, sshOpts?: readonly string[]): Prom
     sshCmd: argv[0]!,
     sshOpts: argv.slice(1, at),
     sshArgvNoHost: argv.slice(0, dashes),
+    destinationArgs: argv.slice(at + 2 + GUARD_TAIL.length, dashes + 2),
   };
 };
 

@@ -23,6 +23,7 @@ const base: SlaveBase = {
   sshCmd: 'ssh',
   sshOpts: ['-F', '/cfg', '-oLogLevel=ERROR'],
   sshArgvNoHost: ['ssh', '-F', '/c f', '-S', '/ctl', '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false', '-l', 'bob', '-p', '2222'],
+  destinationArgs: ['-l', 'bob', '-p', '2222', '--', '::1'],
 };
 const throwsInvalid = (fn: () => unknown) => {
   try {

@@ -1,0 +1,103 @@
+// Port forwarding on a running master: `ssh -S <ctl> -O forward|cancel -L|-R|-D <spec>`. The master keeps
+// the listener; these calls only ask it to add or drop one, and report the port it allocated for `-R 0:...`.
+import type { OpenSSH } from '../openssh';
+import { OpenSSHError, invalidArgument } from '../core/errors';
+import { runLocal } from '../core/run-local';
+import { slaveBase } from '../transfers/slave-base';
+
+/** Where a forward listens: a port (on the loopback by default), an address and port, or a Unix socket path. */
+export type ForwardListen = number | { host?: string; port: number } | { path: string };
+/** Where a forward connects to: a host and port, or a Unix socket path (seen from the other side). */
+export type ForwardTarget = { host: string; port: number } | { path: string };
+
+/** A forward to add: local (`-L`), remote (`-R`, port 0 lets the server choose) or dynamic SOCKS (`-D`). */
+export type ForwardSpec =
+  | { local: ForwardListen; to: ForwardTarget }
+  | { remote: ForwardListen; to: ForwardTarget }
+  | { dynamic: ForwardListen };
+
+/** A forward the master is running. */
+export interface Forward {
+  readonly kind: 'local' | 'remote' | 'dynamic';
+  /** The ssh forwarding specification, as given to `-L`/`-R`/`-D`. */
+  readonly spec: string;
+  /** The listening port: the one given, or the one the server allocated for a remote forward on port 0. */
+  readonly port: number | undefined;
+  /** Asks the master to drop the forward (`ssh -O cancel`). Existing connections stay up. */
+  cancel(): Promise<void>;
+}
+
+/** Options for addForward. */
+export interface ForwardOptions {
+  /** ssh options for the control command, replacing the connection's `defaultSshOpts`. */
+  sshOpts?: string[];
+}
+
+const hostPart = (h: string): string => {
+  if (!/^[\w.-]+$|^[0-9a-fA-F:.]+$|^\*$/.test(h) || h.startsWith('-')) throw invalidArgument('Expected a forward host to be a host name, an IP address or *', h);
+  return h.includes(':') ? `[${h}]` : h;
+};
+const portPart = (p: unknown, allowZero: boolean): string => {
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < (allowZero ? 0 : 1) || p > 65535)
+    throw invalidArgument(`Expected a forward port to be ${allowZero ? 0 : 1}..65535`, p);
+  return String(p);
+};
+const pathPart = (p: unknown): string => {
+  if (typeof p !== 'string' || p === '' || /[:\s\0]/.test(p)) throw invalidArgument('Expected a forward socket path without colons or white space', p);
+  return p;
+};
+const listenPart = (l: ForwardListen, allowZero: boolean): string =>
+  typeof l === 'number' ? portPart(l, allowZero) : 'path' in l ? pathPart(l.path) : `${l.host === undefined ? '' : `${hostPart(l.host)}:`}${portPart(l.port, allowZero)}`;
+const targetPart = (t: ForwardTarget): string => ('path' in t ? pathPart(t.path) : `${hostPart(t.host)}:${portPart(t.port, false)}`);
+
+/** Pure: the `-L`/`-R`/`-D` flag and specification for `spec`. */
+export const forwardSpec = (spec: ForwardSpec): { kind: Forward['kind']; flag: '-L' | '-R' | '-D'; text: string; port: number | undefined } => {
+  const portOf = (l: ForwardListen) => (typeof l === 'number' ? l : 'port' in l ? l.port : undefined);
+  if ('local' in spec) return { kind: 'local', flag: '-L', text: `${listenPart(spec.local, false)}:${targetPart(spec.to)}`, port: portOf(spec.local) };
+  if ('remote' in spec) return { kind: 'remote', flag: '-R', text: `${listenPart(spec.remote, true)}:${targetPart(spec.to)}`, port: portOf(spec.remote) };
+  if ('dynamic' in spec) return { kind: 'dynamic', flag: '-D', text: listenPart(spec.dynamic, false), port: portOf(spec.dynamic) };
+  throw invalidArgument('Expected a forward spec with `local`, `remote` or `dynamic`', spec);
+};
+
+// ssh -O forward/cancel reports some failures only on stderr, with exit code 0 (9.2: "cancel forward request failed")
+const FAILED = /failed|bad .*specification|not forwarded|denied|cannot|could not/i;
+
+const control = async (ssh: OpenSSH, o: ForwardOptions, op: 'forward' | 'cancel', flag: string, text: string): Promise<string> => {
+  const base = await slaveBase(ssh, o.sshOpts);
+  const args = [...base.sshArgvNoHost.slice(1), '-O', op, flag, text, '--', base.host];
+  const r = await runLocal(base.sshCmd, args);
+  const said = r.stderr.trim();
+  if (r.error || r.code !== 0 || FAILED.test(said)) {
+    const why = r.error?.message ?? (said.split('\n').pop() || `ssh exited with code ${r.code}`);
+    throw new OpenSSHError('OSSH_SLAVE_FAILED', `${op === 'forward' ? 'adding' : 'cancelling'} forward ${flag} ${text} failed: ${why}`, {
+      host: base.host,
+      exitCode: r.code,
+      stderr: said || undefined,
+    });
+  }
+  return r.stdout;
+};
+
+/**
+ * Adds a forward on the running master: `addForward(ssh, { local: 8080, to: { host: 'db', port: 5432 } })`,
+ * `{ remote: 0, to: {...} }` (the allocated port is `forward.port`), `{ dynamic: 1080 }`. Rejects with
+ * OSSH_SLAVE_FAILED naming the spec when the master or the server refuses it.
+ */
+export const addForward = async (ssh: OpenSSH, spec: ForwardSpec, options: ForwardOptions = {}): Promise<Forward> => {
+  const { kind, flag, text, port } = forwardSpec(spec);
+  const out = await control(ssh, options, 'forward', flag, text);
+  let actual = port;
+  if (kind === 'remote' && port === 0) {
+    const m = /^(\d+)\s*$/m.exec(out);
+    if (!m) throw new OpenSSHError('OSSH_SLAVE_FAILED', `adding forward -R ${text}: ssh did not report the allocated port`, { host: ssh.getHost() });
+    actual = Number(m[1]);
+  }
+  // the master files a port-0 forward under the spec as given (0), so it is cancelled by that spec (measured)
+  let cancelled: Promise<void> | undefined;
+  return {
+    kind,
+    spec: text,
+    port: actual,
+    cancel: () => (cancelled ??= control(ssh, options, 'cancel', flag, text).then(() => undefined)),
+  };
+};
