@@ -1,6 +1,6 @@
 // The pipeline under capture$ and lines$: exec$ events, cancellation and timeout, stderr, exit status,
 // then stdout turned into the values the caller asked for. Built from the operators, in one place.
-import { Observable, type OperatorFunction } from 'rxjs';
+import { defer, Observable, type OperatorFunction } from 'rxjs';
 import type { Observable as Obs } from 'rxjs';
 import { isOpenSSHError } from '../core/errors';
 import type { Arg } from '../quoting/quoter';
@@ -61,5 +61,5 @@ export const commandOutput$ = <V>(ssh: ExecSource, plan: StreamPlan, transform: 
   if (plan.stderr) events$ = events$.pipe(teeStderr(plan.stderr));
   if (!plan.exitEvent) events$ = events$.pipe(throwOnFailure({ host }));
   // a fresh transform (decoder state) per subscription: the Observable stays cold and re-subscribable
-  return new Observable<V | ExitEvent>((sub) => events$.pipe(outputOf(transform(), plan.exitEvent)).subscribe(sub));
+  return defer(() => events$.pipe(outputOf(transform(), plan.exitEvent)));
 };

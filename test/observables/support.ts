@@ -54,9 +54,17 @@ export const marbles = (): TestScheduler => new TestScheduler((actual, expected)
 export const errorCode = <T>(): import('rxjs').MonoTypeOperatorFunction<T> =>
   catchError((e: { code?: string }) => throwError(() => e?.code ?? e));
 
-/** Collects the values of an Observable until it completes or errors: `{values, error}`. */
-export const settle = <T>(o: import('rxjs').Observable<T>): Promise<{ values: T[]; error: unknown }> =>
-  new Promise((resolve) => {
+/** Collects the values of an Observable until it completes or errors: `{values, error}`. Fails instead of hanging after `guardMs`. */
+export const settle = <T>(o: import('rxjs').Observable<T>, guardMs = 30_000): Promise<{ values: T[]; error: unknown }> =>
+  new Promise((resolve, reject) => {
     const values: T[] = [];
-    o.subscribe({ next: (v) => values.push(v), error: (error) => resolve({ values, error }), complete: () => resolve({ values, error: undefined }) });
+    const guard = setTimeout(() => {
+      sub.unsubscribe();
+      reject(new Error(`the stream neither completed nor errored within ${guardMs} ms (${values.length} values)`));
+    }, guardMs);
+    const done = (error: unknown) => {
+      clearTimeout(guard);
+      resolve({ values, error });
+    };
+    const sub = o.subscribe({ next: (v) => values.push(v), error: done, complete: () => done(undefined) });
   });

@@ -43,7 +43,8 @@ export function abortable<T>(signal: AbortSignal, options: AbortableOptions = {}
         sub.error(aborted(options.host, signal.reason));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      inner = source.subscribe(sub);
+      // a plain observer: handing `sub` itself over would make `inner` that same subscriber
+      inner = source.subscribe({ next: (v) => sub.next(v), error: (e) => sub.error(e), complete: () => sub.complete() });
       return () => {
         signal.removeEventListener('abort', onAbort);
         inner?.unsubscribe();
