@@ -78,12 +78,13 @@ export class OpenSSH {
   error: OpenSSHError | undefined;
   private readonly s: ConnectionSettings;
   private readonly master: Master;
-  private readonly engines = new EngineSet(() => this.engineContext());
+  private readonly engines: EngineSet;
   private expand: boolean;
   private readonly vars = new Map<string, string>();
 
   constructor(destination: string, options: OpenSSHOptions = {}) {
     this.s = normalizeCtorOptions(destination, options);
+    this.engines = new EngineSet(() => this.engineContext(), this.s.muxTunnels);
     this.expand = this.s.expandVars;
     // maintained by the connection, as Net::OpenSSH does; setVar may override them
     this.vars.set('HOST', this.s.dest.host);

@@ -69,6 +69,8 @@ export interface OpenSSHOptions {
   masterStderrDiscard?: boolean;
   /** Engine for commands: `'spawn'` (one `ssh -S` per operation), `'mux'` (the control socket, no process), `'auto'`. @default 'auto' */
   engine?: EngineName;
+  /** Let the mux engine carry tunnels too (direct-tcpip / direct-streamlocal in proxy mode). A refused tunnel retires its control socket (OpenSSH 9.2 keeps a dangling channel), so the default is `ssh -W` through the spawn engine. @default false */
+  muxTunnels?: boolean;
   /** Sessions the server allows per connection (sshd MaxSessions); the mux engine queues beyond it. @default 10 */
   maxSessions?: number;
   /** Forward the agent on the master (`-A`); `'always'` also forwards it in every slave. @default false (`-a`) */
@@ -112,6 +114,7 @@ export interface ConnectionSettings {
   masterStdoutDiscard: boolean;
   masterStderrDiscard: boolean;
   engine: EngineName;
+  muxTunnels: boolean;
   maxSessions: number;
   forwardAgent: boolean | 'always';
   forwardX11: boolean;
@@ -125,7 +128,7 @@ export interface ConnectionSettings {
 const KNOWN = new Set([
   'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
-  'masterStderrDiscard', 'engine', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
+  'masterStderrDiscard', 'engine', 'muxTunnels', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
   'password', 'passphrase',
 ]);
 
@@ -145,6 +148,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     masterStderrDiscard = false,
     engine = 'auto',
     maxSessions = 10,
+    muxTunnels = false,
     forwardAgent = false,
     forwardX11 = false,
     expandVars = false,
@@ -152,7 +156,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     sshCmd = 'ssh',
   } = o;
   for (const k of ['batchMode', 'strictMode', 'async', 'connect', 'externalMaster', 'killSshOnTimeout', 'masterStdoutDiscard',
-    'masterStderrDiscard', 'forwardX11', 'expandVars'] as const)
+    'masterStderrDiscard', 'forwardX11', 'expandVars', 'muxTunnels'] as const)
     assertBoolean(k, o[k]);
   if (forwardAgent !== 'always') assertBoolean('forwardAgent', forwardAgent);
   assertOneOf('engine', engine, ['auto', 'mux', 'spawn'] as const);
@@ -190,6 +194,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     masterStdoutDiscard,
     masterStderrDiscard,
     engine,
+    muxTunnels,
     maxSessions,
     forwardAgent,
     forwardX11,

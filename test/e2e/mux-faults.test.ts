@@ -3,6 +3,7 @@
 // (delivered, and refused for root logins), and cancellation reaching the remote process.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createServer, type AddressInfo } from 'node:net';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { OpenSSH, OpenSSHError, type ExecEvent } from '../../src/index';
 import type { EngineContext } from '../../src/core/engines/engine';
@@ -87,6 +88,56 @@ if (f) {
     assert.ok(await ssh.checkMaster(), 'the master survived the engine shutdown');
     assert.is(ssh.masterPid, pid);
     assert.is(await ssh.capture({ engine: 'mux' }, 'echo after'), 'after\n', 'the connection’s own mux engine works on the same master');
+  });
+
+  test('mux tunnels (opt-in): a TCP tunnel carries bytes; a refused one fails typed, retires its socket, the master lives', async () => {
+    const server = createServer((c) => c.pipe(c)); // an echo server the remote side reaches on 127.0.0.1
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const ssh = connect(f, { engine: 'spawn' });
+    await ssh.waitForMaster();
+    const pid = ssh.masterPid;
+    const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), { tunnels: true });
+    try {
+      const ch = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port }, stdin: 'pipe' });
+      const echoed = new Promise<string>((r) => ch.stdout.once('data', (d: Buffer) => r(d.toString())));
+      ch.stdin.write('ping through the master');
+      assert.is(await echoed, 'ping through the master');
+      ch.stdin.end();
+      await ch.exit;
+      const closed = await new Promise<number>((r) => {
+        const probe = createServer();
+        probe.listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as AddressInfo).port;
+          probe.close(() => r(p));
+        });
+      });
+      const refused = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port: closed }, stdin: 'ignore' });
+      refused.stdout.resume();
+      await rejects<OpenSSHError>(refused.exit, (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message));
+      assert.is(engine.stats().retiredSockets, 1);
+      assert.is(await ssh.capture('echo alive'), 'alive\n');
+    } finally {
+      engine.dispose();
+      server.close();
+    }
+    assert.ok(await ssh.checkMaster(), 'the master survived the refused tunnel and the engine shutdown');
+    assert.is(ssh.masterPid, pid);
+  });
+
+  test('muxTunnels is a constructor option; without it an explicit mux engine refuses tunnels', () => {
+    const off = new OpenSSH('h', { connect: false });
+    const on = new OpenSSH('h', { connect: false, muxTunnels: true });
+    const req = { kind: 'tunnel' as const, tunnel: { host: 'x', port: 1 }, stdin: 'pipe' as const };
+    const set = (o: OpenSSH) => (o as unknown as { engines: { pick(n: string, r: unknown): { name: string } } }).engines;
+    assert.is(set(off).pick('auto', req).name, 'spawn');
+    assert.is(set(on).pick('auto', req).name, 'mux');
+    try {
+      set(off).pick('mux', req);
+      assert.unreachable();
+    } catch (e) {
+      assert.match((e as Error).message, /tunnels use `ssh -W`/);
+    }
   });
 
   test('a remote command killed by a signal ends with that signal', async () => {

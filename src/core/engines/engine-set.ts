@@ -12,12 +12,15 @@ export class EngineSet {
   private spawnEngine: Engine | undefined;
   private muxEngine: MuxEngine | undefined;
 
-  constructor(private readonly ctx: () => EngineContext) {}
+  constructor(
+    private readonly ctx: () => EngineContext,
+    private readonly tunnels = false,
+  ) {}
 
   /** The engine for `req` under the chosen name; an explicit `mux` that cannot serve it is an error. */
   pick(name: EngineName, req: ChannelRequest): Engine {
     if (name === 'spawn') return this.spawn();
-    const refusal = muxRefusal(req);
+    const refusal = muxRefusal(req, this.tunnels);
     if (refusal === undefined) return this.mux();
     if (name === 'mux') throw invalidArgument(`engine 'mux' cannot run this call: ${refusal}; use engine 'auto' or 'spawn'`);
     return this.spawn();
@@ -28,7 +31,7 @@ export class EngineSet {
   }
 
   private mux(): MuxEngine {
-    return (this.muxEngine ??= createMuxEngine(this.ctx()));
+    return (this.muxEngine ??= createMuxEngine(this.ctx(), { tunnels: this.tunnels }));
   }
 
   /** The mux engine's counters, when it was used. */
