@@ -20,7 +20,8 @@ export type CaptureValue<O> =
  * (see `decode`). stderr goes to this process's stderr unless `stderrDiscard` or `stderrFh`. `timeout`
  * (seconds without traffic), `killSshOnTimeout` and `signal` (AbortSignal) apply as in `capture`.
  *
- * @example
+ * ## Example
+ *
  * ```ts
  * import { lastValueFrom, reduce } from 'rxjs';
  * import { OpenSSH, capture$ } from 'net-openssh';
@@ -28,6 +29,12 @@ export type CaptureValue<O> =
  * const ssh = new OpenSSH('web1');
  * const text = await lastValueFrom(capture$(ssh, { encoding: 'utf-8' }, 'cat', '/etc/os-release').pipe(reduce((a, s) => a + s, '')));
  * ```
+ *
+ * @param ssh The connection (an `OpenSSH`; the lead's `ssh.capture$(...)` delegates here).
+ * @param options exec$'s options plus `encoding`, `fatal`, `exitEvent`, `stderrDiscard`, `stderrFh`, `timeout`, `killSshOnTimeout`, `signal`.
+ * @param cmd The command: one argument is a shell command line, several are quoted (Net::OpenSSH's rule).
+ * @returns A cold Observable of the stdout chunks (and the exit event with `exitEvent`).
+ * @see {@link lines$}
  */
 export function capture$<O extends CaptureStreamOptions>(ssh: ExecSource, options: O, ...cmd: Arg[]): Observable<CaptureValue<O>>;
 export function capture$(ssh: ExecSource, ...cmd: Arg[]): Observable<Buffer>;

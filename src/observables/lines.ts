@@ -20,7 +20,8 @@ export type LinesValue<O> = string | (O extends { exitEvent: true } ? ExitEvent 
  * ends it, so `take(n)` on `lines$(ssh, 'tail -f log')` completes and ends the remote `tail`. Other
  * options as for `capture$`.
  *
- * @example
+ * ## Example
+ *
  * ```ts
  * import { filter, take } from 'rxjs';
  * import { OpenSSH, lines$ } from 'net-openssh';
@@ -30,6 +31,12 @@ export type LinesValue<O> = string | (O extends { exitEvent: true } ? ExitEvent 
  *   .pipe(filter((l) => l.includes('sshd')), take(10))
  *   .subscribe(console.log); // after 10 lines the remote tail is ended
  * ```
+ *
+ * @param ssh The connection (an `OpenSSH`; the lead's `ssh.lines$(...)` delegates here).
+ * @param options capture$'s options plus `separator`, `crlf`, `keepSeparator`.
+ * @param cmd The command: one argument is a shell command line, several are quoted (Net::OpenSSH's rule).
+ * @returns A cold Observable of the lines (and the exit event with `exitEvent`).
+ * @see {@link capture$}
  */
 export function lines$<O extends LinesStreamOptions>(ssh: ExecSource, options: O, ...cmd: Arg[]): Observable<LinesValue<O>>;
 export function lines$(ssh: ExecSource, ...cmd: Arg[]): Observable<string>;
