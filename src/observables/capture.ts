@@ -6,9 +6,10 @@ import { commandOutput$, type ExecSource, type OutputTransform } from './command
 import { ChunkDecoder } from './operators/chunk-decoder';
 import { streamPlan, type CaptureStreamOptions } from './stream-options';
 
-/** What capture$ emits for options `O`: strings with an `encoding` (other than 'bytes'), else Buffers; plus the exit event with `exitEvent: true`. */
+type Decoded<E> = E extends 'bytes' | undefined ? Buffer : string;
+/** What capture$ emits for options `O`: strings with a `streamEncoding` or `encoding` (other than 'bytes'), else Buffers; plus the exit event with `exitEvent: true`. */
 export type CaptureValue<O> =
-  | (O extends { encoding: infer E } ? (E extends 'bytes' | undefined ? Buffer : string) : Buffer)
+  | (O extends { streamEncoding: infer S } ? Decoded<S> : O extends { encoding: infer E } ? Decoded<E> : Buffer)
   | (O extends { exitEvent: true } ? ExitEvent : never);
 
 /**
@@ -16,7 +17,7 @@ export type CaptureValue<O> =
  *
  * Subscribing starts the command; unsubscribing ends it. A non-zero exit errors with
  * `OSSH_SLAVE_CMD_FAILED` (with the stderr tail) after all stdout was delivered, unless `exitEvent: true`
- * asks for the exit event as the last value instead. With `encoding`, chunks are decoded as a stream
+ * asks for the exit event as the last value instead. With `streamEncoding` (or `encoding`), chunks are decoded as a stream
  * (see `decode`). stderr goes to this process's stderr unless `stderrDiscard` or `stderrFh`. `timeout`
  * (seconds without traffic), `killSshOnTimeout` and `signal` (AbortSignal) apply as in `capture`.
  *
@@ -31,7 +32,7 @@ export type CaptureValue<O> =
  * ```
  *
  * @param ssh The connection (an `OpenSSH`; the lead's `ssh.capture$(...)` delegates here).
- * @param options exec$'s options plus `encoding`, `fatal`, `exitEvent`, `stderrDiscard`, `stderrFh`, `timeout`, `killSshOnTimeout`, `signal`.
+ * @param options exec$'s options plus `streamEncoding` (and `encoding` for the stream too), `fatal`, `exitEvent`, `stderrDiscard`, `stderrFh`, `timeout`, `killSshOnTimeout`, `signal`.
  * @param cmd The command: one argument is a shell command line, several are quoted (Net::OpenSSH's rule).
  * @returns A cold Observable of the stdout chunks (and the exit event with `exitEvent`).
  * @see {@link lines$}

@@ -13,7 +13,7 @@ export type LinesValue<O> = string | (O extends { exitEvent: true } ? ExitEvent 
 /**
  * The command's stdout as a cold Observable of complete lines (without the separator unless `keepSeparator`).
  *
- * Bytes are decoded with `encoding` (default `'utf-8'`, fatal unless `fatal: false`) as they arrive, then
+ * Bytes are decoded with `streamEncoding` or `encoding` (default `'utf-8'`, fatal unless `fatal: false`) as they arrive, then
  * cut at `separator` (default `'\n'`; `crlf: true` also drops a `\r` before it). The last line, when the
  * output does not end with a separator, is emitted once the command has exited (also when it exited with a
  * failure, just before the OSSH_SLAVE_CMD_FAILED error). Subscribing starts the command; unsubscribing

@@ -11,9 +11,14 @@ import type { StderrTarget } from './operators/tee-stderr';
 /** Options of `capture$` (and `lines$`): those of `exec$`, plus the ones below. */
 export interface CaptureStreamOptions extends CommonCallOptions, StdinCallOptions, TimeoutCallOptions {
   /**
-   * Decode stdout with this encoding (a `TextDecoder` label such as `'utf-8'`) and emit strings; a
-   * character split between chunks is decoded right. `'bytes'` or unset: emit Buffers as they arrive.
-   * Net::OpenSSH's `encoding` / `stream_encoding`. `lines$` defaults to `'utf-8'`.
+   * Decode stdout with this encoding (a `TextDecoder` label such as `'utf-8'`, `'shift_jis'`) and emit
+   * strings; a character split between chunks is decoded right. `'bytes'`: emit Buffers as they arrive.
+   * Net::OpenSSH's `stream_encoding`. @default `encoding`; unset: Buffers (`lines$`: `'utf-8'`)
+   */
+  streamEncoding?: string;
+  /**
+   * Net::OpenSSH's `encoding`: the encoding of the arguments (utf8, latin1, ascii; checked by exec$) and,
+   * unless `streamEncoding` says otherwise, of stdout, as above. `'bytes'`: no transformation.
    */
   encoding?: string;
   /** With `encoding`: undecodable bytes fail with OSSH_ENCODING_ERROR (true) or become U+FFFD (false). @default true */
@@ -35,7 +40,7 @@ export interface LinesStreamOptions extends CaptureStreamOptions, LineOptions {
   separator?: string;
 }
 
-const OWN = ['encoding', 'fatal', 'exitEvent', 'stderrDiscard', 'stderrFh', 'timeout', 'killSshOnTimeout', 'signal'];
+const OWN = ['encoding', 'streamEncoding', 'fatal', 'exitEvent', 'stderrDiscard', 'stderrFh', 'timeout', 'killSshOnTimeout', 'signal'];
 const KNOWN = {
   capture$: new Set([...METHOD_OPTIONS.exec$, ...OWN]),
   lines$: new Set([...METHOD_OPTIONS.exec$, ...OWN, 'separator', 'crlf', 'keepSeparator']),
@@ -43,6 +48,7 @@ const KNOWN = {
 
 /** What a stream factory needs, split from the options given to exec$. */
 export interface StreamPlan {
+  /** The stream encoding, or undefined for Buffers. */
   encoding: string | undefined;
   fatal: boolean;
   exitEvent: boolean;
@@ -52,7 +58,7 @@ export interface StreamPlan {
   signal: AbortSignal | undefined;
   separator: string;
   lineOptions: LineOptions;
-  /** The options left for exec$ (it validates them itself). */
+  /** The options left for exec$ (it validates them itself; `encoding` stays for the arguments). */
   execOptions: CommonCallOptions & StdinCallOptions;
   cmd: Arg[];
 }
@@ -61,17 +67,21 @@ const isOptions = (v: unknown): boolean => typeof v === 'object' && v !== null &
 
 /** Splits Net::OpenSSH's `(options?, ...cmd)` convention and validates the stream options. Throws OSSH_INVALID_ARGUMENT. */
 export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[]): StreamPlan => {
-  const [first, ...rest] = args;
+  const first = args[0];
   const given = isOptions(first) ? first : undefined;
   const o = pickKnown<LinesStreamOptions>(given, KNOWN[method], method) as LinesStreamOptions;
-  const { encoding, fatal, exitEvent, stderrDiscard, stderrFh, timeout, killSshOnTimeout, signal, separator, crlf, keepSeparator, ...execOptions } = o;
+  const { encoding, streamEncoding, fatal, exitEvent, stderrDiscard, stderrFh, timeout, killSshOnTimeout, signal, separator, crlf, keepSeparator, ...rest } = o;
   assertString('encoding', encoding);
+  assertString('streamEncoding', streamEncoding);
+  // `encoding` also applies to the arguments: exec$ gets it (and checks it), unless it means "no transformation"
+  const execOptions = encoding === undefined || encoding === 'bytes' ? rest : { ...rest, encoding };
+  const stream = streamEncoding ?? encoding;
   for (const [k, v] of Object.entries({ fatal, exitEvent, stderrDiscard, killSshOnTimeout, crlf, keepSeparator })) assertBoolean(k, v);
   assertSeconds('timeout', timeout);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
   if (stderrDiscard && stderrFh !== undefined) throw invalidArgument('conflicting stderr options: stderrDiscard, stderrFh (give one)');
   return {
-    encoding: encoding === 'bytes' ? undefined : encoding,
+    encoding: stream === 'bytes' ? undefined : stream,
     fatal: fatal ?? true,
     exitEvent: exitEvent ?? false,
     stderr: stderrDiscard ? undefined : (stderrFh ?? process.stderr),
@@ -81,6 +91,6 @@ export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[])
     separator: separator === undefined ? '\n' : checkSeparator(separator),
     lineOptions: { crlf, keepSeparator },
     execOptions,
-    cmd: (given ? rest : args) as Arg[],
+    cmd: (given ? args.slice(1) : args) as Arg[],
   };
 };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { OpenSSH, OpenSSHError } from '../../src/index';
 import { capture$, lines$ } from '../../src/observables/index';
+import { raw } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
@@ -93,6 +94,12 @@ for (const engine of ENGINES) {
 
   test('lines$: decoding options (latin1 bytes as windows-1252; bad UTF-8 fails or is replaced)', async () => {
     assert.equal(await all(lines$(ssh, { encoding: 'latin1' }, "printf 'caf\\351\\n'")), ['café']);
+    // `encoding` applies to the arguments too: é goes out as the byte e9 and comes back decoded
+    // (the spawn engine can only pass UTF-8 command lines: Node encodes argv as UTF-8)
+    if (engine === 'mux') assert.equal(await all(lines$(ssh, { encoding: 'latin1' }, 'printf', '%s|%d\\n', 'café', raw('"$(printf %s café | wc -c)"'))), ['café|4']);
+    // streamEncoding only for the output: any TextDecoder label
+    assert.equal(await all(lines$(ssh, { streamEncoding: 'utf-16le' }, "printf 'h\\000i\\000\\n\\000'")), ['hi']);
+    assert.equal((await all(capture$(ssh, { streamEncoding: 'shift_jis' }, "printf '\\202\\240'"))).join(''), 'あ');
     const bad = await settle(lines$(ssh, "printf 'ok\\377\\n'"));
     assert.is((bad.error as OpenSSHError).code, 'OSSH_ENCODING_ERROR');
     assert.equal(await all(lines$(ssh, { fatal: false }, "printf 'ok\\377\\n'")), ['ok\ufffd']);
@@ -125,7 +132,8 @@ for (const engine of ENGINES) {
     throwsCode(() => capture$(ssh, { stderrDiscard: true, stderrFh: process.stderr }, 'true'), 'OSSH_INVALID_ARGUMENT', /conflicting/);
     throwsCode(() => capture$(ssh, { stdinData: 1 } as never, 'cat'), 'OSSH_INVALID_ARGUMENT');
     throwsCode(() => capture$(ssh, { encoding: 'klingon' }, 'true'), 'OSSH_ENCODING_ERROR', /bad encoding 'klingon'/);
-    throwsCode(() => lines$(ssh, { encoding: 'klingon' }, 'true'), 'OSSH_ENCODING_ERROR');
+    throwsCode(() => lines$(ssh, { streamEncoding: 'klingon' }, 'true'), 'OSSH_ENCODING_ERROR');
+    throwsCode(() => capture$(ssh, { encoding: 'utf-16le' }, 'true'), 'OSSH_INVALID_ARGUMENT', /argument encoding/);
   });
 
   test('stdin options reach the command', async () => {
