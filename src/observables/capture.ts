@@ -1,6 +1,6 @@
 // capture$: a command's stdout as a stream of chunks (Buffers, or strings with an encoding).
 import type { Observable } from 'rxjs';
-import type { Arg } from '../quoting/quoter';
+import type { CommandArg } from '../core/remote-command';
 import type { ExitEvent } from './events';
 import { commandOutput$, type ExecSource, type OutputTransform } from './command-output';
 import { ChunkDecoder } from './operators/chunk-decoder';
@@ -37,8 +37,8 @@ export type CaptureValue<O> =
  * @returns A cold Observable of the stdout chunks (and the exit event with `exitEvent`).
  * @see {@link lines$}
  */
-export function capture$<O extends CaptureStreamOptions>(ssh: ExecSource, options: O, ...cmd: Arg[]): Observable<CaptureValue<O>>;
-export function capture$(ssh: ExecSource, ...cmd: Arg[]): Observable<Buffer>;
+export function capture$<O extends CaptureStreamOptions>(ssh: ExecSource, options: O, ...cmd: CommandArg[]): Observable<CaptureValue<O>>;
+export function capture$(ssh: ExecSource, ...cmd: CommandArg[]): Observable<Buffer>;
 export function capture$(ssh: ExecSource, ...args: unknown[]): Observable<Buffer | string | ExitEvent> {
   const plan = streamPlan('capture$', args);
   const { encoding, fatal } = plan;

@@ -3,7 +3,7 @@
 import { defer, Observable, type OperatorFunction } from 'rxjs';
 import type { Observable as Obs } from 'rxjs';
 import { isOpenSSHError } from '../core/errors';
-import type { Arg } from '../quoting/quoter';
+import type { CommandArg } from '../core/remote-command';
 import type { CommonCallOptions, StdinCallOptions } from '../core/call-options';
 import type { ExecEvent, ExitEvent } from './events';
 import { abortable } from './operators/abortable';
@@ -14,7 +14,7 @@ import type { StreamPlan } from './stream-options';
 
 /** What capture$ and lines$ need from a connection: an `OpenSSH` has both. */
 export interface ExecSource {
-  exec$(options: CommonCallOptions & StdinCallOptions, ...cmd: Arg[]): Obs<ExecEvent>;
+  exec$(options: CommonCallOptions & StdinCallOptions, ...cmd: CommandArg[]): Obs<ExecEvent>;
   getHost(): string;
 }
 

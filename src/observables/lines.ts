@@ -1,6 +1,6 @@
 // lines$: a command's stdout as complete lines, the common way to consume command output.
 import type { Observable } from 'rxjs';
-import type { Arg } from '../quoting/quoter';
+import type { CommandArg } from '../core/remote-command';
 import type { ExitEvent } from './events';
 import { commandOutput$, type ExecSource, type OutputTransform } from './command-output';
 import { ChunkDecoder } from './operators/chunk-decoder';
@@ -38,8 +38,8 @@ export type LinesValue<O> = string | (O extends { exitEvent: true } ? ExitEvent 
  * @returns A cold Observable of the lines (and the exit event with `exitEvent`).
  * @see {@link capture$}
  */
-export function lines$<O extends LinesStreamOptions>(ssh: ExecSource, options: O, ...cmd: Arg[]): Observable<LinesValue<O>>;
-export function lines$(ssh: ExecSource, ...cmd: Arg[]): Observable<string>;
+export function lines$<O extends LinesStreamOptions>(ssh: ExecSource, options: O, ...cmd: CommandArg[]): Observable<LinesValue<O>>;
+export function lines$(ssh: ExecSource, ...cmd: CommandArg[]): Observable<string>;
 export function lines$(ssh: ExecSource, ...args: unknown[]): Observable<string | ExitEvent> {
   const plan = streamPlan('lines$', args);
   const { fatal, separator, lineOptions } = plan;

@@ -4,7 +4,8 @@ import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '..
 import { METHOD_OPTIONS } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
 import { assertBoolean, assertSeconds, assertString, pickKnown } from '../core/validate';
-import { isGlob, isRaw, type Arg } from '../quoting/quoter';
+import type { CommandArg } from '../core/remote-command';
+import { isGlob, isRaw } from '../quoting/quoter';
 import { checkSeparator, type LineOptions } from './operators/line-splitter';
 import type { StderrTarget } from './operators/tee-stderr';
 
@@ -60,10 +61,11 @@ export interface StreamPlan {
   lineOptions: LineOptions;
   /** The options left for exec$ (it validates them itself; `encoding` stays for the arguments). */
   execOptions: CommonCallOptions & StdinCallOptions;
-  cmd: Arg[];
+  cmd: CommandArg[];
 }
 
-const isOptions = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && !isRaw(v) && !isGlob(v);
+const isOptions = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !isRaw(v) && !isGlob(v);
 
 /** Splits Net::OpenSSH's `(options?, ...cmd)` convention and validates the stream options. Throws OSSH_INVALID_ARGUMENT. */
 export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[]): StreamPlan => {
@@ -91,6 +93,6 @@ export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[])
     separator: separator === undefined ? '\n' : checkSeparator(separator),
     lineOptions: { crlf, keepSeparator },
     execOptions,
-    cmd: (given ? args.slice(1) : args) as Arg[],
+    cmd: (given ? args.slice(1) : args) as CommandArg[],
   };
 };

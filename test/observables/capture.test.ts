@@ -136,6 +136,10 @@ for (const engine of ENGINES) {
     throwsCode(() => capture$(ssh, { encoding: 'utf-16le' }, 'true'), 'OSSH_INVALID_ARGUMENT', /argument encoding/);
   });
 
+  test('a byte argument first is part of the command, not options', async () => {
+    assert.equal(await all(lines$(ssh, Buffer.from('printf'), '%s\\n', 'bytes ok')), ['bytes ok']);
+  });
+
   test('stdin options reach the command', async () => {
     assert.equal(await all(lines$(ssh, { stdinData: ['b\n', 'a\n'] }, 'sort')), ['a', 'b']);
   });
