@@ -53,3 +53,26 @@ export type {
   LsOptions,
   WalkOptions,
 } from './sftp/index';
+export { capture$ } from './observables/capture';
+export { lines$ } from './observables/lines';
+export type { CaptureValue } from './observables/capture';
+export type { LinesValue } from './observables/lines';
+export type { ExecSource } from './observables/command-output';
+export type { CaptureStreamOptions, LinesStreamOptions } from './observables/stream-options';
+export { abortable } from './observables/operators/abortable';
+export { decode } from './observables/operators/decode';
+export { exitCode } from './observables/operators/exit-code';
+export { inactivityTimeout } from './observables/operators/inactivity-timeout';
+export { killOnTimeout } from './observables/operators/kill-on-timeout';
+export { lines } from './observables/operators/lines';
+export { stdout } from './observables/operators/stdout';
+export { teeStderr } from './observables/operators/tee-stderr';
+export { throwOnFailure } from './observables/operators/throw-on-failure';
+export type { AbortableOptions } from './observables/operators/abortable';
+export type { DecodeOptions } from './observables/operators/decode';
+export type { ExitCodeOptions } from './observables/operators/exit-code';
+export type { InactivityTimeoutOptions } from './observables/operators/inactivity-timeout';
+export type { KillOnTimeoutOptions } from './observables/operators/kill-on-timeout';
+export type { LineOptions } from './observables/operators/lines';
+export type { StderrTarget } from './observables/operators/tee-stderr';
+export type { ThrowOnFailureOptions } from './observables/operators/throw-on-failure';

@@ -1,7 +1,7 @@
 // The OpenSSH class: one master connection, and Net::OpenSSH's methods over it. Every method goes the
 // same way: options normalised once, a ChannelRequest built, an engine opens the channel, and the
 // Promise methods run the command's event stream (exec$) to its end.
-import type { BehaviorSubject, Observable } from 'rxjs';
+import type { BehaviorSubject, MonoTypeOperatorFunction, Observable } from 'rxjs';
 import type { Duplex } from 'node:stream';
 import {
   normalizeCallOptions,
@@ -24,6 +24,11 @@ import type { Channel, ChannelRequest, ExitStatus } from './core/channel';
 import { displayDestination } from './core/destination';
 import { EngineSet } from './core/engines/engine-set';
 import { decodeText } from './core/decode-text';
+import { capture$ as captureStream, type CaptureValue } from './observables/capture';
+import { lines$ as linesStream, type LinesValue } from './observables/lines';
+import type { CaptureStreamOptions, LinesStreamOptions } from './observables/stream-options';
+import { inactivityTimeout } from './observables/operators/inactivity-timeout';
+import { abortable } from './observables/operators/abortable';
 import { sftp as openSftp, type SftpClient, type SftpOptions } from './sftp/index';
 import type { EngineContext } from './core/engines/engine';
 import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
@@ -42,6 +47,8 @@ import { shellQuoteWith } from './quoting/shell-quote';
 import { expandVars } from './quoting/expand-vars';
 import { posix } from './quoting/posix';
 import { channelEvents$ } from './observables/exec';
+import { debug, getDebug, getDebugSink, setDebug, setDebugSink, type DebugSink } from './core/debug/debug';
+import type { DebugSetting } from './core/debug/flags';
 import type { ExecEvent } from './observables/events';
 
 /** Result of capture2: stdout and stderr as strings. */
@@ -65,6 +72,25 @@ const splitArgs = (method: MethodName, args: readonly unknown[]): [CallOptions, 
 export class OpenSSH {
   /** When set, `OpenSSH.create()` returns what it returns (Net::OpenSSH's `$FACTORY`, e.g. a connection cache). */
   static factory: Factory | undefined;
+
+  /**
+   * Debug output (Net::OpenSSH's `$debug`): a bitmask (1 errors, 2 ctl path, 4 connecting, 8 ssh argv, 16 command
+   * execution, 32 destruction, 64 I/O, 128 hexdumps), `true`/`'all'`, or flag names (`'connect,args'`, `['errors']`).
+   * Also set by the environment variable `NET_OPENSSH_DEBUG` (same forms). Lines never contain a secret.
+   */
+  static get debug(): number {
+    return getDebug();
+  }
+  static set debug(v: DebugSetting) {
+    setDebug(v);
+  }
+  /** Where debug lines go (Net::OpenSSH's `$debug_fh`); undefined restores the default: stderr, prefixed `# `. */
+  static get debugSink(): DebugSink {
+    return getDebugSink();
+  }
+  static set debugSink(sink: DebugSink | undefined) {
+    setDebugSink(sink);
+  }
 
   /** Creates a connection through `OpenSSH.factory` when set; waits for the master unless `async`. Never rejects for connection problems: check `error`. */
   static async create(destination: string, options: OpenSSHOptions = {}): Promise<OpenSSH> {
@@ -91,11 +117,12 @@ export class OpenSSH {
     if (this.s.user !== undefined) this.vars.set('USER', this.s.user);
     if (this.s.port !== undefined) this.vars.set('PORT', String(this.s.port));
     for (const [k, v] of Object.entries(this.s.vars)) this.vars.set(k, v);
-    this.master = new Master(this.s, (e) => this.onMasterFailure(e));
+    this.master = new Master(this.s, (e) => this.onMasterFailure(e), this);
     if (this.s.connect) this.master.start();
   }
 
   private onMasterFailure(e: OpenSSHError): void {
+    debug('errors', () => `${this}: ${e.code}: ${e.message}`);
     this.error = e;
     this.engines.failAll(e);
   }
@@ -108,6 +135,11 @@ export class OpenSSH {
   /** The master ssh process id (ours, or the external one learnt by checkMaster). */
   get masterPid(): number | undefined {
     return this.master.pid;
+  }
+
+  /** What the master's pty showed (last 4 KiB, never a secret), kept only when the connection failed; '' otherwise. */
+  getMasterPtyLog(): string {
+    return this.master.getPtyLog();
   }
 
   getCtlPath(): string | undefined {
@@ -229,6 +261,7 @@ export class OpenSSH {
       destinationArgs: destinationArgs(this.s),
       defaultSshOpts: this.s.defaultSshOpts,
       maxSessions: this.s.maxSessions,
+      debug: (line) => debug(line.startsWith('spawn: ') ? 'args' : 'exec', line),
       masterError: () => (master.state.name === 'failed' ? master.state.error : master.state.name === 'running' ? undefined : masterGone(this.s.dest.host, 'the master connection is not running')),
     };
   }
@@ -266,7 +299,10 @@ export class OpenSSH {
 
   private track<T>(p: Promise<T>): Promise<T> {
     return p.catch((e) => {
-      if (e instanceof OpenSSHError) this.error = e;
+      if (e instanceof OpenSSHError) {
+        debug('errors', () => `${this}: ${e.code}: ${e.message}`);
+        this.error = e;
+      }
       throw e;
     });
   }
@@ -298,7 +334,34 @@ export class OpenSSH {
   exec$(...cmd: CommandArg[]): Observable<ExecEvent>;
   exec$(...args: unknown[]): Observable<ExecEvent> {
     const [o, cmd] = splitArgs('exec$', args);
-    return this.events$(o, cmd);
+    const host = this.s.dest.host;
+    // only what the call gives: the connection's default timeout belongs to the Promise methods
+    const steps: MonoTypeOperatorFunction<ExecEvent>[] = [];
+    if (o.timeout !== undefined) steps.push(inactivityTimeout(o.timeout, { kill: o.killSshOnTimeout ?? this.s.killSshOnTimeout, host }));
+    if (o.signal !== undefined) steps.push(abortable(o.signal, { host }));
+    return steps.reduce((obs, step) => obs.pipe(step), this.events$(o, cmd));
+  }
+
+  /** stdout as a cold Observable of chunks (Buffers; strings with `streamEncoding`/`encoding`); non-zero exit errors with OSSH_SLAVE_CMD_FAILED. See docs/reactive.md. */
+  capture$<O extends CaptureStreamOptions>(options: O, ...cmd: CommandArg[]): Observable<CaptureValue<O>>;
+  capture$(...cmd: CommandArg[]): Observable<Buffer>;
+  capture$(...args: unknown[]): Observable<unknown> {
+    return (captureStream as (ssh: OpenSSH, ...a: unknown[]) => Observable<unknown>)(this, ...this.streamArgs(args));
+  }
+
+  /** stdout as a cold Observable of complete lines (the last partial line flushed at exit); `take(n)` or unsubscribing ends the remote command. */
+  lines$<O extends LinesStreamOptions>(options: O, ...cmd: CommandArg[]): Observable<LinesValue<O>>;
+  lines$(...cmd: CommandArg[]): Observable<string>;
+  lines$(...args: unknown[]): Observable<unknown> {
+    return (linesStream as (ssh: OpenSSH, ...a: unknown[]) => Observable<unknown>)(this, ...this.streamArgs(args));
+  }
+
+  /** The stream factories' arguments with the connection's timeout defaults applied. */
+  private streamArgs(args: unknown[]): unknown[] {
+    const [first, ...rest] = args;
+    const isOpts = typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Uint8Array) && !isRaw(first) && !isGlob(first);
+    const defaults = { timeout: this.s.timeout, killSshOnTimeout: this.s.killSshOnTimeout };
+    return isOpts ? [{ ...defaults, ...(first as object) }, ...rest] : [defaults, ...args];
   }
 
   // ---- Promise methods ----
