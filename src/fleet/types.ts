@@ -1,0 +1,104 @@
+// The public shapes of a fleet: its hosts, options, the events it streams and its summary.
+import type { CommonCallOptions, StdinCallOptions } from '../core/call-options';
+import type { OpenSSHError } from '../core/errors';
+import type { MasterState } from '../core/master-state';
+import type { OpenSSHOptions } from '../core/options';
+import type { ExecEvent, ExitEvent, OutputEvent } from '../observables/events';
+
+/** One host of a fleet: a destination string, or a destination with its own options. */
+export type FleetHost =
+  | string
+  | {
+      /** Any destination `new OpenSSH()` accepts (`host`, `user@host:port`, ...). */
+      destination: string;
+      /** Options for this host, over the fleet's `options`. */
+      options?: OpenSSHOptions;
+      /** The label its events carry. @default `user@host:port` as `ssh.toString()` prints it (never the password) */
+      name?: string;
+    };
+
+/** Options of `fleet(hosts, options)`. */
+export interface FleetOptions {
+  /** Constructor options for every host (a host's own `options` win). `connect` is the fleet's to decide. */
+  options?: Omit<OpenSSHOptions, 'connect' | 'async'>;
+  /** Masters connecting at once (each is an ssh process and a TCP + SSH handshake). @default 20 */
+  concurrency?: number;
+  /** Commands running at once across the fleet in `exec$` / `lines$` / `exec`, unless a call says otherwise. @default 50 */
+  commandConcurrency?: number;
+}
+
+/** Options of `fleet.exec$(options, ...cmd)` and `fleet.exec`: exec$'s per-call options, plus fleet ones. */
+export interface FleetExecOptions extends CommonCallOptions, StdinCallOptions {
+  /** Commands running at once. @default the fleet's `commandConcurrency` */
+  concurrency?: number;
+  /** Seconds without traffic from a host before its command fails with OSSH_SLAVE_TIMEOUT (an event, not the end of the run). */
+  timeout?: number;
+  /** On `timeout`, end the remote command (remote signal with the mux engine). @default false */
+  killSshOnTimeout?: boolean;
+}
+
+/** Options of `fleet.lines$`: those of `exec$`, plus how output is decoded. */
+export interface FleetLinesOptions extends FleetExecOptions {
+  /** Text encoding of the output (a `TextDecoder` label); undecodable bytes become U+FFFD. @default 'utf-8' */
+  encoding?: string;
+  /** Emit stderr lines too (with `stream: 'stderr'`). @default true */
+  stderr?: boolean;
+}
+
+/** A host failed before or instead of an exit status: its master did not connect, the channel failed, a timeout. */
+export interface FleetErrorEvent {
+  type: 'error';
+  error: OpenSSHError;
+}
+
+/** How one host's command ended: the same for every host, whatever happened. */
+export interface HostResult {
+  /** The host's label. */
+  host: string;
+  /** The command ran and exited 0. */
+  ok: boolean;
+  /** The remote exit code, or null (no exit status: connection failure, signal). */
+  exitCode: number | null;
+  /** The signal that ended the remote command (`'TERM'`), or null. */
+  signal: string | null;
+  /** Why it is not ok: OSSH_MASTER_FAILED (did not connect), OSSH_SLAVE_CMD_FAILED (non-zero exit, with the stderr tail), OSSH_SLAVE_TIMEOUT, ... */
+  error?: OpenSSHError;
+  /** Milliseconds from the command's start on this host to its end (0 when its master never connected). */
+  durationMs: number;
+  /** Bytes the command wrote to stdout. */
+  bytesOut: number;
+  /** Bytes the command wrote to stderr. */
+  bytesErr: number;
+}
+
+/** A value of `fleet.exec$`: one host's output chunk, or its last event (exit or error) with its result. */
+export type FleetExecEvent =
+  | { host: string; event: OutputEvent; result?: undefined }
+  | { host: string; event: ExitEvent | FleetErrorEvent; result: HostResult };
+
+/** A value of `fleet.lines$`: one complete line of a host, or the end of that host with its result. */
+export type FleetLineEvent =
+  | { type: 'line'; host: string; stream: 'stdout' | 'stderr'; line: string }
+  | { type: 'end'; host: string; result: HostResult };
+
+/** What a run of the fleet came to. */
+export interface FleetSummary {
+  /** One result per host, in the fleet's host order (arrival order from `summarize()` on a filtered stream). */
+  results: HostResult[];
+  /** Hosts whose command exited 0. */
+  ok: number;
+  /** Hosts that failed (did not connect, non-zero exit, timeout, ...). */
+  failed: number;
+  /** Milliseconds from the start of the run to its end. */
+  durationMs: number;
+}
+
+/** A host's master state, as `fleet.state$` publishes it. */
+export interface FleetHostState {
+  host: string;
+  state: MasterState;
+}
+
+/** The per-host end events that carry a result (exec$ and lines$ alike). */
+export type FleetEndEvent = Extract<FleetExecEvent, { result: HostResult }> | Extract<FleetLineEvent, { type: 'end' }>;
+export type { ExecEvent };
