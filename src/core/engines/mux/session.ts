@@ -93,6 +93,11 @@ export class MuxSession implements Channel {
       },
     });
     this.stdin.on('error', () => {}); // writes after the remote side went away are dropped, not errors
+    // a consumer that destroys stdout before its end (a `for await` that throws or breaks) is gone:
+    // end the command as unsubscribing does, instead of leaving it blocked on a full window
+    this.stdout.once('close', () => {
+      if (!this.stdout.readableEnded) this.close();
+    });
     this.streamsEnded = Promise.all([ended(this.stdout), ended(this.stderr)]);
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
       this.resolveExit = resolve;
@@ -156,6 +161,7 @@ export class MuxSession implements Channel {
     this.ungranted += data.length;
     if (stream === 'other' || this.closedByUs || this.eofReceived) return this.maybeGrant();
     const target = stream === 'stdout' ? this.stdout : this.stderr;
+    if (target.destroyed) return this.maybeGrant(); // its consumer is gone: the rest is discarded
     if (!target.push(data)) this.full[stream] = true;
     this.maybeGrant();
   }
@@ -320,7 +326,8 @@ export class MuxSession implements Channel {
 
   /** Grants window back only once the consumer drained both streams below their highWaterMark. */
   private maybeGrant(): void {
-    if (this.full.stdout || this.full.stderr || this.state !== 'open' || this.closeSent || this.eofReceived) return;
+    const blocked = (this.full.stdout && !this.stdout.destroyed) || (this.full.stderr && !this.stderr.destroyed);
+    if (blocked || this.state !== 'open' || this.closeSent || this.eofReceived) return;
     if (this.ungranted < WINDOW.local / 2) return;
     this.send([encodeWindowAdjust(this.remoteId!, this.ungranted)]);
     this.localWindow += this.ungranted;

@@ -1,0 +1,112 @@
+// Faults against real processes: sshd stopped and restarted, the network path frozen, the local
+// consumer throwing mid-stream, a full local disk. Each ends in a clear error in bounded time, and
+// what can go on goes on.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { OpenSSH, OpenSSHError } from '../../src/index';
+import { startSshd } from '../fixtures/sshd';
+import { connect, disconnectAll } from '../helpers/connect';
+import { ENGINES } from '../helpers/engines';
+import { eventually, rejects, strict } from '../helpers/setup';
+
+strict();
+const test = suite('e2e: faults');
+const f = await startSshd();
+test.after(async () => {
+  await disconnectAll();
+  await f?.stop();
+});
+
+/** Every descendant of `pid` (the sshd processes serving connections). */
+const descendants = (pid: number): number[] => {
+  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  const kids = new Map<number, number[]>();
+  for (const line of out.trim().split('\n')) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number) as [number, number];
+    kids.set(pp, [...(kids.get(pp) ?? []), p]);
+  }
+  const all: number[] = [];
+  const walk = (p: number) => (kids.get(p) ?? []).forEach((k) => (all.push(k), walk(k)));
+  walk(pid);
+  return all;
+};
+
+if (f) {
+  test('sshd stopped: the running master goes on, a new connection fails clearly; restarted: a fresh object connects', async () => {
+    const before = connect(f);
+    await before.waitForMaster();
+    await f.stop();
+    assert.is(await before.capture('echo still'), 'still\n', 'an established master does not need the listener');
+    const during = new OpenSSH(f.destination, f.options({ timeout: 5 }));
+    const e = await rejects<OpenSSHError>(during.waitForMaster());
+    assert.is(e.code, 'OSSH_MASTER_FAILED');
+    assert.match(e.message, /refused/i);
+    assert.is(during.waitForMaster(true), false, 'polling after the failure reports it');
+    assert.is(during.error, e);
+    await rejects<OpenSSHError>(during.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED');
+    await f.restart();
+    const after = connect(f); // reconnecting is a fresh object (see the README)
+    assert.is(await after.capture('echo back'), 'back\n');
+    await during.disconnect();
+  });
+
+  for (const engine of ENGINES) {
+    test(`network path frozen (sshd SIGSTOPped): the command times out, then the master fails, in bounded time (${engine})`, async () => {
+      const ssh = connect(f, { engine, timeout: 2 });
+      await ssh.waitForMaster();
+      const listener = f.pid!;
+      const running = ssh.system({ stdoutDiscard: true }, 'while :; do echo x; sleep 0.1; done');
+      running.catch(() => {});
+      await new Promise((r) => setTimeout(r, 300));
+      const frozen = descendants(listener);
+      assert.ok(frozen.length > 0);
+      const signal = (sig: NodeJS.Signals) => {
+        for (const p of frozen) {
+          try {
+            process.kill(p, sig);
+          } catch {} // a short-lived remote process (sleep) may be gone already
+        }
+      };
+      signal('SIGSTOP');
+      try {
+        const e = await rejects<OpenSSHError>(running);
+        assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
+        // ServerAliveInterval (derived from timeout) ends the master: every later call fails fast
+        assert.ok(await eventually(() => ssh.state$.value.name === 'failed', 15_000), `state ${ssh.state$.value.name}`);
+        await rejects<OpenSSHError>(ssh.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED');
+      } finally {
+        signal('SIGCONT');
+      }
+    });
+
+    test(`a for-await consumer that throws mid-stream ends the remote command (${engine})`, async () => {
+      const ssh = connect(f, { engine });
+      const p = await ssh.pipeOut('echo $$; exec yes');
+      let pid = '';
+      try {
+        for await (const chunk of p.stdout) {
+          pid ||= String(chunk).split('\n')[0]!;
+          throw new Error('consumer gave up');
+        }
+      } catch (e) {
+        assert.is((e as Error).message, 'consumer gave up');
+      }
+      assert.match(pid, /^\d+$/);
+      await p.exit.catch(() => {});
+      assert.ok(await eventually(async () => !(await ssh.test('kill', '-0', pid))), 'the remote yes is gone');
+      assert.is(await ssh.capture('echo fine'), 'fine\n');
+    });
+
+    test(`a full local disk for stdoutFile is an error naming the file; the master survives (${engine})`, async () => {
+      const ssh = connect(f, { engine });
+      const e = await rejects<OpenSSHError>(ssh.system({ stdoutFile: '/dev/full' }, 'head -c 100000 /dev/zero'));
+      assert.is(e.code, 'OSSH_SLAVE_PIPE_FAILED');
+      assert.match(e.message, /\/dev\/full/);
+      assert.match(e.message, /ENOSPC|no space/i);
+      assert.ok(await ssh.checkMaster());
+    });
+  }
+}
+
+test.run();
