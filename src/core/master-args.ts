@@ -28,6 +28,7 @@ export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => 
   if (s.batchMode && !secret) args.push('-o', 'BatchMode=yes');
   if (s.keyPath !== undefined && s.password === undefined) args.push('-i', s.keyPath, '-o', 'IdentitiesOnly=yes');
   if (s.proxyCommand !== undefined) args.push('-o', `ProxyCommand=${s.proxyCommand}`);
+  args.push(...s.gatewayArgs);
   if (s.password !== undefined) args.push('-o', 'PreferredAuthentications=keyboard-interactive,password');
   else if (s.keyPath !== undefined || s.passphrase !== undefined) args.push('-o', 'PreferredAuthentications=publickey');
   args.push('-S', ctlPath, ...destinationArgs(s));

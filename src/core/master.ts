@@ -1,7 +1,8 @@
-// Runs the master: spawns `ssh -M -N -S <ctl>`, drives the pure state machine (master-state.ts),
-// publishes state$, and answers waitForMaster / check / disconnect / stop / disown.
+// Runs the master: spawns `ssh -M -N -S <ctl>` (on a pty when a prompt must be answered), drives the
+// pure state machine (master-state.ts), publishes state$, and answers waitForMaster / check /
+// disconnect / stop / disown.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, rmSync } from 'node:fs';
+import { lstatSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BehaviorSubject } from 'rxjs';
 import { displayDestination } from './destination';
@@ -13,6 +14,16 @@ import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/con
 import { transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
 import { describeSshFailure } from './ssh-stderr';
+import { debug } from './debug/debug';
+import { scrubSecrets } from './debug/scrub';
+import { LoginDriver, exitDuringLogin, type SecretKind } from './login/login-driver';
+import { spawnOnPty, type PtyProcess } from './pty/pty-process';
+
+const PTY_LOG_MAX = 4096;
+
+/** Whether the master must run on a pty (Net::OpenSSH: password, passphrase, login_handler or master_pty_force). */
+export const needsPty = (s: ConnectionSettings): boolean =>
+  s.password !== undefined || s.passphrase !== undefined || s.loginHandler !== undefined || s.masterPtyForce;
 
 const KILL_GRACE_MS = 3000;
 const CONTROL_TIMEOUT_MS = 5000;
@@ -25,6 +36,12 @@ export class Master {
   /** The master ssh process id, when we started it or learnt it from a check. */
   pid: number | undefined;
   private child: ChildProcess | undefined;
+  private pty: PtyProcess | undefined;
+  private ptyKilled: PtyProcess | undefined;
+  private ptyLog = '';
+  private driver: LoginDriver | undefined;
+  private handlerBusy = false;
+  private handlerSeen = '';
   private external: boolean;
   private stderr = '';
   private pollTimer: NodeJS.Timeout | undefined;
@@ -35,6 +52,8 @@ export class Master {
   constructor(
     private readonly s: ConnectionSettings,
     onFailure: (error: OpenSSHError) => void,
+    /** The first argument of a loginHandler (the OpenSSH object). */
+    private readonly owner: unknown = undefined,
   ) {
     this.external = s.externalMaster;
     this.ctlPath = s.ctlPath;
@@ -59,6 +78,7 @@ export class Master {
   restart(): void {
     if (!this.s.ctlPath && !this.external) this.ctlPath = undefined;
     this.stderr = '';
+    this.ptyLog = '';
     this.dispatch({ type: 'restart' });
   }
 
@@ -71,7 +91,11 @@ export class Master {
       else if (effect === 'fail_channels' && state.name === 'failed') this.onFailure(state.error);
       else if (effect === 'fail_channels') this.onFailure(masterGone(this.host, 'the master connection was closed'));
     }
-    if (state !== this.state) this.state$.next(state);
+    if (state !== this.state) {
+      debug('connect', () => `${this.describe()}: ${this.state.name} -> ${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`);
+      if (state.name === 'running') this.ptyLog = ''; // kept only when the connection failed (Net::OpenSSH)
+      this.state$.next(state);
+    }
     if (effects.includes('spawn')) this.spawnMaster();
   }
 
@@ -81,8 +105,6 @@ export class Master {
 
   private spawnMaster(): void {
     if (this.external) return void this.attachExternal();
-    if (this.s.password !== undefined || this.s.passphrase !== undefined)
-      return this.fail('password and passphrase login are not supported yet (they need the pty login of a later release); use a key or an agent');
     if (!this.ctlPath) {
       const dir = this.s.ctlDir ?? defaultCtlDir();
       const bad = prepareCtlDir(dir, this.s.strictMode, this.host);
@@ -94,16 +116,30 @@ export class Master {
     }
     const bad = checkCtlPath(this.ctlPath, false, this.host);
     if (bad) return this.dispatch({ type: 'fail', error: bad });
+    debug('ctlPath', () => `${this.describe()}: control socket ${this.ctlPath}`);
+    const args = masterArgs(this.s, this.ctlPath);
+    debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
+    if (needsPty(this.s)) return void this.spawnPtyMaster(args);
 
     // detached: the master gets its own session, so it has no terminal to prompt on (no hang
     // waiting for a password nobody will type) and a Ctrl-C aimed at us reaches it only through us.
-    const child = spawn(this.s.sshCmd, masterArgs(this.s, this.ctlPath), {
+    const outFh = this.s.masterStdoutFh;
+    const errFh = this.s.masterStderrFh;
+    const child = spawn(this.s.sshCmd, args, {
       detached: true,
-      stdio: ['ignore', this.s.masterStdoutDiscard ? 'ignore' : 'inherit', this.s.masterStderrDiscard ? 'ignore' : 'pipe'],
+      stdio: [
+        'ignore',
+        typeof outFh === 'number' ? outFh : outFh ? 'pipe' : this.s.masterStdoutDiscard ? 'ignore' : 'inherit',
+        typeof errFh === 'number' ? errFh : this.s.masterStderrDiscard && !errFh ? 'ignore' : 'pipe',
+      ],
     });
     this.child = child;
+    if (outFh !== undefined && typeof outFh !== 'number') child.stdout?.on('data', (d: Buffer) => outFh.write(d));
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => (this.stderr = stderrTail(this.stderr + d)));
+    child.stderr?.on('data', (d: string) => {
+      if (errFh !== undefined && typeof errFh !== 'number') errFh.write(d);
+      this.stderr = stderrTail(this.stderr + d);
+    });
     this.exited = new Promise((resolve) => {
       child.once('error', (e) => {
         this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
@@ -121,13 +157,113 @@ export class Master {
       });
     });
     if (child.pid === undefined) return; // 'error' follows
-    this.pid = child.pid;
-    ownProcess(child.pid);
-    this.dispatch({ type: 'spawned', login: false });
+    this.started(child.pid, false);
+  }
+
+  /** Bookkeeping once the ssh process runs: ownership, state, the login timeout, socket polling. */
+  private started(pid: number, login: boolean): void {
+    this.pid = pid;
+    ownProcess(pid);
+    debug('connect', () => `${this.describe()}: master pid ${pid}${this.pty ? ' on a pty' : ''}`);
+    this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
       this.loginTimer = setTimeout(() => this.fail(`login timeout: not connected after ${this.s.timeout} s`), this.s.timeout * 1000);
     }
     this.schedulePoll(2);
+  }
+
+  /** The secret to answer prompts with, and its kind (a password wins over a passphrase, as in Net::OpenSSH). */
+  private secret(): { kind: SecretKind; value: string } | undefined {
+    if (this.s.password !== undefined) return { kind: 'password', value: this.s.password.reveal() };
+    if (this.s.passphrase !== undefined) return { kind: 'passphrase', value: this.s.passphrase.reveal() };
+    return undefined;
+  }
+
+  /** Starts the master on a pty (node-pty) and answers its prompts. */
+  private async spawnPtyMaster(args: string[]): Promise<void> {
+    const env: Record<string, string | undefined> = { ...process.env };
+    if (this.s.password !== undefined || this.s.passphrase !== undefined) {
+      // the prompt must come to the pty, never to an askpass program
+      delete env.SSH_ASKPASS;
+      delete env.SSH_ASKPASS_REQUIRE;
+    }
+    if (this.s.passphrase !== undefined) delete env.SSH_AUTH_SOCK; // the key, not the agent (Net::OpenSSH)
+    let pty: PtyProcess;
+    try {
+      pty = await spawnOnPty(this.s.sshCmd, args, { env });
+    } catch (e) {
+      return this.fail(`this login needs a pty: ${(e as Error).message}`);
+    }
+    if (this.state.name !== 'connecting') {
+      pty.kill('SIGTERM'); // disconnected while node-pty was loading
+      return;
+    }
+    this.pty = pty;
+    const secret = this.secret();
+    this.driver = new LoginDriver(secret?.kind, this.s.passwordPrompt);
+    this.handlerBusy = false;
+    this.handlerSeen = '';
+    pty.onData((d) => this.onPtyData(d));
+    this.exited = pty.exited.then(({ code, signal }) => {
+      releaseProcess(pty.pid);
+      if (this.pty === pty) this.pty = undefined;
+      const state = this.state.name;
+      let why = describeSshFailure(this.stderr, signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`);
+      if (state === 'login' || state === 'awaiting_mux') why = exitDuringLogin(secret?.kind, this.driver?.sent ?? false, why, this.stderr);
+      const details = { stderr: this.stderr || undefined };
+      this.dispatch({ type: 'exited', error: state === 'running' ? masterGone(this.host, why, details) : masterFailed(this.host, why, details) });
+    });
+    this.started(pty.pid, secret !== undefined || this.s.loginHandler !== undefined);
+  }
+
+  private onPtyData(raw: string): void {
+    const text = scrubSecrets(raw);
+    this.ptyLog = (this.ptyLog + text).slice(-PTY_LOG_MAX);
+    this.stderr = stderrTail(this.stderr + text);
+    const errFh = this.s.masterStderrFh;
+    if (errFh !== undefined) typeof errFh === 'number' ? writeFd(errFh, text) : errFh.write(text);
+    debug('connect', () => `${this.describe()}: master pty shows ${JSON.stringify(text)}`);
+    const st = this.state.name;
+    if (st !== 'login' && st !== 'awaiting_mux') return;
+    if (this.s.loginHandler && this.s.password === undefined && this.s.passphrase === undefined) return this.runHandler(raw);
+    const action = this.driver?.feed(raw);
+    if (action?.type === 'fail') return this.fail(action.reason);
+    if (action?.type === 'answer') {
+      const secret = this.secret();
+      if (!secret || !this.pty) return;
+      debug('connect', () => `${this.describe()}: answering the ${secret.kind} prompt ${JSON.stringify(scrubSecrets(action.prompt))}`);
+      this.pty.write(`${secret.value}\r`);
+      this.dispatch({ type: 'logged_in' });
+    }
+  }
+
+  /** Calls the loginHandler with everything seen so far; again after new output until it returns true. */
+  private runHandler(raw: string): void {
+    this.handlerSeen = (this.handlerSeen + raw).slice(-65536);
+    const handler = this.s.loginHandler;
+    const pty = this.pty;
+    if (this.handlerBusy || !handler || !pty || this.state.name !== 'login') return;
+    this.handlerBusy = true;
+    const seen = this.handlerSeen;
+    Promise.resolve()
+      .then(() => handler(this.owner, pty, seen))
+      .then(
+        (done) => {
+          this.handlerBusy = false;
+          if (this.state.name !== 'login') return;
+          if (done === true) this.dispatch({ type: 'logged_in' });
+          else if (this.handlerSeen !== seen) this.runHandler('');
+        },
+        (e: unknown) => {
+          this.handlerBusy = false;
+          this.fail(`custom login handler failed: ${scrubSecrets(e instanceof Error ? e.message : String(e))}`);
+        },
+      );
+  }
+
+  /** What the master's pty showed (last 4 KiB, secrets scrubbed); emptied once the master runs. */
+  getPtyLog(): string {
+    return this.ptyLog;
   }
 
   private async attachExternal(): Promise<void> {
@@ -151,7 +287,7 @@ export class Master {
     const st = this.state.name;
     if (st === 'running') return true;
     if (st === 'failed' || st === 'stopped' || st === 'idle' || st === 'stopping') return false;
-    if (st === 'awaiting_mux' && this.ctlPath && isSocket(this.ctlPath)) {
+    if ((st === 'awaiting_mux' || st === 'login') && this.ctlPath && isSocket(this.ctlPath)) {
       this.dispatch({ type: 'socket_ready' });
       return true;
     }
@@ -215,6 +351,8 @@ export class Master {
 
   /** Lets the master outlive this object and this process; returns its pid. */
   disown(): number | undefined {
+    // a master on a pty cannot outlive us: the pty closes with this process and ssh gets SIGHUP
+    if (this.pty) return this.pid;
     if (this.pid !== undefined) releaseProcess(this.pid);
     this.external = true;
     this.child?.unref();
@@ -225,8 +363,22 @@ export class Master {
   }
 
   private kill(): void {
+    const pty = this.pty;
+    if (pty && !this.external && !pty.done) {
+      if (this.ptyKilled === pty) return;
+      this.ptyKilled = pty;
+      debug('destroy', () => `${this.describe()}: killing master pid ${pty.pid}`);
+      pty.kill('SIGTERM');
+      const force = setTimeout(() => pty.kill('SIGKILL'), KILL_GRACE_MS);
+      void pty.exited.then((how) => {
+        clearTimeout(force);
+        if (this.ctlPath && isSocket(this.ctlPath) && how.signal === 'KILL') rmSync(this.ctlPath, { force: true });
+      });
+      return;
+    }
     const child = this.child;
     if (this.external || !child || child.exitCode !== null || child.signalCode !== null) return;
+    debug('destroy', () => `${this.describe()}: killing master pid ${child.pid}`);
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
     child.once('close', () => {
@@ -247,6 +399,14 @@ export class Master {
     return displayDestination({ user: this.s.user, hostSquared: this.s.dest.hostSquared, port: this.s.port });
   }
 }
+
+const writeFd = (fd: number, text: string): void => {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // a closed fd: nothing to report it to
+  }
+};
 
 const isSocket = (p: string): boolean => {
   try {

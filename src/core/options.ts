@@ -16,6 +16,18 @@ import {
 import { getQuoter } from '../quoting/get-quoter';
 import { quoting } from './remote-command';
 import type { Quoter } from '../quoting/quoter';
+import type { Writable } from 'node:stream';
+import { Secret } from './login/secret';
+import { gatewayArgs, type GatewayOptions } from './login/gateway';
+import type { PasswordPrompt } from './login/prompt';
+import type { PtyProcess } from './pty/pty-process';
+
+/**
+ * A custom login dialogue on the master's pty (Net::OpenSSH's login_handler). Called with every new
+ * output of the pty (`data` is all of it so far): write answers with `pty.write(...)`, return true once
+ * the login is done, false to be called again with more output; throw (or reject) to fail the login.
+ */
+export type LoginHandler = (ssh: unknown, pty: PtyProcess, data: string) => boolean | Promise<boolean>;
 
 /** Which engine runs commands: see docs/ARCHITECTURE.md. */
 export type EngineName = 'auto' | 'mux' | 'spawn';
@@ -83,10 +95,30 @@ export interface OpenSSHOptions {
   expandVars?: boolean;
   /** Initial variables for `expandVars`. */
   vars?: Record<string, string | number>;
-  /** Password for password/keyboard-interactive login, answered on a pty (needs node-pty). Never put in argv or env. */
+  /**
+   * Password for password/keyboard-interactive login (also `user:password@host`), typed into the master's pty
+   * (needs node-pty). Never put in argv, the environment, logs or messages; a second prompt means it was refused.
+   */
   password?: string;
-  /** Passphrase of `keyPath`, answered on a pty (needs node-pty). */
+  /** Passphrase of `keyPath`, typed into the master's pty (needs node-pty). Cannot be combined with `forwardAgent`. */
   passphrase?: string;
+  /**
+   * What a password/passphrase prompt looks like: a string the prompt line contains, or a RegExp tested on the
+   * output since the last answer. @default the last, unfinished line of output ends in `:` or `?`
+   */
+  passwordPrompt?: PasswordPrompt;
+  /** A custom login dialogue on the master's pty (needs node-pty); see {@link LoginHandler}. Used only without password/passphrase. */
+  loginHandler?: LoginHandler;
+  /** Run the master on a pty even without a secret: host-key questions fail at once with a clear message and `getMasterPtyLog()` shows what ssh said. @default false */
+  masterPtyForce?: boolean;
+  /** Accepted for Net::OpenSSH compatibility: the master always runs in its own session and process group here. @default true */
+  masterSetpgrp?: boolean;
+  /** Where the master's stdout goes (a stream or fd); overrides `masterStdoutDiscard`. */
+  masterStdoutFh?: Writable | number;
+  /** Also write the master's stderr here (a stream or fd); it is still kept for error messages. */
+  masterStderrFh?: Writable | number;
+  /** Jump hosts or proxies (Net::OpenSSH::Gateway's job): `{ proxy: 'user@jump:port' }` becomes `-J`, see {@link GatewayOptions}. */
+  gateway?: GatewayOptions;
 }
 
 /** Normalised connection settings. */
@@ -94,8 +126,16 @@ export interface ConnectionSettings {
   dest: Destination;
   user: string | undefined;
   port: number | undefined;
-  password: string | undefined;
-  passphrase: string | undefined;
+  /** Held in a Secret: it never prints. */
+  password: Secret | undefined;
+  passphrase: Secret | undefined;
+  passwordPrompt: PasswordPrompt | undefined;
+  loginHandler: LoginHandler | undefined;
+  masterPtyForce: boolean;
+  masterStdoutFh: Writable | number | undefined;
+  masterStderrFh: Writable | number | undefined;
+  /** `-J hops` or `-o ProxyCommand=...` from `gateway`. */
+  gatewayArgs: string[];
   keyPath: string | undefined;
   batchMode: boolean;
   timeout: number | undefined;
@@ -129,13 +169,38 @@ const KNOWN = new Set([
   'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
   'masterStderrDiscard', 'engine', 'muxTunnels', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
-  'password', 'passphrase',
+  'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway',
 ]);
+
+/** parseDestination whose error messages show `user:[secret]@host` instead of a password. */
+const parseSecretDestination = (raw: unknown): Destination => {
+  try {
+    return parseDestination(raw);
+  } catch (e) {
+    const text = typeof raw === 'string' ? raw : '';
+    const at = text.lastIndexOf('@');
+    const colon = text.indexOf(':');
+    if (at < 0 || colon < 0 || colon > at) throw e;
+    parseDestination(`${text.slice(0, colon)}:[secret]${text.slice(at)}`); // throws the same complaint, redacted
+    throw invalidArgument('the destination is malformed (its password is not shown)');
+  }
+};
+
+/** A secret option: a string without line breaks (a newline would end the answer early). Never echoed in messages. */
+const secretOption = (name: string, v: unknown): Secret | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw invalidArgument(`Expected \`${name}\` to be a string (its value is not shown)`);
+  if (/[\r\n\0]/.test(v)) throw invalidArgument(`\`${name}\` must not contain a line break or a NUL byte (its value is not shown)`);
+  return new Secret(v);
+};
+
+const isOutputHandle = (v: unknown): boolean =>
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function');
 
 /** Validates the destination and options and applies every default. Throws OSSH_INVALID_ARGUMENT. */
 export const normalizeCtorOptions = (destination: unknown, raw: unknown): ConnectionSettings => {
   const o = pickKnown<OpenSSHOptions & { host?: string }>(raw, KNOWN, 'OpenSSH constructor');
-  const dest = parseDestination(destination ?? o.host);
+  const dest = parseSecretDestination(destination ?? o.host);
   const {
     batchMode = false,
     strictMode = true,
@@ -156,8 +221,16 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     sshCmd = 'ssh',
   } = o;
   for (const k of ['batchMode', 'strictMode', 'async', 'connect', 'externalMaster', 'killSshOnTimeout', 'masterStdoutDiscard',
-    'masterStderrDiscard', 'forwardX11', 'expandVars', 'muxTunnels'] as const)
+    'masterStderrDiscard', 'forwardX11', 'expandVars', 'muxTunnels', 'masterPtyForce', 'masterSetpgrp'] as const)
     assertBoolean(k, o[k]);
+  if (o.passwordPrompt !== undefined && !(typeof o.passwordPrompt === 'string' && o.passwordPrompt !== '') && !(o.passwordPrompt instanceof RegExp))
+    throw invalidArgument('Expected `passwordPrompt` to be a non-empty string or a RegExp', o.passwordPrompt);
+  if (o.loginHandler !== undefined && typeof o.loginHandler !== 'function') throw invalidArgument('Expected `loginHandler` to be a function', o.loginHandler);
+  for (const k of ['masterStdoutFh', 'masterStderrFh'] as const)
+    if (o[k] !== undefined && !isOutputHandle(o[k])) throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
+  if (o.passphrase !== undefined && forwardAgent) throw invalidArgument('`passphrase` cannot be combined with `forwardAgent` (the agent is not used for a passphrase login)');
+  const gateway = gatewayArgs(o.gateway);
+  if (gateway.length && o.proxyCommand !== undefined) throw invalidArgument('give either `gateway` or `proxyCommand`, not both');
   if (forwardAgent !== 'always') assertBoolean('forwardAgent', forwardAgent);
   assertOneOf('engine', engine, ['auto', 'mux', 'spawn'] as const);
   assertPositiveInt('maxSessions', maxSessions);
@@ -170,11 +243,17 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
   const port = dest.port ?? (o.port === undefined ? undefined : checkPort(o.port));
   if (externalMaster && o.ctlPath === undefined) throw invalidArgument('`externalMaster` is set but `ctlPath` is not');
   return {
-    dest,
+    dest: { ...dest, password: undefined }, // the password lives in its Secret only
     user,
     port,
-    password: dest.password ?? assertString('password', o.password, { nonEmpty: false }),
-    passphrase: assertString('passphrase', o.passphrase, { nonEmpty: false }),
+    password: secretOption('password', dest.password ?? o.password),
+    passphrase: secretOption('passphrase', o.passphrase),
+    passwordPrompt: o.passwordPrompt,
+    loginHandler: o.loginHandler,
+    masterPtyForce: o.masterPtyForce ?? false,
+    masterStdoutFh: o.masterStdoutFh,
+    masterStderrFh: o.masterStderrFh,
+    gatewayArgs: gateway,
     keyPath: assertString('keyPath', o.keyPath),
     batchMode,
     timeout: assertSeconds('timeout', o.timeout),
