@@ -1,8 +1,8 @@
 // Splits a fleet call's `(options?, ...cmd)` into the fleet's own options and those each host's
 // exec$ gets (which validates them itself). Bad input throws at once.
 import { invalidArgument } from '../core/errors';
-import { assertBoolean, assertSeconds, assertString } from '../core/validate';
-import type { CommonCallOptions, StdinCallOptions } from '../core/call-options';
+import { assertBoolean, assertString } from '../core/validate';
+import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
 import { isGlob, isRaw } from '../quoting/quoter';
 import type { CommandArg } from '../core/remote-command';
 import type { FleetLinesOptions } from './types';
@@ -10,12 +10,10 @@ import type { FleetLinesOptions } from './types';
 /** What a fleet run needs. */
 export interface FleetPlan {
   concurrency: number;
-  timeout: number | undefined;
-  kill: boolean;
   signal: AbortSignal | undefined;
   encoding: string;
   stderr: boolean;
-  execOptions: CommonCallOptions & StdinCallOptions;
+  execOptions: CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
   cmd: CommandArg[];
 }
 
@@ -33,7 +31,7 @@ export const checkConcurrency = (name: string, v: unknown, fallback: number): nu
 export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, lines: boolean): FleetPlan => {
   const [first, ...rest] = args;
   const given = isOptions(first) ? (first as FleetLinesOptions) : {};
-  const { concurrency, timeout, killSshOnTimeout, signal, ...others } = given;
+  const { concurrency, signal, ...others } = given;
   let encoding: string | undefined;
   let stderr: boolean | undefined;
   let execOptions: Record<string, unknown> = others;
@@ -42,19 +40,15 @@ export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, 
     assertString('encoding', encoding);
     assertBoolean('stderr', stderr);
   }
-  assertSeconds('timeout', timeout);
-  assertBoolean('killSshOnTimeout', killSshOnTimeout);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
   const cmd = (isOptions(first) ? rest : args) as CommandArg[];
   if (cmd.length === 0) throw invalidArgument('a fleet run needs a command');
   return {
     concurrency: checkConcurrency('concurrency', concurrency, defaultConcurrency),
-    timeout,
-    kill: killSshOnTimeout ?? false,
     signal,
     encoding: encoding ?? 'utf-8',
     stderr: stderr ?? true,
-    execOptions: execOptions as CommonCallOptions & StdinCallOptions,
+    execOptions: execOptions as FleetPlan['execOptions'],
     cmd,
   };
 };

@@ -8,7 +8,6 @@ import type { MasterState } from '../core/master-state';
 import type { OpenSSH } from '../openssh';
 import type { CommandArg } from '../core/remote-command';
 import { abortable } from '../observables/operators/abortable';
-import { inactivityTimeout } from '../observables/operators/inactivity-timeout';
 import { connectAll } from './connect-pool';
 import { checkConcurrency, fleetPlan, type FleetPlan } from './fleet-plan';
 import { hostEntries, type HostEntry } from './host-entry';
@@ -113,8 +112,7 @@ export class Fleet {
     if (this.closing) throw masterGone(undefined, 'the fleet was closed');
     // built now, so that bad options or arguments throw here, before anything runs
     const perHost = this.entries.map((e) => {
-      let events$ = e.ssh.exec$(plan.execOptions, ...plan.cmd);
-      if (plan.timeout !== undefined) events$ = events$.pipe(inactivityTimeout(plan.timeout, { kill: plan.kill, host: e.ssh.getHost() }));
+      const events$ = e.ssh.exec$(plan.execOptions, ...plan.cmd);
       return { e, run$: shape(e, hostRun$(e.label, e.ssh.getHost(), events$)), failed$: (error: NonNullable<Awaited<HostEntry['ready']>>) => shape(e, of(failedEvent(e.label, error))) };
     });
     let all$ = defer(() =>

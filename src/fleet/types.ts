@@ -31,9 +31,11 @@ export interface FleetOptions {
 export interface FleetExecOptions extends CommonCallOptions, StdinCallOptions {
   /** Commands running at once. @default the fleet's `commandConcurrency` */
   concurrency?: number;
+  /** Aborts the whole run: every remote command is ended and the stream errors with OSSH_ABORTED (`exec()` rejects). */
+  signal?: AbortSignal;
   /** Seconds without traffic from a host before its command fails with OSSH_SLAVE_TIMEOUT (an event, not the end of the run). */
   timeout?: number;
-  /** On `timeout`, end the remote command (remote signal with the mux engine). @default false */
+  /** On `timeout`, end the remote command (remote signal with the mux engine). @default the host's connection setting */
   killSshOnTimeout?: boolean;
 }
 

@@ -68,7 +68,7 @@ if (f) {
       [['a'], { nope: 1 }],
     ] as const) {
       try {
-        fleet(hosts as FleetHost[], { options: f.options(), ...(opts as object) });
+        fleet(hosts as unknown as FleetHost[], { options: f.options(), ...(opts as object) });
         assert.unreachable(`accepted ${JSON.stringify([hosts, opts])}`);
       } catch (e) {
         assert.instance(e, OpenSSHError);
