@@ -14,6 +14,7 @@ import {
   type Open3Options,
   type OpenExOptions,
   type PipeOptions,
+  type PtyCallOptions,
   type SpawnOptions,
   type StdinCallOptions,
   type SystemOptions,
@@ -47,6 +48,8 @@ import { shellQuoteWith } from './quoting/shell-quote';
 import { expandVars } from './quoting/expand-vars';
 import { posix } from './quoting/posix';
 import { channelEvents$ } from './observables/exec';
+import { openPty, type PtyHandle } from './core/pty/pty-handle';
+import type { Readable } from 'node:stream';
 import { debug, getDebug, getDebugSink, setDebug, setDebugSink, type DebugSink } from './core/debug/debug';
 import type { DebugSetting } from './core/debug/flags';
 import type { ExecEvent } from './observables/events';
@@ -522,6 +525,34 @@ export class OpenSSH {
   open2socket(...args: unknown[]): Promise<{ socket: Duplex; process: RemoteProcess }> {
     const [o, cmd] = splitArgs('open2socket', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd).then((p) => ({ socket: duplexOf(p), process: p }));
+  }
+
+  // ---- local ptys ----
+
+  /**
+   * The command on a remote tty, driven through a local pty (node-pty): `write`, `read`, `expect`, `resize`, `kill`,
+   * `exit` (Net::OpenSSH's open2pty, for Expect-style dialogues). Always the spawn engine: it is an `ssh -tt` process.
+   */
+  open2pty(options: PtyCallOptions, ...cmd: CommandArg[]): Promise<PtyHandle>;
+  open2pty(...cmd: CommandArg[]): Promise<PtyHandle>;
+  open2pty(...args: unknown[]): Promise<PtyHandle> {
+    return this.track(this.startPty('open2pty', args, false));
+  }
+
+  /** Like open2pty, with the ssh process's stderr as a separate stream `stderr` (a remote tty merges the command's own stderr into the terminal; pass `tty: false` to keep it apart). */
+  open3pty(options: PtyCallOptions, ...cmd: CommandArg[]): Promise<PtyHandle & { stderr: Readable }>;
+  open3pty(...cmd: CommandArg[]): Promise<PtyHandle & { stderr: Readable }>;
+  open3pty(...args: unknown[]): Promise<PtyHandle & { stderr: Readable }> {
+    return this.track(this.startPty('open3pty', args, true)) as Promise<PtyHandle & { stderr: Readable }>;
+  }
+
+  private async startPty(method: 'open2pty' | 'open3pty', args: unknown[], separateStderr: boolean): Promise<PtyHandle> {
+    const [o, cmd] = splitArgs(method, args);
+    for (const k of ['cols', 'rows'] as const)
+      if (o[k] !== undefined && (!Number.isInteger(o[k]) || o[k]! < 1)) throw invalidArgument(`Expected \`${k}\` to be a positive integer`, o[k]);
+    const req = this.request({ ...o, tty: o.tty ?? true }, cmd, 'pipe');
+    await this.waitForMaster();
+    return openPty(this.engineContext(), req, { cols: o.cols, rows: o.rows, separateStderr });
   }
 
   // ---- files ----

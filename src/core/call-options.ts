@@ -110,9 +110,16 @@ export type SpawnOptions = CommonCallOptions & StdinCallOptions & StdoutCallOpti
 export type Open2Options = CommonCallOptions & StderrCallOptions;
 export type Open3Options = CommonCallOptions;
 export type PipeOptions = CommonCallOptions;
+/** open2pty / open3pty: the local terminal's size. A remote tty is allocated unless `tty: false`. */
+export type PtyCallOptions = CommonCallOptions & {
+  /** Terminal columns. @default 80 */
+  cols?: number;
+  /** Terminal rows. @default 24 */
+  rows?: number;
+};
 
 /** Every per-call option, normalised. */
-export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions;
+export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions & PtyCallOptions;
 
 const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
 const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
@@ -135,6 +142,8 @@ export const METHOD_OPTIONS = {
   pipeIn: new Set(COMMON),
   pipeOut: new Set(COMMON),
   makeRemoteCommand: new Set(COMMON),
+  open2pty: new Set([...COMMON, 'cols', 'rows']),
+  open3pty: new Set([...COMMON, 'cols', 'rows']),
 } as const;
 export type MethodName = keyof typeof METHOD_OPTIONS;
 
