@@ -42,6 +42,7 @@ export class Master {
   private driver: LoginDriver | undefined;
   private handlerBusy = false;
   private handlerSeen = '';
+  private readonly owner: () => unknown;
   private external: boolean;
   private stderr = '';
   private pollTimer: NodeJS.Timeout | undefined;
@@ -53,8 +54,9 @@ export class Master {
     private readonly s: ConnectionSettings,
     onFailure: (error: OpenSSHError) => void,
     /** The first argument of a loginHandler (the OpenSSH object). */
-    private readonly owner: unknown = undefined,
+    owner: unknown = undefined,
   ) {
+    this.owner = () => owner; // a function: no cycle for JSON.stringify or inspect
     this.external = s.externalMaster;
     this.ctlPath = s.ctlPath;
     this.onFailure = onFailure;
@@ -246,7 +248,7 @@ export class Master {
     this.handlerBusy = true;
     const seen = this.handlerSeen;
     Promise.resolve()
-      .then(() => handler(this.owner, pty, seen))
+      .then(() => handler(this.owner(), pty, seen))
       .then(
         (done) => {
           this.handlerBusy = false;
