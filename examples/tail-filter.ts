@@ -1,0 +1,55 @@
+// Tail a remote log and keep only the lines you want: `lines$` + rxjs `filter` / `take`. When `take`
+// has its lines it unsubscribes, which ends the remote `tail -f` (checked at the end).
+//   npx tsx examples/tail-filter.ts                                   (a throwaway local sshd and a generated log)
+//   npx tsx examples/tail-filter.ts user@host /var/log/syslog sshd 5  (host, file, text to match, how many lines)
+import { filter, lastValueFrom, take, tap, toArray } from 'rxjs';
+import { OpenSSH } from '../src/index';
+import { startSshd } from '../test/fixtures/sshd';
+
+const [target, givenFile, pattern = 'ERROR', count = '5'] = process.argv.slice(2);
+const fixture = target ? undefined : await startSshd();
+if (!target && !fixture) {
+  console.error('sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)');
+  process.exit(1);
+}
+const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());
+
+try {
+  await ssh.waitForMaster();
+  let file = givenFile ?? '/var/log/syslog';
+  let writer: { unsubscribe(): void } | undefined;
+  if (!target) {
+    // no host given: a log that grows while we watch it, one ERROR line in three
+    file = (await ssh.capture('mktemp')).trim();
+    writer = ssh
+      .exec$(`i=0; while :; do i=$((i+1)); case $((i % 3)) in 0) l=ERROR;; *) l=INFO;; esac; echo "$(date +%T) $l request $i" >> ${ssh.shellQuote(file)}; sleep 0.05; done`)
+      .subscribe();
+  }
+  console.log(`following ${file} on ${ssh}, keeping ${count} lines containing ${JSON.stringify(pattern)}`);
+  const kept = await lastValueFrom(
+    ssh.lines$('tail', '-n', '0', '-F', file).pipe(
+      filter((line) => line.includes(pattern)),
+      take(Number(count)),
+      tap((line) => console.log('  ', line)),
+      toArray(),
+    ),
+  );
+  writer?.unsubscribe(); // ends the remote writer loop too
+  // take() unsubscribed: the remote tail must be gone
+  // ([t] keeps pgrep from matching the shell that runs it; the TERM takes a moment to land)
+  const probe = `pgrep -u "$(id -u)" -f ${ssh.shellQuote(`[t]ail -n 0 -F ${file}`)}`;
+  let stillThere = true;
+  for (let i = 0; i < 20 && stillThere; i++) {
+    stillThere = await ssh.test(probe);
+    if (stillThere) await new Promise((r) => setTimeout(r, 100));
+  }
+  console.log(`kept ${kept.length} lines; remote tail still running: ${stillThere ? 'yes' : 'no'}`);
+  if (!target) await ssh.system('rm', '-f', file);
+  if (stillThere) process.exitCode = 1;
+} catch (e) {
+  console.error('tail-filter failed:', (e as Error).message);
+  process.exitCode = 1;
+} finally {
+  await ssh.disconnect();
+  await fixture?.stop();
+}
