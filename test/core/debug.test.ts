@@ -2,14 +2,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { DEBUG_FLAGS, debugNames, parseDebug } from '../../src/core/debug/flags';
-import { debug, debugData, getDebug, hexdump, setDebug, setDebugSink } from '../../src/core/debug/debug';
+import { debug, debugData, getDebug, getDebugSink, hexdump, setDebug, setDebugSink } from '../../src/core/debug/debug';
 import { Secret } from '../../src/core/login/secret';
 import { OpenSSH } from '../../src/index';
 
 const test = suite('core/debug');
+let saved: [number, ReturnType<typeof getDebugSink>] = [0, () => {}];
+test.before(() => void (saved = [getDebug(), getDebugSink()]));
 test.after(() => {
-  setDebug(0);
-  setDebugSink(undefined);
+  setDebug(saved[0]);
+  setDebugSink(saved[1]);
 });
 
 test("Net::OpenSSH's bits, names, lists and 'all'", () => {

@@ -15,9 +15,13 @@ const PHRASE = 'phrase-7f3a9c-unique';
 const pwOk = ensurePasswordUser();
 const f = pwOk ? await startSshd({ passwordAuth: true, users: [PW_USER] }) : undefined;
 const lines: string[] = [];
-const saved = [OpenSSH.debug, OpenSSH.debugSink] as const;
-OpenSSH.debug = 'all';
-OpenSSH.debugSink = (l) => lines.push(l);
+let saved: [number, typeof OpenSSH.debugSink] = [0, OpenSSH.debugSink];
+test.before(() => {
+  // set here, not at import: test files share the process and its debug switch
+  saved = [OpenSSH.debug, OpenSSH.debugSink];
+  OpenSSH.debug = 'all';
+  OpenSSH.debugSink = (l) => lines.push(l);
+});
 const open = new Set<OpenSSH>();
 test.after(async () => {
   await Promise.all([...open].map((s) => s.disconnect()));

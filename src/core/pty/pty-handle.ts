@@ -6,7 +6,7 @@ import type { ChannelRequest, ExitStatus } from '../channel';
 import { OpenSSHError, pipeFailed } from '../errors';
 import { ownProcess, releaseProcess } from '../exit-hook';
 import { slaveArgs } from '../slave-args';
-import { debug } from '../debug/debug';
+import { debug, debugData } from '../debug/debug';
 import { spawnOnPty, type PtyProcess } from './pty-process';
 import { openStderrFifo, type StderrFifo } from './stderr-fifo';
 
@@ -86,7 +86,7 @@ export const openPty = async (ctx: PtyContext, req: ChannelRequest, o: PtyOption
   };
   proc.onData((d) => {
     all += d;
-    debug('io', () => `pty ${proc.pid}: ${d.length} chars`);
+    debugData(`pty ${proc.pid} output`, Buffer.from(d));
     wake();
   });
   const exit = proc.exited.then(({ code, signal }) => {
