@@ -76,3 +76,12 @@ export type { KillOnTimeoutOptions } from './observables/operators/kill-on-timeo
 export type { LineOptions } from './observables/operators/lines';
 export type { StderrTarget } from './observables/operators/tee-stderr';
 export type { ThrowOnFailureOptions } from './observables/operators/throw-on-failure';
+export type { PtyHandle } from './core/pty/pty-handle';
+export type { PtyProcess, PtyExit } from './core/pty/pty-process';
+export type { PtyCallOptions } from './core/call-options';
+export type { LoginHandler } from './core/options';
+export type { GatewayOptions } from './core/login/gateway';
+export type { PasswordPrompt } from './core/login/prompt';
+export { DEBUG_FLAGS } from './core/debug/flags';
+export type { DebugFlagName, DebugSetting } from './core/debug/flags';
+export type { DebugSink } from './core/debug/debug';
