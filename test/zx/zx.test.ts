@@ -219,6 +219,10 @@ if (f) {
     assert.type(p.pid, 'number');
   });
 
+  test('a NUL byte in an interpolation throws OSSH_INVALID_ARGUMENT at once', () => {
+    assert.throws(() => $`echo ${'a\0b'}`, (e: OpenSSHError) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT');
+  });
+
   test('local-only options and sync mode are refused with OSSH_INVALID_ARGUMENT', () => {
     for (const bad of [{ cwd: '/tmp' }, { env: {} }, { sync: true }, { spawn: () => {} }]) {
       assert.throws(() => remote$(ssh, bad as never), (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT');
