@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ProcessOutput, type ProcessPromise } from 'zx/core';
 import { OpenSSH, OpenSSHError } from '../../src/index';
 import { remote$, type RemoteShell } from '../../src/zx/index';
@@ -133,9 +134,16 @@ if (f) {
     assert.is((await $`printf 'b\\na\\nc\\n'`.pipe($`sort`)).stdout, 'a\nb\nc\n');
     // a template after .pipe runs locally (zx's $): remote output counted here
     assert.is((await $`printf 'x\\ny\\n'`.pipe`wc -l`).stdout.trim(), '2');
+    // zx resolves a pipe into a file when the source has ended, not when the file is flushed (so does
+    // local zx): wait for our own stream's 'finish'
     const file = join(scratch, 'piped.txt');
-    await $`echo to a file`.pipe(file);
+    const ws = createWriteStream(file);
+    await $`echo to a file`.pipe(ws);
+    await finished(ws);
     assert.is(readFileSync(file, 'utf8'), 'to a file\n');
+    const byName = join(scratch, 'piped-by-name.txt');
+    await $`echo by name`.pipe(byName);
+    assert.ok(await eventually(() => existsSync(byName) && readFileSync(byName, 'utf8') === 'by name\n'));
     const sink = new PassThrough();
     let got = '';
     sink.on('data', (d: Buffer) => (got += d));
