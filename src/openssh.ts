@@ -31,6 +31,16 @@ import type { CaptureStreamOptions, LinesStreamOptions } from './observables/str
 import { inactivityTimeout } from './observables/operators/inactivity-timeout';
 import { abortable } from './observables/operators/abortable';
 import { sftp as openSftp, type SftpClient, type SftpOptions } from './sftp/index';
+import { scpGet as scpGetWith, scpPut as scpPutWith, type ScpOptions } from './transfers/scp';
+import { rsyncGet as rsyncGetWith, rsyncPut as rsyncPutWith, type RsyncOptions } from './transfers/rsync';
+import { sshfsExport as sshfsExportWith, sshfsImport as sshfsImportWith, type SshfsMount, type SshfsOptions } from './transfers/sshfs';
+import type { TransferHandle as FileTransferHandle } from './transfers/run-transfer';
+import { captureTunnel as captureTunnelWith, openTunnel as openTunnelWith } from './tunnels/tunnel';
+import type { CaptureTunnelOptions, TunnelOptions } from './tunnels/tunnel-options';
+import type { Tunnel } from './tunnels/tunnel-handle';
+import { addForward as addForwardWith, type Forward, type ForwardOptions, type ForwardSpec } from './tunnels/forward';
+import { fleet as makeFleet, type Fleet, type FleetHost, type FleetOptions } from './fleet/index';
+import { remote$, type RemoteShell } from './zx/index';
 import type { EngineContext } from './core/engines/engine';
 import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
 import { destinationArgs } from './core/master-args';
@@ -60,6 +70,12 @@ export type Capture2Result = [stdout: string, stderr: string];
 type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
 
 /** Splits Net::OpenSSH's `(\%opts, @cmd)` calling convention. */
+/** Net::OpenSSH's optional leading `\%opts`: a plain object first, or none. */
+const leadingOptions = <O extends object>(args: readonly unknown[]): [O, unknown[]] => {
+  const [first, ...rest] = args;
+  return typeof first === 'object' && first !== null && !Array.isArray(first) ? [first as O, rest] : [{} as O, [...args]];
+};
+
 const splitArgs = (method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] => {
   const [first, ...rest] = args;
   const isOpts =
@@ -560,6 +576,100 @@ export class OpenSSH {
   /** An SFTP client over the `sftp` subsystem on this master (INIT/VERSION done); `await client.end()` closes it. See docs/sftp.md. */
   sftp(options: SftpOptions = {}): Promise<SftpClient> {
     return this.track(openSftp(this, options));
+  }
+
+  /**
+   * Copies remote files here with `scp` over the master (Net::OpenSSH's scp_get): `scpGet(opts?, ...remote, local)`.
+   * Several sources need an existing local directory. `async: true` resolves with a handle at once. See docs/transfers.md.
+   */
+  scpGet(options: ScpOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
+  scpGet(options: ScpOptions, ...paths: string[]): Promise<true>;
+  scpGet(...paths: string[]): Promise<true>;
+  scpGet(...args: unknown[]): Promise<true | FileTransferHandle> {
+    return this.track((scpGetWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+  }
+
+  /** Copies local files there with `scp` (Net::OpenSSH's scp_put): `scpPut(opts?, ...local, remote)`. */
+  scpPut(options: ScpOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
+  scpPut(options: ScpOptions, ...paths: string[]): Promise<true>;
+  scpPut(...paths: string[]): Promise<true>;
+  scpPut(...args: unknown[]): Promise<true | FileTransferHandle> {
+    return this.track((scpPutWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+  }
+
+  /** Copies remote files here with `rsync` over the master (Net::OpenSSH's rsync_get); unknown option keys become rsync long options. */
+  rsyncGet(options: RsyncOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
+  rsyncGet(options: RsyncOptions, ...paths: string[]): Promise<true>;
+  rsyncGet(...paths: string[]): Promise<true>;
+  rsyncGet(...args: unknown[]): Promise<true | FileTransferHandle> {
+    return this.track((rsyncGetWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+  }
+
+  /** Copies local files there with `rsync` (Net::OpenSSH's rsync_put). */
+  rsyncPut(options: RsyncOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
+  rsyncPut(options: RsyncOptions, ...paths: string[]): Promise<true>;
+  rsyncPut(...paths: string[]): Promise<true>;
+  rsyncPut(...args: unknown[]): Promise<true | FileTransferHandle> {
+    return this.track((rsyncPutWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+  }
+
+  /** Mounts the remote directory `remoteFs` at the local `localMountPoint` with sshfs over the master; `await mount.unmount()` ends it. */
+  sshfsImport(options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount>;
+  sshfsImport(remoteFs: string, localMountPoint: string): Promise<SshfsMount>;
+  sshfsImport(...args: unknown[]): Promise<SshfsMount> {
+    const [o, [from, to]] = leadingOptions<SshfsOptions>(args);
+    return this.track(sshfsImportWith(this, o, from as string, to as string));
+  }
+
+  /** Mounts the local directory `localFs` at `remoteMountPoint` on the remote host (sshfs there, our SFTP server here). */
+  sshfsExport(options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount>;
+  sshfsExport(localFs: string, remoteMountPoint: string): Promise<SshfsMount>;
+  sshfsExport(...args: unknown[]): Promise<SshfsMount> {
+    const [o, [from, to]] = leadingOptions<SshfsOptions>(args);
+    return this.track(sshfsExportWith(this, o, from as string, to as string));
+  }
+
+  // ---- tunnels and forwards ----
+
+  /**
+   * A duplex socket to `host:port` as the remote side sees it (`ssh -W` through the master), or to a remote Unix
+   * socket: `openTunnel(opts?, host, port)` / `openTunnel(opts?, socketPath)` (Net::OpenSSH's open_tunnel).
+   */
+  openTunnel(options: TunnelOptions, host: string, port: number): Promise<Tunnel>;
+  openTunnel(options: TunnelOptions, socketPath: string): Promise<Tunnel>;
+  openTunnel(host: string, port: number): Promise<Tunnel>;
+  openTunnel(socketPath: string): Promise<Tunnel>;
+  openTunnel(...args: unknown[]): Promise<Tunnel> {
+    const [o, target] = leadingOptions<TunnelOptions>(args);
+    return this.track((openTunnelWith as (ssh: OpenSSH, o: TunnelOptions, ...t: unknown[]) => Promise<Tunnel>)(this, o, ...target));
+  }
+
+  /** Sends `stdinData` through a tunnel and resolves with all that came back (Net::OpenSSH's capture_tunnel). */
+  captureTunnel(options: CaptureTunnelOptions, host: string, port: number): Promise<string>;
+  captureTunnel(options: CaptureTunnelOptions, socketPath: string): Promise<string>;
+  captureTunnel(host: string, port: number): Promise<string>;
+  captureTunnel(socketPath: string): Promise<string>;
+  captureTunnel(...args: unknown[]): Promise<string> {
+    const [o, target] = leadingOptions<CaptureTunnelOptions>(args);
+    return this.track((captureTunnelWith as (ssh: OpenSSH, o: CaptureTunnelOptions, ...t: unknown[]) => Promise<string>)(this, o, ...target));
+  }
+
+  /** Adds a `-L`, `-R` (port 0: the server picks; `forward.port` says which) or `-D` forward to the running master (`ssh -O forward`). */
+  addForward(spec: ForwardSpec, options: ForwardOptions = {}): Promise<Forward> {
+    return this.track(addForwardWith(this, spec, options));
+  }
+
+  // ---- many hosts, zx ----
+
+  /** Many connections as one: merged output, a summary, bounded concurrency. See docs/fleet.md. */
+  static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet {
+    return makeFleet(hosts, options);
+  }
+
+  private zxShell: RemoteShell | undefined;
+  /** zx's `$` running on this host: ``await ssh.$`ls ${dir}` `` (every interpolation one quoted word). See docs/zx.md. */
+  get $(): RemoteShell {
+    return (this.zxShell ??= remote$(this));
   }
 
   /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */

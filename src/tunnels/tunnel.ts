@@ -29,10 +29,11 @@ const openTcpTunnel = async (ssh: OpenSSH, o: NormalTunnelOptions, target: { hos
   const errSink = teeSink(optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? discardSink(), tail);
   ch.stderr.on('data', (c: Buffer) => errSink.write(c));
   const socket = channelDuplex(ch.stdout, ch.stdin);
+  let closing = false;
   const closed = ch.exit.then(
     async (st) => {
       await errSink.end().catch(() => {});
-      if (st.code === 0) return;
+      if (st.code === 0 || closing) return;
       const said = tail.text.trim().split('\n').pop() || `ssh exited with ${st.signal ? `signal ${st.signal}` : `code ${st.code}`}`;
       throw tunnelFailed(host, target, /refused|failed/i.test(said) ? `the server refused it (${said})` : said, { exitCode: st.code, stderr: tail.text });
     },
@@ -43,7 +44,16 @@ const openTcpTunnel = async (ssh: OpenSSH, o: NormalTunnelOptions, target: { hos
   closed.catch((e: unknown) => {
     if (!socket.destroyed) socket.destroy(e as Error);
   });
-  return { socket, pid: ch.pid, closed, close: () => ch.close() };
+  return {
+    socket,
+    pid: ch.pid,
+    closed,
+    close: () => {
+      closing = true;
+      ch.close();
+      socket.destroy();
+    },
+  };
 };
 
 /**

@@ -43,7 +43,7 @@ const adopt = (pp: ProcessPromise, killSignal: NodeJS.Signals | undefined): Proc
  *
  * ```ts
  * import { OpenSSH } from 'net-openssh';
- * import { remote$ } from 'net-openssh/zx';
+ * import { remote$ } from 'net-openssh';
  *
  * const ssh = new OpenSSH('web1');
  * const $ = remote$(ssh);

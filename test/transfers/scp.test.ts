@@ -212,6 +212,39 @@ if (f) {
     assert.is(sha(join(r, 'again.bin')), sha(join(l, 'slow.bin')));
   });
 
+  test('timeout: a transfer that stops making progress ends with OSSH_SLAVE_TIMEOUT; the master survives', async () => {
+    const l = dir('local');
+    write(join(l, 'stall.bin'), randomBytes(256 * 1024));
+    const h = await scpPut(ssh, { async: true, timeout: 1, bwlimit: 200, ...quiet }, join(l, 'stall.bin'), join(dir('remote'), 'stall.bin'));
+    // stall the transfer for real: stop scp's own ssh process (its child), so no byte moves
+    const { readFileSync: rf, readdirSync: rd } = await import('node:fs');
+    const kids = () => rd('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return rf(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(h.pid);
+      } catch {
+        return false;
+      }
+    }).map(Number);
+    let child: number | undefined;
+    for (let i = 0; i < 100 && child === undefined; i++) {
+      child = kids()[0];
+      if (child === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.type(child, 'number');
+    process.kill(child!, 'SIGSTOP');
+    try {
+      const e = await rejects<OpenSSHError>(h.done);
+      assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
+    } finally {
+      try {
+        process.kill(child!, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+    }
+    assert.is(await ssh.checkMaster(), true);
+  });
+
   test('stdout/stderr options: stderr to a file keeps the message there and on the error', async () => {
     const d = dir('out');
     const errFile = join(d, 'err.txt');

@@ -126,6 +126,19 @@ if (f) {
     assert.is(await ssh.checkMaster(), true);
   });
 
+  test('close() ends a tunnel without an error; captureTunnel times out without traffic, keeping what came', async () => {
+    const t = await openTunnel(ssh, {}, '127.0.0.1', echoPort);
+    const first = new Promise<Buffer>((r) => t.socket.once('data', r));
+    t.socket.write('ping');
+    assert.is((await first).toString(), 'echo:ping');
+    t.close();
+    await t.closed;
+    const e = await rejects<OpenSSHError>(captureTunnel(ssh, { stdinData: 'partial', stdinKeepOpen: true, timeout: 1 }, '127.0.0.1', echoPort));
+    assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
+    assert.is(e.stdout, 'echo:partial');
+    assert.is(await ssh.checkMaster(), true);
+  });
+
   test('bad tunnel arguments are OSSH_INVALID_ARGUMENT', async () => {
     for (const args of [['-oProxyCommand=x', 22], ['h', 0], ['h', 70000], [''], ['a\nb'], [], ['a', 1, 2]] as unknown[][]) {
       const e = await rejects<OpenSSHError>((openTunnel as (...a: unknown[]) => Promise<unknown>)(ssh, {}, ...args));

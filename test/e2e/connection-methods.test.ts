@@ -1,0 +1,110 @@
+// The connection's own methods for transfers, tunnels, forwards, fleets and zx: each reaches the same code
+// as the function it wraps (tested at length in test/transfers, test/tunnels, test/fleet, test/zx), and
+// records its error on `ssh.error` as every other method does.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OpenSSH, OpenSSHError, raw } from '../../src/index';
+import { sharedSshd } from '../fixtures/sshd';
+import { connect, disconnectAll } from '../helpers/connect';
+import { rejects, strict } from '../helpers/setup';
+
+strict();
+const f = await sharedSshd();
+const test = suite('e2e: transfer, tunnel, fleet and zx methods on the connection');
+const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-methods-'));
+chmodSync(scratch, 0o777);
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+let n = 0;
+const dir = (name: string): string => {
+  const d = join(scratch, `${++n}-${name}`);
+  mkdirSync(d);
+  chmodSync(d, 0o777);
+  return d;
+};
+let ssh: OpenSSH;
+let echo: Server;
+let echoPort = 0;
+
+test.before(async () => {
+  if (!f) return;
+  ssh = connect(f);
+  await ssh.waitForMaster();
+  echo = createServer((c) => c.on('data', (d) => c.end(`echo:${d}`)).on('error', () => {}));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  echoPort = (echo.address() as { port: number }).port;
+});
+test.after(async () => {
+  await disconnectAll();
+  await new Promise((r) => echo?.close(r));
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+if (f) {
+  test('scpPut / scpGet round trip a file; a missing remote file is an error on ssh.error', async () => {
+    const l = dir('l');
+    const r = dir('r');
+    writeFileSync(join(l, 'a.bin'), randomBytes(100_000));
+    chmodSync(join(l, 'a.bin'), 0o644);
+    assert.is(await ssh.scpPut({ stderrDiscard: true }, join(l, 'a.bin'), join(r, 'a.bin')), true);
+    const back = dir('back');
+    assert.is(await ssh.scpGet({ stderrDiscard: true }, join(r, 'a.bin'), join(back, 'a.bin')), true);
+    assert.is(sha(join(back, 'a.bin')), sha(join(l, 'a.bin')));
+    const e = await rejects<OpenSSHError>(ssh.scpGet({ stderrDiscard: true }, join(r, 'missing'), back));
+    assert.instance(e, OpenSSHError);
+    assert.is(ssh.error, e);
+  });
+
+  test('rsyncPut / rsyncGet with an rsync long option passed through', async () => {
+    const l = dir('l');
+    writeFileSync(join(l, 'keep.txt'), 'keep');
+    writeFileSync(join(l, 'skip.txt~'), 'skip');
+    const r = dir('r');
+    assert.is(await ssh.rsyncPut({ recursive: true, exclude: '*~', stderrDiscard: true }, `${l}/`, r), true);
+    const back = dir('back');
+    assert.is(await ssh.rsyncGet({ recursive: true, stderrDiscard: true }, `${r}/`, back), true);
+    assert.is(readFileSync(join(back, 'keep.txt'), 'utf8'), 'keep');
+    assert.throws(() => readFileSync(join(back, 'skip.txt~')));
+  });
+
+  test('openTunnel and captureTunnel, with and without leading options', async () => {
+    const t = await ssh.openTunnel('127.0.0.1', echoPort);
+    const reply = new Promise<string>((r) => t.socket.once('data', (d: Buffer) => r(d.toString())));
+    t.socket.write('one');
+    assert.is(await reply, 'echo:one');
+    await t.closed;
+    assert.is(await ssh.captureTunnel({ stdinData: 'two' }, '127.0.0.1', echoPort), 'echo:two');
+    const e = await rejects<OpenSSHError>(ssh.openTunnel('127.0.0.1', 0));
+    assert.is(e.code, 'OSSH_INVALID_ARGUMENT');
+  });
+
+  test('addForward: a remote forward on port 0 reaches the echo server from the remote side; cancel() drops it', async () => {
+    const fwd = await ssh.addForward({ remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
+    assert.ok(fwd.port! > 0, 'the server allocated a port');
+    assert.is(await ssh.captureTunnel({ stdinData: 'three' }, '127.0.0.1', fwd.port!), 'echo:three');
+    await fwd.cancel();
+    const e = await rejects<OpenSSHError>(ssh.captureTunnel({ stdinData: 'four' }, '127.0.0.1', fwd.port!));
+    assert.instance(e, OpenSSHError);
+  });
+
+  test('ssh.$ runs on the remote host with interpolations quoted; OpenSSH.fleet merges hosts', async () => {
+    const word = "it's $HOME; `x`";
+    const out = await ssh.$`printf %s ${word}`;
+    assert.is(out.stdout, word);
+    assert.is(ssh.$, ssh.$, 'one shell per connection');
+    const fl = OpenSSH.fleet([{ destination: f.destination, name: 'a' }, { destination: f.destination, name: 'b' }], { options: f.options() });
+    try {
+      const summary = await fl.exec('echo', raw('$((6*7))'));
+      assert.is(summary.ok, 2);
+      assert.is(summary.results.length, 2);
+    } finally {
+      await fl.close();
+    }
+  });
+}
+
+test.run();
