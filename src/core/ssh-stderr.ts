@@ -49,5 +49,7 @@ export const classifySshStderr = (text: string): SshDiagnosis | undefined => {
 export const describeSshFailure = (text: string, fallback: string): string => {
   const d = classifySshStderr(text);
   if (!d) return fallback;
-  return d.line && !d.reason.includes(d.line) ? `${d.reason} (ssh: ${d.line})` : d.reason;
+  // ssh prefixes some of its lines with its own name ("ssh: connect to host ..."): not said twice
+  const line = d.line?.replace(/^ssh: /, '');
+  return line && !d.reason.includes(line) ? `${d.reason} (ssh: ${line})` : d.reason;
 };

@@ -29,7 +29,7 @@ test('nothing said: undefined, and the fallback is used', () => {
 });
 
 test('the ssh line is quoted beside the reason', () => {
-  assert.is(describeSshFailure('ssh: connect to host h port 1: Connection refused\n', 'x'), 'connection refused: is sshd running on that host and port? (ssh: ssh: connect to host h port 1: Connection refused)');
+  assert.is(describeSshFailure('ssh: connect to host h port 1: Connection refused\n', 'x'), 'connection refused: is sshd running on that host and port? (ssh: connect to host h port 1: Connection refused)');
 });
 
 test.run();
