@@ -46,7 +46,7 @@ import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './cor
 import { destinationArgs } from './core/master-args';
 import { Master } from './core/master';
 import type { MasterState } from './core/master-state';
-import { normalizeCtorOptions, type ConnectionSettings, type EngineName, type OpenSSHOptions } from './core/options';
+import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type EngineName, type OpenSSHOptions } from './core/options';
 import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
 import { checkArgs, quoting, remoteCommandLine, type CommandArg, type CommandContext } from './core/remote-command';
 import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
@@ -163,6 +163,10 @@ export class OpenSSH {
 
   getCtlPath(): string | undefined {
     return this.master.ctlPath;
+  }
+  /** The binary this connection runs for a tool: the constructor's `sshCmd`, `scpCmd`, `rsyncCmd`, `sshfsCmd` or `sftpServerCmd`, or its default. */
+  getCmd(tool: keyof ToolCmds | 'ssh'): string | undefined {
+    return tool === 'ssh' ? this.s.sshCmd : this.s.toolCmds[tool];
   }
   getUser(): string | undefined {
     return this.s.user;

@@ -53,6 +53,14 @@ export interface OpenSSHOptions {
   ctlPath?: string;
   /** The ssh binary. @default `'ssh'` */
   sshCmd?: string;
+  /** The scp binary for scpGet/scpPut. @default `sshCmd` with its trailing `ssh` replaced by `scp` (Net::OpenSSH's rule), else `'scp'` */
+  scpCmd?: string;
+  /** The rsync binary for rsyncGet/rsyncPut. @default `'rsync'` */
+  rsyncCmd?: string;
+  /** The sshfs binary for sshfsImport (local) and sshfsExport (remote). @default `'sshfs'` */
+  sshfsCmd?: string;
+  /** The local SFTP server for sshfsExport. @default the first of OpenSSH's usual sftp-server paths that exists */
+  sftpServerCmd?: string;
   /** Extra options for the master, placed first (ssh keeps the first value of each `-o`, so these win). */
   masterOpts?: string[] | string;
   /** ssh options for every slave ssh process, unless a call passes its own `sshOpts`. */
@@ -142,6 +150,8 @@ export interface ConnectionSettings {
   ctlDir: string | undefined;
   ctlPath: string | undefined;
   sshCmd: string;
+  /** Tool binaries (scp, rsync, sshfs, sftp-server) given to the constructor; the call's own option wins. */
+  toolCmds: ToolCmds;
   masterOpts: string[];
   defaultSshOpts: string[];
   strictMode: boolean;
@@ -165,8 +175,16 @@ export interface ConnectionSettings {
   streamEncoding: string;
 }
 
+/** The binaries of the local (and, for sshfsExport, remote) tools that ride on the master. */
+export interface ToolCmds {
+  scp: string;
+  rsync: string;
+  sshfs: string;
+  sftpServer: string | undefined;
+}
+
 const KNOWN = new Set([
-  'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'masterOpts', 'defaultSshOpts',
+  'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'scpCmd', 'rsyncCmd', 'sshfsCmd', 'sftpServerCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
   'masterStderrDiscard', 'engine', 'muxTunnels', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
   'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway',
@@ -260,6 +278,12 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     ctlDir: assertString('ctlDir', o.ctlDir),
     ctlPath: assertString('ctlPath', o.ctlPath),
     sshCmd,
+    toolCmds: {
+      scp: assertString('scpCmd', o.scpCmd) ?? (/(^|\/)ssh$/.test(sshCmd) ? sshCmd.replace(/ssh$/, 'scp') : 'scp'),
+      rsync: assertString('rsyncCmd', o.rsyncCmd) ?? 'rsync',
+      sshfs: assertString('sshfsCmd', o.sshfsCmd) ?? 'sshfs',
+      sftpServer: assertString('sftpServerCmd', o.sftpServerCmd),
+    },
     masterOpts: assertArgList('masterOpts', o.masterOpts) ?? [],
     defaultSshOpts: assertArgList('defaultSshOpts', o.defaultSshOpts) ?? [],
     strictMode,

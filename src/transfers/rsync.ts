@@ -24,13 +24,13 @@ export interface RsyncOptions extends TransferOptions {
 
 const OWN = new Set<string>([...COMMON_KEYS, 'rsyncCmd', 'remoteShell']);
 
-const prepare = (args: readonly unknown[]) => {
+const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
   const [raw, paths] = splitPaths(args);
   const own: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined) (OWN.has(k) ? own : extra)[k] = v;
   const o = checkTransferOptions(own as TransferOptions);
-  const cmd = checkCmd('rsyncCmd', own.rsyncCmd, 'rsync');
+  const cmd = checkCmd('rsyncCmd', own.rsyncCmd, ssh.getCmd('rsync')!);
   const remoteShell = assertString('remoteShell', own.remoteShell);
   const verbose = o.verbose === true ? 1 : o.verbose || 0;
   return { o, cmd, remoteShell, extra, verbose, paths };
@@ -46,7 +46,7 @@ const cleanEnv = (): NodeJS.ProcessEnv => {
 };
 
 const run = async (ssh: OpenSSH, direction: 'get' | 'put', args: readonly unknown[]): Promise<true | TransferHandle> => {
-  const { o, cmd, remoteShell, extra, verbose, paths } = prepare(args);
+  const { o, cmd, remoteShell, extra, verbose, paths } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', `rsync${direction === 'get' ? 'Get' : 'Put'}: give at least one path`);
   const given = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? (direction === 'get' ? '.' : '') : paths[paths.length - 1]!;

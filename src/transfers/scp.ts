@@ -56,12 +56,12 @@ export const localSize = (p: string, recursive: boolean): number => {
 // a remote path as `test -d` on the remote side sees it: relative to the home directory
 const remoteCheckPath = (p: string): string | undefined => (p === '' || p === '~' ? '.' : p.startsWith('~/') ? p.slice(2) || '.' : p.startsWith('~') ? undefined : p);
 
-const prepare = (args: readonly unknown[]) => {
+const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
   const [raw, paths] = splitPaths(args);
   const picked = pickKnown<ScpOptions>(raw, KEYS, 'scp');
   const o = checkTransferOptions(picked);
   const mode = assertOneOf('mode', picked.mode, ['sftp', 'legacy'] as const) ?? 'sftp';
-  const cmd = checkCmd('scpCmd', picked.scpCmd, 'scp');
+  const cmd = checkCmd('scpCmd', picked.scpCmd, ssh.getCmd('scp')!);
   const remoteShell = assertString('remoteShell', picked.remoteShell);
   return { o, mode, cmd, remoteShell, paths };
 };
@@ -75,7 +75,7 @@ export function scpGet(ssh: OpenSSH, options: ScpOptions & { async: true }, ...p
 export function scpGet(ssh: OpenSSH, options: ScpOptions, ...paths: string[]): Promise<true>;
 export function scpGet(ssh: OpenSSH, ...paths: string[]): Promise<true>;
 export async function scpGet(ssh: OpenSSH, ...args: unknown[]): Promise<true | TransferHandle> {
-  const { o, mode, cmd, remoteShell, paths } = prepare(args);
+  const { o, mode, cmd, remoteShell, paths } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpGet: give at least one remote path');
   const sources = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? '.' : paths[paths.length - 1]!;
@@ -103,7 +103,7 @@ export function scpPut(ssh: OpenSSH, options: ScpOptions & { async: true }, ...p
 export function scpPut(ssh: OpenSSH, options: ScpOptions, ...paths: string[]): Promise<true>;
 export function scpPut(ssh: OpenSSH, ...paths: string[]): Promise<true>;
 export async function scpPut(ssh: OpenSSH, ...args: unknown[]): Promise<true | TransferHandle> {
-  const { o, mode, cmd, remoteShell, paths } = prepare(args);
+  const { o, mode, cmd, remoteShell, paths } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpPut: give at least one local path');
   const patterns = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? '' : paths[paths.length - 1]!;

@@ -51,7 +51,7 @@ export interface SshfsMount {
 const KEYS = new Set(['sshOpts', 'sshfsOpts', 'sshfsCmd', 'sftpServerCmd', 'mountTimeout', 'stderrFh', 'stderrFile', 'stderrDiscard']);
 const SFTP_SERVERS = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/lib/ssh/sftp-server', '/usr/libexec/sftp-server'];
 
-const normalize = (raw: unknown, where: string) => {
+const normalize = (ssh: OpenSSH, raw: unknown, where: string) => {
   const o = pickKnown<SshfsOptions>(raw, KEYS, where) as SshfsOptions;
   const sshfsOpts = assertArgList('sshfsOpts', o.sshfsOpts) ?? [];
   const timeout = o.mountTimeout ?? 15000;
@@ -61,7 +61,7 @@ const normalize = (raw: unknown, where: string) => {
     sshOpts: assertArgList('sshOpts', o.sshOpts),
     // bare words are -o options; anything starting with '-' is passed as is
     sshfsArgs: sshfsOpts.some((x) => x.startsWith('-')) ? sshfsOpts : sshfsOpts.flatMap((x) => ['-o', x]),
-    sshfsCmd: assertString('sshfsCmd', o.sshfsCmd) ?? 'sshfs',
+    sshfsCmd: assertString('sshfsCmd', o.sshfsCmd) ?? ssh.getCmd('sshfs')!,
     timeout,
   };
 };
@@ -125,7 +125,7 @@ const stderrSinkOf = (o: SshfsOptions, host: string, tail: TailSink): Sink =>
  * local `sshfs -f -o passive` wired to the remote SFTP subsystem through the master.
  */
 export const sshfsImport = async (ssh: OpenSSH, options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount> => {
-  const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(options, 'sshfsImport');
+  const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsImport');
   checkPath('remoteFs', remoteFs);
   const mp = resolvePath(checkPath('localMountPoint', localMountPoint));
   const host = ssh.getHost();
@@ -192,12 +192,12 @@ const remoteMounted = async (ssh: OpenSSH, sshOpts: string[] | undefined, mp: st
  * sshfs and FUSE (a usable /dev/fuse and fusermount) for the remote user.
  */
 export const sshfsExport = async (ssh: OpenSSH, options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount> => {
-  const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(options, 'sshfsExport');
+  const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsExport');
   const local = resolvePath(checkPath('localFs', localFs));
   const mp = checkPath('remoteMountPoint', remoteMountPoint);
   const host = ssh.getHost();
   const what = `export ${JSON.stringify(local)} -> ${JSON.stringify(mp)}`;
-  const server = assertString('sftpServerCmd', o.sftpServerCmd) ?? SFTP_SERVERS.find((p) => existsSync(p));
+  const server = assertString('sftpServerCmd', o.sftpServerCmd) ?? ssh.getCmd('sftpServer') ?? SFTP_SERVERS.find((p) => existsSync(p));
   if (server === undefined) throw mountFailed(host, what, `no local sftp-server found (looked in ${SFTP_SERVERS.join(', ')}); set sftpServerCmd`, '');
   const help = await ssh.capture({ sshOpts, stderrToStdout: true }, sshfsCmd, '-h').catch((e: OpenSSHError) => {
     throw mountFailed(host, what, `remote ${sshfsCmd} -h failed (${e.message})`, '');

@@ -71,6 +71,19 @@ if (f) {
     assert.throws(() => readFileSync(join(back, 'skip.txt~')));
   });
 
+  test('tool binaries from the constructor: scpCmd follows sshCmd, rsyncCmd is used, the per-call option wins', async () => {
+    const probe = new OpenSSH(f!.destination, f!.options({ connect: false, sshCmd: '/usr/bin/ssh', rsyncCmd: '/nonexistent/rsync' }));
+    assert.is(probe.getCmd('scp'), '/usr/bin/scp');
+    assert.is(probe.getCmd('rsync'), '/nonexistent/rsync');
+    assert.is(probe.getCmd('sshfs'), 'sshfs');
+    const other = connect(f!, { rsyncCmd: '/nonexistent/rsync' });
+    const l = dir('l');
+    writeFileSync(join(l, 'x'), 'x');
+    const e = await rejects<OpenSSHError>(other.rsyncPut({ stderrDiscard: true }, join(l, 'x'), dir('r')));
+    assert.match(e.message, '/nonexistent/rsync');
+    assert.is(await other.rsyncPut({ rsyncCmd: 'rsync', stderrDiscard: true }, join(l, 'x'), dir('r')), true);
+  });
+
   test('openTunnel and captureTunnel, with and without leading options', async () => {
     const t = await ssh.openTunnel('127.0.0.1', echoPort);
     const reply = new Promise<string>((r) => t.socket.once('data', (d: Buffer) => r(d.toString())));
