@@ -73,12 +73,12 @@ for (const engine of ENGINES) {
   test('a silent command times out; without kill it is left to finish on the server', async () => {
     const pidFile = dir.path('left.pid');
     const done = dir.path('left.done');
-    const { values, error } = await settle(ssh.exec$(`echo $$ > ${pidFile}; echo started; sleep 2; touch ${done}`).pipe(inactivityTimeout(0.5)));
+    const { values, error } = await settle(ssh.exec$(`echo $$ > ${pidFile}; echo started; sleep 3; touch ${done}`).pipe(inactivityTimeout(1.5)));
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
     assert.equal(values.map((e) => e.type), ['stdout'], 'the output before the silence was delivered');
     const pid = await pidFrom(pidFile);
     assert.ok(await remoteAlive(ssh, pid), 'the remote command still runs after the timeout');
-    assert.ok(await eventually(() => existsSync(done), 8000), 'and it finished on its own');
+    assert.ok(await eventually(() => existsSync(done), 10000), 'and it finished on its own');
   });
 
   test('stderr traffic counts as traffic', async () => {

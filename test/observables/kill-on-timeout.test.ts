@@ -69,15 +69,16 @@ for (const engine of ENGINES) {
   test('a command silent for too long is ended on the server, then OSSH_SLAVE_TIMEOUT', async () => {
     const pidFile = dir.path('silent.pid');
     const never = dir.path('silent.never');
-    // silent for 1.5 s, then it would talk and finish: it must not get there. (The mux engine ends it at once
+    // silent for 4 s, then it would talk and finish: it must not get there. (The timeout is 1.5 s rather than
+    // less so that a slow ssh start on a loaded machine still shows "started" before it.) (The mux engine ends it at once
     // with a TERM signal; the spawn engine's session is closed and the command dies at its next write.)
-    const cmd = `echo $$ > ${pidFile}; echo started; sleep 1.5; echo tick; echo tock; touch ${never}`;
-    const { values, error } = await settle(ssh.exec$(cmd).pipe(killOnTimeout(0.5, { host: ssh.getHost() })));
+    const cmd = `echo $$ > ${pidFile}; echo started; sleep 4; echo tick; echo tock; touch ${never}`;
+    const { values, error } = await settle(ssh.exec$(cmd).pipe(killOnTimeout(1.5, { host: ssh.getHost() })));
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
     assert.is((error as OpenSSHError).host, ssh.getHost());
     assert.equal(values.map((e) => e.type), ['stdout']);
     await assertRemoteGone(ssh, await pidFrom(pidFile), 'after killOnTimeout');
-    await sleep(1500); // past the moment the command would have finished
+    await sleep(3000); // past the moment the command would have finished
     assert.not.ok(existsSync(never), 'the command never reached its end');
   });
 
