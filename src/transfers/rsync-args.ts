@@ -67,7 +67,7 @@ export interface RsyncArgsInput {
   readonly verbose: number;
   readonly recursive: boolean;
   readonly copyAttrs: boolean;
-  /** Kbit/s (Net::OpenSSH's unit for scp); rsync's --bwlimit is KiB/s. */
+  /** rsync's own unit, KiB/s, passed as is (as Net::OpenSSH does; scp's `-l` is Kbit/s). */
   readonly bwlimit?: number | undefined;
   readonly timeout?: number | undefined;
   readonly progress: boolean;
@@ -86,7 +86,7 @@ export const rsyncArgs = (i: RsyncArgsInput): string[] => {
   if (i.verbose > 0) args.push(`-${'v'.repeat(i.verbose)}`);
   if (i.recursive) args.push('-r');
   if (i.copyAttrs) args.push('-pt');
-  if (i.bwlimit !== undefined) args.push(`--bwlimit=${Math.max(1, Math.round((i.bwlimit * 1000) / 8 / 1024))}`);
+  if (i.bwlimit !== undefined) args.push(`--bwlimit=${i.bwlimit}`);
   if (i.timeout !== undefined) args.push(`--timeout=${Math.max(1, Math.ceil(i.timeout))}`);
   if (i.progress) args.push('--info=progress2');
   args.push(...rsyncLongOptions(i.extra), '--');

@@ -75,7 +75,8 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
   const stderrUser: Sink = o.stderrToStdout ? stdoutSink : optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? inheritSink('stderr');
   const stderrSink = teeSink(stderrUser, tail);
 
-  const child = spawn(run.cmd, [...run.args], { stdio: ['ignore', 'pipe', 'pipe'], env: run.env ?? process.env });
+  // its own process group: ending the transfer ends the tool's ssh too, even a stopped one (SIGKILL to the group)
+  const child = spawn(run.cmd, [...run.args], { stdio: ['ignore', 'pipe', 'pipe'], env: run.env ?? process.env, detached: true });
   let lastActivity = Date.now();
   let ending: 'timeout' | 'abort' | undefined;
   const rate = new RateMeter();
@@ -86,10 +87,18 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
   };
 
   const timers: NodeJS.Timeout[] = [];
+  const signalGroup = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      child.kill(sig); // the group is gone already
+    }
+  };
   const kill = (sig: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    child.kill(sig);
-    const force = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    if (child.pid === undefined) return;
+    if (child.exitCode === null && child.signalCode === null) signalGroup(sig);
+    // until every holder of the tool's pipes is gone ('close'), escalate: the tool's ssh may outlive it
+    const force = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
     force.unref();
     child.once('close', () => clearTimeout(force));
   };

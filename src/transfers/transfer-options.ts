@@ -24,7 +24,7 @@ export interface TransferOptions {
   globFlags?: GlobFlags;
   /** Preserve modes and times (scp `-p`, rsync `-pt`). @default false */
   copyAttrs?: boolean;
-  /** Bandwidth limit in Kbit/s (scp `-l`; rsync `--bwlimit`, converted to its KiB/s). */
+  /** Bandwidth limit in each tool's unit, as Net::OpenSSH passes it: scp `-l` Kbit/s, rsync `--bwlimit` KiB/s. */
   bwlimit?: number;
   /** Seconds without progress before the transfer is ended with OSSH_SLAVE_TIMEOUT (rsync: its own `--timeout`). */
   timeout?: number;

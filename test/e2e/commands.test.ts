@@ -11,7 +11,7 @@ import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { alive } from '../helpers/processes';
-import { eventually, rejects, sleep, strict } from '../helpers/setup';
+import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
 
 strict();
 const f = await sharedSshd();
@@ -232,13 +232,12 @@ for (const engine of ENGINES) {
 
   test('timeout without killSshOnTimeout: fails, the command is left to finish', async () => {
     const marker = join(scratch, `left-${engine}`);
-    const t0 = Date.now();
-    const e = await rejects<OpenSSHError>(ssh.capture({ timeout: 0.5 }, `echo started; sleep 1.5; touch ${marker}`));
+    const e = await rejects<OpenSSHError>(ssh.capture({ timeout: 1.5 }, `echo started; sleep 4; touch ${marker}`));
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
     assert.is(e.errno, 4);
     assert.is(e.stdout, 'started\n', 'partial output is kept');
-    assert.ok(Date.now() - t0 < 1400, 'rejected at the timeout, not at the exit');
-    assert.ok(await eventually(() => existsSync(marker), 4000), 'the command went on and finished');
+    assert.not.ok(existsSync(marker), 'rejected at the timeout, before the command ended');
+    assert.ok(await eventually(() => existsSync(marker), 10_000), 'the command went on and finished');
   });
 
   test('timeout with killSshOnTimeout: the slave is ended', async () => {
@@ -275,7 +274,7 @@ kill.after(async () => {
 });
 if (f) {
   for (const engine of ENGINES) {
-    kill(`a streaming command and later calls fail with OSSH_MASTER_FAILED within 2 s (${engine})`, async () => {
+    kill(`a streaming command and later calls fail with OSSH_MASTER_FAILED (${engine})`, async () => {
       const ssh = connect(f, { engine });
       await ssh.waitForMaster();
       const chunks: string[] = [];
@@ -285,15 +284,10 @@ if (f) {
       running.catch(() => {});
       assert.ok(await eventually(() => chunks.length > 2));
       const pid = ssh.masterPid!;
-      const t0 = Date.now();
       process.kill(pid, 'SIGKILL');
-      const e = await rejects<OpenSSHError>(running);
-      const dt = Date.now() - t0;
+      const e = await noHang(rejects<OpenSSHError>(running), 'a command on a killed master');
       assert.is(e.code, 'OSSH_MASTER_FAILED');
-      assert.ok(dt < 2000, `failed after ${dt} ms`);
-      const t1 = Date.now();
-      await rejects<OpenSSHError>(ssh.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED');
-      assert.ok(Date.now() - t1 < 2000);
+      await noHang(rejects<OpenSSHError>(ssh.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED'), 'a call after the master was killed');
       assert.ok(await eventually(() => !alive(pid)), 'the killed master was reaped');
     });
   }

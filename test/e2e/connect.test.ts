@@ -8,7 +8,7 @@ import { OpenSSH, OpenSSHError, type MasterStateName } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { alive, sshProcessesWith } from '../helpers/processes';
-import { eventually, rejects, sleep, strict } from '../helpers/setup';
+import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
 
 strict();
 const f = await sharedSshd();
@@ -151,10 +151,8 @@ if (f) {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const cfg = join(scratch, 'wrong_config');
     writeFileSync(cfg, readFileSync(f.configPath, 'utf8').replace(/IdentityFile .*/, `IdentityFile ${key}`));
-    const t0 = Date.now();
     const ssh = connect(f, { keyPath: key, masterOpts: ['-F', cfg] });
-    await expectFailure(ssh, /permission denied/i);
-    assert.ok(Date.now() - t0 < 15_000);
+    await noHang(expectFailure(ssh, /permission denied/i), 'a refused key in batch mode');
   });
 
   test('connection refused on a closed port', async () => {
@@ -255,10 +253,8 @@ if (f) {
     const silent = createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
-    const t0 = Date.now();
     const ssh = connect(f, { timeout: 1 }, `${f.user}@127.0.0.1:${port}`);
-    await expectFailure(ssh, /timeout/);
-    assert.ok(Date.now() - t0 < 5000);
+    await noHang(expectFailure(ssh, /timeout/), 'a server that never speaks SSH');
     silent.close();
   });
 }

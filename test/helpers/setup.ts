@@ -43,3 +43,19 @@ export const eventually = async (fn: () => boolean | Promise<boolean>, ms = 3000
     await sleep(every);
   }
 };
+
+/**
+ * Awaits `p`, failing the test instead of hanging when it never settles (a guard against hangs, not a speed
+ * check: the limit is far above any normal duration; speed is measured in bench/).
+ */
+export const noHang = async <T>(p: Promise<T>, what: string, ms = 60_000): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms / 1000} s (a hang)`)), ms);
+  });
+  try {
+    return await Promise.race([p, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+};

@@ -73,7 +73,7 @@ test("rsync -e string follows rsync's splitting (spaces; quotes; doubled quotes)
   });
   assert.equal(a, [
     '-e', "ssh -F '/c f' -S /ctl -o ControlMaster=no -o ProxyCommand=false -l bob -p 2222", '--old-args', '-q', '-vv', '-r', '-pt',
-    '--bwlimit=98', '--timeout=5', '--safe-links', '--exclude=*~', '--exclude=b', '--', './-x', "h:'dir with space/'",
+    '--bwlimit=800', '--timeout=5', '--safe-links', '--exclude=*~', '--exclude=b', '--', './-x', "h:'dir with space/'",
   ]);
 });
 
