@@ -1,0 +1,265 @@
+// A private sshd on 127.0.0.1 that lives as long as we need it: random free port, its own temp dir,
+// generated host and client keys, a pinned known_hosts, LogLevel ERROR. Nothing here reads or writes
+// the user's ~/.ssh. The test suite's fixture and the CLI's `demo` both run this same code.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/** The account logged in as when we run as root, so that remote commands run as a normal user would (`NET_OPENSSH_TEST_USER` changes it). */
+export const THROWAWAY_USER = process.env.NET_OPENSSH_TEST_USER ?? 'netossh';
+
+/** The Debian package that provides sshd. */
+export const SSHD_PACKAGE = 'openssh-server';
+
+/** Options of {@link startThrowawaySshd}. */
+export interface ThrowawaySshdOptions {
+  /** sshd MaxSessions (sessions per connection). @default 10 */
+  maxSessions?: number;
+  /** Extra sshd_config lines (sshd keeps the first value of a keyword: these cannot override ours). */
+  extraConfig?: string[];
+  /** Also listen on ::1. @default true */
+  ipv6?: boolean;
+  /** Extra accounts allowed to log in with the client key (AllowUsers). */
+  users?: string[];
+  /** Accept passwords (PasswordAuthentication and KbdInteractiveAuthentication yes) on this sshd only. @default false */
+  passwordAuth?: boolean;
+}
+
+/** Constructor options that point an `OpenSSH` at a throwaway sshd (its config, key and control directory). */
+export interface ThrowawayConnectOptions {
+  ctlDir: string;
+  masterOpts: string[];
+  defaultSshOpts: string[];
+  batchMode: boolean;
+  timeout: number;
+}
+
+/** A running throwaway sshd and what a client needs to reach it. */
+export interface ThrowawaySshd {
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  readonly user: string;
+  /** The temp dir holding everything (removed by `destroy()`, or at process exit). */
+  readonly dir: string;
+  /** Client private key (no passphrase). */
+  readonly keyPath: string;
+  /** ssh_config for every client we start: pinned known_hosts, our key, nothing from ~/.ssh. */
+  readonly configPath: string;
+  readonly knownHostsPath: string;
+  /** A 0700 directory for control sockets. */
+  readonly ctlDir: string;
+  /** `user@127.0.0.1:port` */
+  readonly destination: string;
+  /** Constructor options that make OpenSSH use this sshd's config, key and ctlDir. */
+  options<T extends object>(extra?: T): T & ThrowawayConnectOptions;
+  /** The sshd process id. */
+  readonly pid: number | undefined;
+  /** Stops sshd (the temp dir stays, for `restart()`). */
+  stop(): Promise<void>;
+  /** Starts sshd again on the same port, keys and config (after stop()). */
+  restart(): Promise<void>;
+  /** Stops sshd and removes its temp dir now (instead of at process exit). */
+  destroy(): Promise<void>;
+}
+
+const SSHD_CANDIDATES = ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/sbin/sshd'];
+
+// Where sshd lives: NET_OPENSSH_SSHD when set (a path that may not exist: then "missing"), else the usual places.
+/** The sshd binary, or undefined when it is not installed. */
+export const findSshd = (): string | undefined => {
+  const given = process.env.NET_OPENSSH_SSHD;
+  if (given) return existsSync(given) ? given : undefined;
+  return SSHD_CANDIDATES.find((p) => existsSync(p));
+};
+
+// A port that was free a moment ago: sshd's own, or (left unused) a port whose connections are refused.
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+export const freeLoopbackPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+
+const canConnect = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+// As root we log in as a non-root account (created here if missing): see THROWAWAY_USER.
+/** Makes sure the non-root login account exists (as root only); returns the user to log in as. */
+export const ensureLoginUser = (): string => {
+  if (process.getuid?.() !== 0) return userInfo().username;
+  try {
+    execFileSync('id', [THROWAWAY_USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', THROWAWAY_USER], { stdio: 'inherit' });
+  }
+  // A locked account ('!' in shadow) is refused by sshd without PAM even for keys: set a non-locking field.
+  execFileSync('usermod', ['-p', '*', THROWAWAY_USER], { stdio: 'ignore' });
+  return THROWAWAY_USER;
+};
+
+const keygen = (path: string, comment: string) =>
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
+
+const sshdConfigLines = (o: ThrowawaySshdOptions, c: { port: number; hostKey: string; dir: string; authorizedKeys: string; user: string }): string[] => [
+  `Port ${c.port}`,
+  'ListenAddress 127.0.0.1',
+  ...(o.ipv6 === false ? [] : ['ListenAddress ::1']),
+  `HostKey ${c.hostKey}`,
+  `PidFile ${join(c.dir, 'sshd.pid')}`,
+  `AuthorizedKeysFile ${c.authorizedKeys}`,
+  'StrictModes no',
+  'UsePAM no',
+  `PasswordAuthentication ${o.passwordAuth ? 'yes' : 'no'}`,
+  `KbdInteractiveAuthentication ${o.passwordAuth ? 'yes' : 'no'}`,
+  'PubkeyAuthentication yes',
+  'LogLevel ERROR',
+  `AllowUsers ${[c.user, ...(o.users ?? [])].join(' ')}`,
+  `MaxSessions ${o.maxSessions ?? 10}`,
+  'MaxStartups 300:30:400',
+  'AcceptEnv LANG LC_* NET_OPENSSH_*',
+  'AllowTcpForwarding yes',
+  'AllowStreamLocalForwarding yes',
+  'PrintMotd no',
+  'Subsystem sftp internal-sftp',
+  ...(o.extraConfig ?? []),
+  '',
+];
+
+const clientConfigLines = (knownHostsPath: string, keyPath: string): string[] => [
+  'Host *',
+  `  UserKnownHostsFile ${knownHostsPath}`,
+  '  GlobalKnownHostsFile /dev/null',
+  '  StrictHostKeyChecking yes',
+  '  UpdateHostKeys no',
+  `  IdentityFile ${keyPath}`,
+  '  IdentitiesOnly yes',
+  '  IdentityAgent none',
+  '  LogLevel ERROR',
+  '',
+];
+
+/**
+ * Starts a private sshd on 127.0.0.1 (and ::1) on a free port, with its own keys and configs in a fresh
+ * temp dir. Throws when sshd is not installed (check {@link findSshd} first) or does not start.
+ * sshd is stopped and the dir removed by `destroy()`, or when the process exits.
+ *
+ * ## Example
+ *
+ * ```ts
+ * const sshd = await startThrowawaySshd();
+ * const ssh = new OpenSSH(sshd.destination, sshd.options());
+ * console.log(await ssh.capture('id'));
+ * await ssh.disconnect();
+ * await sshd.destroy();
+ * ```
+ */
+export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promise<ThrowawaySshd> => {
+  const sshd = findSshd();
+  if (sshd === undefined) throw new Error(`sshd is not installed (Debian package ${SSHD_PACKAGE})`);
+  const user = ensureLoginUser();
+  const dir = mkdtempSync(join(tmpdir(), 'net-openssh-sshd-'));
+  chmodSync(dir, 0o755); // the login account must read authorized_keys
+  const ctlDir = join(dir, 'ctl');
+  mkdirSync(ctlDir, { mode: 0o700 });
+  const hostKey = join(dir, 'host_ed25519');
+  const keyPath = join(dir, 'id_ed25519');
+  keygen(hostKey, 'net-openssh-test-host');
+  keygen(keyPath, 'net-openssh-test-client');
+  const authorizedKeys = join(dir, 'authorized_keys');
+  writeFileSync(authorizedKeys, readFileSync(`${keyPath}.pub`), { mode: 0o644 });
+  if (!existsSync('/run/sshd') && process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+  const port = await freeLoopbackPort();
+  const knownHostsPath = join(dir, 'known_hosts');
+  const hostPub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+  // pinned for both loopback addresses (and "localhost" on the same port)
+  writeFileSync(knownHostsPath, `[127.0.0.1]:${port},[::1]:${port},[localhost]:${port} ${hostPub}\n`, { mode: 0o644 });
+  const sshdConfig = join(dir, 'sshd_config');
+  writeFileSync(sshdConfig, sshdConfigLines(opts, { port, hostKey, dir, authorizedKeys, user }).join('\n'));
+  const configPath = join(dir, 'ssh_config');
+  writeFileSync(configPath, clientConfigLines(knownHostsPath, keyPath).join('\n'));
+
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const proc = spawn(sshd, ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    let exited = false;
+    proc.once('exit', () => (exited = true));
+    for (let i = 0; i < 200 && !exited; i++) {
+      if (await canConnect(port)) {
+        // a running sshd must not keep the process alive: it is stopped at exit at the latest
+        proc.unref();
+        (proc.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`throwaway sshd did not start on port ${port}: ${stderr.trim() || 'no output'}`);
+  };
+  const stop = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = new Promise((r) => proc.once('exit', r));
+    proc.ref(); // keep the loop alive until the exit is seen
+    proc.kill('SIGTERM');
+    await gone;
+  };
+  const cleanup = () => {
+    if (child && child.exitCode === null) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanup);
+  try {
+    await launch();
+  } catch (e) {
+    await stop();
+    process.off('exit', cleanup);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    dir,
+    keyPath,
+    configPath,
+    knownHostsPath,
+    ctlDir,
+    destination: `${user}@127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
+    options<T extends object>(extra?: T) {
+      return {
+        ctlDir,
+        masterOpts: ['-F', configPath],
+        defaultSshOpts: ['-F', configPath],
+        batchMode: true,
+        timeout: 20,
+        ...(extra ?? ({} as T)),
+      };
+    },
+    stop,
+    restart: launch,
+    async destroy() {
+      await stop();
+      process.off('exit', cleanup);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  } satisfies ThrowawaySshd;
+};
