@@ -100,6 +100,7 @@ export class OpenSSH {
   static get debug(): number {
     return getDebug();
   }
+  /** Sets the debug flags: a bitmask, `true`/`'all'`, or flag names. */
   static set debug(v: DebugSetting) {
     setDebug(v);
   }
@@ -107,6 +108,7 @@ export class OpenSSH {
   static get debugSink(): DebugSink {
     return getDebugSink();
   }
+  /** Sets where debug lines go; undefined restores stderr. */
   static set debugSink(sink: DebugSink | undefined) {
     setDebugSink(sink);
   }
@@ -161,6 +163,7 @@ export class OpenSSH {
     return this.master.getPtyLog();
   }
 
+  /** The control socket's path (Net::OpenSSH's get_ctl_path). */
   getCtlPath(): string | undefined {
     return this.master.ctlPath;
   }
@@ -168,12 +171,15 @@ export class OpenSSH {
   getCmd(tool: keyof ToolCmds | 'ssh'): string | undefined {
     return tool === 'ssh' ? this.s.sshCmd : this.s.toolCmds[tool];
   }
+  /** The remote user, if one was given (destination or `user`). */
   getUser(): string | undefined {
     return this.s.user;
   }
+  /** The host, as given (without brackets). */
   getHost(): string {
     return this.s.dest.host;
   }
+  /** The port, if one was given (destination or `port`). */
   getPort(): number | undefined {
     return this.s.port;
   }
@@ -540,8 +546,8 @@ export class OpenSSH {
   }
 
   /** One Duplex stream: writes go to the command's stdin, reads come from its stdout. */
-  open2socket(options: Open2Options, ...cmd: CommandArg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
-  open2socket(...cmd: CommandArg[]): Promise<{ socket: Duplex; process: RemoteProcess }>;
+  open2socket(options: Open2Options, ...cmd: CommandArg[]): Promise<{ /** stdin and stdout as one stream. */ socket: Duplex; /** The process handle (`exit`, `kill`). */ process: RemoteProcess }>;
+  open2socket(...cmd: CommandArg[]): Promise<{ /** stdin and stdout as one stream. */ socket: Duplex; /** The process handle (`exit`, `kill`). */ process: RemoteProcess }>;
   open2socket(...args: unknown[]): Promise<{ socket: Duplex; process: RemoteProcess }> {
     const [o, cmd] = splitArgs('open2socket', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd).then((p) => ({ socket: duplexOf(p), process: p }));
@@ -560,8 +566,8 @@ export class OpenSSH {
   }
 
   /** Like open2pty, with the ssh process's stderr as a separate stream `stderr` (a remote tty merges the command's own stderr into the terminal; pass `tty: false` to keep it apart). */
-  open3pty(options: PtyCallOptions, ...cmd: CommandArg[]): Promise<PtyHandle & { stderr: Readable }>;
-  open3pty(...cmd: CommandArg[]): Promise<PtyHandle & { stderr: Readable }>;
+  open3pty(options: PtyCallOptions, ...cmd: CommandArg[]): Promise<PtyHandle & { /** The ssh process's stderr. */ stderr: Readable }>;
+  open3pty(...cmd: CommandArg[]): Promise<PtyHandle & { /** The ssh process's stderr. */ stderr: Readable }>;
   open3pty(...args: unknown[]): Promise<PtyHandle & { stderr: Readable }> {
     return this.track(this.startPty('open3pty', args, true)) as Promise<PtyHandle & { stderr: Readable }>;
   }

@@ -10,6 +10,7 @@ import { checkSshOpts } from './slave-args';
 
 /** A Node stream or a file descriptor: what stands for Perl's file handle. */
 export type InputHandle = Readable | number;
+/** A Node stream or a file descriptor to write output to (Perl's output file handle). */
 export type OutputHandle = Writable | number;
 /** A file name, or `[flags, name]` with Node's open flags (`'a'` appends). */
 export type FileSpec = string | [flags: string, path: string];
@@ -48,6 +49,7 @@ export interface CommonCallOptions {
   signal?: AbortSignal;
 }
 
+/** Where the command's stdin comes from. Without any of these it is empty (/dev/null), not this process's stdin. */
 export interface StdinCallOptions {
   /** Data written to the command's stdin (a string, a Buffer, or an array of them); stdin is then closed. */
   stdinData?: string | Buffer | ReadonlyArray<string | Buffer | undefined | null>;
@@ -61,6 +63,7 @@ export interface StdinCallOptions {
   stdinDiscard?: boolean;
 }
 
+/** Where the command's stdout goes. Without any of these: this process's stdout (system, spawn, openEx) or captured. */
 export interface StdoutCallOptions {
   /** Write stdout to this stream or file descriptor (not closed afterwards). */
   stdoutFh?: OutputHandle;
@@ -70,8 +73,11 @@ export interface StdoutCallOptions {
   stdoutDiscard?: boolean;
 }
 
+/** Where the command's stderr goes. Without any of these: this process's stderr. */
 export interface StderrCallOptions {
+  /** Write stderr to this stream or file descriptor (not closed afterwards). */
   stderrFh?: OutputHandle;
+  /** Write stderr to this file (created/truncated; `['a', path]` appends). */
   stderrFile?: FileSpec;
   /** Throw stderr away (`2>/dev/null` remotely too when quoting). */
   stderrDiscard?: boolean;
@@ -79,6 +85,7 @@ export interface StderrCallOptions {
   stderrToStdout?: boolean;
 }
 
+/** Inactivity timeout of a call that runs to the end. */
 export interface TimeoutCallOptions {
   /** Seconds without traffic before the operation fails with OSSH_SLAVE_TIMEOUT. @default the connection's `timeout` */
   timeout?: number;
@@ -86,16 +93,21 @@ export interface TimeoutCallOptions {
   killSshOnTimeout?: boolean;
 }
 
+/** Options of `system`. */
 export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions & {
   /** Resolve as soon as the command has started, with its handle, instead of waiting for it. */
   async?: boolean;
 };
+/** Options of `test`. */
 export type TestOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions;
+/** Options of `capture` and `captureLines`. */
 export type CaptureOptions = CommonCallOptions & StdinCallOptions & StderrCallOptions & TimeoutCallOptions & {
   /** captureLines: the line separator (kept at the end of each line, like Perl's `$/`). @default '\n' */
   separator?: string;
 };
+/** Options of `capture2`. */
 export type Capture2Options = CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
+/** Options of `openEx`: every stream option, and pipes for the streams you want as Node streams. */
 export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & {
   /** Return a Writable for the command's stdin. */
   stdinPipe?: boolean;
@@ -106,9 +118,13 @@ export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOpt
   /** Wire this socket (or any Duplex) to the command's stdin and stdout. */
   stdinoutSocket?: Duplex;
 };
+/** Options of `spawn` and `system({ async: true })`. */
 export type SpawnOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions;
+/** Options of `open2` and `open2socket`. */
 export type Open2Options = CommonCallOptions & StderrCallOptions;
+/** Options of `open3`. */
 export type Open3Options = CommonCallOptions;
+/** Options of `pipeIn` and `pipeOut`. */
 export type PipeOptions = CommonCallOptions;
 /** open2pty / open3pty: the local terminal's size. A remote tty is allocated unless `tty: false`. */
 export type PtyCallOptions = CommonCallOptions & {

@@ -20,7 +20,7 @@ export interface ChannelRequest {
   /** exec: the complete remote command line, already quoted (as bytes when an argument encoding applied). subsystem: its name. */
   command?: string | Buffer | undefined;
   /** tunnel: a TCP host and port, or a Unix socket path on the remote side. */
-  tunnel?: { host: string; port: number } | { path: string } | undefined;
+  tunnel?: { /** Remote-side host. */ host: string; /** Remote-side port. */ port: number } | { /** Remote-side Unix socket path. */ path: string } | undefined;
   /** true: allocate a remote tty (`ssh -tt`); false: never (`ssh -T`); undefined: none for exec. */
   tty?: boolean | undefined;
   /** Environment variables to ask the server to set (`SetEnv`; the server must `AcceptEnv` them). */
@@ -44,7 +44,9 @@ export interface ChannelRequest {
 export interface Channel {
   /** Writing sends data to the remote command; `end()` sends EOF. */
   readonly stdin: Writable;
+  /** The remote command's stdout. */
   readonly stdout: Readable;
+  /** The remote command's stderr. */
   readonly stderr: Readable;
   /** Settles once the operation has ended and stdout/stderr have ended. */
   readonly exit: Promise<ExitStatus>;
@@ -58,9 +60,11 @@ export interface Channel {
 
 /** An engine opens channels on one master connection. */
 export interface Engine {
+  /** Which engine this is. */
   readonly name: 'spawn' | 'mux';
   /** Whether this engine can serve the request (the mux engine cannot honour `sshOpts`, for example). */
   supports(req: ChannelRequest): boolean;
+  /** Opens a channel for the request. */
   open(req: ChannelRequest): Channel;
   /** Fails every open channel with `error` (the master is gone). */
   failAll(error: OpenSSHError): void;

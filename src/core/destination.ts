@@ -5,12 +5,17 @@ import { invalidArgument } from './errors';
 
 /** A parsed destination. */
 export interface Destination {
+  /** The user (`user@host`), if the string names one. */
   user?: string | undefined;
+  /** The password (`user:password@host`), if the string holds one. */
   password?: string | undefined;
+  /** The host name or address, without brackets. */
   host: string;
+  /** The port (`host:port`), if the string names one. */
   port?: number | undefined;
   /** The host as ssh/scp/rsync want it in `host:path`: IPv6 addresses in brackets. */
   hostSquared: string;
+  /** Whether the host is an IPv6 address. */
   ipv6: boolean;
 }
 

@@ -4,12 +4,19 @@
 
 /** Error codes: the Net::OpenSSH constant names. */
 export const ERROR_CODES = {
+  /** The master connection could not be established, or died (sticky: later operations fail the same way). */
   OSSH_MASTER_FAILED: 1,
+  /** The ssh slave could not run, or the server refused the channel or request. */
   OSSH_SLAVE_FAILED: 2,
+  /** A file, pipe or stream for the command's stdin/stdout/stderr could not be opened or written. */
   OSSH_SLAVE_PIPE_FAILED: 3,
+  /** No traffic for `timeout` seconds. */
   OSSH_SLAVE_TIMEOUT: 4,
+  /** The remote command exited non-zero or was killed by a signal. */
   OSSH_SLAVE_CMD_FAILED: 5,
+  /** An SFTP request failed, or the SFTP channel could not be opened or died. */
   OSSH_SLAVE_SFTP_FAILED: 6,
+  /** An argument or output could not be encoded or decoded. */
   OSSH_ENCODING_ERROR: 7,
   /** Not a Net::OpenSSH constant: Net::OpenSSH croaks for these. Thrown synchronously, before anything runs. */
   OSSH_INVALID_ARGUMENT: 100,
@@ -45,10 +52,15 @@ export class OpenSSHError extends Error {
   readonly code: OpenSSHErrorCode;
   /** Net::OpenSSH's numeric value of {@link code}. */
   readonly errno: number;
+  /** The host the operation was talking to. */
   readonly host: string | undefined;
+  /** Exit code of the remote command (or of the local ssh process when it failed itself). */
   readonly exitCode: number | null | undefined;
+  /** Signal that ended the remote command or the local ssh process, e.g. `'TERM'`. */
   readonly signal: string | null | undefined;
+  /** The last few KiB that ssh or the command wrote to stderr. */
   readonly stderr: string | undefined;
+  /** Output captured before the failure (capture / capture2 keep partial output). */
   readonly stdout: string | Buffer | undefined;
 
   constructor(code: OpenSSHErrorCode, message: string, details: OpenSSHErrorDetails = {}) {

@@ -13,7 +13,7 @@ export type MasterStateName =
   | 'failed';
 
 /** A state, with the error when `failed`. */
-export type MasterState = { name: Exclude<MasterStateName, 'failed'> } | { name: 'failed'; error: OpenSSHError };
+export type MasterState = { /** The state's name. */ name: Exclude<MasterStateName, 'failed'> } | { /** `'failed'` */ name: 'failed'; /** Why it failed. */ error: OpenSSHError };
 
 /** What can happen to a master. */
 export type MasterEvent =

@@ -25,11 +25,11 @@ export interface RemoteProcess {
 }
 
 /** A process handle whose stdin is a pipe. */
-export type WithStdin = RemoteProcess & { readonly stdin: Writable };
+export type WithStdin = RemoteProcess & { /** The command's stdin; end it to send EOF. */ readonly stdin: Writable };
 /** A process handle whose stdout is a pipe. */
-export type WithStdout = RemoteProcess & { readonly stdout: Readable };
+export type WithStdout = RemoteProcess & { /** The command's stdout. */ readonly stdout: Readable };
 /** A process handle whose stderr is a pipe. */
-export type WithStderr = RemoteProcess & { readonly stderr: Readable };
+export type WithStderr = RemoteProcess & { /** The command's stderr. */ readonly stderr: Readable };
 
 const routeOutput = (from: Readable, sink: Sink): void => {
   from.on('data', (c: Buffer) => sink.write(c));

@@ -59,7 +59,7 @@ export class Fleet {
   }
 
   /** Resolves once every master is running or has failed (never rejects): which hosts are up, and why the others are not. */
-  async connected(): Promise<{ running: string[]; failed: Array<{ host: string; error: NonNullable<Awaited<HostEntry['ready']>> }> }> {
+  async connected(): Promise<{ /** Hosts whose master runs. */ running: string[]; /** Hosts whose master failed, and why. */ failed: Array<{ /** The host's label. */ host: string; /** Why. */ error: NonNullable<Awaited<HostEntry['ready']>> }> }> {
     const outcomes = await Promise.all(this.entries.map(async (e) => ({ host: e.label, error: await e.ready })));
     return {
       running: outcomes.filter((o) => o.error === undefined).map((o) => o.host),

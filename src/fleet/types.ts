@@ -49,7 +49,9 @@ export interface FleetLinesOptions extends FleetExecOptions {
 
 /** A host failed before or instead of an exit status: its master did not connect, the channel failed, a timeout. */
 export interface FleetErrorEvent {
+  /** Always `'error'`. */
   type: 'error';
+  /** What went wrong. */
   error: OpenSSHError;
 }
 
@@ -75,13 +77,13 @@ export interface HostResult {
 
 /** A value of `fleet.exec$`: one host's output chunk, or its last event (exit or error) with its result. */
 export type FleetExecEvent =
-  | { host: string; event: OutputEvent; result?: undefined }
-  | { host: string; event: ExitEvent | FleetErrorEvent; result: HostResult };
+  | { /** The host's label. */ host: string; /** An output chunk. */ event: OutputEvent; /** Not set on output. */ result?: undefined }
+  | { /** The host's label. */ host: string; /** How the host ended. */ event: ExitEvent | FleetErrorEvent; /** The host's result. */ result: HostResult };
 
 /** A value of `fleet.lines$`: one complete line of a host, or the end of that host with its result. */
 export type FleetLineEvent =
-  | { type: 'line'; host: string; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'end'; host: string; result: HostResult };
+  | { /** A line. */ type: 'line'; /** The host's label. */ host: string; /** Where it came from. */ stream: 'stdout' | 'stderr'; /** The line, without its separator. */ line: string }
+  | { /** The host is done. */ type: 'end'; /** The host's label. */ host: string; /** The host's result. */ result: HostResult };
 
 /** What a run of the fleet came to. */
 export interface FleetSummary {
@@ -97,7 +99,9 @@ export interface FleetSummary {
 
 /** A host's master state, as `fleet.state$` publishes it. */
 export interface FleetHostState {
+  /** The host's label. */
   host: string;
+  /** Its master's state. */
   state: MasterState;
 }
 

@@ -9,8 +9,8 @@ import { streamPlan, type CaptureStreamOptions } from './stream-options';
 type Decoded<E> = E extends 'bytes' | undefined ? Buffer : string;
 /** What capture$ emits for options `O`: strings with a `streamEncoding` or `encoding` (other than 'bytes'), else Buffers; plus the exit event with `exitEvent: true`. */
 export type CaptureValue<O> =
-  | (O extends { streamEncoding: infer S } ? Decoded<S> : O extends { encoding: infer E } ? Decoded<E> : Buffer)
-  | (O extends { exitEvent: true } ? ExitEvent : never);
+  | (O extends { /** The stream encoding asked for. */ streamEncoding: infer S } ? Decoded<S> : O extends { /** The encoding asked for. */ encoding: infer E } ? Decoded<E> : Buffer)
+  | (O extends { /** The exit event is emitted too. */ exitEvent: true } ? ExitEvent : never);
 
 /**
  * The command's stdout as a cold Observable of chunks, as they arrive (no buffering of ours).

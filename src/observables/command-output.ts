@@ -14,7 +14,9 @@ import type { StreamPlan } from './stream-options';
 
 /** What capture$ and lines$ need from a connection: an `OpenSSH` has both. */
 export interface ExecSource {
+  /** The command's events (see `OpenSSH.exec$`). */
   exec$(options: CommonCallOptions & StdinCallOptions, ...cmd: CommandArg[]): Obs<ExecEvent>;
+  /** The host, for error messages. */
   getHost(): string;
 }
 

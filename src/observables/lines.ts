@@ -8,7 +8,7 @@ import { LineSplitter } from './operators/line-splitter';
 import { streamPlan, type LinesStreamOptions } from './stream-options';
 
 /** What lines$ emits for options `O`: strings, plus the exit event with `exitEvent: true`. */
-export type LinesValue<O> = string | (O extends { exitEvent: true } ? ExitEvent : never);
+export type LinesValue<O> = string | (O extends { /** The exit event is emitted too. */ exitEvent: true } ? ExitEvent : never);
 
 /**
  * The command's stdout as a cold Observable of complete lines (without the separator unless `keepSeparator`).

@@ -10,6 +10,7 @@ export type FragmentKey =
 
 /** A quoting backend: pure functions from one argument to its quoted form. */
 export interface Quoter {
+  /** The backend's name, e.g. `'POSIX'`, `'csh'`, `'MSCmd,MSWin'`. */
   readonly name: string;
   /** Quotes `arg` so the remote shell passes it to the program byte for byte (a NUL throws OSSH_INVALID_ARGUMENT). */
   quote(arg: string): string;
@@ -24,12 +25,16 @@ const GLOB = Symbol.for('net-openssh.glob');
 
 /** An argument passed to the remote shell untouched (Net::OpenSSH's `\\$arg`). */
 export interface RawArg {
+  /** Brand: made by {@link raw}. */
   readonly [RAW]: true;
+  /** The text, passed as is. */
   readonly value: string;
 }
 /** An argument quoted with wildcards left active (Net::OpenSSH's `\$arg`). */
 export interface GlobArg {
+  /** Brand: made by {@link glob}. */
   readonly [GLOB]: true;
+  /** The pattern, quoted with its wildcards active. */
   readonly value: string;
 }
 /** Anything a command may be built from. */

@@ -10,6 +10,7 @@ export type QuotingErrorCode = 'OSSH_ENCODING_ERROR' | 'OSSH_INVALID_ARGUMENT';
  * Thrown before anything runs. Test with `instanceof QuotingError` or by `code`; do not construct it yourself.
  */
 export class QuotingError extends Error {
+  /** `OSSH_ENCODING_ERROR` or `OSSH_INVALID_ARGUMENT`, as OpenSSHError's codes. */
   readonly code: QuotingErrorCode;
   constructor(code: QuotingErrorCode, message: string) {
     super(message);

@@ -21,8 +21,11 @@ export interface SftpAttrInput {
 
 /** Attributes the server reported. A field is undefined when the server did not send it. */
 export class SftpStats {
+  /** Size in bytes. */
   size: number | undefined;
+  /** Owner's user id. */
   uid: number | undefined;
+  /** Group id. */
   gid: number | undefined;
   /** st_mode: file type and permission bits. */
   mode: number | undefined;
@@ -40,24 +43,31 @@ export class SftpStats {
   private type(): number | undefined {
     return this.mode === undefined ? undefined : this.mode & S_IFMT;
   }
+  /** A regular file. */
   isFile(): boolean {
     return this.type() === S_IFREG;
   }
+  /** A directory. */
   isDirectory(): boolean {
     return this.type() === S_IFDIR;
   }
+  /** A symbolic link (from lstat or readdir; stat follows links). */
   isSymbolicLink(): boolean {
     return this.type() === S_IFLNK;
   }
+  /** A character device. */
   isCharacterDevice(): boolean {
     return this.type() === S_IFCHR;
   }
+  /** A block device. */
   isBlockDevice(): boolean {
     return this.type() === S_IFBLK;
   }
+  /** A named pipe. */
   isFIFO(): boolean {
     return this.type() === S_IFIFO;
   }
+  /** A Unix socket. */
   isSocket(): boolean {
     return this.type() === S_IFSOCK;
   }

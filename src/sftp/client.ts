@@ -12,7 +12,7 @@ import { FrameParser, MalformedPacket, PacketReader, PacketWriter } from './pack
 import { channelClosed, protocolError, SftpError, statusError, unsupported } from './sftp-errors';
 
 /** The byte stream to the server: one Duplex, or the subsystem's `stdout` (read from) and `stdin` (written to). */
-export type SftpTransport = Duplex | { stdout: Readable; stdin: Writable };
+export type SftpTransport = Duplex | { /** Read from: the server's replies. */ stdout: Readable; /** Written to: the requests. */ stdin: Writable };
 
 /** Options of {@link createSftp}. */
 export interface CreateSftpOptions {
@@ -43,6 +43,7 @@ export class SftpHandle {
     readonly id: Buffer,
     /** The path it was opened with (named in errors). */
     readonly path: string,
+    /** Whether it is an open file or an open directory. */
     readonly kind: 'file' | 'dir',
   ) {}
 }
@@ -53,29 +54,45 @@ export interface SftpDirEntry {
   filename: string;
   /** The server's `ls -l` style line. */
   longname: string;
+  /** The entry's attributes (as lstat reports them). */
   attrs: SftpStats;
 }
 
 /** statvfs@openssh.com: the remote file system's figures (as statvfs(3)). */
 export interface SftpStatVfs {
+  /** File system block size. */
   bsize: number;
+  /** Fragment size (the unit of `blocks`, `bfree`, `bavail`). */
   frsize: number;
+  /** Size of the file system in `frsize` units. */
   blocks: number;
+  /** Free blocks. */
   bfree: number;
+  /** Free blocks for unprivileged users. */
   bavail: number;
+  /** Inodes. */
   files: number;
+  /** Free inodes. */
   ffree: number;
+  /** Free inodes for unprivileged users. */
   favail: number;
+  /** File system id. */
   fsid: number;
+  /** Mount flags (1 read-only, 2 nosuid). */
   flag: number;
+  /** Maximum file name length. */
   namemax: number;
 }
 
 /** limits@openssh.com: what the server accepts (0 = no stated limit). */
 export interface SftpLimits {
+  /** Largest packet the server accepts, in bytes. */
   maxPacketLength: number;
+  /** Largest read the server answers in one reply, in bytes. */
   maxReadLength: number;
+  /** Largest write the server accepts in one request, in bytes. */
   maxWriteLength: number;
+  /** Most handles the client may have open at once. */
   maxOpenHandles: number;
 }
 
@@ -114,6 +131,7 @@ export const createSftp = async (transport: SftpTransport, opts: CreateSftpOptio
 
 /** An SFTP version 3 session. Create it with {@link createSftp} (or `sftp(ssh)`). Every method rejects with an SftpError. */
 export class SftpClient {
+  /** The host, for error messages. */
   readonly host: string | undefined;
   /** The local ssh process carrying the subsystem (spawn engine), if any. */
   readonly pid: number | undefined;
@@ -219,6 +237,7 @@ export class SftpClient {
     await this.closedPromise;
   }
 
+  /** Ends the session (for `await using sftp = await ssh.sftp()`). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.end();
   }

@@ -37,14 +37,23 @@ export const FXP = {
 
 /** Status codes of SSH_FXP_STATUS. */
 export const FX = {
+  /** Success. */
   OK: 0,
+  /** End of file, or no more directory entries. */
   EOF: 1,
+  /** The path does not exist. */
   NO_SUCH_FILE: 2,
+  /** Not allowed. */
   PERMISSION_DENIED: 3,
+  /** Any other failure (the server's message says more). */
   FAILURE: 4,
+  /** A malformed packet. */
   BAD_MESSAGE: 5,
+  /** No connection to the server (client-side). */
   NO_CONNECTION: 6,
+  /** The connection to the server was lost (client-side). */
   CONNECTION_LOST: 7,
+  /** The server does not support the operation. */
   OP_UNSUPPORTED: 8,
 } as const;
 
@@ -57,11 +66,17 @@ export const statusName = (code: number): SftpStatusName | `UNKNOWN_${number}` =
 
 /** Open flags (pflags) of SSH_FXP_OPEN. */
 export const OPEN = {
+  /** Open for reading. */
   READ: 0x01,
+  /** Open for writing. */
   WRITE: 0x02,
+  /** Writes go to the end of the file. */
   APPEND: 0x04,
+  /** Create the file if it does not exist. */
   CREAT: 0x08,
+  /** Truncate an existing file (with CREAT). */
   TRUNC: 0x10,
+  /** Fail if the file exists (with CREAT). */
   EXCL: 0x20,
 } as const;
 

@@ -12,16 +12,17 @@ export interface SftpListEntry extends SftpDirEntry {
 
 /** One entry of a walk, with its depth (1 = directly inside the root). */
 export interface SftpWalkEntry extends SftpListEntry {
+  /** 1 for an entry directly inside the root, 2 one level below, ... */
   depth: number;
 }
 
-/** Options of {@link ls}. */
+/** Options of {@link SftpClient.ls}. */
 export interface LsOptions {
   /** Include names starting with a dot. @default true */
   all?: boolean | undefined;
 }
 
-/** Options of {@link walk}. */
+/** Options of {@link SftpClient.walk}. */
 export interface WalkOptions {
   /** How deep to go: 1 lists only the root's entries. @default Infinity */
   maxDepth?: number | undefined;

@@ -92,6 +92,7 @@ export class TransferHandle extends Observable<TransferProgress> implements Prom
   /** Settles when the transfer has ended and every file handle it opened is closed. */
   readonly done: Promise<TransferResult>;
 
+  /** @internal Made by `SftpClient.get` / `put`, not by users. */
   constructor(
     meter: ProgressMeter,
     done: Promise<TransferResult>,
@@ -119,10 +120,12 @@ export class TransferHandle extends Observable<TransferProgress> implements Prom
     return this.done.then(onfulfilled, onrejected);
   }
 
+  /** As `Promise.catch`, on the transfer's result. */
   catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<TransferResult | B> {
     return this.done.catch(onrejected);
   }
 
+  /** As `Promise.finally`, on the transfer's result. */
   finally(onfinally?: (() => void) | null): Promise<TransferResult> {
     return this.done.finally(onfinally);
   }

@@ -13,18 +13,23 @@ export interface SftpErrorDetails {
   status?: number | undefined;
   /** True when the failure was on the local file system (get/put). */
   local?: boolean | undefined;
+  /** The host, for the message. */
   host?: string | undefined;
+  /** The underlying error, if any. */
   cause?: unknown;
 }
 
 /** An SFTP failure. `code` is always `OSSH_SLAVE_SFTP_FAILED`; `statusName` says what the server answered. */
 export class SftpError extends OpenSSHError {
+  /** The SFTP operation, e.g. `'stat'`, `'open'`, `'get'`. */
   readonly op: string | undefined;
+  /** The remote path (or, with `local`, the local path) the operation was about. */
   readonly path: string | undefined;
   /** The SFTP status code (2 = no such file, 3 = permission denied, 4 = failure, 8 = unsupported...). */
   readonly status: number | undefined;
   /** The name of {@link status}, e.g. `'NO_SUCH_FILE'`. */
   readonly statusName: SftpStatusName | `UNKNOWN_${number}` | undefined;
+  /** True when the failure was on the local file system (get/put). */
   readonly local: boolean;
 
   constructor(message: string, d: SftpErrorDetails = {}) {

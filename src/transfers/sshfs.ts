@@ -30,7 +30,9 @@ export interface SshfsOptions {
   mountTimeout?: number;
   /** Where sshfs's (and the SFTP server's) messages go; always kept (4 KiB) for errors. @default discarded */
   stderrFh?: OutputHandle;
+  /** Write those messages to this file (`['a', path]` appends). */
   stderrFile?: FileSpec;
+  /** Discard those messages (the default). */
   stderrDiscard?: boolean;
 }
 

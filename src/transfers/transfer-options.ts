@@ -34,12 +34,17 @@ export interface TransferOptions {
   sshOpts?: string[] | string;
   /** Where the tool's stdout goes (a stream or fd / a file / nowhere). @default this process's stdout */
   stdoutFh?: OutputHandle;
+  /** Write the tool's stdout to this file (`['a', path]` appends). */
   stdoutFile?: FileSpec;
+  /** Discard the tool's stdout. */
   stdoutDiscard?: boolean;
   /** Where the tool's stderr goes. Its last 4 KiB are also kept for the error message. @default this process's stderr */
   stderrFh?: OutputHandle;
+  /** Write the tool's stderr to this file (`['a', path]` appends). */
   stderrFile?: FileSpec;
+  /** Discard the tool's stderr (its tail is still kept for the error). */
   stderrDiscard?: boolean;
+  /** Send the tool's stderr where its stdout goes. */
   stderrToStdout?: boolean;
   /** Progress reports while the transfer runs (also on the handle's `progress$`). rsync measures progress only when this is set. */
   progress?: ProgressListener;

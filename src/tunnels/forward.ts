@@ -6,18 +6,19 @@ import { runLocal } from '../core/run-local';
 import { slaveBase } from '../transfers/slave-base';
 
 /** Where a forward listens: a port (on the loopback by default), an address and port, or a Unix socket path. */
-export type ForwardListen = number | { host?: string; port: number } | { path: string };
+export type ForwardListen = number | { /** Address to bind. */ host?: string; /** Port to listen on. */ port: number } | { /** Unix socket path to listen on. */ path: string };
 /** Where a forward connects to: a host and port, or a Unix socket path (seen from the other side). */
-export type ForwardTarget = { host: string; port: number } | { path: string };
+export type ForwardTarget = { /** Host to connect to. */ host: string; /** Its port. */ port: number } | { /** Unix socket path to connect to. */ path: string };
 
 /** A forward to add: local (`-L`), remote (`-R`, port 0 lets the server choose) or dynamic SOCKS (`-D`). */
 export type ForwardSpec =
-  | { local: ForwardListen; to: ForwardTarget }
-  | { remote: ForwardListen; to: ForwardTarget }
-  | { dynamic: ForwardListen };
+  | { /** Listen here (`-L`). */ local: ForwardListen; /** Connect there, from the remote side. */ to: ForwardTarget }
+  | { /** Listen on the remote side (`-R`). */ remote: ForwardListen; /** Connect there, from this side. */ to: ForwardTarget }
+  | { /** A SOCKS proxy listening here (`-D`). */ dynamic: ForwardListen };
 
 /** A forward the master is running. */
 export interface Forward {
+  /** `-L`, `-R` or `-D`. */
   readonly kind: 'local' | 'remote' | 'dynamic';
   /** The ssh forwarding specification, as given to `-L`/`-R`/`-D`. */
   readonly spec: string;

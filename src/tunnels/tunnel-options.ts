@@ -9,7 +9,9 @@ export interface TunnelOptions {
   sshOpts?: string[] | string;
   /** Where ssh's own messages go. They are always kept (last 4 KiB) for the error. @default discarded (Net::OpenSSH's default) */
   stderrFh?: OutputHandle;
+  /** Write ssh's messages to this file (`['a', path]` appends). */
   stderrFile?: FileSpec;
+  /** Discard ssh's messages (the default). */
   stderrDiscard?: boolean;
 }
 

@@ -10,8 +10,11 @@ import { RemoteChild } from './remote-child';
 
 /** What `ssh.$` needs from a connection (an `OpenSSH` has it). */
 export interface ZxConnection {
+  /** Starts a command with its streams as pipes (see `OpenSSH.openEx`). */
   openEx(options: OpenExOptions, ...cmd: string[]): Promise<RemoteProcess>;
+  /** Quotes for the remote shell (see `OpenSSH.shellQuote`). */
   shellQuote(...args: string[]): string;
+  /** The host, for messages. */
   getHost(): string;
 }
 

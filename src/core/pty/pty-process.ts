@@ -7,6 +7,7 @@ import { loadNodePty } from './load-node-pty';
 
 /** How a pty process ended: exactly one of code and signal is non-null. */
 export interface PtyExit {
+  /** The exit code, or null when a signal ended the process. */
   code: number | null;
   /** Signal name without `SIG`, or null. */
   signal: string | null;
@@ -14,6 +15,7 @@ export interface PtyExit {
 
 /** A process on a pty. */
 export interface PtyProcess {
+  /** The local process id. */
   readonly pid: number;
   /** Writes to the terminal (what a user would type). */
   write(data: string | Buffer): void;
