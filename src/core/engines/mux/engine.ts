@@ -23,6 +23,11 @@ export interface MuxEngineOptions {
   channelsPerSocket?: number | undefined;
   /** Times a refused session open is retried on another socket before it fails. @default 3 */
   openRetries?: number | undefined;
+  /**
+   * Keep one session opened ahead of the next command (below the session limit, once the engine has
+   * been used), so a command costs the exec round trip only, not open + exec. @default true
+   */
+  warmSession?: boolean | undefined;
 }
 
 /** Counters for tests and debugging. */
@@ -30,8 +35,11 @@ export interface MuxEngineStats {
   sockets: number;
   retiredSockets: number;
   queued: number;
+  /** Sessions open or opening, the warm one included. */
   activeSessions: number;
   sessionLimit: number;
+  /** Whether a warm session is open (or opening), waiting for the next command. */
+  warm: boolean;
   /** Packets the channel-id gate refused to send (0 unless there is a bug). */
   dropped: number;
 }
@@ -78,6 +86,9 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   let connecting = false;
   let disposed = false;
   let pumpScheduled = false;
+  // the warm session and its socket; off for good once the server refused one
+  let warm: { session: MuxSession; link: Link } | undefined;
+  let warmAllowed = opts.warmSession !== false;
 
   const schedulePump = () => {
     if (pumpScheduled) return;
@@ -85,12 +96,35 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     queueMicrotask(pump);
   };
 
+  const usableLink = () => [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
+
+  // opens the next warm session when the engine is idle enough: nothing queued, a slot free, a socket ready
+  const openWarm = () => {
+    if (!warmAllowed || warm || disposed || queue.length > 0 || activeSessions >= limit) return;
+    const link = usableLink();
+    if (!link) return;
+    warm = { session: MuxSession.warm(ctx.host, debug), link };
+    activeSessions++;
+    link.proxy.open(warm.session); // no ref: a warm session alone must not keep the process alive
+  };
+
+  // gives the warm session to `req` when it can take it
+  const takeWarm = (req: ChannelRequest): MuxSession | undefined => {
+    const w = warm;
+    if (!w || req.kind === 'tunnel') return undefined;
+    warm = undefined;
+    if (!w.session.assign(req)) return undefined;
+    w.link.socket.ref();
+    schedulePump(); // the next warm session
+    return w.session;
+  };
+
   function pump(): void {
     pumpScheduled = false;
     for (;;) {
       while (queue[0]?.finished) queue.shift(); // closed while queued
-      if (queue.length === 0) return;
-      const link = [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
+      if (queue.length === 0) return openWarm();
+      const link = usableLink();
       if (!link) return void connect();
       const ch = takeAdmissible(queue, activeSessions, limit);
       if (!ch) return;
@@ -171,6 +205,16 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
 
   const openFailed = (link: Link, ch: MuxSession, reason: string) => {
     updateRef(link);
+    if (ch.warm) {
+      // the server allows fewer sessions than we thought: no more warm sessions, and learn the limit
+      if (warm?.session === ch) warm = undefined;
+      warmAllowed = false;
+      activeSessions--;
+      limit = learnedLimit(limit, Math.max(1, activeSessions));
+      debug(`mux: warm session refused (${reason}); warm sessions off, session limit ${limit}`);
+      ch.failOpen(slaveFailed(ctx.host, `the server refused to open the channel: ${reason}`));
+      return schedulePump();
+    }
     if (ch.isSession) {
       activeSessions--;
       // refused with others open: the server allows fewer than we were told; wait for a slot instead
@@ -195,6 +239,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   // right behind the CLOSE would be refused. The slot is given back once a barrier request sent
   // after the CLOSE has been answered: the server has processed the CLOSE and looped since.
   const channelGone = (link: Link, ch: MuxSession) => {
+    if (warm?.session === ch) warm = undefined;
     updateRef(link);
     if (!ch.isSession) return;
     if (link.closed || !ch.confirmed) return release(link, 0, 1);
@@ -223,7 +268,11 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   };
 
   // a socket with no channels must not keep the process alive
-  const updateRef = (link: Link) => (link.proxy.channels.size > 0 ? link.socket.ref() : link.socket.unref());
+  const updateRef = (link: Link) => {
+    const idleWarm = warm?.link === link && link.proxy.channels.get(warm.session.localId) === warm.session ? 1 : 0;
+    if (link.proxy.channels.size > idleWarm) link.socket.ref();
+    else link.socket.unref();
+  };
 
   const linkClosed = (link: Link) => {
     if (link.closed) return;
@@ -253,8 +302,10 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     name: 'mux',
     supports: (req: ChannelRequest) => muxRefusal(req, opts.tunnels === true) === undefined,
     open(req) {
-      const ch = new MuxSession(req, ctx.host, debug);
       const err = disposed ? masterGone(ctx.host, 'the connection was closed') : ctx.masterError();
+      const warmed = err ? undefined : takeWarm(req);
+      if (warmed) return warmed;
+      const ch = new MuxSession(req, ctx.host, debug);
       if (err) ch.failOpen(err);
       else {
         queue.push(ch);
@@ -269,6 +320,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     },
     dispose() {
       disposed = true;
+      warm = undefined;
       const error = masterGone(ctx.host, 'the connection was closed');
       failQueued(error);
       for (const link of [...links]) link.proxy.failAll(error);
@@ -280,6 +332,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
       queued: queue.length,
       activeSessions,
       sessionLimit: limit,
+      warm: warm !== undefined,
       dropped: [...links].reduce((n, l) => n + l.proxy.dropped, 0),
     }),
   };

@@ -33,6 +33,9 @@ const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TE
  * - a tunnel closed normally: `{code: 0, signal: null}`;
  * - a session the server closed without an exit status: `{code: 255, signal: null, note}` (as `ssh` exits 255).
  */
+// a warm session's placeholder until it is assigned (never sent: requests go out on assign)
+const WARM_REQUEST: ChannelRequest = { kind: 'exec', command: '', stdin: 'pipe' };
+
 export class MuxSession implements Channel {
   readonly stdin: Writable;
   readonly stdout: Readable;
@@ -74,8 +77,20 @@ export class MuxSession implements Channel {
   private waitingDrain = false;
   private readonly streamsEnded: Promise<unknown>;
 
+  /**
+   * A warm session: opened before any request, so that a command needs no open round trip; `assign()`
+   * gives it its request. The engine keeps at most one (see engine.ts).
+   */
+  static warm(host: string, debug: (line: string) => void): MuxSession {
+    const s = new MuxSession(WARM_REQUEST, host, debug);
+    s.waitingForRequest = true;
+    return s;
+  }
+
+  private waitingForRequest = false;
+
   constructor(
-    readonly req: ChannelRequest,
+    private request: ChannelRequest,
     private readonly host: string,
     private readonly debug: (line: string) => void,
   ) {
@@ -104,7 +119,27 @@ export class MuxSession implements Channel {
       this.rejectExit = reject;
     });
     this.exit.catch(() => {}); // observed by the caller; never an unhandled rejection here
+    if (request.stdin === 'ignore') this.stdin.end();
+  }
+
+  /** What this channel carries. */
+  get req(): ChannelRequest {
+    return this.request;
+  }
+
+  /** Whether this is a warm session still waiting for a request. */
+  get warm(): boolean {
+    return this.waitingForRequest;
+  }
+
+  /** Gives a warm session its request: its requests go out now (or on the confirmation). false when it closed meanwhile. */
+  assign(req: ChannelRequest): boolean {
+    if (!this.waitingForRequest || this.state === 'closed' || this.closedByUs || this.closeReceived || req.kind === 'tunnel') return false;
+    this.request = req;
+    this.waitingForRequest = false;
     if (req.stdin === 'ignore') this.stdin.end();
+    if (this.state === 'open') this.start();
+    return true;
   }
 
   get isSession(): boolean {
@@ -138,6 +173,10 @@ export class MuxSession implements Channel {
     this.remoteMaxPacket = Math.max(1, Math.min(maxPacket, WINDOW.sendChunk));
     this.state = 'open';
     if (this.closedByUs) return void this.sendClose();
+    if (!this.waitingForRequest) this.start();
+  }
+
+  private start(): void {
     if (this.isSession) this.sendRequests();
     this.mainSent = true;
     this.flushOut();
