@@ -1,0 +1,88 @@
+// `net-openssh run`: one command on every host over one master each, the output merged live (or in
+// blocks), a status line while hosts are pending, and a summary; exit 0 only if every host succeeded.
+import type { Command } from 'commander';
+import { OpenSSH } from '../../openssh';
+import type { FleetHost, HostResult } from '../../fleet/types';
+import type { OpenSSHOptions } from '../../core/options';
+import { isOpenSSHError } from '../../core/errors';
+import { EXIT, UsageError } from '../exit-codes';
+import type { CliIO } from '../io';
+import { addCommonOptions, commonSettings, type CommonFlags } from '../common-options';
+import { humanRunView } from '../render/human-view';
+import { interruptedResult } from '../render/host-result';
+import { jsonRunView } from '../render/json-view';
+import type { RunView } from '../render/run-view';
+
+/** What `run` was asked to do. */
+export interface RunRequest {
+  targets: FleetHost[];
+  /** The remote command line (run by each host's shell, as `ssh host words...` runs it). */
+  command: string;
+  connection: OpenSSHOptions;
+  concurrency?: number | undefined;
+  output: 'prefix' | 'group' | 'json';
+  /** Ends the run (the CLI aborts it on SIGINT). */
+  signal?: AbortSignal | undefined;
+}
+
+/** The exit status for a run's results. */
+export const exitStatus = (results: ReadonlyArray<HostResult & { interrupted?: true }>): number =>
+  results.some((r) => r.interrupted) ? EXIT.interrupted : results.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed;
+
+const fleetOf = (req: Pick<RunRequest, 'targets' | 'connection' | 'concurrency'>) => {
+  const c = req.concurrency;
+  try {
+    return OpenSSH.fleet(req.targets, { options: req.connection, ...(c !== undefined && { concurrency: c, commandConcurrency: c }) });
+  } catch (e) {
+    if (isOpenSSHError(e, 'OSSH_INVALID_ARGUMENT')) throw new UsageError(e.message);
+    throw e;
+  }
+};
+
+// The library's fleet does the work; this only renders its events and folds them into an exit status.
+/** Runs the command on every host; resolves with the exit status. */
+export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<number> => {
+  const f = fleetOf(req);
+  const view: RunView = req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
+  const start = performance.now();
+  const results = new Map<string, HostResult>();
+  const states = f.state$.subscribe((s) => view.state(s));
+  try {
+    await new Promise<void>((resolve) => {
+      f.lines$({ ...(req.signal && { signal: req.signal }) }, req.command).subscribe({
+        next: (e) => {
+          if (e.type === 'line') return view.line(e);
+          results.set(e.host, e.result);
+          view.end(e.result);
+        },
+        error: () => resolve(), // aborted: the hosts without a result are the interrupted ones
+        complete: () => resolve(),
+      });
+    });
+  } finally {
+    states.unsubscribe();
+  }
+  const all = f.hosts.map((h) => results.get(h) ?? interruptedResult(h));
+  view.finish({ results: all, durationMs: performance.now() - start });
+  await f.close();
+  return exitStatus(all);
+};
+
+/** Adds `run` to the program; `act` runs a command's work with SIGINT handling and the exit status. */
+export const registerRun = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+  addCommonOptions(
+    program
+      .command('run')
+      .summary('run a command on many hosts, output merged live')
+      .description('Runs a command on every host (one ssh master each) with the output merged live behind coloured host names, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.')
+      .argument('<command...>', 'the remote command; words are joined with spaces and run by the remote shell, as ssh does (put it after --)'),
+  )
+    .option('-g, --group', "print each host's output as one block when the host ends")
+    .passThroughOptions()
+    .action(async (words: string[], flags: CommonFlags & { group?: boolean }) => {
+      const common = commonSettings(flags);
+      if (common.json && flags.group) throw new UsageError('--group and --json do not go together');
+      await act((signal) =>
+        runOnHosts({ ...common, command: words.join(' '), output: common.json ? 'json' : flags.group ? 'group' : 'prefix', signal }, io),
+      );
+    });
