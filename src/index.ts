@@ -1,6 +1,7 @@
 export { OpenSSH } from './openssh';
 export type { Capture2Result } from './openssh';
 export type { OpenSSHOptions, EngineName } from './core/options';
+export type { PersistentMaster } from './core/persist/persistent-masters';
 export type {
   CallOptions,
   Capture2Options,

@@ -45,6 +45,7 @@ import type { EngineContext } from './core/engines/engine';
 import { OpenSSHError, invalidArgument, masterGone, slaveCmdFailed } from './core/errors';
 import { destinationArgs } from './core/master-args';
 import { Master } from './core/master';
+import { persistentMasters, stopPersistentMasters, type PersistentMaster } from './core/persist/persistent-masters';
 import type { MasterState } from './core/master-state';
 import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type EngineName, type OpenSSHOptions } from './core/options';
 import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
@@ -215,10 +216,37 @@ export class OpenSSH {
     return this.master.check();
   }
 
-  /** Ends the master and waits until it is gone. `async` is accepted for Net::OpenSSH compatibility. */
+  /**
+   * Ends the master and waits until it is gone. `async` is accepted for Net::OpenSSH compatibility.
+   * With `persist`, the master is not ended: this object lets go of it (later calls fail) and it lives on for
+   * other connections and processes until idle for the `persist` duration; `terminate()` ends it.
+   */
   async disconnect(_async = false): Promise<void> {
     this.engines.dispose();
     await this.master.disconnect();
+  }
+
+  /**
+   * Ends the master whoever started it and waits until its process is gone: as `disconnect()` without
+   * `persist`; with it, the persistent master (of these options, attached or not) is told to exit (`ssh -O exit`).
+   */
+  async terminate(): Promise<void> {
+    this.engines.dispose();
+    await this.master.terminate();
+  }
+
+  /**
+   * The live persistent masters (`persist`) of this user in `ctlDir` (default `~/.net-openssh`): destination, control
+   * path, pid, age in seconds (since the master began listening; OpenSSH does not tell idle time) and `stop()`.
+   * Asking each master for its pid counts as a visit: it restarts the master's idle countdown.
+   */
+  static persistentMasters(options: { ctlDir?: string } = {}): Promise<PersistentMaster[]> {
+    return persistentMasters(options.ctlDir);
+  }
+
+  /** Ends every persistent master of this user in `ctlDir` and removes stale sockets; resolves with those it ended. */
+  static stopPersistentMasters(options: { ctlDir?: string } = {}): Promise<PersistentMaster[]> {
+    return stopPersistentMasters(options.ctlDir);
   }
 
   /** `ssh -O stop`: the master stops accepting operations; later calls fail. Resolves true when it answered. */

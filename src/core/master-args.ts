@@ -17,11 +17,12 @@ export const serverAliveInterval = (timeout: number | undefined): number => Math
  * - the user's masterOpts come first, because ssh keeps the first value of each `-o`, so they win;
  * - BatchMode=yes only for batchMode without a password or passphrase (those are answered on a pty);
  * - keyPath implies IdentitiesOnly=yes, so an agent full of keys cannot exhaust MaxAuthTries first;
- * - ControlPersist=no: the master is ours and ends with us, unless disowned.
+ * - ControlPersist=no: the master is ours and ends with us, unless disowned; `persist` sets it to that many
+ *   seconds instead (ssh then moves the master into the background once it listens, and exits 0).
  */
 export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => {
   const args = [...s.masterOpts];
-  args.push('-o', `ServerAliveInterval=${serverAliveInterval(s.timeout)}`, '-o', 'ControlPersist=no');
+  args.push('-o', `ServerAliveInterval=${serverAliveInterval(s.timeout)}`, '-o', `ControlPersist=${s.persist ?? 'no'}`);
   args.push(`-MN${s.forwardAgent ? 'A' : 'a'}${s.forwardX11 ? 'X' : 'x'}`);
   const secret = s.password !== undefined || s.passphrase !== undefined;
   if (secret) args.push('-o', 'NumberOfPasswordPrompts=1');

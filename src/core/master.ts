@@ -11,13 +11,18 @@ import { ownProcess, releaseProcess } from './exit-hook';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
-import { transition, type MasterEvent, type MasterState } from './master-state';
+import { isLive, transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
 import { describeSshFailure } from './ssh-stderr';
 import { debug } from './debug/debug';
 import { scrubSecrets } from './debug/scrub';
 import { LoginDriver, exitDuringLogin, type SecretKind } from './login/login-driver';
 import { spawnOnPty, type PtyProcess } from './pty/pty-process';
+import type { Socket } from 'node:net';
+import { claimPersistent, persistentPathOf } from './persist/claim';
+import { writeMasterInfo } from './persist/master-info';
+import { probeMaster } from './persist/master-probe';
+import { endPersistentMaster } from './persist/persistent-masters';
 
 const PTY_LOG_MAX = 4096;
 
@@ -49,6 +54,13 @@ export class Master {
   private loginTimer: NodeJS.Timeout | undefined;
   private exited: Promise<void> = Promise.resolve();
   private readonly onFailure: (error: OpenSSHError) => void;
+  /** persist: the start lock while this object starts the master, then the control connection that watches it. */
+  private startLock: (() => void) | undefined;
+  private watch: Socket | undefined;
+  /** persist: attached to the master at the persistent path (used as an external one: never killed by us). */
+  private persistent = false;
+  /** persist: our ssh found another master already at the path; use that one once ours has ended. */
+  private rejoin = false;
 
   constructor(
     private readonly s: ConnectionSettings,
@@ -78,6 +90,7 @@ export class Master {
 
   /** Starts a new master after a failure or disconnect (same settings, new control path unless given). */
   restart(): void {
+    if (this.persistent) this.external = this.persistent = false;
     if (!this.s.ctlPath && !this.external) this.ctlPath = undefined;
     this.stderr = '';
     this.ptyLog = '';
@@ -98,6 +111,7 @@ export class Master {
       if (state.name === 'running') this.ptyLog = ''; // kept only when the connection failed (Net::OpenSSH)
       this.state$.next(state);
     }
+    if (this.startLock && (state.name === 'running' || !isLive(state))) this.releaseStartLock();
     if (effects.includes('spawn')) this.spawnMaster();
   }
 
@@ -107,6 +121,7 @@ export class Master {
 
   private spawnMaster(): void {
     if (this.external) return void this.attachExternal();
+    if (this.s.persist !== undefined && !this.startLock) return void (this.exited = this.findPersistent());
     if (!this.ctlPath) {
       const dir = this.s.ctlDir ?? defaultCtlDir();
       const bad = prepareCtlDir(dir, this.s.strictMode, this.host);
@@ -141,6 +156,7 @@ export class Master {
     child.stderr?.on('data', (d: string) => {
       if (errFh !== undefined && typeof errFh !== 'number') errFh.write(d);
       this.stderr = stderrTail(this.stderr + d);
+      this.noticeLostRace();
     });
     this.exited = new Promise((resolve) => {
       child.once('error', (e) => {
@@ -150,6 +166,8 @@ export class Master {
       child.once('close', (code, signal) => {
         if (child.pid) releaseProcess(child.pid);
         this.child = undefined;
+        const handled = this.foregroundDone(code);
+        if (handled) return void handled.then(resolve);
         const why = describeSshFailure(this.stderr, signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`);
         const error = this.state.name === 'running'
           ? masterGone(this.host, why, { stderr: this.stderr || undefined })
@@ -209,6 +227,8 @@ export class Master {
     this.exited = pty.exited.then(({ code, signal }) => {
       releaseProcess(pty.pid);
       if (this.pty === pty) this.pty = undefined;
+      const handled = this.foregroundDone(code);
+      if (handled) return handled;
       const state = this.state.name;
       let why = describeSshFailure(this.stderr, signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`);
       if (state === 'login' || state === 'awaiting_mux') why = exitDuringLogin(secret?.kind, this.driver?.sent ?? false, why, this.stderr);
@@ -222,6 +242,7 @@ export class Master {
     const text = scrubSecrets(raw);
     this.ptyLog = (this.ptyLog + text).slice(-PTY_LOG_MAX);
     this.stderr = stderrTail(this.stderr + text);
+    this.noticeLostRace();
     const errFh = this.s.masterStderrFh;
     if (errFh !== undefined) typeof errFh === 'number' ? writeFd(errFh, text) : errFh.write(text);
     debug('connect', () => `${this.describe()}: master pty shows ${JSON.stringify(text)}`);
@@ -277,6 +298,80 @@ export class Master {
     this.dispatch({ type: 'socket_ready' });
   }
 
+  /** persist: reuse the live master at the persistent path, or take the start lock and start one there. */
+  private async findPersistent(): Promise<void> {
+    const claim = await claimPersistent(this.s, this.host, () => isLive(this.state) && this.state.name !== 'running');
+    this.ctlPath = claim.ctlPath;
+    if (claim.kind === 'failed') return this.dispatch({ type: 'fail', error: claim.error });
+    if (claim.kind === 'cancelled') return this.settleStopping();
+    if (claim.kind === 'alive') {
+      debug('connect', () => `${this.describe()}: reusing the persistent master pid ${claim.pid} at ${claim.ctlPath}`);
+      return this.attachPersistent(claim.pid, claim.socket);
+    }
+    this.startLock = claim.release;
+    this.spawnMaster();
+  }
+
+  /**
+   * persist: the foreground ssh ended. Exit 0 means the master now runs in the background (ControlPersist):
+   * attach to it. After a lost start race, use the other master. Undefined: an ordinary failure.
+   */
+  private foregroundDone(code: number | null): Promise<void> | undefined {
+    if (this.s.persist === undefined || !isLive(this.state) || this.state.name === 'running') return undefined;
+    if (this.rejoin) {
+      this.rejoin = false;
+      this.releaseStartLock();
+      return this.findPersistent();
+    }
+    return code === 0 ? this.attachStarted() : undefined;
+  }
+
+  private async attachStarted(): Promise<void> {
+    const seen = await probeMaster(this.ctlPath!, this.host).catch((e: OpenSSHError) => e);
+    if (seen instanceof Error) return this.dispatch({ type: 'fail', error: seen });
+    if (seen.kind !== 'alive') return this.fail(`ssh went to the background but no master answers at ${this.ctlPath}`);
+    writeMasterInfo(this.ctlPath!, { destination: this.describe(), persistSeconds: this.s.persist! });
+    debug('connect', () => `${this.describe()}: persistent master pid ${seen.pid} at ${this.ctlPath} (for ${this.s.persist} s once idle)`);
+    this.attachPersistent(seen.pid, seen.socket);
+  }
+
+  /** Uses a persistent master as an external one; its control connection stays open: it closes when the master ends. */
+  private attachPersistent(pid: number, socket: Socket): void {
+    if (!isLive(this.state) || this.state.name === 'running') {
+      socket.destroy();
+      return this.settleStopping();
+    }
+    this.pid = pid;
+    this.external = this.persistent = true;
+    this.watch = socket;
+    socket.once('close', () => {
+      if (this.watch !== socket) return;
+      this.watch = undefined;
+      this.dispatch({ type: 'exited', error: masterGone(this.host, `the persistent master (pid ${pid}) at ${this.ctlPath} ended`) });
+    });
+    this.dispatch({ type: 'socket_ready' });
+  }
+
+  /** persist: ssh found a socket already at our path ("already exists, disabling multiplexing"): end ours, use that one. */
+  private noticeLostRace(): void {
+    if (this.s.persist === undefined || this.rejoin || !this.stderr.includes('already exists, disabling multiplexing')) return;
+    this.rejoin = true;
+    debug('connect', () => `${this.describe()}: another master took ${this.ctlPath} first; using it`);
+    this.child?.kill('SIGTERM');
+    this.pty?.kill('SIGTERM');
+  }
+
+  private releaseStartLock(): void {
+    const release = this.startLock;
+    this.startLock = undefined;
+    release?.();
+  }
+
+  /** A start ended by disconnect() before any process of ours ran: stopping becomes stopped. */
+  private settleStopping(): void {
+    if (this.state.name === 'stopping') this.dispatch({ type: 'exited', error: masterGone(this.host, 'disconnected') });
+  }
+
   private schedulePoll(delay: number): void {
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
@@ -289,7 +384,7 @@ export class Master {
     const st = this.state.name;
     if (st === 'running') return true;
     if (st === 'failed' || st === 'stopped' || st === 'idle' || st === 'stopping') return false;
-    if ((st === 'awaiting_mux' || st === 'login') && this.ctlPath && isSocket(this.ctlPath)) {
+    if ((st === 'awaiting_mux' || st === 'login') && this.s.persist === undefined && this.ctlPath && isSocket(this.ctlPath)) {
       this.dispatch({ type: 'socket_ready' });
       return true;
     }
@@ -329,16 +424,36 @@ export class Master {
     return true;
   }
 
-  /** Ends the master (ours: SIGTERM then SIGKILL; an external one: `ssh -O exit`) and waits for it to be gone. */
+  /**
+   * Ends the master (ours: SIGTERM then SIGKILL; an external one: `ssh -O exit`) and waits for it to be gone.
+   * A persistent master is only let go: it lives on for other connections until idle for its duration.
+   */
   async disconnect(): Promise<void> {
-    if (this.external && this.state.name === 'running' && this.ctlPath) {
+    if (this.external && !this.persistent && this.state.name === 'running' && this.ctlPath) {
       await muxTerminate(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => {}); // already gone is fine
     }
     const wasExternal = this.external;
     this.dispatch({ type: 'disconnect' });
+    const watch = this.watch;
+    this.watch = undefined;
+    watch?.destroy();
     this.kill(); // also after stop(), when the state machine has nothing left to end
     await this.exited;
     if (wasExternal && this.state.name === 'stopping') this.state$.next({ name: 'stopped' });
+  }
+
+  /**
+   * Ends the master whoever started it: as disconnect() for ours; a persistent one (attached or not) is told
+   * to exit through its socket (`ssh -O exit`), and this waits until its process is gone.
+   */
+  async terminate(): Promise<void> {
+    await this.disconnect();
+    if (this.s.persist === undefined) return;
+    const ctlPath = this.ctlPath ?? persistentPathOf(this.s);
+    const seen = await probeMaster(ctlPath, this.host);
+    if (seen.kind !== 'alive') return;
+    seen.socket.destroy();
+    await endPersistentMaster(ctlPath, seen.pid);
   }
 
   /** `ssh -O stop`: the master stops accepting new operations; running ones go on. */

@@ -19,6 +19,7 @@ import type { Quoter } from '../quoting/quoter';
 import type { Writable } from 'node:stream';
 import { Secret } from './login/secret';
 import { gatewayArgs, type GatewayOptions } from './login/gateway';
+import { parsePersist } from './persist/persist-duration';
 import type { PasswordPrompt } from './login/prompt';
 import type { PtyProcess } from './pty/pty-process';
 
@@ -127,6 +128,13 @@ export interface OpenSSHOptions {
   masterStderrFh?: Writable | number;
   /** Jump hosts or proxies (Net::OpenSSH::Gateway's job): `{ proxy: 'user@jump:port' }` becomes `-J`, see {@link GatewayOptions}. */
   gateway?: GatewayOptions;
+  /**
+   * Keep the master after this object and this process are done (`-o ControlPersist=<seconds>`): seconds, or
+   * `'90s'`, `'10m'`, `'1h30m'`... It lives at a control path derived from the connection's options inside
+   * `ctlDir`, where the next connection with the same options (from any process) finds and reuses it, and
+   * ends once idle that long, or on `terminate()`. See "Persistent masters" in the README. @default false
+   */
+  persist?: number | string | false;
 }
 
 /** Normalised connection settings. */
@@ -144,6 +152,8 @@ export interface ConnectionSettings {
   masterStderrFh: Writable | number | undefined;
   /** `-J hops` or `-o ProxyCommand=...` from `gateway`. */
   gatewayArgs: string[];
+  /** ControlPersist seconds of a persistent master, or undefined. */
+  persist: number | undefined;
   keyPath: string | undefined;
   batchMode: boolean;
   timeout: number | undefined;
@@ -187,7 +197,7 @@ const KNOWN = new Set([
   'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'scpCmd', 'rsyncCmd', 'sshfsCmd', 'sftpServerCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
   'masterStderrDiscard', 'engine', 'muxTunnels', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
-  'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway',
+  'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway', 'persist',
 ]);
 
 /** parseDestination whose error messages show `user:[secret]@host` instead of a password. */
@@ -260,6 +270,8 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
   const user = dest.user ?? (o.user === undefined ? undefined : checkUser(assertString('user', o.user)!));
   const port = dest.port ?? (o.port === undefined ? undefined : checkPort(o.port));
   if (externalMaster && o.ctlPath === undefined) throw invalidArgument('`externalMaster` is set but `ctlPath` is not');
+  const persist = parsePersist(o.persist);
+  if (persist !== undefined && externalMaster) throw invalidArgument('give either `persist` or `externalMaster`, not both');
   return {
     dest: { ...dest, password: undefined }, // the password lives in its Secret only
     user,
@@ -272,6 +284,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     masterStdoutFh: o.masterStdoutFh,
     masterStderrFh: o.masterStderrFh,
     gatewayArgs: gateway,
+    persist,
     keyPath: assertString('keyPath', o.keyPath),
     batchMode,
     timeout: assertSeconds('timeout', o.timeout),
