@@ -171,6 +171,7 @@ const checkFileSpec = (name: string, v: unknown): void => {
   if (v === undefined) return;
   const ok = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
   if (!ok) throw invalidArgument(`Expected \`${name}\` to be a file name or [flags, name]`, v);
+  if (String(Array.isArray(v) ? v[1] : v).includes('\0')) throw invalidArgument(`\`${name}\` must not contain a NUL byte`);
 };
 
 /** Validates the options of `method` (unknown names, types, combinations). Throws OSSH_INVALID_ARGUMENT. */
@@ -201,6 +202,8 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
   }
   if (o.env !== undefined && (typeof o.env !== 'object' || Object.entries(o.env).some(([k, v]) => !/^\w+$/.test(k) || typeof v !== 'string')))
     throw invalidArgument('Expected `env` to be an object of NAME: string', o.env);
+  // a NUL cannot travel in an env request: the master drops the whole connection over it
+  if (o.env !== undefined && Object.values(o.env).some((v) => v.includes('\0'))) throw invalidArgument('an `env` value must not contain a NUL byte');
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
   const stdinSources = ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe'].filter((k) => (o as Record<string, unknown>)[k]);
   if (stdinSources.length > 1) throw invalidArgument(`conflicting stdin options: ${stdinSources.join(', ')} (give one)`);

@@ -1,7 +1,7 @@
 // Where the control socket lives: ctlDir choice and creation (0700), the strictMode safety check of the
 // directory and every parent, and the socket path length limit.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ctlDirFailed, type OpenSSHError } from './errors';
@@ -24,7 +24,7 @@ export const insecurePath = (dir: string, uid = process.geteuid?.() ?? 0): strin
     if (st.uid !== uid && st.uid !== 0) return `${current} is owned by uid ${st.uid}, neither you (uid ${uid}) nor root`;
     const sticky = (st.mode & 0o1000) !== 0;
     if ((st.mode & 0o022) !== 0 && !sticky)
-      return `${current} is writable by ${st.mode & 0o020 ? 'its group' : 'others'} (mode ${(st.mode & 0o7777).toString(8)})`;
+      return `${current} is writable by ${st.mode & 0o002 ? 'others' : 'its group'} (mode ${(st.mode & 0o7777).toString(8)})`;
     const parent = dirname(current);
     if (parent === current) return undefined;
     current = parent;
@@ -38,6 +38,13 @@ export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): 
     if (!existsSync(abs)) mkdirSync(abs, { recursive: true, mode: 0o700 });
   } catch (e) {
     return ctlDirFailed(host, `unable to create ctlDir ${abs}: ${(e as Error).message}`);
+  }
+  // checked with or without strictMode: otherwise ssh would start only to fail when it binds the socket
+  try {
+    if (!statSync(abs).isDirectory()) return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: it is not a directory`);
+    accessSync(abs, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: ${(e as Error).message}`);
   }
   if (!strictMode) return undefined;
   try {

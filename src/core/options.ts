@@ -2,6 +2,7 @@
 // normalisation, done once per connection.
 import { checkPort, checkUser, parseDestination, type Destination } from './destination';
 import { invalidArgument } from './errors';
+import { checkSshOpts } from './slave-args';
 import {
   assertArgList,
   assertBoolean,
@@ -267,8 +268,11 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
   if (typeof vars !== 'object' || vars === null || Object.values(vars).some((v) => typeof v !== 'string' && typeof v !== 'number'))
     throw invalidArgument('Expected `vars` to be an object of strings or numbers', vars);
   const encoding = checkArgumentEncoding('defaultEncoding', o.defaultEncoding) ?? 'utf8';
-  const user = dest.user ?? (o.user === undefined ? undefined : checkUser(assertString('user', o.user)!));
-  const port = dest.port ?? (o.port === undefined ? undefined : checkPort(o.port));
+  // checked even when the destination names its own (which wins): a wrong option is a mistake either way
+  const optUser = o.user === undefined ? undefined : checkUser(assertString('user', o.user)!);
+  const optPort = o.port === undefined ? undefined : checkPort(o.port);
+  const user = dest.user ?? optUser;
+  const port = dest.port ?? optPort;
   if (externalMaster && o.ctlPath === undefined) throw invalidArgument('`externalMaster` is set but `ctlPath` is not');
   const persist = parsePersist(o.persist);
   if (persist !== undefined && externalMaster) throw invalidArgument('give either `persist` or `externalMaster`, not both');
@@ -297,8 +301,9 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
       sshfs: assertString('sshfsCmd', o.sshfsCmd) ?? 'sshfs',
       sftpServer: assertString('sftpServerCmd', o.sftpServerCmd),
     },
-    masterOpts: assertArgList('masterOpts', o.masterOpts) ?? [],
-    defaultSshOpts: assertArgList('defaultSshOpts', o.defaultSshOpts) ?? [],
+    // the master and its slaves must stay on the control socket this object chose
+    masterOpts: [...checkSshOpts(assertArgList('masterOpts', o.masterOpts) ?? [], 'masterOpts')],
+    defaultSshOpts: [...checkSshOpts(assertArgList('defaultSshOpts', o.defaultSshOpts) ?? [], 'defaultSshOpts')],
     strictMode,
     async,
     connect,

@@ -6,22 +6,46 @@ import { encodingError, invalidArgument } from './errors';
 // ProxyCommand=false makes a missing socket fail at once instead of opening a second connection.
 const GUARD = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
 
-const CONTROL_FLAG = /^-[^o-]*[SMO]/; // -S, -M, -O, also inside a cluster such as -qS
-const CONTROL_KEYWORD = /^(-o\s*)?(ControlPath|ControlMaster|ControlPersist)\b/i;
+// ssh's options that take a value (its getopt string; -P since OpenSSH 9.4), and those that pick the master
+const WITH_VALUE = new Set('BbcDEeFIiJLlmOoPpQRSWw');
+const CONTROL_FLAGS = new Set('SMO');
+const CONTROL_KEYWORDS = new Set(['controlpath', 'controlmaster', 'controlpersist']);
 
-/** Rejects ssh options that would change which master a slave uses (they belong to the connection). */
+/** The keyword of an `-o` value as ssh reads it: blanks and `=` before it skipped, quotes dropped, any case. */
+const keywordOf = (value: string): string => value.replace(/^[\s=]+/, '').split(/[\s=]/)[0]!.replace(/"/g, '').toLowerCase();
+
+/**
+ * Rejects ssh options that would change which master a process uses (they belong to the connection), read
+ * the way ssh's getopt reads them: `-S x`, `-Sx`, `-qS x`, `-M`, `-O cmd`, `-o ControlPath=x`,
+ * `-oControlMaster yes`, `-qo "controlpersist"=1`... Also a word that is not an option, or `--`: ssh would
+ * take it as the destination and connect on its own, without the master.
+ */
 export const checkSshOpts = (opts: readonly string[], name = 'sshOpts'): readonly string[] => {
-  opts.forEach((o, i) => {
-    const value = opts[i - 1] === '-o' ? `-o ${o}` : o;
-    if ((opts[i - 1] !== '-o' && CONTROL_FLAG.test(o)) || CONTROL_KEYWORD.test(value))
-      throw invalidArgument(`\`${name}\` must not change the control socket or master (${value}); use the constructor's ctlPath / externalMaster`);
-  });
+  const refuse = (what: string) =>
+    invalidArgument(`\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath / externalMaster`);
+  for (let i = 0; i < opts.length; i++) {
+    const arg = opts[i]!;
+    if (arg === '--' || arg === '-' || !arg.startsWith('-'))
+      throw invalidArgument(`\`${name}\` must hold ssh options only: ssh would read ${JSON.stringify(arg)}${arg === '--' ? ' as the end of its options' : ' as the destination'}`);
+    for (let j = 1; j < arg.length; j++) {
+      const flag = arg[j]!;
+      if (CONTROL_FLAGS.has(flag)) throw refuse(arg);
+      if (!WITH_VALUE.has(flag)) continue;
+      const value = j + 1 < arg.length ? arg.slice(j + 1) : opts[++i];
+      if (value === undefined) throw invalidArgument(`\`${name}\`: the ssh option -${flag} needs a value`);
+      if (flag === 'o' && CONTROL_KEYWORDS.has(keywordOf(value))) throw refuse(`-o ${value}`);
+      break;
+    }
+  }
   return opts;
 };
 
 /** Escapes a Unix socket path for `ssh -W` (Net::OpenSSH: `./` when relative; `\` and `:` escaped). */
 const tunnelSocketTarget = (path: string): string =>
   (path.includes('/') ? path : `./${path}`).replace(/[\\:]/g, (c) => `\\${c}`);
+
+/** An env value as ssh's SetEnv reads it: blanks would split it, so such values go in double quotes. */
+const setEnvValue = (v: string): string => (/^[^\s"'\\]*$/.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`);
 
 /** The single flag cluster Net::OpenSSH emits after the ssh options. */
 const flags = (req: ChannelRequest): string => {
@@ -58,7 +82,7 @@ export const slaveArgs = (
     if (!t) throw invalidArgument('a tunnel needs a host and port, or a socket path');
     args.push('-W', 'path' in t ? tunnelSocketTarget(t.path) : `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`);
   }
-  for (const [k, v] of Object.entries(req.env ?? {})) args.push('-o', `SetEnv=${k}=${v}`);
+  for (const [k, v] of Object.entries(req.env ?? {})) args.push('-o', `SetEnv=${k}=${setEnvValue(v)}`);
   args.push('-S', ctlPath, ...GUARD, ...destination);
   if (req.kind === 'exec' || req.kind === 'subsystem') {
     if (req.command === undefined) throw invalidArgument(`a ${req.kind} request needs a command`);

@@ -33,8 +33,23 @@ test('a non-UTF-8 command cannot go through argv', () => {
   assert.is(args({ command: Buffer.from('caf\u00e9') }).at(-1), 'caf\u00e9');
 });
 
-for (const bad of [['-S', '/x'], ['-o', 'ControlPath=/x'], ['-oControlMaster=yes'], ['-O', 'exit'], ['-o', 'controlpersist=1']])
-  test(`sshOpts may not change the master: ${bad.join(' ')}`, () => assert.throws(() => checkSshOpts(bad), /control socket/));
-test('other sshOpts pass', () => assert.equal(checkSshOpts(['-o', 'LogLevel=ERROR', '-v']), ['-o', 'LogLevel=ERROR', '-v']));
+for (const bad of [['-S', '/x'], ['-o', 'ControlPath=/x'], ['-oControlMaster=yes'], ['-O', 'exit'], ['-o', 'controlpersist=1'],
+  ['-qoControlPath=/x'], ['-qo', 'ControlPath=/x'], ['-o', '=ControlPath=/x'], ['-o', '"ControlPath"=/x'], ['-o', '\tControlMaster yes'],
+  ['-vS/x'], ['-qM'], ['-Oexit'], ['-F', 'cfg', '-S', '/x']])
+  test(`sshOpts may not change the master: ${JSON.stringify(bad)}`, () => assert.throws(() => checkSshOpts(bad), /control socket/));
+for (const bad of [['--', 'h'], ['h'], ['-v', 'h'], ['-']])
+  test(`sshOpts hold options only: ${JSON.stringify(bad)}`, () => assert.throws(() => checkSshOpts(bad), /ssh options only/));
+test('an option missing its value is refused', () => assert.throws(() => checkSshOpts(['-v', '-o']), /-o needs a value/));
+test('other sshOpts pass, values are not read as flags', () => {
+  for (const ok of [['-o', 'LogLevel=ERROR', '-v'], ['-lSam'], ['-l', '-S'], ['-F', 'cfg', '-oControlPathX=1'], ['-i', 'key', '-qo', 'User=M']])
+    assert.equal(checkSshOpts(ok), ok);
+});
+
+test('env values with blanks, quotes or backslashes are quoted for SetEnv; plain ones are not', () => {
+  const env = (v: string) => args({ command: 'x', env: { A: v } })[1];
+  assert.is(env('C.UTF-8'), 'SetEnv=A=C.UTF-8');
+  assert.is(env('a b'), 'SetEnv=A="a b"');
+  assert.is(env('say "hi" \\ it\'s'), 'SetEnv=A="say \\"hi\\" \\\\ it\'s"');
+});
 
 test.run();
