@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './exit-codes';
 import type { CliIO } from './io';
+import { registerGet } from './commands/get';
+import { registerPut } from './commands/put';
 import { registerRun } from './commands/run';
 
 const VERSION = '0.1.0';
@@ -35,6 +37,8 @@ export const buildProgram = (io: CliIO, status: { code: number }): Command => {
     status.code = await withInterrupt(work);
   };
   registerRun(program, act, io);
+  registerPut(program, act, io);
+  registerGet(program, act, io);
   return program;
 };
 

@@ -36,8 +36,8 @@ export const humanRunView = (io: CliIO, hosts: readonly string[], group: boolean
     },
     end(r: HostResult) {
       status.ended(r.host, r.ok);
+      redraw(); // before the output, so that the region drawn again under it is current
       output.end(r);
-      redraw();
     },
     finish(o: RunOutcome) {
       clearInterval(ticker);

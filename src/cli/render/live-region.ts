@@ -31,8 +31,8 @@ export class LiveRegion {
   }
 
   /**
-   * Replaces the region's lines (plain text with any colour codes placed by `style` after fitting).
-   * Redraws at most every 100 ms.
+   * Replaces the region's lines (each already cut to `width`; colour codes allowed). They are drawn
+   * within 100 ms, or at the next `print`, whichever comes first.
    */
   update(lines: string[]): void {
     if (!this.enabled || this.closed) return;
