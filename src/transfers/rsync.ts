@@ -33,7 +33,8 @@ const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
   const cmd = checkCmd('rsyncCmd', own.rsyncCmd, ssh.getCmd('rsync')!);
   const remoteShell = assertString('remoteShell', own.remoteShell);
   const verbose = o.verbose === true ? 1 : o.verbose || 0;
-  return { o, cmd, remoteShell, extra, verbose, paths };
+  // %VAR% expansion (expandVars) applies to file names as it does to commands
+  return { o, cmd, remoteShell, extra, verbose, paths: paths.map((p) => ssh.expandText(p)) };
 };
 
 // rsync reads these from the environment; the argv must be the whole story

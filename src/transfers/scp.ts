@@ -63,7 +63,8 @@ const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
   const mode = assertOneOf('mode', picked.mode, ['sftp', 'legacy'] as const) ?? 'sftp';
   const cmd = checkCmd('scpCmd', picked.scpCmd, ssh.getCmd('scp')!);
   const remoteShell = assertString('remoteShell', picked.remoteShell);
-  return { o, mode, cmd, remoteShell, paths };
+  // %VAR% expansion (expandVars) applies to file names as it does to commands
+  return { o, mode, cmd, remoteShell, paths: paths.map((p) => ssh.expandText(p)) };
 };
 
 /**

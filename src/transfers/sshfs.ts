@@ -128,6 +128,9 @@ const stderrSinkOf = (o: SshfsOptions, host: string, tail: TailSink): Sink =>
  */
 export const sshfsImport = async (ssh: OpenSSH, options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsImport');
+  const x = (p: unknown) => (typeof p === 'string' ? ssh.expandText(p) : p) as string; // %VAR% in paths, as in commands
+  remoteFs = x(remoteFs);
+  localMountPoint = x(localMountPoint);
   checkPath('remoteFs', remoteFs);
   const mp = resolvePath(checkPath('localMountPoint', localMountPoint));
   const host = ssh.getHost();
@@ -195,6 +198,9 @@ const remoteMounted = async (ssh: OpenSSH, sshOpts: string[] | undefined, mp: st
  */
 export const sshfsExport = async (ssh: OpenSSH, options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsExport');
+  const x = (p: unknown) => (typeof p === 'string' ? ssh.expandText(p) : p) as string; // %VAR% in paths, as in commands
+  localFs = x(localFs);
+  remoteMountPoint = x(remoteMountPoint);
   const local = resolvePath(checkPath('localFs', localFs));
   const mp = checkPath('remoteMountPoint', remoteMountPoint);
   const host = ssh.getHost();

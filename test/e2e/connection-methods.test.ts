@@ -59,6 +59,20 @@ if (f) {
     assert.is(ssh.error, e);
   });
 
+  test('expandVars: %VAR% in transfer paths (local and remote) is expanded as in commands; off, it stays literal', async () => {
+    const l = dir('l');
+    const r = dir('r');
+    writeFileSync(join(l, 'v.txt'), 'vars');
+    const x = connect(f!, { expandVars: true, vars: { SRC: l, DST: r } });
+    assert.is(await x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', '%DST%/%HOST%.txt'), true);
+    assert.is(readFileSync(join(r, `${x.getHost()}.txt`), 'utf8'), 'vars');
+    assert.is(await x.rsyncGet({ stderrDiscard: true }, '%DST%/%HOST%.txt', '%SRC%/back.txt'), true);
+    assert.is(readFileSync(join(l, 'back.txt'), 'utf8'), 'vars');
+    x.setExpandVars(false);
+    const e = await rejects<OpenSSHError>(x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', r));
+    assert.match(e.message, '%SRC%');
+  });
+
   test('rsyncPut / rsyncGet with an rsync long option passed through', async () => {
     const l = dir('l');
     writeFileSync(join(l, 'keep.txt'), 'keep');
