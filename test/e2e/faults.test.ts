@@ -4,11 +4,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { OpenSSH, OpenSSHError } from '../../src/index';
 import { startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
-import { eventually, rejects, strict } from '../helpers/setup';
+import { eventually, noHang, rejects, strict } from '../helpers/setup';
 
 strict();
 const test = suite('e2e: faults');
@@ -96,6 +97,23 @@ if (f) {
       await p.exit.catch(() => {});
       assert.ok(await eventually(async () => !(await ssh.test('kill', '-0', pid))), 'the remote yes is gone');
       assert.is(await ssh.capture('echo fine'), 'fine\n');
+    });
+
+    test(`master SIGKILLed mid-capture: OSSH_MASTER_FAILED, and every byte that arrived is on the error (${engine})`, async () => {
+      const ssh = connect(f, { engine });
+      await ssh.waitForMaster();
+      const lines = Array.from({ length: 500 }, (_, i) => `line ${i + 1}\n`).join('');
+      // stdout first, then a mark on stderr: once the mark is here, every stdout byte was sent before it
+      const mark = new PassThrough();
+      const marked = new Promise((r) => mark.once('data', r));
+      const running = ssh.capture({ stderrFh: mark }, 'seq -f "line %g" 1 500; echo mark >&2; exec sleep 60');
+      running.catch(() => {});
+      await marked;
+      process.kill(ssh.masterPid!, 'SIGKILL');
+      const e = await noHang(rejects<OpenSSHError>(running), 'a capture on a killed master');
+      assert.is(e.code, 'OSSH_MASTER_FAILED');
+      assert.match(e.message, /master/);
+      assert.is(e.stdout, lines, 'the output that arrived before the master died');
     });
 
     test(`a full local disk for stdoutFile is an error naming the file; the master survives (${engine})`, async () => {
