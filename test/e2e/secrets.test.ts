@@ -94,7 +94,9 @@ if (f) {
     const ssh = make(f, `${f.user}@127.0.0.1:${f.port}`, { keyPath: key, passphrase: PHRASE });
     await ssh.waitForMaster();
     const slave = await ssh.spawn({ engine: 'spawn' }, 'sleep 5');
-    assert.equal(leaking(descendants(), PHRASE), []);
+    const pids = descendants();
+    for (const p of [ssh.masterPid!, slave.pid!]) assert.ok(pids.includes(p), `pid ${p} is scanned`);
+    assert.equal(leaking(pids, PHRASE), []);
     slave.close();
   });
 
