@@ -52,6 +52,7 @@ import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, t
 import { checkArgs, quoting, remoteCommandLine, type CommandArg, type CommandContext } from './core/remote-command';
 import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
 import { runToEnd } from './core/run-to-end';
+import { withStdDefaults, type StdDefaults } from './core/std-defaults';
 import { slaveArgs } from './core/slave-args';
 import { needsStdin, stdinSource } from './core/stdin-source';
 import { isGlob, isRaw, type Arg } from './quoting/quoter';
@@ -77,11 +78,12 @@ const leadingOptions = <O extends object>(args: readonly unknown[]): [O, unknown
   return typeof first === 'object' && first !== null && !Array.isArray(first) ? [first as O, rest] : [{} as O, [...args]];
 };
 
-const splitArgs = (method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] => {
+const splitArgsWith = (defaults: StdDefaults, method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] => {
   const [first, ...rest] = args;
   const isOpts =
     typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Uint8Array) && !isRaw(first) && !isGlob(first);
-  return isOpts ? [normalizeCallOptions(method, first), checkArgs(rest)] : [normalizeCallOptions(method, {}), checkArgs(args)];
+  const given = isOpts ? (first as Record<string, unknown>) : {};
+  return [normalizeCallOptions(method, withStdDefaults(method, given, defaults)), checkArgs(isOpts ? rest : args)];
 };
 
 /**
@@ -303,6 +305,11 @@ export class OpenSSH {
     return this.expand ? expandVars(text, this.vars) : text;
   }
 
+  /** Net::OpenSSH's `(\%opts, @cmd)`, with the connection's default stdio where the call gives none. */
+  private splitArgs(method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] {
+    return splitArgsWith(this.s.stdDefaults, method, args);
+  }
+
   private commandContext(): CommandContext {
     return { host: this.s.dest.host, quoter: this.s.remoteShell, argumentEncoding: this.s.argumentEncoding, vars: this.expand ? this.vars : undefined };
   }
@@ -343,6 +350,7 @@ export class OpenSSH {
       sshOpts: o.sshOpts as string[] | undefined,
       forwardAgent: o.forwardAgent ?? (this.s.forwardAgent === 'always' ? true : undefined),
       forwardX11: o.forwardX11,
+      setpgrp: o.setpgrp,
       stdin,
     };
   }
@@ -390,7 +398,7 @@ export class OpenSSH {
   exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: CommandArg[]): Observable<ExecEvent>;
   exec$(...cmd: CommandArg[]): Observable<ExecEvent>;
   exec$(...args: unknown[]): Observable<ExecEvent> {
-    const [o, cmd] = splitArgs('exec$', args);
+    const [o, cmd] = this.splitArgs('exec$', args);
     const host = this.s.dest.host;
     // only what the call gives: the connection's default timeout belongs to the Promise methods
     const steps: MonoTypeOperatorFunction<ExecEvent>[] = [];
@@ -430,7 +438,7 @@ export class OpenSSH {
   system(...args: unknown[]): Promise<true | RemoteProcess> {
     return this.track(
       (async () => {
-        const [o, cmd] = splitArgs('system', args);
+        const [o, cmd] = this.splitArgs('system', args);
         if (o.async) return this.startProcess(o, cmd);
         const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? inheritSink('stdout');
         const errTail = new TailSink();
@@ -447,7 +455,7 @@ export class OpenSSH {
   test(...args: unknown[]): Promise<boolean> {
     return this.track(
       (async () => {
-        const [o, cmd] = splitArgs('test', args);
+        const [o, cmd] = this.splitArgs('test', args);
         const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? discardSink();
         const stderr = this.stderrSink(o, discardSink);
         const status = await this.run(o, cmd, stdout, stderr);
@@ -490,7 +498,7 @@ export class OpenSSH {
   }
 
   private async captureBuffer(method: 'capture', args: unknown[]): Promise<[Buffer, string]> {
-    const [o, cmd] = splitArgs(method, args);
+    const [o, cmd] = this.splitArgs(method, args);
     const enc = this.streamEncoding(o);
     const out = new CaptureSink();
     const errTail = new TailSink();
@@ -507,7 +515,7 @@ export class OpenSSH {
   capture2(...args: unknown[]): Promise<Capture2Result> {
     return this.track(
       (async () => {
-        const [o, cmd] = splitArgs('capture2', args);
+        const [o, cmd] = this.splitArgs('capture2', args);
         const out = new CaptureSink();
         const err = new CaptureSink();
         const status = await this.run(o, cmd, out, err, { stdout: out, stderr: err });
@@ -531,21 +539,21 @@ export class OpenSSH {
   openEx(options: OpenExOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
   openEx(...cmd: CommandArg[]): Promise<RemoteProcess>;
   openEx(...args: unknown[]): Promise<RemoteProcess> {
-    return this.startProcess(...splitArgs('openEx', args));
+    return this.startProcess(...this.splitArgs('openEx', args));
   }
 
   /** Starts the command in the background; stdout/stderr go to ours unless redirected. Await `exit` on the handle. */
   spawn(options: SpawnOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
   spawn(...cmd: CommandArg[]): Promise<RemoteProcess>;
   spawn(...args: unknown[]): Promise<RemoteProcess> {
-    return this.startProcess(...splitArgs('spawn', args));
+    return this.startProcess(...this.splitArgs('spawn', args));
   }
 
   /** A Writable into the command's stdin (stdout and stderr go to ours). `end()` it, then await `exit`. */
   pipeIn(options: PipeOptions, ...cmd: CommandArg[]): Promise<WithStdin>;
   pipeIn(...cmd: CommandArg[]): Promise<WithStdin>;
   pipeIn(...args: unknown[]): Promise<WithStdin> {
-    const [o, cmd] = splitArgs('pipeIn', args);
+    const [o, cmd] = this.splitArgs('pipeIn', args);
     return this.startProcess({ ...o, stdinPipe: true }, cmd) as never;
   }
 
@@ -553,7 +561,7 @@ export class OpenSSH {
   pipeOut(options: PipeOptions, ...cmd: CommandArg[]): Promise<WithStdout>;
   pipeOut(...cmd: CommandArg[]): Promise<WithStdout>;
   pipeOut(...args: unknown[]): Promise<WithStdout> {
-    const [o, cmd] = splitArgs('pipeOut', args);
+    const [o, cmd] = this.splitArgs('pipeOut', args);
     return this.startProcess({ ...o, stdoutPipe: true }, cmd) as never;
   }
 
@@ -561,7 +569,7 @@ export class OpenSSH {
   open2(options: Open2Options, ...cmd: CommandArg[]): Promise<WithStdin & WithStdout>;
   open2(...cmd: CommandArg[]): Promise<WithStdin & WithStdout>;
   open2(...args: unknown[]): Promise<never> {
-    const [o, cmd] = splitArgs('open2', args);
+    const [o, cmd] = this.splitArgs('open2', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd) as never;
   }
 
@@ -569,7 +577,7 @@ export class OpenSSH {
   open3(options: Open3Options, ...cmd: CommandArg[]): Promise<WithStdin & WithStdout & WithStderr>;
   open3(...cmd: CommandArg[]): Promise<WithStdin & WithStdout & WithStderr>;
   open3(...args: unknown[]): Promise<never> {
-    const [o, cmd] = splitArgs('open3', args);
+    const [o, cmd] = this.splitArgs('open3', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true, stderrPipe: true }, cmd) as never;
   }
 
@@ -577,7 +585,7 @@ export class OpenSSH {
   open2socket(options: Open2Options, ...cmd: CommandArg[]): Promise<{ /** stdin and stdout as one stream. */ socket: Duplex; /** The process handle (`exit`, `kill`). */ process: RemoteProcess }>;
   open2socket(...cmd: CommandArg[]): Promise<{ /** stdin and stdout as one stream. */ socket: Duplex; /** The process handle (`exit`, `kill`). */ process: RemoteProcess }>;
   open2socket(...args: unknown[]): Promise<{ socket: Duplex; process: RemoteProcess }> {
-    const [o, cmd] = splitArgs('open2socket', args);
+    const [o, cmd] = this.splitArgs('open2socket', args);
     return this.startProcess({ ...o, stdinPipe: true, stdoutPipe: true }, cmd).then((p) => ({ socket: duplexOf(p), process: p }));
   }
 
@@ -601,7 +609,7 @@ export class OpenSSH {
   }
 
   private async startPty(method: 'open2pty' | 'open3pty', args: unknown[], separateStderr: boolean): Promise<PtyHandle> {
-    const [o, cmd] = splitArgs(method, args);
+    const [o, cmd] = this.splitArgs(method, args);
     for (const k of ['cols', 'rows'] as const)
       if (o[k] !== undefined && (!Number.isInteger(o[k]) || o[k]! < 1)) throw invalidArgument(`Expected \`${k}\` to be a positive integer`, o[k]);
     const req = this.request({ ...o, tty: o.tty ?? true }, cmd, 'pipe');
@@ -714,7 +722,7 @@ export class OpenSSH {
   makeRemoteCommand(options: CommonCallOptions, ...cmd: CommandArg[]): Promise<string[]>;
   makeRemoteCommand(...cmd: CommandArg[]): Promise<string[]>;
   async makeRemoteCommand(...args: unknown[]): Promise<string[]> {
-    const [o, cmd] = splitArgs('makeRemoteCommand', args);
+    const [o, cmd] = this.splitArgs('makeRemoteCommand', args);
     await this.track(this.waitForMaster());
     const req = this.request(o, cmd, 'pipe');
     return [this.s.sshCmd, ...slaveArgs(req, this.master.ctlPath!, destinationArgs(this.s), this.s.defaultSshOpts)];

@@ -41,6 +41,8 @@ export interface CommonCallOptions {
   forwardAgent?: boolean;
   /** Forward X11 for this call (`-X`) or not (`-x`). */
   forwardX11?: boolean;
+  /** Run this call's ssh process in its own process group, so a terminal's Ctrl-C does not reach it (Net::OpenSSH's setpgrp). Spawn engine only: the mux engine has no process. @default false */
+  setpgrp?: boolean;
   /** Run the single argument as a subsystem (`ssh -s`), e.g. `'sftp'`. @default false */
   subsystem?: boolean;
   /** Environment variables to set remotely (the server must AcceptEnv them). */
@@ -137,7 +139,7 @@ export type PtyCallOptions = CommonCallOptions & {
 /** Every per-call option, normalised. */
 export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions & PtyCallOptions;
 
-const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal'];
+const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal', 'setpgrp'];
 const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
 const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
 const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
@@ -177,7 +179,7 @@ const checkFileSpec = (name: string, v: unknown): void => {
 /** Validates the options of `method` (unknown names, types, combinations). Throws OSSH_INVALID_ARGUMENT. */
 export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOptions => {
   const o = pickKnown<CallOptions>(raw, METHOD_OPTIONS[method], method) as CallOptions;
-  for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'subsystem', 'stdinKeepOpen',
+  for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'setpgrp', 'subsystem', 'stdinKeepOpen',
     'stdinDiscard', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout', 'killSshOnTimeout', 'async', 'stdinPipe', 'stdoutPipe', 'stderrPipe'] as const)
     assertBoolean(k, o[k]);
   assertSeconds('timeout', o.timeout);

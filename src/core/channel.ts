@@ -31,6 +31,8 @@ export interface ChannelRequest {
   forwardAgent?: boolean | undefined;
   /** Forward X11 for this call (`ssh -X`), or disable it (`-x`). */
   forwardX11?: boolean | undefined;
+  /** Spawn engine: the ssh process gets its own process group. */
+  setpgrp?: boolean | undefined;
   /** Whether the caller will write to stdin. 'ignore' gives the remote command an immediate EOF. */
   stdin: 'pipe' | 'ignore';
 }

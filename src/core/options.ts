@@ -17,7 +17,8 @@ import {
 import { getQuoter } from '../quoting/get-quoter';
 import { quoting } from './remote-command';
 import type { Quoter } from '../quoting/quoter';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { STD_DEFAULT_OPTIONS, stdDefaults, type StdDefaults } from './std-defaults';
 import { Secret } from './login/secret';
 import { gatewayArgs, type GatewayOptions } from './login/gateway';
 import { parsePersist } from './persist/persist-duration';
@@ -121,6 +122,24 @@ export interface OpenSSHOptions {
   loginHandler?: LoginHandler;
   /** Run the master on a pty even without a secret: host-key questions fail at once with a clear message and `getMasterPtyLog()` shows what ssh said. @default false */
   masterPtyForce?: boolean;
+  /** Default stdin of every call that gives no stdin option and accepts one (Net::OpenSSH's default_stdin_fh). */
+  defaultStdinFh?: Readable | number;
+  /** Default stdin file of such calls (default_stdin_file). */
+  defaultStdinFile?: string;
+  /** Such calls read /dev/null (default_stdin_discard; also what an unredirected stdin is here anyway). */
+  defaultStdinDiscard?: boolean;
+  /** Default stdout of every call that gives no stdout option and accepts one (system, spawn, openEx...; not capture). */
+  defaultStdoutFh?: Writable | number;
+  /** Default stdout file of such calls (a name or `[flags, name]`). */
+  defaultStdoutFile?: string | [string, string];
+  /** Such calls discard stdout. */
+  defaultStdoutDiscard?: boolean;
+  /** Default stderr of every call that gives no stderr option and accepts one. */
+  defaultStderrFh?: Writable | number;
+  /** Default stderr file of such calls. */
+  defaultStderrFile?: string | [string, string];
+  /** Such calls discard stderr. */
+  defaultStderrDiscard?: boolean;
   /** Accepted for Net::OpenSSH compatibility: the master always runs in its own session and process group here. @default true */
   masterSetpgrp?: boolean;
   /** Where the master's stdout goes (a stream or fd); overrides `masterStdoutDiscard`. */
@@ -184,6 +203,8 @@ export interface ConnectionSettings {
   vars: Record<string, string>;
   /** The encoding for text output (capture and friends). */
   streamEncoding: string;
+  /** The default* stdio options, as per-call options. */
+  stdDefaults: StdDefaults;
 }
 
 /** The binaries of the local (and, for sshfsExport, remote) tools that ride on the master. */
@@ -198,6 +219,7 @@ const KNOWN = new Set([
   'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'scpCmd', 'rsyncCmd', 'sshfsCmd', 'sftpServerCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
   'masterStderrDiscard', 'engine', 'muxTunnels', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
+  ...Object.keys(STD_DEFAULT_OPTIONS),
   'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway', 'persist',
 ]);
 
@@ -311,6 +333,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     remoteShell: quoter,
     argumentEncoding: checkArgumentEncoding('defaultArgumentEncoding', o.defaultArgumentEncoding) ?? encoding,
     streamEncoding: checkStreamEncoding('defaultStreamEncoding', o.defaultStreamEncoding) ?? encoding,
+    stdDefaults: stdDefaults(o as Record<string, unknown>),
     killSshOnTimeout,
     masterStdoutDiscard,
     masterStderrDiscard,
