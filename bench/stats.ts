@@ -23,3 +23,10 @@ export const printTable = (title: string, rows: readonly Row[], floor: string): 
     console.log(`  ${r.client.padEnd(22)} ${r.value.toFixed(r.unit === 'MB/s' ? 0 : 2).padStart(9)} ${r.unit.padEnd(7)} ${Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}${note}`}`);
   }
 };
+
+/** The nearest-rank percentile `p` (0-100) of `xs`; NaN for no samples. */
+export const percentile = (xs: readonly number[], p: number): number => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+};
