@@ -300,6 +300,11 @@ export class OpenSSH {
   getVar(name: string): string | undefined {
     return this.vars.get(name);
   }
+  /** Whether `%NAME%` expansion is on (Net::OpenSSH's `get_expand_vars`). */
+  getExpandVars(): boolean {
+    return this.expand;
+  }
+
   /** `text` with `%NAME%` variables expanded when expansion is on (for paths of transfers and the like). */
   expandText(text: string): string {
     return this.expand ? expandVars(text, this.vars) : text;

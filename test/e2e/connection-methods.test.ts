@@ -68,7 +68,9 @@ if (f) {
     assert.is(readFileSync(join(r, `${x.getHost()}.txt`), 'utf8'), 'vars');
     assert.is(await x.rsyncGet({ stderrDiscard: true }, '%DST%/%HOST%.txt', '%SRC%/back.txt'), true);
     assert.is(readFileSync(join(l, 'back.txt'), 'utf8'), 'vars');
+    assert.is(x.getExpandVars(), true);
     x.setExpandVars(false);
+    assert.is(x.getExpandVars(), false);
     const e = await rejects<OpenSSHError>(x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', r));
     assert.match(e.message, '%SRC%');
   });
