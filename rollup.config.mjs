@@ -19,6 +19,13 @@ export default [
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
     ],
   },
+  // the net-openssh executable: ESM only (top-level await), with its shebang
+  {
+    input: { cli: 'src/cli/main.ts' },
+    external,
+    plugins: [esbuild({ target: 'node20' })],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/cli-[name]-[hash].mjs', banner: '#!/usr/bin/env node' },
+  },
   ...['mts', 'cts'].map((ext) => ({
     input: entries,
     external,

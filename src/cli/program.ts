@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './exit-codes';
 import type { CliIO } from './io';
+import { registerDemo } from './commands/demo';
 import { registerGet } from './commands/get';
 import { registerPut } from './commands/put';
 import { registerRun } from './commands/run';
@@ -39,6 +40,7 @@ export const buildProgram = (io: CliIO, status: { code: number }): Command => {
   registerRun(program, act, io);
   registerPut(program, act, io);
   registerGet(program, act, io);
+  registerDemo(program, act, io);
   return program;
 };
 

@@ -19,5 +19,5 @@ export const registerGet = (program: Command, act: (work: (signal: AbortSignal) 
   ).action(async (paths: string[], flags: TransferFlags) => {
     const common = commonSettings(flags);
     const { sources, target } = sourcesAndTarget(paths, flags);
-    await act((signal) => transferOnHosts({ ...common, direction: 'get', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io));
+    await act(async (signal) => (await transferOnHosts({ ...common, direction: 'get', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io)).status);
   });

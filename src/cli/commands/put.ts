@@ -39,5 +39,5 @@ export const registerPut = (program: Command, act: (work: (signal: AbortSignal) 
     const common = commonSettings(flags);
     const { sources, target } = sourcesAndTarget(paths, flags);
     for (const s of sources) if (!existsSync(s)) throw new UsageError(`no such local file: ${s}`);
-    await act((signal) => transferOnHosts({ ...common, direction: 'put', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io));
+    await act(async (signal) => (await transferOnHosts({ ...common, direction: 'put', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io)).status);
   });

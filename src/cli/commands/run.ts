@@ -11,7 +11,7 @@ import { addCommonOptions, commonSettings, type CommonFlags } from '../common-op
 import { humanRunView } from '../render/human-view';
 import { interruptedResult } from '../render/host-result';
 import { jsonRunView } from '../render/json-view';
-import type { RunView } from '../render/run-view';
+import type { RunOutcome, RunView } from '../render/run-view';
 
 /** What `run` was asked to do. */
 export interface RunRequest {
@@ -40,8 +40,8 @@ const fleetOf = (req: Pick<RunRequest, 'targets' | 'connection' | 'concurrency'>
 };
 
 // The library's fleet does the work; this only renders its events and folds them into an exit status.
-/** Runs the command on every host; resolves with the exit status. */
-export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<number> => {
+/** Runs the command on every host; resolves with the exit status and every host's result (in host order). */
+export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<{ status: number; results: RunOutcome['results'] }> => {
   const f = fleetOf(req);
   const view: RunView = req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
   const start = performance.now();
@@ -65,7 +65,7 @@ export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<number> =>
   const all = f.hosts.map((h) => results.get(h) ?? interruptedResult(h));
   view.finish({ results: all, durationMs: performance.now() - start });
   await f.close();
-  return exitStatus(all);
+  return { status: exitStatus(all), results: all };
 };
 
 /** Adds `run` to the program; `act` runs a command's work with SIGINT handling and the exit status. */
@@ -82,7 +82,6 @@ export const registerRun = (program: Command, act: (work: (signal: AbortSignal) 
     .action(async (words: string[], flags: CommonFlags & { group?: boolean }) => {
       const common = commonSettings(flags);
       if (common.json && flags.group) throw new UsageError('--group and --json do not go together');
-      await act((signal) =>
-        runOnHosts({ ...common, command: words.join(' '), output: common.json ? 'json' : flags.group ? 'group' : 'prefix', signal }, io),
-      );
+      const output = common.json ? 'json' : flags.group ? 'group' : 'prefix';
+      await act(async (signal) => (await runOnHosts({ ...common, command: words.join(' '), output, signal }, io)).status);
     });

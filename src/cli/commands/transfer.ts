@@ -51,8 +51,8 @@ const masterOutcome = (ssh: OpenSSH): Promise<OpenSSHError | undefined> =>
     });
   });
 
-/** Runs the transfer on every host; resolves with the exit status. */
-export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<number> => {
+/** Runs the transfer on every host; resolves with the exit status and every host's result (in host order). */
+export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<{ status: number; results: TransferResult[] }> => {
   const c = req.concurrency ?? DEFAULT_CONCURRENCY;
   let f;
   try {
@@ -111,5 +111,5 @@ export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<
   const list = fl.hosts.map((h) => results.get(h) ?? { host: h, ok: false, bytes: 0, durationMs: 0, started: false, interrupted: true as const });
   view.finish(list, performance.now() - start);
   await fl.close();
-  return list.some((r) => r.interrupted) ? EXIT.interrupted : list.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed;
+  return { status: list.some((r) => r.interrupted) ? EXIT.interrupted : list.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed, results: list };
 };

@@ -54,7 +54,7 @@ export const humanTransferView = (io: CliIO, hosts: readonly string[]): Transfer
   };
   const redraw = () => {
     const rows = Math.max(1, ((io.stderr as { rows?: number }).rows ?? 24) - 2);
-    const lines = [...active].slice(0, rows).map(([h, q]) => `${name(h)} ${fit(`${bar(q)}  ${amount(q)}`, region.width - hostWidth - 1)}`);
+    const lines = [...active].sort(([a], [b]) => hosts.indexOf(a) - hosts.indexOf(b)).slice(0, rows).map(([h, q]) => `${name(h)} ${fit(`${bar(q)}  ${amount(q)}`, region.width - hostWidth - 1)}`);
     if (active.size > rows) lines.push(p.dim(`... and ${active.size - rows} more`));
     region.update(lines);
   };
