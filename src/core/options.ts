@@ -90,7 +90,10 @@ export interface OpenSSHOptions {
   masterStdoutDiscard?: boolean;
   /** Send the master's stderr to /dev/null instead of keeping it for error messages. @default false */
   masterStderrDiscard?: boolean;
-  /** Engine for commands: `'spawn'` (one `ssh -S` per operation), `'mux'` (the control socket, no process), `'auto'`. @default 'auto' */
+  /**
+   * Engine for commands: `'spawn'` (one `ssh -S` per operation), `'mux'` (the control socket, no process), `'auto'`.
+   * @default 'auto'; `'spawn'` with `persist` (a master shared by several processes must survive a refused session: see the README)
+   */
   engine?: EngineName;
   /** Let the mux engine carry tunnels too (direct-tcpip / direct-streamlocal in proxy mode). A refused tunnel retires its control socket (OpenSSH 9.2 keeps a dangling channel), so the default is `ssh -W` through the spawn engine. @default false */
   muxTunnels?: boolean;
@@ -337,7 +340,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     killSshOnTimeout,
     masterStdoutDiscard,
     masterStderrDiscard,
-    engine,
+    engine: o.engine === undefined && persist !== undefined ? 'spawn' : engine,
     muxTunnels,
     maxSessions,
     forwardAgent,

@@ -30,9 +30,10 @@ export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PR
   try {
     reply = await runControl(ctlPath, 'alive-check', () => () => {}, timeoutMs);
   } catch (e) {
-    const why = (e as Error).message;
-    if (/: (ECONNREFUSED|ENOENT) /.test(why)) return /ENOENT/.test(why) ? { kind: 'absent' } : { kind: 'stale' };
-    throw refuse(host, ctlPath, `the master there does not answer (${why}); end it with \`ssh -S ${ctlPath} -O exit x\` or remove the socket`);
+    const message = (e as Error).message;
+    const why = message.slice(message.lastIndexOf(`${ctlPath}: `) + ctlPath.length + 2); // the reason alone
+    if (/^(ECONNREFUSED|ENOENT) /.test(why)) return why.startsWith('ENOENT') ? { kind: 'absent' } : { kind: 'stale' };
+    throw refuse(host, ctlPath, `no master answers there (${why}); remove it if no master of yours is starting there`);
   }
   const { socket, value: pid } = reply;
   socket.unref(); // a watch on a master that outlives us must not keep the process alive
