@@ -56,10 +56,18 @@ export const SOAK_OPS: readonly SoakOp[] = [
     name: 'exec$ stream',
     weight: 2,
     run: async ({ ssh }) => {
-      const bytes = await lastValueFrom(
-        ssh.exec$(`seq 1 ${STREAM_LINES}`).pipe(reduce((sum, e) => sum + (e.type === 'stdout' ? e.data.length : 0), 0)),
+      const seen = { bytes: 0, exit: undefined as number | null | undefined };
+      await lastValueFrom(
+        ssh.exec$(`seq 1 ${STREAM_LINES}`).pipe(
+          reduce((acc, e) => {
+            if (e.type === 'stdout') acc.bytes += e.data.length;
+            else if (e.type === 'exit') acc.exit = e.code;
+            return acc;
+          }, seen),
+        ),
       );
-      expectEqual('streamed bytes', bytes, STREAM_BYTES);
+      expectEqual('exit code', seen.exit, 0);
+      expectEqual('streamed bytes', seen.bytes, STREAM_BYTES);
     },
   },
   {

@@ -1,13 +1,12 @@
 // npm run soak [-- 60s]: the mixed workload of soak-ops.ts (capture, exec$ streams, SFTP put/get, tunnels,
 // failing commands, timeouts, aborts, unsubscribes) on both engines against a private sshd, for a duration
 // (90, 60s, 10m, 1h; default 60s). Reports errors by kind, latency percentiles per operation and engine, and
-// open fds, child processes, heap (after GC) and the test account's processes at the start and at the end.
+// open fds, child processes, heap (after GC) and the commands left on the server at the start and at the end.
 // Exits 1 when an operation failed unexpectedly or something grew. Not part of CI: run it by hand.
 //   SOAK_WORKERS=8  operations in flight
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { tmpdir, userInfo } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -30,7 +29,9 @@ const SECONDS = parseDuration(process.argv[2]);
 const WORKERS = Number(process.env.SOAK_WORKERS ?? 8);
 const ENGINES: Exclude<EngineName, 'auto'>[] = ['mux', 'spawn'];
 
-const f = await startSshd({ maxSessions: 4 * WORKERS });
+// the spawn engine's timed-out and aborted commands hold their session on the server until they end (2 s)
+const SESSIONS = 8 * WORKERS;
+const f = await startSshd({ maxSessions: SESSIONS });
 if (!f) {
   console.error('soak: sshd is needed (Debian package openssh-server)');
   process.exit(1);
@@ -42,18 +43,30 @@ const localDir = mkdtempSync(join(tmpdir(), 'net-openssh-soak-'));
 
 const contexts = new Map<string, SoakContext>();
 for (const engine of ENGINES) {
-  const ssh = new OpenSSH(f.destination, f.options({ engine, maxSessions: 4 * WORKERS, timeout: 30 }));
+  const ssh = new OpenSSH(f.destination, f.options({ engine, maxSessions: SESSIONS, timeout: 30 }));
   await ssh.waitForMaster();
   const remoteDir = (await ssh.capture('mktemp -d')).trim();
   contexts.set(engine, { ssh, sftp: await ssh.sftp(), echoPort, remoteDir, localDir });
 }
 
-/** Processes of the account the sshd runs commands as, besides sshd itself (only when that account is not us). */
-const remoteProcesses = (): number | undefined => {
-  if (f.user === userInfo().username) return undefined;
-  const out = execFileSync('ps', ['-u', f.user, '-o', 'comm='], { encoding: 'utf8' }).split('\n');
-  return out.filter((c) => c && c !== 'sshd').length;
-};
+/**
+ * Commands still running on the server for this soak's sshd (sshd itself excluded), by name: the processes whose
+ * SSH_CONNECTION names its port, which they keep after their session is gone. Other users of the test account
+ * on this machine do not count.
+ */
+const remoteProcesses = (): string[] =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const env = readFileSync(`/proc/${d}/environ`, 'latin1');
+        const port = /(?:^|\0)SSH_CONNECTION=\S+ \d+ \S+ (\d+)(?:\0|$)/.exec(env)?.[1];
+        const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+        return port === String(f.port) && comm !== 'sshd' ? [comm] : [];
+      } catch {
+        return []; // gone, or not ours to read
+      }
+    });
 
 const snapshot = () => {
   gc();
@@ -116,9 +129,11 @@ await Promise.all(
 clearInterval(progress);
 const elapsed = (Date.now() - t0) / 1000;
 
-// settle: killed slaves are reaped, and remote commands the timeouts and aborts left end (theirs last 2 s)
-for (let i = 0; i < 50 && childProcesses().filter((p) => p.pid !== f.pid).length > start.children; i++) await new Promise((r) => setTimeout(r, 100));
-await new Promise((r) => setTimeout(r, 2500));
+// settle (up to 10 s): killed slaves are reaped, remote commands the timeouts and aborts left end (theirs last 2 s)
+for (let i = 0; i < 100; i++) {
+  if (childProcesses().filter((p) => p.pid !== f.pid).length <= start.children && remoteProcesses().length <= start.remote.length) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
 const end = snapshot();
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
@@ -137,20 +152,20 @@ for (const op of SOAK_OPS) {
 console.log(`\n${total} operations in ${elapsed.toFixed(0)} s (${(total / elapsed).toFixed(0)}/s)`);
 console.log(`unexpected errors by kind: ${errors.size === 0 ? 'none' : ''}`);
 for (const [kind, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(5)}  ${kind}`);
-const show = (x: number | undefined, d = 0) => (x === undefined ? 'n/a' : x.toFixed(d));
 console.log('start -> end (after GC):');
 console.log(`  open fds          ${start.fds} -> ${end.fds}`);
 console.log(`  child processes   ${start.children} -> ${end.children}`);
 console.log(`  heap              ${start.heapMiB.toFixed(1)} -> ${end.heapMiB.toFixed(1)} MiB`);
 console.log(`  rss               ${start.rssMiB.toFixed(0)} -> ${end.rssMiB.toFixed(0)} MiB`);
-console.log(`  ${f.user} processes ${show(start.remote)} -> ${show(end.remote)} (commands on the server, sshd excluded)`);
+const names = (xs: string[]) => (xs.length ? ` (${[...new Set(xs)].map((c) => `${c} x${xs.filter((x) => x === c).length}`).join(', ')})` : '');
+console.log(`  server commands   ${start.remote.length} -> ${end.remote.length}${names(end.remote)}`);
 
 // margins as in test/e2e/load.test.ts
 const grew = [
   end.fds - start.fds > 2 && 'open fds',
   end.children > start.children && 'child processes',
   end.heapMiB - start.heapMiB >= 16 && 'heap',
-  (end.remote ?? 0) > (start.remote ?? 0) && 'server-side processes',
+  end.remote.length > start.remote.length && 'commands left on the server',
 ].filter(Boolean);
 const clean = errors.size === 0 && grew.length === 0;
 console.log(`verdict: ${clean ? 'clean' : `NOT clean (${[errors.size && 'unexpected errors', ...grew].filter(Boolean).join(', ')})`}`);

@@ -134,12 +134,23 @@ export const slaveTimeout = (host: string | undefined, seconds: number, killed: 
     { host },
   );
 
+// An `ssh -S` slave whose session the server refused (mostly sshd's MaxSessions). ssh then tries a connection of
+// its own, which the slave's ProxyCommand=false stops, so its last line ("kex_exchange_identification...") misleads.
+const MUX_SESSION_REFUSED = /mux_client_request_session: session request failed: ([^\n]*)/;
+
 export const slaveCmdFailed = (
   host: string | undefined,
   exitCode: number | null,
   signal: string | null,
   stderr?: string,
 ): OpenSSHError => {
+  const refused = exitCode === 255 ? MUX_SESSION_REFUSED.exec(stderr ?? '') : null;
+  if (refused)
+    return new OpenSSHError(
+      'OSSH_SLAVE_FAILED',
+      `unable to run ssh slave: the server refused a new session on the master (${refused[1]!.trim()}): its MaxSessions is probably reached (a command whose slave was killed counts until it ends); run fewer at once, or use the mux engine, which queues`,
+      { host, exitCode, signal, stderr: stderrTail(stderr!) },
+    );
   const how = signal ? `child exited with signal ${signal}` : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
   const tail = stderr?.trim().split('\n').pop();
   return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}` : how, {

@@ -22,7 +22,7 @@ const keywordOf = (value: string): string => value.replace(/^[\s=]+/, '').split(
  */
 export const checkSshOpts = (opts: readonly string[], name = 'sshOpts'): readonly string[] => {
   const refuse = (what: string) =>
-    invalidArgument(`\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath / externalMaster`);
+    invalidArgument(`\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath, externalMaster or persist`);
   for (let i = 0; i < opts.length; i++) {
     const arg = opts[i]!;
     if (arg === '--' || arg === '-' || !arg.startsWith('-'))

@@ -52,6 +52,33 @@ if (f) {
     await during.disconnect();
   });
 
+  test('spawn engine beyond the server’s MaxSessions: OSSH_SLAVE_FAILED saying so (not ssh’s misleading last line); fine once a session ends', async () => {
+    const small = await startSshd({ maxSessions: 2 });
+    try {
+      const ssh = connect(small!, { engine: 'spawn' });
+      const held = await Promise.all(
+        [1, 2].map(async () => {
+          const p = await ssh.openEx({ stdinPipe: true, stdoutPipe: true }, 'echo ready; exec cat');
+          await new Promise((r) => p.stdout!.once('data', r)); // its session is open on the server
+          p.stdout!.resume();
+          return p;
+        }),
+      );
+      const e = await rejects<OpenSSHError>(ssh.capture2('echo third')); // capture2 keeps stderr (ssh's own lines too)
+      assert.is(e.code, 'OSSH_SLAVE_FAILED');
+      assert.match(e.message, /the server refused a new session on the master \(Session open refused by peer\): its MaxSessions is probably reached/);
+      assert.match(e.stderr ?? '', /kex_exchange_identification/, 'ssh tried a connection of its own, which ProxyCommand=false stopped');
+      held[0]!.stdin!.end();
+      assert.equal(await held[0]!.exit, { code: 0, signal: null });
+      assert.is(await ssh.capture('echo', 'third'), 'third\n');
+      held[1]!.stdin!.end();
+      await held[1]!.exit;
+      await ssh.disconnect();
+    } finally {
+      await small?.stop();
+    }
+  });
+
   for (const engine of ENGINES) {
     test(`network path frozen (sshd SIGSTOPped): the command times out, then the master fails, in bounded time (${engine})`, async () => {
       const ssh = connect(f, { engine, timeout: 2 });
