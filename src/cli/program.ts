@@ -5,6 +5,7 @@ import { EXIT, UsageError } from './exit-codes';
 import type { CliIO } from './io';
 import { registerDemo } from './commands/demo';
 import { registerGet } from './commands/get';
+import { registerMasters } from './commands/masters';
 import { registerPut } from './commands/put';
 import { registerRun } from './commands/run';
 
@@ -40,6 +41,7 @@ export const buildProgram = (io: CliIO, status: { code: number }): Command => {
   registerRun(program, act, io);
   registerPut(program, act, io);
   registerGet(program, act, io);
+  registerMasters(program, act, io);
   registerDemo(program, act, io);
   return program;
 };

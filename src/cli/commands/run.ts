@@ -6,6 +6,7 @@ import type { FleetHost, HostResult } from '../../fleet/types';
 import type { OpenSSHOptions } from '../../core/options';
 import { isOpenSSHError } from '../../core/errors';
 import { EXIT, UsageError } from '../exit-codes';
+import { duration } from '../args';
 import type { CliIO } from '../io';
 import { addCommonOptions, commonSettings, type CommonFlags } from '../common-options';
 import { humanRunView } from '../render/human-view';
@@ -78,9 +79,12 @@ export const registerRun = (program: Command, act: (work: (signal: AbortSignal) 
       .argument('<command...>', 'the remote command; words are joined with spaces and run by the remote shell, as ssh does (put it after --)'),
   )
     .option('-g, --group', "print each host's output as one block when the host ends")
+    .option('--persist <duration>', 'keep each host\'s master for later runs once idle this long (90s, 10m, 2h); see net-openssh masters', duration)
     .passThroughOptions()
-    .action(async (words: string[], flags: CommonFlags & { group?: boolean }) => {
+    .action(async (words: string[], flags: CommonFlags & { group?: boolean; persist?: number }) => {
       const common = commonSettings(flags);
+      // a later run with the same options finds these masters again (ControlPersist takes whole seconds)
+      if (flags.persist !== undefined) common.connection = { ...common.connection, persist: Math.ceil(flags.persist) };
       if (common.json && flags.group) throw new UsageError('--group and --json do not go together');
       const output = common.json ? 'json' : flags.group ? 'group' : 'prefix';
       await act(async (signal) => (await runOnHosts({ ...common, command: words.join(' '), output, signal }, io)).status);
