@@ -1,6 +1,7 @@
 // Masters we own end with the Node process: on normal exit, and on SIGINT/SIGTERM/SIGHUP.
-// Handlers are installed only while we own a master, and a signal is re-raised after cleanup
-// when nobody else listens for it, so the process still dies the way it would have.
+// Handlers are installed only while we own a master. When nobody else listens for the signal, the
+// masters are ended and the signal re-raised, so the process still dies the way it would have; when the
+// application handles it itself, it decides what happens (the masters still end when it exits).
 
 const owned = new Set<number>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -18,9 +19,11 @@ const killAll = () => {
 };
 
 const onSignal = (sig: NodeJS.Signals) => {
+  // someone else handles the signal (a CLI ending its run cleanly): they decide when to stop; masters still end at exit
+  if (process.listenerCount(sig) > 1) return;
   killAll();
   uninstall();
-  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  process.kill(process.pid, sig);
 };
 
 const install = () => {
