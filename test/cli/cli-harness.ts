@@ -1,7 +1,7 @@
 // Drives the real `net-openssh` CLI as a user would: a spawned process (or one in a pseudo-terminal),
 // against the test sshd reached through a generated ssh config with several Host aliases.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../../src/testing/throwaway-sshd';
@@ -71,18 +71,31 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `net-openssh ...args` as a child process (pipes, not a terminal) and collects what it wrote. */
-export const runCli = (args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliRun> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(TSX, [MAIN, ...args], { env, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(input ?? '');
+/** A CLI process being run: what it wrote so far, and its end. */
+export interface CliProcess {
+  readonly pid: number;
+  stdout(): string;
+  stderr(): string;
+  signal(sig: NodeJS.Signals): void;
+  readonly done: Promise<CliRun>;
+}
+
+/** Starts `net-openssh ...args` as a child process (pipes, not a terminal). */
+export const startCli = (args: string[], env: NodeJS.ProcessEnv): CliProcess => {
+  const child = spawn(TSX, [MAIN, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliRun>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { pid: child.pid!, stdout: () => stdout, stderr: () => stderr, signal: (sig) => child.kill(sig), done };
+};
+
+/** Runs `net-openssh ...args` as a child process (pipes, not a terminal) and collects what it wrote. */
+export const runCli = (args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> => startCli(args, env).done;
 
 /** Runs `net-openssh ...args` in a pseudo-terminal (node-pty) and collects the screen bytes. */
 export const runCliPty = async (args: string[], env: NodeJS.ProcessEnv, cols = 120): Promise<{ code: number; output: string }> => {
@@ -95,5 +108,64 @@ export const runCliPty = async (args: string[], env: NodeJS.ProcessEnv, cols = 1
   });
 };
 
+/**
+ * What a terminal shows after `raw` (all of it, scrollback included): a small emulator for what the CLI
+ * sends (text, CR, LF, cursor up, erase below), colours removed. Redrawn status lines and bars vanish
+ * as they do on screen.
+ */
+export const screen = (raw: string): string => {
+  const lines = [''];
+  let row = 0;
+  let col = 0;
+  for (const tok of raw.replace(/\x1b\[[\d;]*m/g, '').split(/(\x1b\[\d*[AJ]|\r|\n)/)) {
+    if (tok === '') continue;
+    if (tok === '\r') col = 0;
+    else if (tok === '\n') {
+      row++;
+      col = 0;
+      if (row === lines.length) lines.push('');
+    } else if (tok.endsWith('A')) row = Math.max(0, row - Number(tok.slice(2, -1) || 1));
+    else if (tok.endsWith('J')) {
+      lines.length = row + 1;
+      lines[row] = lines[row]!.slice(0, col);
+    } else {
+      const l = lines[row]!.padEnd(col);
+      lines[row] = l.slice(0, col) + tok + l.slice(col + tok.length);
+      col += tok.length;
+    }
+  }
+  return lines.join('\n');
+};
+
 /** Removes SGR colour and cursor sequences. */
 export const plain = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+/** The rows of the summary table in `text` (after the HOST header, up to the tally): cells split on 2+ spaces. */
+export const summaryRows = (text: string): Record<string, string[]> => {
+  const lines = plain(text).split(/\r?\n/);
+  const start = lines.findIndex((l) => /^HOST\s+EXIT\s+TIME/.test(l));
+  if (start < 0) return {};
+  const rows: Record<string, string[]> = {};
+  for (const l of lines.slice(start + 1)) {
+    if (/^\d+ ok, \d+ failed/.test(l) || l.trim() === '') break;
+    const cells = l.split(/\s{2,}/);
+    rows[cells[0]!] = cells.slice(1);
+  }
+  return rows;
+};
+
+/** Whether node-pty loads here (an optional dependency). */
+export const hasPty = async (): Promise<boolean> => import('node-pty').then(() => true, () => false);
+
+/** Pids of processes (any, not just ours) whose command line mentions `needle`. */
+export const processesMentioning = (needle: string): number[] =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);

@@ -21,8 +21,18 @@ export const groupOutput = (c: OutputContext): HostOutput => {
       const { exit, error } = describeResult(r);
       const how = r.ok ? 'ok' : error || (r.exitCode !== null ? `exit ${exit}` : `signal ${exit}`);
       const header = `== ${r.host}: ${how} (${formatDuration(r.durationMs)}) ==`;
-      c.region.print(c.io.stdout, `${r.ok ? c.out.host(r.host, header) : c.out.red(header)}\n`);
-      for (const l of lines) c.region.print(l.stream === 'stdout' ? c.io.stdout : c.io.stderr, `${l.line}\n`);
+      // runs of lines from one stream go out in one write: the block is drawn once, not line by line
+      let stream: RunLine['stream'] = 'stdout';
+      let text = `${r.ok ? c.out.host(r.host, header) : c.out.red(header)}\n`;
+      for (const l of lines) {
+        if (l.stream !== stream) {
+          c.region.print(stream === 'stdout' ? c.io.stdout : c.io.stderr, text);
+          stream = l.stream;
+          text = '';
+        }
+        text += `${l.line}\n`;
+      }
+      c.region.print(stream === 'stdout' ? c.io.stdout : c.io.stderr, text);
     },
   };
 };

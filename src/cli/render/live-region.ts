@@ -12,6 +12,7 @@ export class LiveRegion {
   private lines: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastDraw = -Infinity;
 
   /**
    * @param tty where the region is drawn (stderr); when `enabled` is false nothing is ever drawn.
@@ -31,18 +32,19 @@ export class LiveRegion {
   }
 
   /**
-   * Replaces the region's lines (each already cut to `width`; colour codes allowed). They are drawn
-   * within 100 ms, or at the next `print`, whichever comes first.
+   * Replaces the region's lines (each already cut to `width`; colour codes allowed). They are drawn at
+   * once after a quiet spell, else within 100 ms (or at the next `print`): at most 10 redraws a second.
    */
   update(lines: string[]): void {
     if (!this.enabled || this.closed) return;
     this.lines = lines;
-    this.timer ??= setTimeout(() => {
+    if (this.timer) return; // a redraw is due: it will show these lines
+    const wait = this.lastDraw + REDRAW_MS - performance.now();
+    if (wait <= 0) return this.redraw(); // the first change after a quiet spell shows at once
+    this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.closed) return;
-      this.erase();
-      this.draw();
-    }, REDRAW_MS);
+      if (!this.closed) this.redraw();
+    }, wait);
   }
 
   /** Removes the region for good (before a summary). */
@@ -58,6 +60,11 @@ export class LiveRegion {
     return Math.max(20, (this.tty.columns ?? 80) - 1);
   }
 
+  private redraw(): void {
+    this.erase();
+    this.draw();
+  }
+
   private erase(): void {
     if (this.drawn === 0) return;
     this.tty.write(`\r${this.drawn > 1 ? `\x1b[${this.drawn - 1}A` : ''}\x1b[J`);
@@ -68,6 +75,7 @@ export class LiveRegion {
     if (this.closed || this.lines.length === 0) return;
     this.tty.write(this.lines.join('\n'));
     this.drawn = this.lines.length;
+    this.lastDraw = performance.now();
   }
 }
 
