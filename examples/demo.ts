@@ -1,6 +1,6 @@
 // A first run that works anywhere sshd is installed: starts a throwaway sshd on 127.0.0.1,
 // connects through one master, runs a few commands, streams one, and cleans up.
-//   npm run demo                 (or: npx tsx examples/demo.ts)
+//   npx tsx examples/demo.ts      (npm run demo is the CLI's demo: several hosts, see docs/cli.md)
 //   npx tsx examples/demo.ts user@host   (a real host of yours, through your ~/.ssh/config)
 import { OpenSSH } from '../src/index';
 import { startSshd } from '../test/fixtures/sshd';
