@@ -210,7 +210,10 @@ export class Master {
     if (this.s.passphrase !== undefined) delete env.SSH_AUTH_SOCK; // the key, not the agent (Net::OpenSSH)
     let pty: PtyProcess;
     try {
-      pty = await spawnOnPty(this.s.sshCmd, args, { env });
+      // persist: ssh must ignore SIGHUP from the start (`trap "" HUP` survives exec), or the pty's hangup when the
+      // foreground ssh exits kills the master between its fork to the background and its setsid
+      const argv = this.s.persist === undefined ? [this.s.sshCmd, ...args] : ['/bin/sh', '-c', 'trap "" HUP; exec "$0" "$@"', this.s.sshCmd, ...args];
+      pty = await spawnOnPty(argv[0]!, argv.slice(1), { env });
     } catch (e) {
       return this.fail(`this login needs a pty: ${(e as Error).message}`);
     }

@@ -15,6 +15,7 @@ import { isAlive } from '../../src/core/persist/process-alive';
 import { sharedSshd, TEST_USER } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { requirePrereq } from '../helpers/prereq';
+import { bareOpts, passphraseKey } from './login-accounts';
 import { sshProcessesWith } from '../helpers/processes';
 import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
 
@@ -252,6 +253,21 @@ if (f) {
     await other.terminate();
     assert.not.ok(isAlive(pid), 'terminate() waited until the master was gone');
     assert.equal(await OpenSSH.persistentMasters({ ctlDir: o.ctlDir }), []);
+  });
+
+  test('a passphrase login (master on a pty) persists too; the next connection reuses it without the passphrase', async () => {
+    const ctlDir = newCtlDir();
+    const keyPath = passphraseKey(f, 'persist phrase: 7?');
+    const base = { ctlDir, masterOpts: bareOpts(f), defaultSshOpts: bareOpts(f), keyPath, timeout: 20, persist: 60 };
+    const a = connect(f, { ...base, passphrase: 'persist phrase: 7?' });
+    await a.waitForMaster();
+    const pid = a.masterPid!;
+    await a.disconnect();
+    assert.ok(isAlive(pid), 'the master survived the end of its pty (it ignores the hangup)');
+    const b = connect(f, { ...base, batchMode: true }); // no passphrase: nothing to answer, it is reused
+    await b.waitForMaster();
+    assert.is(b.masterPid, pid);
+    assert.is(await b.capture('echo', 'via the pty login'), 'via the pty login\n');
   });
 
   test('persistentMasters() lists destination, pid and age; stop() and stopPersistentMasters() end them', async () => {
