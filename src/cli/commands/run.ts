@@ -1,11 +1,10 @@
 // `net-openssh run`: one command on every host over one master each, the output merged live (or in
 // blocks), a status line while hosts are pending, and a summary; exit 0 only if every host succeeded.
 import type { Command } from 'commander';
-import { OpenSSH } from '../../openssh';
 import type { FleetHost, HostResult } from '../../fleet/types';
 import type { OpenSSHOptions } from '../../core/options';
-import { isOpenSSHError } from '../../core/errors';
 import { EXIT, UsageError } from '../exit-codes';
+import { openFleet } from '../open-fleet';
 import { duration } from '../args';
 import type { CliIO } from '../io';
 import { addCommonOptions, commonSettings, type CommonFlags } from '../common-options';
@@ -32,45 +31,38 @@ export interface RunRequest {
 export const exitStatus = (results: ReadonlyArray<HostResult & { interrupted?: true }>): number =>
   results.some((r) => r.interrupted) ? EXIT.interrupted : results.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed;
 
-const fleetOf = (req: Pick<RunRequest, 'targets' | 'connection' | 'concurrency'>) => {
-  const c = req.concurrency;
-  try {
-    return OpenSSH.fleet(req.targets, { options: req.connection, ...(c !== undefined && { concurrency: c, commandConcurrency: c }) });
-  } catch (e) {
-    if (isOpenSSHError(e, 'OSSH_INVALID_ARGUMENT')) throw new UsageError(e.message);
-    throw e;
-  }
-};
-
 // The library's fleet does the work; this only renders its events and folds them into an exit status.
 /** Runs the command on every host; resolves with the exit status and every host's result (in host order). */
 export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<{ status: number; results: RunOutcome['results'] }> => {
-  const f = fleetOf(req);
-  const view: RunView = req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
-  const start = performance.now();
-  const results = new Map<string, HostResult>();
-  const states = f.state$.subscribe((s) => view.state(s));
+  const f = openFleet(req.targets, req.connection, req.concurrency);
   try {
-    await new Promise<void>((resolve) => {
-      f.lines$({ ...(req.signal && { signal: req.signal }) }, req.command).subscribe({
-        next: (e) => {
-          if (e.type === 'line') return view.line(e);
-          results.set(e.host, e.result);
-          view.end(e.result);
-        },
-        error: () => resolve(), // aborted: the hosts without a result are the interrupted ones
-        complete: () => resolve(),
+    const view: RunView = req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
+    const start = performance.now();
+    const results = new Map<string, HostResult>();
+    const states = f.state$.subscribe((s) => view.state(s));
+    try {
+      await new Promise<void>((resolve) => {
+        f.lines$({ ...(req.signal && { signal: req.signal }) }, req.command).subscribe({
+          next: (e) => {
+            if (e.type === 'line') return view.line(e);
+            results.set(e.host, e.result);
+            view.end(e.result);
+          },
+          error: () => resolve(), // aborted: the hosts without a result are the interrupted ones
+          complete: () => resolve(),
+        });
       });
-    });
+    } finally {
+      states.unsubscribe();
+    }
+    const all = f.hosts.map((h) => results.get(h) ?? interruptedResult(h));
+    view.finish({ results: all, durationMs: performance.now() - start });
+    // the aborted commands' remote signals travel through the masters: let them arrive before the masters go
+    if (req.signal?.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
+    return { status: exitStatus(all), results: all };
   } finally {
-    states.unsubscribe();
+    await f.close();
   }
-  const all = f.hosts.map((h) => results.get(h) ?? interruptedResult(h));
-  view.finish({ results: all, durationMs: performance.now() - start });
-  // the aborted commands' remote signals travel through the masters: let them arrive before the masters go
-  if (req.signal?.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
-  await f.close();
-  return { status: exitStatus(all), results: all };
 };
 
 /** Adds `run` to the program; `act` runs a command's work with SIGINT handling and the exit status. */

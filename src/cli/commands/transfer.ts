@@ -4,11 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defer, from, map, merge, mergeMap, of, takeUntil, fromEvent, type Observable } from 'rxjs';
-import { OpenSSH } from '../../openssh';
-import { isOpenSSHError, masterGone, type OpenSSHError } from '../../core/errors';
+import type { OpenSSH } from '../../openssh';
+import { isOpenSSHError, masterGone, slaveFailed, type OpenSSHError } from '../../core/errors';
 import type { FleetHost } from '../../fleet/types';
 import type { OpenSSHOptions } from '../../core/options';
-import { EXIT, UsageError } from '../exit-codes';
+import { EXIT } from '../exit-codes';
+import { openFleet } from '../open-fleet';
 import type { CliIO } from '../io';
 import { humanTransferView, jsonTransferView, type TransferView } from '../render/transfer-view';
 import type { TransferResult } from '../render/transfer-result';
@@ -54,62 +55,58 @@ const masterOutcome = (ssh: OpenSSH): Promise<OpenSSHError | undefined> =>
 /** Runs the transfer on every host; resolves with the exit status and every host's result (in host order). */
 export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<{ status: number; results: TransferResult[] }> => {
   const c = req.concurrency ?? DEFAULT_CONCURRENCY;
-  let f;
+  const fl = openFleet(req.targets, req.connection, c);
   try {
-    f = OpenSSH.fleet(req.targets, { options: req.connection, concurrency: c });
-  } catch (e) {
-    if (isOpenSSHError(e, 'OSSH_INVALID_ARGUMENT')) throw new UsageError(e.message);
-    throw e;
-  }
-  const fl = f;
-  const view: TransferView = req.json ? jsonTransferView(io) : humanTransferView(io, fl.hosts);
-  const start = performance.now();
-  const signal = req.signal ?? new AbortController().signal;
-  const results = new Map<string, TransferResult>();
+    const view: TransferView = req.json ? jsonTransferView(io) : humanTransferView(io, fl.hosts);
+    const start = performance.now();
+    const signal = req.signal ?? new AbortController().signal;
+    const results = new Map<string, TransferResult>();
 
-  const one = async (host: string): Promise<TransferResult> => {
-    const ssh = fl.connection(host)!;
-    const dir = req.direction === 'get' ? join(req.target, hostDirName(host)) : undefined;
-    const t0 = performance.now();
-    let bytes = 0;
-    try {
-      if (dir) mkdirSync(dir, { recursive: true });
-      bytes = await transferOn(ssh, {
-        direction: req.direction,
-        via: req.via,
-        sources: req.sources,
-        target: dir ?? req.target,
-        recursive: req.recursive,
-        timeout: req.connection.timeout,
-        signal,
-        progress: (p) => {
-          bytes = p.bytes;
-          view.progress(host, p);
+    const one = async (host: string): Promise<TransferResult> => {
+      const ssh = fl.connection(host)!;
+      const dir = req.direction === 'get' ? join(req.target, hostDirName(host)) : undefined;
+      const t0 = performance.now();
+      let bytes = 0;
+      try {
+        if (dir) mkdirSync(dir, { recursive: true });
+        bytes = await transferOn(ssh, {
+          direction: req.direction,
+          via: req.via,
+          sources: req.sources,
+          target: dir ?? req.target,
+          recursive: req.recursive,
+          timeout: req.connection.timeout,
+          signal,
+          progress: (p) => {
+            bytes = p.bytes;
+            view.progress(host, p);
+          },
+        });
+        return { host, ok: true, bytes, durationMs: performance.now() - t0, started: true, path: dir };
+      } catch (e) {
+        const error = isOpenSSHError(e) ? e : slaveFailed(ssh.getHost(), (e as Error)?.message ?? String(e), e); // a local file problem (mkdir, stat)
+        return { host, ok: false, bytes, durationMs: performance.now() - t0, started: true, path: dir, error, ...(error.code === 'OSSH_ABORTED' && { interrupted: true as const }) };
+      }
+    };
+
+    const all$: Observable<TransferResult> = merge(...fl.hosts.map((h) => from(masterOutcome(fl.connection(h)!)).pipe(map((error) => ({ h, error }))))).pipe(
+      mergeMap(({ h, error }) => (error ? of<TransferResult>({ host: h, ok: false, bytes: 0, durationMs: 0, started: false, error }) : defer(() => one(h))), c),
+      takeUntil(fromEvent(signal, 'abort')),
+    );
+    await new Promise<void>((resolve) =>
+      all$.subscribe({
+        next: (r) => {
+          results.set(r.host, r);
+          if (!r.interrupted) view.end(r);
         },
-      });
-      return { host, ok: true, bytes, durationMs: performance.now() - t0, started: true, path: dir };
-    } catch (e) {
-      const error = isOpenSSHError(e) ? e : masterGone(ssh.getHost(), (e as Error)?.message ?? String(e));
-      return { host, ok: false, bytes, durationMs: performance.now() - t0, started: true, path: dir, error, ...(error.code === 'OSSH_ABORTED' && { interrupted: true as const }) };
-    }
-  };
-
-  const all$: Observable<TransferResult> = merge(...fl.hosts.map((h) => from(masterOutcome(fl.connection(h)!)).pipe(map((error) => ({ h, error }))))).pipe(
-    mergeMap(({ h, error }) => (error ? of<TransferResult>({ host: h, ok: false, bytes: 0, durationMs: 0, started: false, error }) : defer(() => one(h))), c),
-    takeUntil(fromEvent(signal, 'abort')),
-  );
-  await new Promise<void>((resolve) =>
-    all$.subscribe({
-      next: (r) => {
-        results.set(r.host, r);
-        if (!r.interrupted) view.end(r);
-      },
-      error: () => resolve(),
-      complete: () => resolve(),
-    }),
-  );
-  const list = fl.hosts.map((h) => results.get(h) ?? { host: h, ok: false, bytes: 0, durationMs: 0, started: false, interrupted: true as const });
-  view.finish(list, performance.now() - start);
-  await fl.close();
-  return { status: list.some((r) => r.interrupted) ? EXIT.interrupted : list.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed, results: list };
+        error: () => resolve(),
+        complete: () => resolve(),
+      }),
+    );
+    const list = fl.hosts.map((h) => results.get(h) ?? { host: h, ok: false, bytes: 0, durationMs: 0, started: false, interrupted: true as const });
+    view.finish(list, performance.now() - start);
+    return { status: list.some((r) => r.interrupted) ? EXIT.interrupted : list.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed, results: list };
+  } finally {
+    await fl.close();
+  }
 };
