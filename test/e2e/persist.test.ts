@@ -101,7 +101,7 @@ const runClients = (n: number, job: { destination: string; options: OpenSSHOptio
 const isSocket = (p: string): boolean => existsSync(p) && lstatSync(p).isSocket();
 
 if (f) {
-  test('a second process with the same options reuses the first one’s master: same pid, no new ssh, ready much sooner', async () => {
+  test('a second process with the same options reuses the first one’s master: same pid, no new ssh (both times to ready printed)', async () => {
     const job = { destination: f.destination, options: opts(newCtlDir()) };
     const [first] = await runClients(1, job);
     assert.is(first!.out, 'ok');
