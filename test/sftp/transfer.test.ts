@@ -18,7 +18,7 @@ const f = await sharedSshd();
 const test = suite('sftp: transfers');
 const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-sftp-xfer-'));
 chmodSync(scratch, 0o777); // the remote account (netossh when we run as root) writes here
-const BIG = process.env.NET_OPENSSH_BIG === '1' ? 1024 * 1024 * 1024 : 64 * 1024 * 1024;
+const BIG = process.env.NET_OPENSSH_BIG === '0' ? 64 * 1024 * 1024 : 1024 * 1024 * 1024; // NET_OPENSSH_BIG=0 for a quick local run
 let ssh: OpenSSH;
 let c: SftpClient;
 
