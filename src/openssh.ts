@@ -36,7 +36,7 @@ import { rsyncGet as rsyncGetWith, rsyncPut as rsyncPutWith, type RsyncOptions }
 import { sshfsExport as sshfsExportWith, sshfsImport as sshfsImportWith, type SshfsMount, type SshfsOptions } from './transfers/sshfs';
 import type { TransferHandle as FileTransferHandle } from './transfers/run-transfer';
 import { captureTunnel as captureTunnelWith, openTunnel as openTunnelWith } from './tunnels/tunnel';
-import type { CaptureTunnelOptions, TunnelOptions } from './tunnels/tunnel-options';
+import { checkTarget, type CaptureTunnelOptions, type TunnelOptions } from './tunnels/tunnel-options';
 import type { Tunnel } from './tunnels/tunnel-handle';
 import { addForward as addForwardWith, type Forward, type ForwardOptions, type ForwardSpec } from './tunnels/forward';
 import { fleet as makeFleet, type Fleet, type FleetHost, type FleetOptions } from './fleet/index';
@@ -78,12 +78,22 @@ const leadingOptions = <O extends object>(args: readonly unknown[]): [O, unknown
   return typeof first === 'object' && first !== null && !Array.isArray(first) ? [first as O, rest] : [{} as O, [...args]];
 };
 
+/** `(host, port)` of a `tunnel: true` call, checked; the port may be a number or a numeric string. */
+const tunnelArgs = (args: readonly unknown[]): CommandArg[] => {
+  const [host, port] = args;
+  const p = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
+  if (args.length !== 2 || typeof host !== 'string') throw invalidArgument('a `tunnel: true` call takes (host, port)');
+  const t = checkTarget([host, p]);
+  return 'path' in t ? [] : [t.host, String(t.port)];
+};
+
 const splitArgsWith = (defaults: StdDefaults, method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] => {
   const [first, ...rest] = args;
   const isOpts =
     typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Uint8Array) && !isRaw(first) && !isGlob(first);
   const given = isOpts ? (first as Record<string, unknown>) : {};
-  return [normalizeCallOptions(method, withStdDefaults(method, given, defaults)), checkArgs(isOpts ? rest : args)];
+  const o = normalizeCallOptions(method, withStdDefaults(method, given, defaults));
+  return [o, o.tunnel ? tunnelArgs(isOpts ? rest : args) : checkArgs(isOpts ? rest : args)];
 };
 
 /**
@@ -345,6 +355,10 @@ export class OpenSSH {
   }
 
   private request(o: CallOptions, args: CommandArg[], stdin: 'pipe' | 'ignore'): ChannelRequest {
+    if (o.tunnel) {
+      if (o.subsystem || o.tty) throw invalidArgument('`tunnel` cannot be combined with `subsystem` or `tty`');
+      return { kind: 'tunnel', tunnel: { host: args[0] as string, port: Number(args[1]) }, stdin, sshOpts: o.sshOpts as string[] | undefined, setpgrp: o.setpgrp };
+    }
     if (o.subsystem && args.length !== 1) throw invalidArgument('a subsystem call takes exactly one argument: its name');
     const command = o.subsystem ? (args[0] as string) : args.length ? remoteCommandLine(args, o, this.commandContext()) : undefined;
     return {

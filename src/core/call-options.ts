@@ -41,6 +41,8 @@ export interface CommonCallOptions {
   forwardAgent?: boolean;
   /** Forward X11 for this call (`-X`) or not (`-x`). */
   forwardX11?: boolean;
+  /** The arguments are `(host, port)`: a TCP tunnel to that port as the remote side sees it (`ssh -W`), instead of a command (Net::OpenSSH's `tunnel`). For a Unix socket use `openTunnel(socketPath)`. @default false */
+  tunnel?: boolean;
   /** Run this call's ssh process in its own process group, so a terminal's Ctrl-C does not reach it (Net::OpenSSH's setpgrp). Spawn engine only: the mux engine has no process. @default false */
   setpgrp?: boolean;
   /** Run the single argument as a subsystem (`ssh -s`), e.g. `'sftp'`. @default false */
@@ -139,7 +141,7 @@ export type PtyCallOptions = CommonCallOptions & {
 /** Every per-call option, normalised. */
 export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions & PtyCallOptions;
 
-const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal', 'setpgrp'];
+const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal', 'setpgrp', 'tunnel'];
 const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
 const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
 const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
@@ -179,7 +181,7 @@ const checkFileSpec = (name: string, v: unknown): void => {
 /** Validates the options of `method` (unknown names, types, combinations). Throws OSSH_INVALID_ARGUMENT. */
 export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOptions => {
   const o = pickKnown<CallOptions>(raw, METHOD_OPTIONS[method], method) as CallOptions;
-  for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'setpgrp', 'subsystem', 'stdinKeepOpen',
+  for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'setpgrp', 'tunnel', 'subsystem', 'stdinKeepOpen',
     'stdinDiscard', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout', 'killSshOnTimeout', 'async', 'stdinPipe', 'stdoutPipe', 'stderrPipe'] as const)
     assertBoolean(k, o[k]);
   assertSeconds('timeout', o.timeout);

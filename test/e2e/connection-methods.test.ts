@@ -111,6 +111,24 @@ if (f) {
     assert.is(e.code, 'OSSH_INVALID_ARGUMENT');
   });
 
+  test('tunnel: true on capture / system / openEx / makeRemoteCommand: (host, port) instead of a command', async () => {
+    assert.is(await ssh.capture({ tunnel: true, stdinData: 'cap' }, '127.0.0.1', echoPort as never), 'echo:cap');
+    const out = join(dir('t'), 'out.txt');
+    await ssh.system({ tunnel: true, stdinData: 'sys', stdoutFile: out }, '127.0.0.1', String(echoPort));
+    assert.is(readFileSync(out, 'utf8'), 'echo:sys');
+    const p = await ssh.openEx({ tunnel: true, stdinPipe: true, stdoutPipe: true }, '127.0.0.1', String(echoPort));
+    const reply = new Promise<string>((r) => p.stdout!.once('data', (d: Buffer) => r(d.toString())));
+    p.stdin!.end('ex');
+    assert.is(await reply, 'echo:ex');
+    await p.exit;
+    const argv = await ssh.makeRemoteCommand({ tunnel: true }, '127.0.0.1', String(echoPort));
+    assert.is(argv[argv.indexOf('-W') + 1], `127.0.0.1:${echoPort}`);
+    for (const args of [['127.0.0.1'], ['127.0.0.1', '0'], ['-oProxyCommand=x', '22'], ['127.0.0.1', 'http']]) {
+      const e = await rejects<OpenSSHError>((async () => ssh.capture({ tunnel: true }, ...(args as [string])))());
+      assert.is(e.code, 'OSSH_INVALID_ARGUMENT', args.join(' '));
+    }
+  });
+
   test('addForward: a remote forward on port 0 reaches the echo server from the remote side; cancel() drops it', async () => {
     const fwd = await ssh.addForward({ remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
     assert.ok(fwd.port! > 0, 'the server allocated a port');
