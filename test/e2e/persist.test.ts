@@ -288,10 +288,14 @@ if (f) {
     await list.find((m) => m.pid === a.masterPid)!.stop();
     assert.not.ok(isAlive(a.masterPid!));
     assert.ok(isAlive(b.masterPid!));
+    const crashed = join(ctlDir, `p-${'0'.repeat(24)}`); // what a start killed halfway leaves: a lock, a stale socket
+    writeFileSync(`${crashed}.lock`, `${spawnSync('true').pid} 0123456789abcdef\n`, { mode: 0o600 });
+    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(crashed)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.ok(isSocket(crashed));
     const stopped = await OpenSSH.stopPersistentMasters({ ctlDir });
     assert.equal(stopped.map((m) => m.pid), [b.masterPid]);
     assert.not.ok(isAlive(b.masterPid!));
-    assert.equal(readdirSync(ctlDir), [], 'no socket, lock or info file left');
+    assert.equal(readdirSync(ctlDir), [], 'no socket, lock or info file left (the crashed start tidied too)');
   });
 }
 

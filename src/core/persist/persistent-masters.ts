@@ -80,18 +80,20 @@ export const persistentMasters = async (ctlDir: string = defaultCtlDir()): Promi
 };
 
 /**
- * Ends every persistent master of this user in `ctlDir` and tidies up: stale sockets (nothing listening) and
- * info files left by masters that expired are removed, each under its start lock. Resolves with what was stopped.
+ * Ends every persistent master of this user in `ctlDir` and tidies up: stale sockets (nothing listening), info
+ * files left by masters that expired and start locks of processes that are gone are removed (a socket or info
+ * file only under its start lock). Resolves with what was stopped.
  */
 export const stopPersistentMasters = async (ctlDir: string = defaultCtlDir()): Promise<PersistentMaster[]> => {
   const live = await persistentMasters(ctlDir);
   await Promise.all(live.map((m) => m.stop()));
   const dir = resolve(ctlDir);
   for (const name of entries(dir)) {
-    const base = name.endsWith('.info') ? name.slice(0, -'.info'.length) : name;
+    const base = name.replace(/\.(info|lock)$/, '');
     if (!PERSISTENT_NAME.test(base)) continue;
     const ctlPath = join(dir, base);
-    const lock = tryStartLock(lockPathOf(ctlPath));
+    let lock = tryStartLock(lockPathOf(ctlPath));
+    if (!lock.held && lock.holder === undefined) lock = tryStartLock(lockPathOf(ctlPath)); // a stale lock was just broken
     if (!lock.held) continue; // a start is under way: not ours to tidy
     try {
       const seen = await probeMaster(ctlPath, undefined, LIST_TIMEOUT_MS).catch(() => undefined);
