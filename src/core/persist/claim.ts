@@ -13,7 +13,7 @@ export type Claim =
   | { kind: 'alive'; ctlPath: string; pid: number; socket: Socket }
   | { kind: 'start'; ctlPath: string; release: () => void }
   | { kind: 'cancelled'; ctlPath: string }
-  | { kind: 'failed'; ctlPath: string | undefined; error: OpenSSHError };
+  | { kind: 'failed'; ctlPath: string; error: OpenSSHError };
 
 /** How long to wait for another process's start when the connection has no `timeout`. */
 const DEFAULT_WAIT_S = 120;
@@ -26,10 +26,9 @@ export const claimPersistent = async (s: ConnectionSettings, host: string, wante
   const ctlPath = persistentPathOf(s);
   const bytes = Buffer.byteLength(ctlPath);
   const bad =
-    prepareCtlDir(dirname(ctlPath), s.strictMode, host) ??
-    (bytes > MAX_CTL_PATH
+    bytes > MAX_CTL_PATH
       ? ctlDirFailed(host, `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`)
-      : undefined);
+      : prepareCtlDir(dirname(ctlPath), s.strictMode, host);
   if (bad) return { kind: 'failed', ctlPath, error: bad };
   const deadline = Date.now() + (s.timeout ?? DEFAULT_WAIT_S) * 1000;
   let got;
