@@ -194,8 +194,10 @@ if (f) {
     assert.ok(await eventually(() => engine.stats().warm, 1000), 'and another is opened for the next one');
     const ch = exec('sleep 5');
     ch.close();
-    const status = (await ch.exit) as { code: number | null; signal: string | null };
-    assert.is(status.code, null, 'closed before an exit status');
+    const status = (await ch.exit) as { code: number | null; signal: string | null; note?: string };
+    // ended by the TERM (or closed before it ran); on a swamped machine sshd may refuse a signal that comes
+    // before it knows the command's pid: then the note says so and the command ran to its end
+    assert.ok(status.code === null || /refused/.test(status.note ?? ''), JSON.stringify(status));
   });
 
   test('supports(): no sshOpts, no agent/X11 forwarding, tunnels only when enabled', () => {
