@@ -20,8 +20,10 @@ export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchCl
   download: (bytes) =>
     timed(async () => {
       const p = await ssh.pipeOut({ engine }, `head -c ${bytes} /dev/zero`);
+      // 'data' events, as the ssh2 client reads: `for await` concatenates whatever chunks piled up (a copy)
       let got = 0;
-      for await (const c of p.stdout) got += (c as Buffer).length;
+      p.stdout.on('data', (c: Buffer) => (got += c.length));
+      await new Promise((r) => p.stdout.once('end', r));
       await p.exit;
       if (got !== bytes) throw new Error(`${engine}: got ${got} of ${bytes} bytes`);
     }),
