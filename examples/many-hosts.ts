@@ -2,10 +2,10 @@
 // that cannot be reached is a line of the run (not its end), and a summary closes it.
 //   npx tsx examples/many-hosts.ts                      (8 connections to a throwaway local sshd + one unreachable host)
 //   npx tsx examples/many-hosts.ts web1 web2 user@db1   (your hosts, through your ~/.ssh/config)
-import { createServer } from 'node:net';
 import { lastValueFrom, tap } from 'rxjs';
 import { fleet, summarize, type FleetHost } from '../src/fleet/index';
 import { startSshd } from '../test/fixtures/sshd';
+import { freeLoopbackPort } from '../src/testing/throwaway-sshd';
 
 const targets = process.argv.slice(2);
 const fixture = targets.length ? undefined : await startSshd();
@@ -15,13 +15,7 @@ if (!targets.length && !fixture) {
 }
 
 /** A local port nothing listens on (connections to it are refused). */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
+const closedPort = freeLoopbackPort;
 
 let hosts: FleetHost[];
 if (fixture) {

@@ -459,6 +459,12 @@ export class OpenSSH {
       (async () => {
         const [o, cmd] = this.splitArgs('system', args);
         if (o.async) return this.startProcess(o, cmd);
+        if (o.stdinoutDpipe !== undefined) {
+          // the streams belong to the local command: run it as openEx does, then judge the exit
+          const st = await (await this.startProcess(o, cmd)).exit;
+          if (st.code !== 0) throw slaveCmdFailed(this.s.dest.host, st.code, st.signal, undefined);
+          return true as const;
+        }
         const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? inheritSink('stdout');
         const errTail = new TailSink();
         const status = await this.run(o, cmd, stdout, this.stderrSink(o, () => teeSink(inheritSink('stderr'), errTail)));

@@ -97,8 +97,18 @@ export interface TimeoutCallOptions {
   killSshOnTimeout?: boolean;
 }
 
+/** A local command wired to the remote one, as dpipe(1) does (Net::OpenSSH's `stdinout_dpipe`). */
+export type DpipeCallOptions = {
+  /**
+   * A local command (a shell command line, or an argv) whose stdin receives the remote command's stdout and
+   * whose stdout feeds the remote command's stdin. Replaces the stdin and stdout options. Its stderr is ours.
+   */
+  stdinoutDpipe?: string | readonly string[];
+  /** The handle's `pid` is the local command's instead of the ssh process's (Net::OpenSSH's `stdinout_dpipe_make_parent`). */
+  stdinoutDpipeMakeParent?: boolean;
+};
 /** Options of `system`. */
-export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions & {
+export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions & DpipeCallOptions & {
   /** Resolve as soon as the command has started, with its handle, instead of waiting for it. */
   async?: boolean;
 };
@@ -112,7 +122,7 @@ export type CaptureOptions = CommonCallOptions & StdinCallOptions & StderrCallOp
 /** Options of `capture2`. */
 export type Capture2Options = CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
 /** Options of `openEx`: every stream option, and pipes for the streams you want as Node streams. */
-export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & {
+export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & DpipeCallOptions & {
   /** Return a Writable for the command's stdin. */
   stdinPipe?: boolean;
   /** Return a Readable of the command's stdout. */
@@ -123,7 +133,7 @@ export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOpt
   stdinoutSocket?: Duplex;
 };
 /** Options of `spawn` and `system({ async: true })`. */
-export type SpawnOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions;
+export type SpawnOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & DpipeCallOptions;
 /** Options of `open2` and `open2socket`. */
 export type Open2Options = CommonCallOptions & StderrCallOptions;
 /** Options of `open3`. */
@@ -146,16 +156,17 @@ const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDisca
 const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
 const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
 const TIMEOUT = ['timeout', 'killSshOnTimeout'];
+const DPIPE = ['stdinoutDpipe', 'stdinoutDpipeMakeParent'];
 
 /** Which options each method accepts (Net::OpenSSH's per-method whitelists). */
 export const METHOD_OPTIONS = {
-  system: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT, 'async']),
+  system: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT, ...DPIPE, 'async']),
   test: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT]),
   capture: new Set([...COMMON, ...STDIN, ...STDERR, ...TIMEOUT, 'separator']),
   capture2: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
   exec$: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
-  openEx: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, 'stdinPipe', 'stdoutPipe', 'stderrPipe', 'stdinoutSocket']),
-  spawn: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR]),
+  openEx: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, 'stdinPipe', 'stdoutPipe', 'stderrPipe', 'stdinoutSocket', ...DPIPE]),
+  spawn: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...DPIPE]),
   open2: new Set([...COMMON, ...STDERR]),
   open2socket: new Set([...COMMON, ...STDERR]),
   open3: new Set(COMMON),
@@ -215,6 +226,14 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
     const set = keys.filter((k) => (o as Record<string, unknown>)[k]);
     if (set.length > 1) throw invalidArgument(`conflicting ${stream} options: ${set.join(', ')} (give one)`);
   }
+  if (o.stdinoutDpipe !== undefined) {
+    const d = o.stdinoutDpipe;
+    const ok = (typeof d === 'string' && d.trim() !== '') || (Array.isArray(d) && d.length > 0 && d.every((a) => typeof a === 'string') && d[0] !== '');
+    if (!ok || (typeof d === 'string' ? d : d.join('')).includes('\0')) throw invalidArgument('Expected `stdinoutDpipe` to be a command line or a non-empty argv of strings, without NUL bytes', d);
+    if (o.stdinoutSocket || o.stdinPipe || o.stdoutPipe || stdinSources.length || o.stdoutFh || o.stdoutFile || o.stdoutDiscard)
+      throw invalidArgument('`stdinoutDpipe` replaces the stdin and stdout options; do not combine them');
+  }
+  assertBoolean('stdinoutDpipeMakeParent', o.stdinoutDpipeMakeParent);
   if (o.stdinoutSocket !== undefined && (o.stdinPipe || o.stdoutPipe || stdinSources.length || o.stdoutFh || o.stdoutFile || o.stdoutDiscard))
     throw invalidArgument('`stdinoutSocket` replaces the stdin and stdout options; do not combine them');
   return o;

@@ -5,6 +5,7 @@ import type { CallOptions } from './call-options';
 import type { Channel, ExitStatus } from './channel';
 import { inheritSink, optionSink, type Sink } from './output-sink';
 import { feedStdin, stdinSource } from './stdin-source';
+import { startDpipe } from './dpipe';
 
 /** A remote command started by openEx, spawn, open2, open3, pipeIn, pipeOut or system({ async: true }). */
 export interface RemoteProcess {
@@ -52,9 +53,13 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
   let stdout: Readable | undefined;
   let stderr: Readable | undefined;
   const socket = o.stdinoutSocket;
-  if (socket) {
+  const dpipe = o.stdinoutDpipe === undefined ? undefined : startDpipe(o.stdinoutDpipe, ch, host);
+  if (dpipe) {
+    // joined in startDpipe
+  } else if (socket) {
     socket.pipe(ch.stdin);
     ch.stdout.pipe(socket);
+    socket.once('close', () => ch.stdout.resume()); // a closed socket unpipes: drain the rest so the exit can come
   } else if (o.stdoutPipe) stdout = o.stderrToStdout ? merge(ch.stdout, ch.stderr) : ch.stdout;
   else {
     const sink = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');
@@ -70,17 +75,17 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
     routeOutput(ch.stderr, sink);
   }
   const source = stdinSource(o);
-  feedStdin(ch.stdin, source, () => ch.close());
+  if (!dpipe) feedStdin(ch.stdin, source, () => ch.close());
   const exit = ch.exit.then(async (status) => {
-    await Promise.all(sinks.map((s) => s.end()));
+    await Promise.all([...sinks.map((s) => s.end()), dpipe?.ended]);
     return status;
   });
   exit.catch(() => {});
   return {
-    stdin: source.kind === 'pipe' && !socket ? ch.stdin : undefined,
+    stdin: source.kind === 'pipe' && !socket && !dpipe ? ch.stdin : undefined,
     stdout,
     stderr,
-    pid: ch.pid,
+    pid: dpipe && o.stdinoutDpipeMakeParent ? dpipe.child.pid : ch.pid,
     exit,
     kill: (signal = 'TERM') => ch.signal(signal),
     close: () => ch.close(),

@@ -21,8 +21,8 @@ export type StdDefaults = Readonly<Record<string, unknown>>;
 
 // any of these in a call means the call chose that stream's handling itself
 const GROUPS: ReadonlyArray<readonly string[]> = [
-  ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe', 'stdinoutSocket'],
-  ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe', 'stdinoutSocket'],
+  ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe', 'stdinoutSocket', 'stdinoutDpipe'],
+  ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe', 'stdinoutSocket', 'stdinoutDpipe'],
   ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrPipe', 'stderrToStdout'],
 ];
 

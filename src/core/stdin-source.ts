@@ -15,7 +15,7 @@ export type StdinSource =
 /** The stdin source the options ask for. */
 export const stdinSource = (o: CallOptions): StdinSource => {
   const keepOpen = o.stdinKeepOpen ?? false;
-  if (o.stdinPipe || o.stdinoutSocket) return { kind: 'pipe' };
+  if (o.stdinPipe || o.stdinoutSocket || o.stdinoutDpipe !== undefined) return { kind: 'pipe' };
   if (o.stdinData !== undefined) {
     const items = Array.isArray(o.stdinData) ? o.stdinData : [o.stdinData];
     const chunks = items.filter((d): d is string | Buffer => d !== undefined && d !== null).map((d) => (typeof d === 'string' ? Buffer.from(d) : d));

@@ -129,6 +129,29 @@ if (f) {
     }
   });
 
+  test('stdinoutDpipe: a local command talks to the remote one (system, openEx with make-parent); a missing one is a pipe error', async () => {
+    const d = dir('dp');
+    const said = join(d, 'said');
+    // local: says ping, reads the remote echo back, writes it down; remote: cat (echoes until EOF)
+    const local = ['sh', '-c', `echo ping; read line; echo "got $line" > ${said}`];
+    for (const engine of ['mux', 'spawn'] as const) {
+      assert.is(await ssh.system({ engine, stdinoutDpipe: local }, 'cat'), true);
+      assert.is(readFileSync(said, 'utf8'), 'got ping\n', engine);
+      rmSync(said);
+    }
+    const p = await ssh.openEx({ stdinoutDpipe: `echo pong; read line; echo "got $line" > ${said}`, stdinoutDpipeMakeParent: true }, 'cat');
+    assert.is(p.stdin, undefined);
+    assert.type(p.pid, 'number');
+    assert.match(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8'), '/bin/sh', 'the pid is the local command');
+    assert.equal(await p.exit, { code: 0, signal: null });
+    assert.is(readFileSync(said, 'utf8'), 'got pong\n');
+    const e = await rejects<OpenSSHError>(ssh.system({ stdinoutDpipe: ['/nonexistent/cmd'] }, 'cat'));
+    assert.is(e.code, 'OSSH_SLAVE_PIPE_FAILED');
+    assert.match(e.message, '/nonexistent/cmd');
+    const bad = await rejects<OpenSSHError>(ssh.system({ stdinoutDpipe: 'x', stdinData: 'y' }, 'cat'));
+    assert.is(bad.code, 'OSSH_INVALID_ARGUMENT');
+  });
+
   test('addForward: a remote forward on port 0 reaches the echo server from the remote side; cancel() drops it', async () => {
     const fwd = await ssh.addForward({ remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
     assert.ok(fwd.port! > 0, 'the server allocated a port');

@@ -1,13 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, lastValueFrom, tap, toArray } from 'rxjs';
 import { OpenSSHError } from '../../src/core/errors';
 import { fleet, summarize, type Fleet, type FleetExecEvent, type FleetHost, type FleetLineEvent } from '../../src/fleet/index';
 import { sharedSshd } from '../fixtures/sshd';
+import { freeLoopbackPort } from '../../src/testing/throwaway-sshd';
 import { alive, sshProcessesWith } from '../helpers/processes';
 import { eventually, strict } from '../helpers/setup';
 
@@ -21,15 +21,7 @@ const BAD = 4;
 const FAILING = new Set([5, 10, 15, 20]);
 
 /** A port on 127.0.0.1 that nothing listens on: connections to it are refused. */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
+const closedPort = freeLoopbackPort;
 
 const good = (i: number) => `h${String(i).padStart(2, '0')}`;
 let fl: Fleet;
