@@ -74,6 +74,23 @@ export const findSshd = (): string | undefined => {
   return SSHD_CANDIDATES.find((p) => existsSync(p));
 };
 
+// What to clean up when the process exits: one 'exit' listener for every throwaway sshd of the process
+// (a listener each went past Node's 10-listener warning in a suite that starts many).
+const cleanups = new Set<() => void>();
+const atExit = {
+  add(fn: () => void): void {
+    if (cleanups.size === 0) process.once('exit', runCleanups);
+    cleanups.add(fn);
+  },
+  delete(fn: () => void): void {
+    cleanups.delete(fn);
+    if (cleanups.size === 0) process.off('exit', runCleanups);
+  },
+};
+function runCleanups(): void {
+  for (const fn of cleanups) fn();
+}
+
 // A port that was free a moment ago: sshd's own, or (left unused) a port whose connections are refused.
 /** A TCP port on 127.0.0.1 that nothing listens on now. */
 export const freeLoopbackPort = (): Promise<number> =>
@@ -221,12 +238,12 @@ export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promi
     if (child && child.exitCode === null) child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once('exit', cleanup);
+  atExit.add(cleanup);
   try {
     await launch();
   } catch (e) {
     await stop();
-    process.off('exit', cleanup);
+    atExit.delete(cleanup);
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
@@ -258,7 +275,7 @@ export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promi
     restart: launch,
     async destroy() {
       await stop();
-      process.off('exit', cleanup);
+      atExit.delete(cleanup);
       rmSync(dir, { recursive: true, force: true });
     },
   } satisfies ThrowawaySshd;
