@@ -16,7 +16,16 @@ if (suites.length === 0) {
   process.exit(1);
 }
 process.env.FORCE_COLOR ??= '1';
+// uvu sets the exit code from its own tally at the end, which would forget a warning or an unhandled
+// rejection that test/helpers/setup.ts strict() reported: count them here and fail the run after
+let incidents = 0;
+process.on('warning', () => incidents++);
+process.on('unhandledRejection', () => incidents++);
 await run(suites);
+if (incidents > 0) {
+  console.error(`\n${incidents} Node warning(s) or unhandled rejection(s) during the suite (printed above): failing the run`);
+  process.exitCode = 1;
+}
 
 // An unref'd timer does not keep the process alive: if it fires, something else does.
 setTimeout(() => {

@@ -1,7 +1,7 @@
 // Pure parts of the transfers: argv builders, quoting for rsync's -e, option mapping, progress parsing, local glob.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenSSHError } from '../../src/index';
@@ -99,22 +99,26 @@ test('rsync progress2 lines', () => {
 
 test('local glob: *, ?, [..], escapes, dot files, nocheck, nested segments', () => {
   const d = mkdtempSync(join(tmpdir(), 'net-openssh-glob-'));
-  for (const nm of ['a.txt', 'b.txt', 'c.log', '.hidden.txt', 'a*b', 'sub']) {
-    if (nm === 'sub') mkdirSync(join(d, nm));
-    else writeFileSync(join(d, nm), nm);
+  try {
+    for (const nm of ['a.txt', 'b.txt', 'c.log', '.hidden.txt', 'a*b', 'sub']) {
+      if (nm === 'sub') mkdirSync(join(d, nm));
+      else writeFileSync(join(d, nm), nm);
+    }
+    writeFileSync(join(d, 'sub', 'x.txt'), 'x');
+    assert.equal(localGlob(join(d, '*.txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
+    assert.equal(localGlob(join(d, '*.txt'), { dot: true }), [join(d, '.hidden.txt'), join(d, 'a.txt'), join(d, 'b.txt')]);
+    assert.equal(localGlob(join(d, '?.log')), [join(d, 'c.log')]);
+    assert.equal(localGlob(join(d, '[ab].txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
+    assert.equal(localGlob(join(d, '[!a].txt')), [join(d, 'b.txt')]);
+    assert.equal(localGlob(join(d, 'a\\*b')), [join(d, 'a*b')]);
+    assert.equal(localGlob(join(d, '*', 'x.txt')), [join(d, 'sub', 'x.txt')]);
+    assert.equal(localGlob(join(d, 'A.TXT'), { nocase: true }), []); // no wildcard: taken literally
+    assert.equal(localGlob(join(d, 'A*.TXT'), { nocase: true }), [join(d, 'a.txt')]);
+    assert.equal(localGlob(join(d, '*.none')), []);
+    assert.equal(localGlob(join(d, '*.none'), { nocheck: true }), [join(d, '*.none')]);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
   }
-  writeFileSync(join(d, 'sub', 'x.txt'), 'x');
-  assert.equal(localGlob(join(d, '*.txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
-  assert.equal(localGlob(join(d, '*.txt'), { dot: true }), [join(d, '.hidden.txt'), join(d, 'a.txt'), join(d, 'b.txt')]);
-  assert.equal(localGlob(join(d, '?.log')), [join(d, 'c.log')]);
-  assert.equal(localGlob(join(d, '[ab].txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
-  assert.equal(localGlob(join(d, '[!a].txt')), [join(d, 'b.txt')]);
-  assert.equal(localGlob(join(d, 'a\\*b')), [join(d, 'a*b')]);
-  assert.equal(localGlob(join(d, '*', 'x.txt')), [join(d, 'sub', 'x.txt')]);
-  assert.equal(localGlob(join(d, 'A.TXT'), { nocase: true }), []); // no wildcard: taken literally
-  assert.equal(localGlob(join(d, 'A*.TXT'), { nocase: true }), [join(d, 'a.txt')]);
-  assert.equal(localGlob(join(d, '*.none')), []);
-  assert.equal(localGlob(join(d, '*.none'), { nocheck: true }), [join(d, '*.none')]);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -56,7 +56,10 @@ test.before(async () => {
   ssh = connect(f!);
   await ssh.waitForMaster();
 });
-test.after(disconnectAll);
+test.after(async () => {
+  await disconnectAll();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 if (ready) {
   test('single file put and get, same sha256', async () => {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenSSH, OpenSSHError } from '../../src/index';
@@ -47,7 +47,10 @@ test.before(async () => {
   ssh = connect(f);
   await ssh.waitForMaster();
 });
-test.after(disconnectAll);
+test.after(async () => {
+  await disconnectAll();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 if (f) {
   test('single file: put then get, same sha256, progress events seen', async () => {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,11 @@ test.before(async () => {
   ssh = connect(f!);
   await ssh.waitForMaster();
 });
-test.after(disconnectAll);
+test.after(async () => {
+  await disconnectAll();
+  // never recurse into a mount a failed test left behind: that would delete through it
+  if (!fuseMounts().some((m) => m.startsWith(scratch))) rmSync(scratch, { recursive: true, force: true });
+});
 
 test('mount table parsing decodes the kernel escapes', () => {
   const table = 'a:/x /mnt/with\\040space fuse.sshfs rw 0 0\nproc /proc proc rw 0 0\nb: /mnt/back\\134slash fuse.sshfs rw 0 0\n';

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,7 @@ test.after(async () => {
   for (const c of sockets) c.destroy();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   await disconnectAll();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 if (f) {
