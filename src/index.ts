@@ -17,6 +17,7 @@ export type {
   SpawnOptions,
   StderrCallOptions,
   StdinCallOptions,
+  DpipeCallOptions,
   StdoutCallOptions,
   SystemOptions,
   TestOptions,
