@@ -109,7 +109,7 @@ if (f) {
       );
       assert.is(got, BULK);
       const growth = (peak - rss0) / 2 ** 20;
-      console.log(`    ${engine}: ${BULK >> 20} MiB via capture$, RSS growth ${growth.toFixed(0)} MiB`);
+      console.log(`    ${engine}: ${Math.round(BULK / 2 ** 20)} MiB via capture$, RSS growth ${growth.toFixed(0)} MiB`);
       assert.ok(growth < 200, `RSS grew ${growth.toFixed(0)} MiB`);
       await ssh.disconnect();
     });
