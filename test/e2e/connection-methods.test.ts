@@ -152,6 +152,23 @@ if (f) {
     assert.is(bad.code, 'OSSH_INVALID_ARGUMENT');
   });
 
+  test('bulk output through the mux engine arrives byte for byte on stdout and stderr (frames spanning socket reads)', async () => {
+    const d = dir('bulk');
+    const file = join(d, 'rand.bin');
+    writeFileSync(file, randomBytes(8 * 1024 * 1024 + 12345), { mode: 0o644 });
+    const want = sha(file);
+    for (const redirect of ['', ' >&2']) {
+      const p = await ssh.openEx({ engine: 'mux', stdoutPipe: true, stderrPipe: true }, `cat ${file}${redirect}`);
+      const hashes = ['stdout', 'stderr'].map((k) => {
+        const h = createHash('sha256');
+        (p as unknown as Record<string, NodeJS.ReadableStream>)[k]!.on('data', (c: Buffer) => h.update(c));
+        return h;
+      });
+      assert.equal(await p.exit, { code: 0, signal: null });
+      assert.is(hashes[redirect ? 1 : 0]!.digest('hex'), want, redirect ? 'stderr' : 'stdout');
+    }
+  });
+
   test('addForward: a remote forward on port 0 reaches the echo server from the remote side; cancel() drops it', async () => {
     const fwd = await ssh.addForward({ remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
     assert.ok(fwd.port! > 0, 'the server allocated a port');

@@ -28,7 +28,7 @@ export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PR
   if (st.uid !== myUid()) throw refuse(host, ctlPath, `it is owned by uid ${st.uid}, not by you (uid ${myUid()}); remove it if you did not put it there`);
   let reply;
   try {
-    reply = await runControl(ctlPath, 'alive-check', () => () => {}, timeoutMs);
+    reply = await runControl(ctlPath, 'alive-check', () => ({ frame: () => {} }), timeoutMs);
   } catch (e) {
     const message = (e as Error).message;
     const why = message.slice(message.lastIndexOf(`${ctlPath}: `) + ctlPath.length + 2); // the reason alone

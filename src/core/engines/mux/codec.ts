@@ -252,8 +252,12 @@ export class FrameParser {
 
   constructor(private readonly maxFrame = MAX_FRAME) {}
 
-  /** Feeds bytes; calls `onFrame(body)` for every complete frame, in order. Throws CodecError on a bad length. */
-  push(chunk: Buffer, onFrame: (body: Buffer) => void): void {
+  /**
+   * Feeds bytes; calls `onFrame(body)` for every complete frame, in order. Throws CodecError on a bad length.
+   * A frame spanning chunks is first offered to `onSplit` as views of its pieces; when that returns true it
+   * took them (no copy), else the frame is copied into one buffer for `onFrame` as usual.
+   */
+  push(chunk: Buffer, onFrame: (body: Buffer) => void, onSplit?: (parts: Buffer[]) => boolean): void {
     let at = 0;
     // fast path: nothing pending, frames parsed straight out of this chunk
     if (this.buffered === 0 && this.want < 0) {
@@ -273,9 +277,13 @@ export class FrameParser {
         this.want = this.checkLength(this.take(4).readUInt32BE(0));
       }
       if (this.buffered < this.want) return;
-      const body = this.take(this.want);
+      const n = this.want;
       this.want = -1;
-      onFrame(body);
+      if (onSplit && this.chunks[0]!.length < n) {
+        const parts = this.takeViews(n);
+        if (onSplit(parts)) continue;
+        onFrame(Buffer.concat(parts, n));
+      } else onFrame(this.take(n));
     }
   }
 
@@ -293,6 +301,25 @@ export class FrameParser {
     if (b.length === 0) return;
     this.chunks.push(b);
     this.buffered += b.length;
+  }
+
+  /** Removes `n` bytes from the front as views of the chunks they sit in (no copy). */
+  private takeViews(n: number): Buffer[] {
+    const parts: Buffer[] = [];
+    for (let left = n; left > 0; ) {
+      const c = this.chunks[0]!;
+      if (c.length <= left) {
+        parts.push(c);
+        this.chunks.shift();
+        left -= c.length;
+      } else {
+        parts.push(c.subarray(0, left));
+        this.chunks[0] = c.subarray(left);
+        left = 0;
+      }
+    }
+    this.buffered -= n;
+    return parts;
   }
 
   /** Removes `n` bytes from the front: a view when they sit in one chunk, else one copy. */

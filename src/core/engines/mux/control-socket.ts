@@ -13,17 +13,23 @@ const SOCKET_WATERMARK = 1024 * 1024;
  * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
  * for proxy mode, ended otherwise) and the reply value; `onFrame` receives every later frame.
  */
+/** Where frames go once the control conversation is done (proxy mode); `split` may take a spanning frame without a copy. */
+export interface FrameSink {
+  frame(body: Buffer): void;
+  split?: ((parts: Buffer[]) => boolean) | undefined;
+}
+
 export const runControl = (
   ctlPath: string,
   kind: ControlKind,
-  setup?: (socket: Socket) => (body: Buffer) => void,
+  setup?: (socket: Socket) => FrameSink,
   timeoutMs = CONTROL_TIMEOUT_MS,
 ): Promise<{ socket: Socket; value: number }> =>
   new Promise((resolve, reject) => {
     const conv = new ControlConversation(kind);
     const parser = new FrameParser();
     const socket = createConnection({ path: ctlPath, writableHighWaterMark: SOCKET_WATERMARK } as NetConnectOpts);
-    let after: ((body: Buffer) => void) | undefined;
+    let after: FrameSink | undefined;
     let settled = false;
     const fail = (reason: string) => {
       if (settled) return;
@@ -47,7 +53,7 @@ export const runControl = (
     socket.on('data', (chunk: Buffer) => {
       try {
         parser.push(chunk, (body) => {
-          if (after) return after(body);
+          if (after) return after.frame(body);
           const step = conv.step(body);
           if (step.state === 'failed') return fail(step.reason);
           if (step.state !== 'done') return;
@@ -55,7 +61,7 @@ export const runControl = (
           clearTimeout(timer);
           after = setup?.(socket);
           resolve({ socket, value: step.value });
-        });
+        }, after?.split);
       } catch (e) {
         if (!settled) return fail((e as Error).message);
         socket.destroy(e as Error);

@@ -346,13 +346,18 @@ const openProxySocket = async (ctlPath: string, makeLink: (s: Socket) => Link): 
     socket.on('error', () => {}); // 'close' follows; linkClosed reports it
     link = makeLink(socket);
     const l = link;
-    return (body) => {
+    const guarded = <T>(fn: () => T, fallback: T): T => {
       try {
-        l.proxy.receive(body);
+        return fn();
       } catch (e) {
         if (!(e instanceof CodecError)) throw e;
         socket.destroy();
+        return fallback;
       }
+    };
+    return {
+      frame: (body) => guarded(() => l.proxy.receive(body), undefined),
+      split: (parts) => guarded(() => l.proxy.receiveSplit(parts), true),
     };
   });
   return link!;

@@ -158,6 +158,26 @@ test('frame parser: frames inside one chunk are views of it, not copies', () => 
   for (const b of bodies) assert.ok(b.buffer === chunk.buffer, 'same memory');
 });
 
+test('frame parser: a frame spanning chunks is offered as views to onSplit; declined, it is joined for onFrame', () => {
+  const stream = frames('7', '8');
+  for (let i = 1; i < stream.length; i++) {
+    for (const take of [true, false]) {
+      const p = new FrameParser();
+      const split: string[] = [];
+      const whole: string[] = [];
+      const onSplit = (parts: Buffer[]) => {
+        assert.ok(parts.length >= 2, 'only frames that span chunks');
+        assert.ok(parts.every((q) => q.buffer === stream.buffer), 'views of the chunks, not copies');
+        if (take) split.push(hex(Buffer.concat(parts)));
+        return take;
+      };
+      for (const part of [stream.subarray(0, i), stream.subarray(i)]) p.push(part, (b) => whole.push(hex(b)), onSplit);
+      assert.equal([...split, ...whole].sort(), ['006000000007', '006000000008'], `split at ${i}`);
+      assert.is(p.pending, 0);
+    }
+  }
+});
+
 test('frame parser: one byte at a time', () => {
   const stream = Buffer.concat([frames('5'), encodeMuxHello()]);
   const p = new FrameParser();
