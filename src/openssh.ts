@@ -53,9 +53,10 @@ import { checkArgs, quoting, remoteCommandLine, type CommandArg, type CommandCon
 import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
 import { runToEnd } from './core/run-to-end';
 import { withStdDefaults, type StdDefaults } from './core/std-defaults';
+import { splitLeadingOptions } from './core/leading-options';
 import { slaveArgs } from './core/slave-args';
 import { needsStdin, stdinSource } from './core/stdin-source';
-import { isGlob, isRaw, type Arg } from './quoting/quoter';
+import type { Arg } from './quoting/quoter';
 import { shellQuoteWith } from './quoting/shell-quote';
 import { expandVars } from './quoting/expand-vars';
 import { posix } from './quoting/posix';
@@ -71,13 +72,6 @@ export type Capture2Result = [stdout: string, stderr: string];
 
 type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
 
-/** Splits Net::OpenSSH's `(\%opts, @cmd)` calling convention. */
-/** Net::OpenSSH's optional leading `\%opts`: a plain object first, or none. */
-const leadingOptions = <O extends object>(args: readonly unknown[]): [O, unknown[]] => {
-  const [first, ...rest] = args;
-  return typeof first === 'object' && first !== null && !Array.isArray(first) ? [first as O, rest] : [{} as O, [...args]];
-};
-
 /** `(host, port)` of a `tunnel: true` call, checked; the port may be a number or a numeric string. */
 const tunnelArgs = (args: readonly unknown[]): CommandArg[] => {
   const [host, port] = args;
@@ -87,13 +81,11 @@ const tunnelArgs = (args: readonly unknown[]): CommandArg[] => {
   return 'path' in t ? [] : [t.host, String(t.port)];
 };
 
+/** Splits Net::OpenSSH's `(\%opts, @cmd)`, with the connection's default stdio where the call gives none. */
 const splitArgsWith = (defaults: StdDefaults, method: MethodName, args: readonly unknown[]): [CallOptions, CommandArg[]] => {
-  const [first, ...rest] = args;
-  const isOpts =
-    typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Uint8Array) && !isRaw(first) && !isGlob(first);
-  const given = isOpts ? (first as Record<string, unknown>) : {};
+  const [given, rest] = splitLeadingOptions(args);
   const o = normalizeCallOptions(method, withStdDefaults(method, given, defaults));
-  return [o, o.tunnel ? tunnelArgs(isOpts ? rest : args) : checkArgs(isOpts ? rest : args)];
+  return [o, o.tunnel ? tunnelArgs(rest) : checkArgs(rest)];
 };
 
 /**
@@ -442,10 +434,8 @@ export class OpenSSH {
 
   /** The stream factories' arguments with the connection's timeout defaults applied. */
   private streamArgs(args: unknown[]): unknown[] {
-    const [first, ...rest] = args;
-    const isOpts = typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Uint8Array) && !isRaw(first) && !isGlob(first);
-    const defaults = { timeout: this.s.timeout, killSshOnTimeout: this.s.killSshOnTimeout };
-    return isOpts ? [{ ...defaults, ...(first as object) }, ...rest] : [defaults, ...args];
+    const [given, rest] = splitLeadingOptions(args);
+    return [{ timeout: this.s.timeout, killSshOnTimeout: this.s.killSshOnTimeout, ...given }, ...rest];
   }
 
   // ---- Promise methods ----
@@ -688,7 +678,7 @@ export class OpenSSH {
   sshfsImport(options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount>;
   sshfsImport(remoteFs: string, localMountPoint: string): Promise<SshfsMount>;
   sshfsImport(...args: unknown[]): Promise<SshfsMount> {
-    const [o, [from, to]] = leadingOptions<SshfsOptions>(args);
+    const [o, [from, to]] = splitLeadingOptions<SshfsOptions>(args);
     return this.track(sshfsImportWith(this, o, from as string, to as string));
   }
 
@@ -696,7 +686,7 @@ export class OpenSSH {
   sshfsExport(options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount>;
   sshfsExport(localFs: string, remoteMountPoint: string): Promise<SshfsMount>;
   sshfsExport(...args: unknown[]): Promise<SshfsMount> {
-    const [o, [from, to]] = leadingOptions<SshfsOptions>(args);
+    const [o, [from, to]] = splitLeadingOptions<SshfsOptions>(args);
     return this.track(sshfsExportWith(this, o, from as string, to as string));
   }
 
@@ -711,7 +701,7 @@ export class OpenSSH {
   openTunnel(host: string, port: number): Promise<Tunnel>;
   openTunnel(socketPath: string): Promise<Tunnel>;
   openTunnel(...args: unknown[]): Promise<Tunnel> {
-    const [o, target] = leadingOptions<TunnelOptions>(args);
+    const [o, target] = splitLeadingOptions<TunnelOptions>(args);
     return this.track((openTunnelWith as (ssh: OpenSSH, o: TunnelOptions, ...t: unknown[]) => Promise<Tunnel>)(this, o, ...target));
   }
 
@@ -721,7 +711,7 @@ export class OpenSSH {
   captureTunnel(host: string, port: number): Promise<string>;
   captureTunnel(socketPath: string): Promise<string>;
   captureTunnel(...args: unknown[]): Promise<string> {
-    const [o, target] = leadingOptions<CaptureTunnelOptions>(args);
+    const [o, target] = splitLeadingOptions<CaptureTunnelOptions>(args);
     return this.track((captureTunnelWith as (ssh: OpenSSH, o: CaptureTunnelOptions, ...t: unknown[]) => Promise<string>)(this, o, ...target));
   }
 

@@ -1,9 +1,9 @@
 // Splits a fleet call's `(options?, ...cmd)` into the fleet's own options and those each host's
 // exec$ gets (which validates them itself). Bad input throws at once.
+import { isOptionsObject } from '../core/leading-options';
 import { invalidArgument } from '../core/errors';
 import { assertBoolean, assertString } from '../core/validate';
 import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
-import { isGlob, isRaw } from '../quoting/quoter';
 import type { CommandArg } from '../core/remote-command';
 import type { FleetLinesOptions } from './types';
 
@@ -17,9 +17,6 @@ export interface FleetPlan {
   cmd: CommandArg[];
 }
 
-const isOptions = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !isRaw(v) && !isGlob(v);
-
 /** Validates a concurrency limit: a positive integer. */
 export const checkConcurrency = (name: string, v: unknown, fallback: number): number => {
   if (v === undefined) return fallback;
@@ -30,7 +27,7 @@ export const checkConcurrency = (name: string, v: unknown, fallback: number): nu
 /** The plan of `exec$` / `lines$` / `exec` called with `args`. `lines` allows `encoding` and `stderr` as fleet options. */
 export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, lines: boolean): FleetPlan => {
   const [first, ...rest] = args;
-  const given = isOptions(first) ? (first as FleetLinesOptions) : {};
+  const given = isOptionsObject(first) ? (first as FleetLinesOptions) : {};
   const { concurrency, signal, ...others } = given;
   let encoding: string | undefined;
   let stderr: boolean | undefined;
@@ -41,7 +38,7 @@ export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, 
     assertBoolean('stderr', stderr);
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
-  const cmd = (isOptions(first) ? rest : args) as CommandArg[];
+  const cmd = (isOptionsObject(first) ? rest : args) as CommandArg[];
   if (cmd.length === 0) throw invalidArgument('a fleet run needs a command');
   return {
     concurrency: checkConcurrency('concurrency', concurrency, defaultConcurrency),

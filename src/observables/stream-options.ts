@@ -1,11 +1,11 @@
 // The options of the connection-level Observables (capture$, lines$): exec$'s own, plus what they
 // add on top of it. Split here, once, so exec$ only ever sees options it knows.
+import { isOptionsObject } from '../core/leading-options';
 import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
 import { METHOD_OPTIONS } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
 import { assertBoolean, assertSeconds, assertString, pickKnown } from '../core/validate';
 import type { CommandArg } from '../core/remote-command';
-import { isGlob, isRaw } from '../quoting/quoter';
 import { checkSeparator, type LineOptions } from './operators/line-splitter';
 import type { StderrTarget } from './operators/tee-stderr';
 
@@ -64,13 +64,10 @@ export interface StreamPlan {
   cmd: CommandArg[];
 }
 
-const isOptions = (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !isRaw(v) && !isGlob(v);
-
 /** Splits Net::OpenSSH's `(options?, ...cmd)` convention and validates the stream options. Throws OSSH_INVALID_ARGUMENT. */
 export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[]): StreamPlan => {
   const first = args[0];
-  const given = isOptions(first) ? first : undefined;
+  const given = isOptionsObject(first) ? first : undefined;
   const o = pickKnown<LinesStreamOptions>(given, KNOWN[method], method) as LinesStreamOptions;
   const { encoding, streamEncoding, fatal, exitEvent, stderrDiscard, stderrFh, timeout, killSshOnTimeout, signal, separator, crlf, keepSeparator, ...rest } = o;
   assertString('encoding', encoding);

@@ -3,6 +3,7 @@
 import type { Observer } from 'rxjs';
 import type { FileSpec, OutputHandle } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
+import { splitLeadingOptions } from '../core/leading-options';
 import { assertArgList, assertBoolean, assertSeconds, assertString } from '../core/validate';
 import type { GlobFlags } from './local-glob';
 import type { TransferProgress } from './progress';
@@ -98,12 +99,10 @@ export const checkCmd = (name: string, v: unknown, fallback: string): string => 
 
 /** Splits Net::OpenSSH's `(opts?, ...paths)` calling convention. */
 export const splitPaths = (args: readonly unknown[]): [Record<string, unknown>, string[]] => {
-  const [first, ...rest] = args;
-  const hasOpts = typeof first === 'object' && first !== null && !Array.isArray(first);
-  const paths = hasOpts ? rest : [...args];
+  const [opts, paths] = splitLeadingOptions(args);
   paths.forEach((p, i) => {
     if (typeof p !== 'string' || p === '') throw invalidArgument(`Expected path ${i + 1} to be a non-empty string`, p);
     if (p.includes('\0')) throw invalidArgument(`path ${JSON.stringify(p)} contains a NUL byte`);
   });
-  return [hasOpts ? (first as Record<string, unknown>) : {}, paths as string[]];
+  return [opts, paths as string[]];
 };
