@@ -77,8 +77,8 @@ const tunnelArgs = (args: readonly unknown[]): CommandArg[] => {
   const [host, port] = args;
   const p = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
   if (args.length !== 2 || typeof host !== 'string') throw invalidArgument('a `tunnel: true` call takes (host, port)');
-  const t = checkTarget([host, p]);
-  return 'path' in t ? [] : [t.host, String(t.port)];
+  const t = checkTarget([host, p]) as { host: string; port: number }; // two arguments: always host and port
+  return [t.host, String(t.port)];
 };
 
 /** Splits Net::OpenSSH's `(\%opts, @cmd)`, with the connection's default stdio where the call gives none. */

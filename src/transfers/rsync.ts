@@ -25,7 +25,7 @@ export interface RsyncOptions extends TransferOptions {
 const OWN = new Set<string>([...COMMON_KEYS, 'rsyncCmd', 'remoteShell']);
 
 const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
-  const [raw, paths] = splitPaths(args);
+  const [raw, paths] = splitPaths(args, (p) => ssh.expandText(p));
   const own: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined) (OWN.has(k) ? own : extra)[k] = v;
@@ -33,8 +33,7 @@ const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
   const cmd = checkCmd('rsyncCmd', own.rsyncCmd, ssh.getCmd('rsync')!);
   const remoteShell = assertString('remoteShell', own.remoteShell);
   const verbose = o.verbose === true ? 1 : o.verbose || 0;
-  // %VAR% expansion (expandVars) applies to file names as it does to commands
-  return { o, cmd, remoteShell, extra, verbose, paths: paths.map((p) => ssh.expandText(p)) };
+  return { o, cmd, remoteShell, extra, verbose, paths };
 };
 
 // rsync reads these from the environment; the argv must be the whole story

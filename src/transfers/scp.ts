@@ -57,14 +57,13 @@ export const localSize = (p: string, recursive: boolean): number => {
 const remoteCheckPath = (p: string): string | undefined => (p === '' || p === '~' ? '.' : p.startsWith('~/') ? p.slice(2) || '.' : p.startsWith('~') ? undefined : p);
 
 const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
-  const [raw, paths] = splitPaths(args);
+  const [raw, paths] = splitPaths(args, (p) => ssh.expandText(p));
   const picked = pickKnown<ScpOptions>(raw, KEYS, 'scp');
   const o = checkTransferOptions(picked);
   const mode = assertOneOf('mode', picked.mode, ['sftp', 'legacy'] as const) ?? 'sftp';
   const cmd = checkCmd('scpCmd', picked.scpCmd, ssh.getCmd('scp')!);
   const remoteShell = assertString('remoteShell', picked.remoteShell);
-  // %VAR% expansion (expandVars) applies to file names as it does to commands
-  return { o, mode, cmd, remoteShell, paths: paths.map((p) => ssh.expandText(p)) };
+  return { o, mode, cmd, remoteShell, paths };
 };
 
 /**

@@ -53,6 +53,9 @@ export interface SshfsMount {
 const KEYS = new Set(['sshOpts', 'sshfsOpts', 'sshfsCmd', 'sftpServerCmd', 'mountTimeout', 'stderrFh', 'stderrFile', 'stderrDiscard']);
 const SFTP_SERVERS = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/lib/ssh/sftp-server', '/usr/libexec/sftp-server'];
 
+// %VAR% in paths, as in commands (a non-string is left for checkPath to refuse)
+const expandPath = (ssh: OpenSSH, p: unknown): string => (typeof p === 'string' ? ssh.expandText(p) : p) as string;
+
 const normalize = (ssh: OpenSSH, raw: unknown, where: string) => {
   const o = pickKnown<SshfsOptions>(raw, KEYS, where) as SshfsOptions;
   const sshfsOpts = assertArgList('sshfsOpts', o.sshfsOpts) ?? [];
@@ -128,9 +131,8 @@ const stderrSinkOf = (o: SshfsOptions, host: string, tail: TailSink): Sink =>
  */
 export const sshfsImport = async (ssh: OpenSSH, options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsImport');
-  const x = (p: unknown) => (typeof p === 'string' ? ssh.expandText(p) : p) as string; // %VAR% in paths, as in commands
-  remoteFs = x(remoteFs);
-  localMountPoint = x(localMountPoint);
+  remoteFs = expandPath(ssh, remoteFs);
+  localMountPoint = expandPath(ssh, localMountPoint);
   checkPath('remoteFs', remoteFs);
   const mp = resolvePath(checkPath('localMountPoint', localMountPoint));
   const host = ssh.getHost();
@@ -198,9 +200,8 @@ const remoteMounted = async (ssh: OpenSSH, sshOpts: string[] | undefined, mp: st
  */
 export const sshfsExport = async (ssh: OpenSSH, options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsExport');
-  const x = (p: unknown) => (typeof p === 'string' ? ssh.expandText(p) : p) as string; // %VAR% in paths, as in commands
-  localFs = x(localFs);
-  remoteMountPoint = x(remoteMountPoint);
+  localFs = expandPath(ssh, localFs);
+  remoteMountPoint = expandPath(ssh, remoteMountPoint);
   const local = resolvePath(checkPath('localFs', localFs));
   const mp = checkPath('remoteMountPoint', remoteMountPoint);
   const host = ssh.getHost();

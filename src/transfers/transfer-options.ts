@@ -98,8 +98,10 @@ export const checkTransferOptions = (o: TransferOptions): NormalTransferOptions 
 export const checkCmd = (name: string, v: unknown, fallback: string): string => assertString(name, v) ?? fallback;
 
 /** Splits Net::OpenSSH's `(opts?, ...paths)` calling convention. */
-export const splitPaths = (args: readonly unknown[]): [Record<string, unknown>, string[]] => {
-  const [opts, paths] = splitLeadingOptions(args);
+export const splitPaths = (args: readonly unknown[], expand: (path: string) => string = (p) => p): [Record<string, unknown>, string[]] => {
+  const [opts, given] = splitLeadingOptions(args);
+  // %VAR% expansion (expandVars) applies to file names as it does to commands, before the checks
+  const paths = given.map((p) => (typeof p === 'string' ? expand(p) : p));
   paths.forEach((p, i) => {
     if (typeof p !== 'string' || p === '') throw invalidArgument(`Expected path ${i + 1} to be a non-empty string`, p);
     if (p.includes('\0')) throw invalidArgument(`path ${JSON.stringify(p)} contains a NUL byte`);

@@ -237,6 +237,18 @@ export const decodePacket = (body: Buffer): SshPacket => {
   }
 };
 
+/**
+ * The header of a DATA / EXTENDED_DATA packet from the first bytes of its frame body, without the payload
+ * (for a frame that spans socket reads: {@link decodePacket} reads the same fields from a whole body).
+ * undefined when `head` is another packet or too short to hold the header.
+ */
+export const decodeDataHeader = (head: Buffer): { recipient: number; stream: 'stdout' | 'stderr' | 'other'; start: number; length: number } | undefined => {
+  const start = head[1] === SSH.CHANNEL_DATA ? 10 : head[1] === SSH.CHANNEL_EXTENDED_DATA ? 14 : -1;
+  if (start < 0 || head.length < start || head[0] !== 0) return undefined;
+  const stream = start === 10 ? 'stdout' : head.readUInt32BE(6) === EXTENDED_DATA_STDERR ? 'stderr' : 'other';
+  return { recipient: head.readUInt32BE(2), stream, start, length: head.readUInt32BE(start - 4) };
+};
+
 // ---------------------------------------------------------------- framing
 
 /**

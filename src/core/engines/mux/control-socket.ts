@@ -9,16 +9,16 @@ import { ControlConversation, type ControlKind } from './control';
 const CONTROL_TIMEOUT_MS = 10_000;
 const SOCKET_WATERMARK = 1024 * 1024;
 
-/**
- * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
- * for proxy mode, ended otherwise) and the reply value; `onFrame` receives every later frame.
- */
 /** Where frames go once the control conversation is done (proxy mode); `split` may take a spanning frame without a copy. */
 export interface FrameSink {
   frame(body: Buffer): void;
   split?: ((parts: Buffer[]) => boolean) | undefined;
 }
 
+/**
+ * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
+ * for proxy mode, ended otherwise) and the reply value; the sink `setup` returns receives every later frame.
+ */
 export const runControl = (
   ctlPath: string,
   kind: ControlKind,

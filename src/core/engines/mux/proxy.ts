@@ -3,8 +3,8 @@
 // passes, so a packet naming a channel the server does not know is never sent (OpenSSH 9.2 would
 // forward it, and sshd would then drop the whole connection). No socket here: `io` writes.
 import type { OpenSSHError } from '../../errors';
-import { CodecError, decodePacket, encodeOpenSession, encodeOpenTunnel } from './codec';
-import { EXTENDED_DATA_STDERR, OPEN_FAILURE_REASONS, SSH, WINDOW } from './messages';
+import { CodecError, decodeDataHeader, decodePacket, encodeOpenSession, encodeOpenTunnel } from './codec';
+import { OPEN_FAILURE_REASONS, WINDOW } from './messages';
 import type { ChannelSender, MuxSession } from './session';
 
 /** What a proxy connection needs from the engine. */
@@ -104,14 +104,11 @@ export class ProxyConnection implements ChannelSender {
    * 64 KiB reads). Anything else returns false, and the caller joins it for {@link receive}.
    */
   receiveSplit(parts: Buffer[]): boolean {
-    const head = parts[0]!;
+    const h = decodeDataHeader(parts[0]!);
+    if (!h) return false;
+    const { recipient, stream, start, length } = h;
     const total = parts.reduce((n, p) => n + p.length, 0);
-    const start = head[1] === SSH.CHANNEL_DATA ? 10 : head[1] === SSH.CHANNEL_EXTENDED_DATA ? 14 : -1;
-    if (start < 0 || head.length < start || head[0] !== 0) return false;
-    const recipient = head.readUInt32BE(2);
-    const stream = start === 10 ? 'stdout' : head.readUInt32BE(6) === EXTENDED_DATA_STDERR ? 'stderr' : 'other';
-    const len = head.readUInt32BE(start - 4);
-    if (start + len !== total) throw new CodecError(`data length ${len} does not match its packet (${total - start} bytes)`);
+    if (start + length !== total) throw new CodecError(`data length ${length} does not match its packet (${total - start} bytes)`);
     const ch = this.channels.get(recipient);
     if (!ch) {
       this.io.debug(`mux: packet data for unknown channel ${recipient} ignored`);

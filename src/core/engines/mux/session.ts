@@ -26,6 +26,9 @@ type State = 'queued' | 'opening' | 'open' | 'closed';
 
 const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TERM', note });
 
+// a warm session's placeholder until it is assigned (never sent: requests go out on assign)
+const WARM_REQUEST: ChannelRequest = { kind: 'exec', command: '', stdin: 'pipe' };
+
 /**
  * A mux channel. Exit status rules:
  * - exit-status / exit-signal from the server: `{code, null}` / `{null, signal}`;
@@ -33,9 +36,6 @@ const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TE
  * - a tunnel closed normally: `{code: 0, signal: null}`;
  * - a session the server closed without an exit status: `{code: 255, signal: null, note}` (as `ssh` exits 255).
  */
-// a warm session's placeholder until it is assigned (never sent: requests go out on assign)
-const WARM_REQUEST: ChannelRequest = { kind: 'exec', command: '', stdin: 'pipe' };
-
 export class MuxSession implements Channel {
   readonly stdin: Writable;
   readonly stdout: Readable;
