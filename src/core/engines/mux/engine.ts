@@ -9,6 +9,7 @@ import type { EngineContext } from '../engine';
 import { CodecError } from './codec';
 import { runControl } from './control-socket';
 import { learnedLimit, sessionLimit, takeAdmissible } from './admission';
+import { PacketWriter } from './packet-writer';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
 
@@ -53,10 +54,9 @@ export interface MuxEngine extends Engine {
 interface Link {
   readonly socket: Socket;
   readonly proxy: ProxyConnection;
+  readonly writer: PacketWriter;
   ready: boolean;
   closed: boolean;
-  readonly drainWaiters: Array<() => void>;
-  corked: boolean;
   /** Sessions closed on this socket that sshd may not have freed yet: they keep their slot. */
   unconfirmed: number;
   barrierInFlight: boolean;
@@ -105,7 +105,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     if (!link) return;
     warm = { session: MuxSession.warm(ctx.host, debug), link };
     activeSessions++;
-    link.proxy.open(warm.session); // no ref: a warm session alone must not keep the process alive
+    link.proxy.open(warm.session, false); // no ref: a warm session alone must not keep the process alive
   };
 
   // gives the warm session to `req` when it can take it
@@ -114,6 +114,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     if (!w || req.kind === 'tunnel') return undefined;
     warm = undefined;
     if (!w.session.assign(req)) return undefined;
+    if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
     w.link.socket.ref();
     schedulePump(); // the next warm session
     return w.session;
@@ -163,44 +164,23 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   const makeLink = (socket: Socket): Link => {
     const link: Link = {
       socket,
+      writer: new PacketWriter(socket),
       ready: false,
       closed: false,
-      corked: false,
       unconfirmed: 0,
       barrierInFlight: false,
-      drainWaiters: [],
       proxy: undefined as unknown as ProxyConnection,
     };
     (link as { proxy: ProxyConnection }).proxy = new ProxyConnection({
-      write: (packets) => write(link, packets),
-      whenDrained: (fn) => (link.socket.writableNeedDrain ? link.drainWaiters.push(fn) : process.nextTick(fn)),
+      write: (packets, urgent) => (link.closed ? true : link.writer.write(packets, urgent)),
+      whenDrained: (fn) => link.writer.whenDrained(fn),
       openFailed: (ch, reason) => openFailed(link, ch, reason),
       channelGone: (ch) => channelGone(link, ch),
       debug,
     });
     links.add(link);
-    socket.on('drain', () => {
-      for (const fn of link.drainWaiters.splice(0)) fn();
-    });
     socket.on('close', () => linkClosed(link));
     return link;
-  };
-
-  const write = (link: Link, packets: Buffer[]): boolean => {
-    if (link.closed) return true;
-    const s = link.socket;
-    // batch everything written in this tick into one writev
-    if (!link.corked) {
-      link.corked = true;
-      s.cork();
-      process.nextTick(() => {
-        link.corked = false;
-        s.uncork();
-      });
-    }
-    let ok = true;
-    for (const p of packets) ok = s.write(p);
-    return ok;
   };
 
   const openFailed = (link: Link, ch: MuxSession, reason: string) => {
@@ -277,6 +257,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   const linkClosed = (link: Link) => {
     if (link.closed) return;
     link.closed = true;
+    link.writer.close();
     links.delete(link);
     if (!link.barrierInFlight && link.unconfirmed > 0) release(link, link.unconfirmed);
     if (link.proxy.channels.size > 0) debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
@@ -293,6 +274,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
         continue;
       }
       link.closed = true;
+      link.writer.close();
       links.delete(link);
       link.socket.destroy();
     }

@@ -9,8 +9,8 @@ import type { ChannelSender, MuxSession } from './session';
 
 /** What a proxy connection needs from the engine. */
 export interface ProxyIo {
-  /** Writes whole packets, in order; false when the socket buffer is over its mark. */
-  write(packets: Buffer[]): boolean;
+  /** Writes whole packets, in order (`urgent`: someone waits for them; else they may wait for the next urgent write); false when the socket buffer is over its mark. */
+  write(packets: Buffer[], urgent: boolean): boolean;
   whenDrained(fn: () => void): void;
   /** A channel open was refused: the socket is retired (see OPENSSH-NOTES sharp edge 1). */
   openFailed(ch: MuxSession, reason: string): void;
@@ -31,8 +31,8 @@ export class ProxyConnection implements ChannelSender {
 
   constructor(private readonly io: ProxyIo) {}
 
-  /** Opens `ch` on this socket. */
-  open(ch: MuxSession): void {
+  /** Opens `ch` on this socket (`urgent` false: nobody waits for it yet, a warm session). */
+  open(ch: MuxSession, urgent = true): void {
     const id = this.nextId;
     this.nextId = (this.nextId + 1) >>> 0;
     this.channels.set(id, ch);
@@ -42,18 +42,18 @@ export class ProxyConnection implements ChannelSender {
       req.kind === 'tunnel'
         ? encodeOpenTunnel(id, WINDOW.local, WINDOW.maxPacket, req.tunnel!)
         : encodeOpenSession(id, WINDOW.local, WINDOW.maxPacket);
-    this.io.write([packet]);
+    this.io.write([packet], urgent);
   }
 
   /** The gate: only a confirmed, live channel that has not sent CLOSE may send. */
-  send(ch: MuxSession, packets: Buffer[]): boolean {
+  send(ch: MuxSession, packets: Buffer[], urgent = true): boolean {
     const live = this.channels.get(ch.localId) === ch && ch.remoteId !== undefined && !ch.closeSent;
     if (!live) {
       this.dropped++;
       this.io.debug(`mux: refusing to send ${packets.length} packet(s) for channel ${ch.localId}: not a live channel`);
       return true;
     }
-    return this.io.write(packets);
+    return this.io.write(packets, urgent);
   }
 
   whenDrained(fn: () => void): void {

@@ -16,8 +16,11 @@ export interface MuxExitStatus extends ExitStatus {
 
 /** What a session sends through: the proxy connection, which validates the channel id of every packet. */
 export interface ChannelSender {
-  /** Writes packets for `ch` (its remote id already inside them); false when the socket is full. Drops them if `ch` is not live. */
-  send(ch: MuxSession, packets: Buffer[]): boolean;
+  /**
+   * Writes packets for `ch` (its remote id already inside them); false when the socket is full. Drops them if `ch` is not
+   * live. `urgent` false: housekeeping nobody waits for, which may ride along with the next urgent write.
+   */
+  send(ch: MuxSession, packets: Buffer[], urgent?: boolean): boolean;
   /** Calls `fn` once the socket can take more. */
   whenDrained(fn: () => void): void;
 }
@@ -231,7 +234,7 @@ export class MuxSession implements Channel {
   /** CLOSE from the server: answer it, end the streams, settle `exit`. Returns true when the id is free again. */
   onClose(): void {
     this.closeReceived = true;
-    if (!this.closeSent) this.sendClose();
+    if (!this.closeSent) this.sendClose(false); // the answer nobody waits for: it rides with the next write
     this.state = 'closed';
     this.endStreams();
     for (const r of this.replies.splice(0)) r(undefined);
@@ -317,7 +320,7 @@ export class MuxSession implements Channel {
   barrier(done: (replied: boolean) => void): boolean {
     if (!this.isSession || this.state !== 'open' || this.closeSent || this.closeReceived || !this.mainSent) return false;
     this.replies.push((ok) => done(ok !== undefined));
-    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)]);
+    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)], false);
     return true;
   }
 
@@ -331,14 +334,14 @@ export class MuxSession implements Channel {
     this.debug(`mux: channel ${this.localId}: ${this.note}`);
   }
 
-  private sendClose(): void {
+  private sendClose(urgent = true): void {
     if (this.closeSent || this.remoteId === undefined) return;
-    this.send([encodeChannelOnly(SSH.CHANNEL_CLOSE, this.remoteId)]);
+    this.send([encodeChannelOnly(SSH.CHANNEL_CLOSE, this.remoteId)], urgent);
     this.closeSent = true;
   }
 
-  private send(packets: Buffer[]): boolean {
-    return this.sender ? this.sender.send(this, packets) : false;
+  private send(packets: Buffer[], urgent = true): boolean {
+    return this.sender ? this.sender.send(this, packets, urgent) : false;
   }
 
   private status(): MuxExitStatus {
