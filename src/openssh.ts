@@ -337,7 +337,13 @@ export class OpenSSH {
     };
   }
 
-  private async openChannel(req: ChannelRequest, engine: EngineName): Promise<Channel> {
+  /** The channel for `req`: at once while the master runs (no await on the hot path), else once it does. */
+  private openChannel(req: ChannelRequest, engine: EngineName): Channel | Promise<Channel> {
+    if (this.master.state.name === 'running') return this.engines.pick(engine, req).open(req);
+    return this.openChannelLater(req, engine);
+  }
+
+  private async openChannelLater(req: ChannelRequest, engine: EngineName): Promise<Channel> {
     try {
       await this.waitForMaster();
     } catch (e) {
@@ -547,7 +553,7 @@ export class OpenSSH {
   private startProcess(o: CallOptions, cmd: CommandArg[]): Promise<RemoteProcess> {
     const source = stdinSource(o);
     const req = this.request(o, cmd, needsStdin(source) ? 'pipe' : 'ignore');
-    return this.track(this.openChannel(req, o.engine ?? this.s.engine).then((ch) => wireProcess(ch, o, this.s.dest.host)));
+    return this.track(Promise.resolve(this.openChannel(req, o.engine ?? this.s.engine)).then((ch) => wireProcess(ch, o, this.s.dest.host)));
   }
 
   /** Starts the command with full control of its streams (`stdinPipe`, `stdoutPipe`, `stderrPipe`, files, handles, `stdinoutSocket`). */

@@ -7,8 +7,8 @@ import { isOpenSSHError, slaveFailed } from '../core/errors';
 import { feedStdin, type StdinSource } from '../core/stdin-source';
 import type { ExecEvent } from './events';
 
-/** Opens the channel for one subscription. */
-export type ChannelOpener = () => Promise<Channel>;
+/** Opens the channel for one subscription: at once, or later. */
+export type ChannelOpener = () => Channel | Promise<Channel>;
 
 /** The events of the command that `open` starts, with `stdin` fed into it. */
 export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: string): Observable<ExecEvent> =>
@@ -21,7 +21,7 @@ export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: s
       finished = true;
       sub.error(isOpenSSHError(e) ? e : slaveFailed(host, (e as Error)?.message ?? String(e), e));
     };
-    open().then((ch) => {
+    const started = (ch: Channel) => {
       channel = ch;
       if (cancelled) return ch.close();
       ch.stdout.on('data', (data: Buffer) => sub.next({ type: 'stdout', data }));
@@ -35,7 +35,16 @@ export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: s
         fail,
       );
       stopFeeding = feedStdin(ch.stdin, stdin, fail);
-    }, fail);
+    };
+    let opened: Channel | Promise<Channel>;
+    try {
+      opened = open();
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (opened instanceof Promise) opened.then(started, fail);
+    else started(opened);
     return () => {
       cancelled = true;
       stopFeeding();

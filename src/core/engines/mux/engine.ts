@@ -116,7 +116,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     if (!w.session.assign(req)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
     w.link.socket.ref();
-    schedulePump(); // the next warm session
+    schedulePump(); // the next warm session (its OPEN rides along with the next write)
     return w.session;
   };
 

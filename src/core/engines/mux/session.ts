@@ -303,6 +303,11 @@ export class MuxSession implements Channel {
           ? encodeRequest(id, 'subsystem', true, String(cmd))
           : encodeRequest(id, 'shell', true),
     );
+    // nothing will be written: the EOF goes in the same write as the request
+    if (req.stdin === 'ignore' && !this.eofSent) {
+      packets.push(encodeChannelOnly(SSH.CHANNEL_EOF, id));
+      this.eofSent = true;
+    }
     this.replies.push((ok) => {
       if (ok !== false || this.state === 'closed' || this.closedByUs) return;
       this.settle(slaveFailed(this.host, `the server refused the ${req.kind} request${req.kind === 'subsystem' ? ` for ${String(cmd)}` : ''}`));
@@ -392,9 +397,9 @@ export class MuxSession implements Channel {
       } else head.data = head.data.subarray(n);
       if (!writable) return this.afterDrain();
     }
-    if (this.outQueue.length === 0 && this.finalCb && !this.eofSent) {
+    if (this.outQueue.length === 0 && this.finalCb) {
+      if (!this.eofSent) this.send([encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!)]);
       this.eofSent = true;
-      this.send([encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!)]);
       const cb = this.finalCb;
       this.finalCb = undefined;
       cb();
