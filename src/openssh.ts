@@ -21,7 +21,7 @@ import {
   type TestOptions,
   type TimeoutCallOptions,
 } from './core/call-options';
-import type { Channel, ChannelRequest, ExitStatus } from './core/channel';
+import type { Channel, ChannelRequest, ExitStatus, LendStreams } from './core/channel';
 import { displayDestination } from './core/destination';
 import { EngineSet } from './core/engines/engine-set';
 import { decodeText } from './core/decode-text';
@@ -48,7 +48,7 @@ import { Master } from './core/master';
 import { persistentMasters, stopPersistentMasters, type PersistentMaster } from './core/persist/persistent-masters';
 import type { MasterState } from './core/master-state';
 import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type EngineName, type OpenSSHOptions } from './core/options';
-import { CaptureSink, TailSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
+import { CaptureSink, TailSink, callbackSink, discardSink, inheritSink, optionSink, teeSink, type Sink } from './core/output-sink';
 import { checkArgs, quoting, remoteCommandLine, type CommandArg, type CommandContext } from './core/remote-command';
 import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithStdin, type WithStdout } from './core/remote-process';
 import { runToEnd } from './core/run-to-end';
@@ -372,11 +372,11 @@ export class OpenSSH {
     };
   }
 
-  private events$(o: CallOptions, args: CommandArg[]): Observable<ExecEvent> {
+  private events$(o: CallOptions, args: CommandArg[], lend?: LendStreams): Observable<ExecEvent> {
     const source = stdinSource(o);
     const req = this.request(o, args, needsStdin(source) ? 'pipe' : 'ignore');
     const engine = o.engine ?? this.s.engine;
-    return channelEvents$(() => this.openChannel(req, engine), source, this.s.dest.host);
+    return channelEvents$(() => this.openChannel(req, engine), source, this.s.dest.host, lend);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -390,7 +390,9 @@ export class OpenSSH {
   }
 
   private async run(o: CallOptions & TimeoutCallOptions, args: CommandArg[], stdout: Sink, stderr: Sink | 'stdout', captured?: { stdout?: CaptureSink; stderr?: CaptureSink }): Promise<ExitStatus> {
-    return runToEnd(this.events$(o, args), {
+    // sinks that are done with a chunk when write returns may be lent the engine's read buffers
+    const lend = { stdout: stdout.borrows === true, stderr: (stderr === 'stdout' ? stdout : stderr).borrows === true };
+    return runToEnd(this.events$(o, args, lend), {
       stdout,
       stderr,
       timeout: o.timeout ?? this.s.timeout,
@@ -401,8 +403,14 @@ export class OpenSSH {
     });
   }
 
+  private stdoutSink(o: CallOptions, fallback: () => Sink): Sink {
+    if (o.onStdout) return callbackSink(o.onStdout, 'onStdout', this.s.dest.host);
+    return optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? fallback();
+  }
+
   private stderrSink(o: CallOptions, fallback: () => Sink): Sink | 'stdout' {
     if (o.stderrToStdout) return 'stdout';
+    if (o.onStderr) return callbackSink(o.onStderr, 'onStderr', this.s.dest.host);
     return optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, this.s.dest.host) ?? fallback();
   }
 
@@ -461,7 +469,7 @@ export class OpenSSH {
           if (st.code !== 0) throw slaveCmdFailed(this.s.dest.host, st.code, st.signal, undefined);
           return true as const;
         }
-        const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? inheritSink('stdout');
+        const stdout = this.stdoutSink(o, () => inheritSink('stdout'));
         const errTail = new TailSink();
         const status = await this.run(o, cmd, stdout, this.stderrSink(o, () => teeSink(inheritSink('stderr'), errTail)));
         if (status.code !== 0) throw slaveCmdFailed(this.s.dest.host, status.code, status.signal, errTail.text || undefined);
@@ -477,7 +485,7 @@ export class OpenSSH {
     return this.track(
       (async () => {
         const [o, cmd] = this.splitArgs('test', args);
-        const stdout = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, this.s.dest.host) ?? discardSink();
+        const stdout = this.stdoutSink(o, discardSink);
         const stderr = this.stderrSink(o, discardSink);
         const status = await this.run(o, cmd, stdout, stderr);
         return status.code === 0;

@@ -89,6 +89,18 @@ export interface StderrCallOptions {
   stderrToStdout?: boolean;
 }
 
+/**
+ * Output handed to a function as it arrives, for commands whose output is large: the chunk is only valid
+ * during the call (the mux engine reads into buffers it reuses, as `net.Socket`'s `onread` does), so copy
+ * what you keep. Output taken this way costs no memory allocation per read.
+ */
+export interface OutputCallbackOptions {
+  /** Called with each stdout chunk (a Buffer valid only during the call). Replaces the other stdout options. */
+  onStdout?: (chunk: Buffer) => void;
+  /** Called with each stderr chunk (a Buffer valid only during the call). Replaces the other stderr options. */
+  onStderr?: (chunk: Buffer) => void;
+}
+
 /** Inactivity timeout of a call that runs to the end. */
 export interface TimeoutCallOptions {
   /** Seconds without traffic before the operation fails with OSSH_SLAVE_TIMEOUT. @default the connection's `timeout` */
@@ -108,14 +120,14 @@ export type DpipeCallOptions = {
   stdinoutDpipeMakeParent?: boolean;
 };
 /** Options of `system`. */
-export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions & DpipeCallOptions & {
+export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & OutputCallbackOptions & TimeoutCallOptions & DpipeCallOptions & {
   /** Resolve as soon as the command has started, with its handle, instead of waiting for it. */
   async?: boolean;
 };
 /** Options of `test`. */
-export type TestOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & TimeoutCallOptions;
+export type TestOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & OutputCallbackOptions & TimeoutCallOptions;
 /** Options of `capture` and `captureLines`. */
-export type CaptureOptions = CommonCallOptions & StdinCallOptions & StderrCallOptions & TimeoutCallOptions & {
+export type CaptureOptions = CommonCallOptions & StdinCallOptions & StderrCallOptions & Pick<OutputCallbackOptions, 'onStderr'> & TimeoutCallOptions & {
   /** captureLines: the line separator (kept at the end of each line, like Perl's `$/`). @default '\n' */
   separator?: string;
 };
@@ -160,9 +172,9 @@ const DPIPE = ['stdinoutDpipe', 'stdinoutDpipeMakeParent'];
 
 /** Which options each method accepts (Net::OpenSSH's per-method whitelists). */
 export const METHOD_OPTIONS = {
-  system: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT, ...DPIPE, 'async']),
-  test: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT]),
-  capture: new Set([...COMMON, ...STDIN, ...STDERR, ...TIMEOUT, 'separator']),
+  system: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT, ...DPIPE, 'async', 'onStdout', 'onStderr']),
+  test: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...TIMEOUT, 'onStdout', 'onStderr']),
+  capture: new Set([...COMMON, ...STDIN, ...STDERR, ...TIMEOUT, 'separator', 'onStderr']),
   capture2: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
   exec$: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
   openEx: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, 'stdinPipe', 'stdoutPipe', 'stderrPipe', 'stdinoutSocket', ...DPIPE]),
@@ -222,7 +234,11 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
   const stdinSources = ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe'].filter((k) => (o as Record<string, unknown>)[k]);
   if (stdinSources.length > 1) throw invalidArgument(`conflicting stdin options: ${stdinSources.join(', ')} (give one)`);
-  for (const [stream, keys] of [['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe']], ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrPipe', 'stderrToStdout']]] as const) {
+  for (const k of ['onStdout', 'onStderr'] as const)
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw invalidArgument(`Expected \`${k}\` to be a function`, o[k]);
+  if ((o.onStdout || o.onStderr) && o.async) throw invalidArgument('`onStdout` and `onStderr` need the call to run to its end; they cannot be combined with `async`');
+  if ((o.onStdout || o.onStderr) && o.stdinoutDpipe !== undefined) throw invalidArgument('`stdinoutDpipe` cannot be combined with `onStdout` or `onStderr`');
+  for (const [stream, keys] of [['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe', 'onStdout']], ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrPipe', 'stderrToStdout', 'onStderr']]] as const) {
     const set = keys.filter((k) => (o as Record<string, unknown>)[k]);
     if (set.length > 1) throw invalidArgument(`conflicting ${stream} options: ${set.join(', ')} (give one)`);
   }

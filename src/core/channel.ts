@@ -37,6 +37,14 @@ export interface ChannelRequest {
   stdin: 'pipe' | 'ignore';
 }
 
+/** Which output streams a consumer takes as lent chunks (see {@link Channel.lend}). */
+export interface LendStreams {
+  /** Take stdout as lent chunks. */
+  stdout: boolean;
+  /** Take stderr as lent chunks. */
+  stderr: boolean;
+}
+
 /**
  * A running remote operation. Engines guarantee:
  * - `stdout` and `stderr` end before `exit` settles, so every byte that arrived has been delivered;
@@ -56,6 +64,13 @@ export interface Channel {
   signal(name: string): Promise<void>;
   /** Ends the operation now. Idempotent. */
   close(): void;
+  /**
+   * Delivers the chosen streams' output to `fn` as it arrives, instead of through `stdout`/`stderr` (which
+   * then only end), each chunk a view valid only during the call: the engine reads into buffers it reuses.
+   * Called before the first chunk can arrive (right after `open`). Engines that do not lend lack the method
+   * or return false, and the caller reads the streams as usual.
+   */
+  lend?(streams: LendStreams, fn: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): boolean;
   /** The local ssh process id (spawn engine), if any. */
   readonly pid?: number | undefined;
 }

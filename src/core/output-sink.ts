@@ -9,9 +9,32 @@ export interface Sink {
   write(chunk: Buffer): void;
   /** Flushes (and closes what the sink opened itself); rejects when writing failed. */
   end(): Promise<void>;
+  /** `write` is done with the chunk when it returns: the engine may lend it a buffer it reuses. */
+  readonly borrows?: boolean;
 }
 
-const discard: Sink = { write: () => {}, end: async () => {} };
+const discard: Sink = { write: () => {}, end: async () => {}, borrows: true };
+
+/** Hands each chunk to `fn` (`onStdout` / `onStderr`); a throw stops the calls and fails the command at its end. */
+export const callbackSink = (fn: (chunk: Buffer) => void, what: string, host: string | undefined): Sink => {
+  let failure: unknown;
+  let failed = false;
+  return {
+    borrows: true,
+    write(chunk) {
+      if (failed) return;
+      try {
+        fn(chunk);
+      } catch (e) {
+        failed = true;
+        failure = e;
+      }
+    },
+    end: async () => {
+      if (failed) throw pipeFailed(host, `the ${what} callback threw: ${(failure as Error)?.message ?? String(failure)}`, failure);
+    },
+  };
+};
 
 /** Collects chunks in memory. */
 export class CaptureSink implements Sink {

@@ -2,7 +2,7 @@
 // unsubscribing before it ended closes the channel (remote signal where the engine can, else the ssh
 // process is killed). The teardown is idempotent.
 import { Observable } from 'rxjs';
-import type { Channel } from '../core/channel';
+import type { Channel, LendStreams } from '../core/channel';
 import { isOpenSSHError, slaveFailed } from '../core/errors';
 import { feedStdin, type StdinSource } from '../core/stdin-source';
 import type { ExecEvent } from './events';
@@ -10,8 +10,11 @@ import type { ExecEvent } from './events';
 /** Opens the channel for one subscription: at once, or later. */
 export type ChannelOpener = () => Channel | Promise<Channel>;
 
-/** The events of the command that `open` starts, with `stdin` fed into it. */
-export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: string): Observable<ExecEvent> =>
+/**
+ * The events of the command that `open` starts, with `stdin` fed into it. With `lend`, the chosen streams'
+ * chunks may be views of buffers the engine reuses: only for subscribers done with each chunk when `next` returns.
+ */
+export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: string, lend?: LendStreams): Observable<ExecEvent> =>
   new Observable<ExecEvent>((sub) => {
     let channel: Channel | undefined;
     let finished = false;
@@ -24,6 +27,7 @@ export const channelEvents$ = (open: ChannelOpener, stdin: StdinSource, host?: s
     const started = (ch: Channel) => {
       channel = ch;
       if (cancelled) return ch.close();
+      if (lend && (lend.stdout || lend.stderr)) ch.lend?.(lend, (type, data) => sub.next({ type, data }));
       ch.stdout.on('data', (data: Buffer) => sub.next({ type: 'stdout', data }));
       ch.stderr.on('data', (data: Buffer) => sub.next({ type: 'stderr', data }));
       ch.exit.then(

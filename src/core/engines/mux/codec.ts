@@ -304,6 +304,11 @@ export class FrameParser {
     return this.buffered;
   }
 
+  /** Whether part of an incomplete frame sits in `buffer` (its reader must not reuse it yet). */
+  holds(buffer: ArrayBufferLike): boolean {
+    return this.chunks.some((c) => c.buffer === buffer);
+  }
+
   private checkLength(len: number): number {
     if (len === 0 || len > this.maxFrame) throw new CodecError(`frame length ${len} is outside 1..${this.maxFrame}`);
     return len;

@@ -5,6 +5,7 @@ import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import { masterGone } from '../../errors';
 import { FrameParser } from './codec';
 import { ControlConversation, type ControlKind } from './control';
+import { ReadPool } from './read-pool';
 
 const CONTROL_TIMEOUT_MS = 10_000;
 const SOCKET_WATERMARK = 1024 * 1024;
@@ -15,6 +16,12 @@ export interface FrameSink {
   split?: ((parts: Buffer[]) => boolean) | undefined;
 }
 
+/** What proxy mode gets besides the socket: the buffers it reads into (see read-pool.ts). */
+export interface SocketReads {
+  /** A chunk (a view of a read) made safe to hand to a consumer that may keep it. */
+  own(view: Buffer): Buffer;
+}
+
 /**
  * Runs one control request on a new connection to `ctlPath`. Resolves with the socket (left open
  * for proxy mode, ended otherwise) and the reply value; the sink `setup` returns receives every later frame.
@@ -22,13 +29,27 @@ export interface FrameSink {
 export const runControl = (
   ctlPath: string,
   kind: ControlKind,
-  setup?: (socket: Socket) => FrameSink,
+  setup?: (socket: Socket, reads: SocketReads) => FrameSink,
   timeoutMs = CONTROL_TIMEOUT_MS,
 ): Promise<{ socket: Socket; value: number }> =>
   new Promise((resolve, reject) => {
     const conv = new ControlConversation(kind);
     const parser = new FrameParser();
-    const socket = createConnection({ path: ctlPath, writableHighWaterMark: SOCKET_WATERMARK } as NetConnectOpts);
+    const pool = new ReadPool();
+    const holds = (b: ArrayBufferLike) => parser.holds(b);
+    const socket = createConnection({
+      path: ctlPath,
+      writableHighWaterMark: SOCKET_WATERMARK,
+      onread: {
+        buffer: () => pool.next(),
+        callback: (n: number, buf: Buffer) => {
+          pool.filledBy(buf, n);
+          onChunk(buf.subarray(0, n));
+          pool.done(buf, holds);
+          return true;
+        },
+      },
+    } as NetConnectOpts);
     let after: FrameSink | undefined;
     let settled = false;
     const fail = (reason: string) => {
@@ -50,7 +71,7 @@ export const runControl = (
       }
       fail(`closed before the ${kind} reply`);
     });
-    socket.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer) => {
       try {
         parser.push(chunk, (body) => {
           if (after) return after.frame(body);
@@ -59,14 +80,14 @@ export const runControl = (
           if (step.state !== 'done') return;
           settled = true;
           clearTimeout(timer);
-          after = setup?.(socket);
+          after = setup?.(socket, { own: (v) => pool.own(v) });
           resolve({ socket, value: step.value });
         }, after?.split);
       } catch (e) {
         if (!settled) return fail((e as Error).message);
         socket.destroy(e as Error);
       }
-    });
+    };
   });
 
 /** Asks the master for its pid (`ssh -O check`). Rejects with OSSH_MASTER_FAILED when no master answers. */

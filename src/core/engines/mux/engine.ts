@@ -7,7 +7,7 @@ import type { ChannelRequest, Engine } from '../../channel';
 import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
 import type { EngineContext } from '../engine';
 import { CodecError } from './codec';
-import { runControl } from './control-socket';
+import { runControl, type SocketReads } from './control-socket';
 import { learnedLimit, sessionLimit, takeAdmissible } from './admission';
 import { PacketWriter } from './packet-writer';
 import { ProxyConnection } from './proxy';
@@ -161,7 +161,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     );
   }
 
-  const makeLink = (socket: Socket): Link => {
+  const makeLink = (socket: Socket, reads: SocketReads): Link => {
     const link: Link = {
       socket,
       writer: new PacketWriter(socket),
@@ -174,6 +174,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     (link as { proxy: ProxyConnection }).proxy = new ProxyConnection({
       write: (packets, urgent) => (link.closed ? true : link.writer.write(packets, urgent)),
       whenDrained: (fn) => link.writer.whenDrained(fn),
+      own: (view) => reads.own(view),
       openFailed: (ch, reason) => openFailed(link, ch, reason),
       channelGone: (ch) => channelGone(link, ch),
       debug,
@@ -321,12 +322,12 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
 };
 
 /** Opens a proxy-mode control socket and hands it to `makeLink`, which owns it from then on. */
-const openProxySocket = async (ctlPath: string, makeLink: (s: Socket) => Link): Promise<Link> => {
+const openProxySocket = async (ctlPath: string, makeLink: (s: Socket, reads: SocketReads) => Link): Promise<Link> => {
   let link: Link | undefined;
-  await runControl(ctlPath, 'proxy', (socket) => {
+  await runControl(ctlPath, 'proxy', (socket, reads) => {
     socket.removeAllListeners('error');
     socket.on('error', () => {}); // 'close' follows; linkClosed reports it
-    link = makeLink(socket);
+    link = makeLink(socket, reads);
     const l = link;
     const guarded = <T>(fn: () => T, fallback: T): T => {
       try {

@@ -12,6 +12,8 @@ export interface ProxyIo {
   /** Writes whole packets, in order (`urgent`: someone waits for them; else they may wait for the next urgent write); false when the socket buffer is over its mark. */
   write(packets: Buffer[], urgent: boolean): boolean;
   whenDrained(fn: () => void): void;
+  /** A view of a read, made safe to give to a consumer that may keep it. */
+  own(view: Buffer): Buffer;
   /** A channel open was refused: the socket is retired (see OPENSSH-NOTES sharp edge 1). */
   openFailed(ch: MuxSession, reason: string): void;
   /** A channel finished (both CLOSEs exchanged, or failed): its session slot can be reused. */
@@ -58,6 +60,10 @@ export class ProxyConnection implements ChannelSender {
 
   whenDrained(fn: () => void): void {
     this.io.whenDrained(fn);
+  }
+
+  own(view: Buffer): Buffer {
+    return this.io.own(view);
   }
 
   /** Handles one frame body from the master. */

@@ -3,7 +3,7 @@
 // as a Channel. It never touches a socket: every packet goes out through its ChannelSender, which
 // checks the channel id first.
 import { Readable, Writable } from 'node:stream';
-import type { Channel, ChannelRequest, ExitStatus } from '../../channel';
+import type { Channel, ChannelRequest, ExitStatus, LendStreams } from '../../channel';
 import { invalidArgument, slaveFailed, type OpenSSHError } from '../../errors';
 import { encodeChannelOnly, encodeDataHeader, encodePtyReq, encodeRequest, encodeWindowAdjust, type ExitInfo } from './codec';
 import { SSH, SSH_SIGNALS, WINDOW } from './messages';
@@ -23,6 +23,8 @@ export interface ChannelSender {
   send(ch: MuxSession, packets: Buffer[], urgent?: boolean): boolean;
   /** Calls `fn` once the socket can take more. */
   whenDrained(fn: () => void): void;
+  /** Received data (a view of a socket read, reused once handled), made safe to give to a consumer that may keep it. */
+  own(view: Buffer): Buffer;
 }
 
 type State = 'queued' | 'opening' | 'open' | 'closed';
@@ -91,6 +93,8 @@ export class MuxSession implements Channel {
   }
 
   private waitingForRequest = false;
+  /** Streams taken by a borrowing consumer, and where their chunks go. */
+  private lent: (LendStreams & { fn: (stream: 'stdout' | 'stderr', chunk: Buffer) => void }) | undefined;
 
   constructor(
     private request: ChannelRequest,
@@ -202,9 +206,13 @@ export class MuxSession implements Channel {
     this.localWindow -= data.length;
     this.ungranted += data.length;
     if (stream === 'other' || this.closedByUs || this.eofReceived) return this.maybeGrant();
+    if (this.lent?.[stream]) {
+      this.lent.fn(stream, data); // a view of a reused read buffer: the consumer is done with it on return
+      return this.maybeGrant();
+    }
     const target = stream === 'stdout' ? this.stdout : this.stderr;
     if (target.destroyed) return this.maybeGrant(); // its consumer is gone: the rest is discarded
-    if (!target.push(data)) this.full[stream] = true;
+    if (!target.push(this.sender!.own(data))) this.full[stream] = true;
     this.maybeGrant();
   }
 
@@ -263,6 +271,11 @@ export class MuxSession implements Channel {
       this.refused(sig);
       this.close();
     }
+  }
+
+  lend(streams: LendStreams, fn: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): boolean {
+    this.lent = { stdout: streams.stdout, stderr: streams.stderr, fn };
+    return true;
   }
 
   close(): void {
