@@ -4,8 +4,8 @@
 //   BENCH_ROUNDS=5  rounds per workload      BENCH_BULK_MIB=512  size of the bulk transfers
 import { OpenSSH } from '../src/index';
 import { startSshd } from '../test/fixtures/sshd';
-import type { BenchClient } from './clients/client';
-import { netOpenSSHClient } from './clients/net-openssh';
+import type { BenchClient, Workload } from './clients/client';
+import { netOpenSSHClient, netOpenSSHLentClient } from './clients/net-openssh';
 import { perlAvailable, perlClient } from './clients/perl';
 import { sshCliClient } from './clients/ssh-cli';
 import { loadSsh2, ssh2Client } from './clients/ssh2';
@@ -32,6 +32,7 @@ const ctlPath = ssh.getCtlPath()!;
 const clients: BenchClient[] = [
   sshCliClient(shellQuote('ssh', '-F', f.configPath, '-S', ctlPath, '-l', f.user, '-p', String(f.port), '--', f.host)),
   netOpenSSHClient(ssh, 'mux'),
+  netOpenSSHLentClient(ssh, 'mux'),
   netOpenSSHClient(ssh, 'spawn'),
 ];
 if (perlAvailable()) clients.push(perlClient({ ctlPath, host: f.host, port: f.port, user: f.user, configPath: f.configPath }));
@@ -41,29 +42,30 @@ if (ssh2) clients.push(await ssh2Client(ssh2, { host: f.host, port: f.port, user
 else console.log('(ssh2 not installed: npm install ssh2)');
 
 console.log(`net-openssh bench: ${clients.map((c) => c.name).join(', ')}; ${ROUNDS} rounds; ${process.version}; user ${f.user}`);
-for (const c of clients) await c.sequential(20); // warm-up: caches, JIT, the mux socket
+for (const c of clients) await c.sequential?.(20); // warm-up: caches, JIT, the mux socket
 
-/** Runs `measure` for every client, rounds interleaved so drift hits everyone alike; medians. */
-const measureAll = async (rounds: number, measure: (c: BenchClient) => Promise<number>): Promise<Map<string, number>> => {
-  const samples = new Map<string, number[]>(clients.map((c) => [c.name, []]));
-  for (let r = 0; r < rounds; r++) for (const c of clients) samples.get(c.name)!.push(await measure(c));
+/** Runs `workload` for every client that has it, rounds interleaved so drift hits everyone alike; medians. */
+const measureAll = async (rounds: number, workload: Workload, measure: (c: Required<BenchClient>) => Promise<number>): Promise<Map<string, number>> => {
+  const taking = clients.filter((c) => c[workload]) as Required<BenchClient>[];
+  const samples = new Map<string, number[]>(taking.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) for (const c of taking) samples.get(c.name)!.push(await measure(c));
   return new Map([...samples].map(([k, v]) => [k, median(v)]));
 };
 
 const results: Record<string, Map<string, number>> = {};
 if (wanted.has('latency')) {
-  const ms = await measureAll(ROUNDS, (c) => c.sequential(SEQUENTIAL));
+  const ms = await measureAll(ROUNDS, 'sequential', (c) => c.sequential(SEQUENTIAL));
   results.latency = new Map([...ms].map(([k, v]) => [k, v / SEQUENTIAL]));
   printTable(`${SEQUENTIAL} sequential \`true\` (per command)`, [...results.latency].map(([client, value]) => ({ client, value, unit: 'ms/cmd' }) as Row), FLOOR);
 }
 if (wanted.has('parallel')) {
-  const ms = await measureAll(Math.min(ROUNDS, 3), (c) => c.parallel(PARALLEL, IN_FLIGHT));
+  const ms = await measureAll(Math.min(ROUNDS, 3), 'parallel', (c) => c.parallel(PARALLEL, IN_FLIGHT));
   results.parallel = ms;
   printTable(`${PARALLEL} \`echo\`, ${IN_FLIGHT} in flight (total)`, [...ms].map(([client, value]) => ({ client, value: value / 1000, unit: 's' }) as Row), FLOOR);
 }
 if (wanted.has('bulk')) {
   for (const dir of ['download', 'upload'] as const) {
-    const ms = await measureAll(Math.min(ROUNDS, 3), (c) => c[dir](BULK));
+    const ms = await measureAll(Math.min(ROUNDS, 3), dir, (c) => c[dir](BULK));
     results[dir] = new Map([...ms].map(([k, v]) => [k, BULK / 1e6 / (v / 1000)]));
     printTable(`${BULK >> 20} MiB ${dir === 'download' ? 'down (remote stdout)' : 'up (remote stdin)'}`, [...results[dir]!].map(([client, value]) => ({ client, value, unit: 'MB/s' }) as Row), FLOOR);
   }
@@ -79,8 +81,10 @@ if (lat) {
   check('mux at least 2.5x faster than Perl Net::OpenSSH', lat.has('Perl Net::OpenSSH') ? lat.get('Perl Net::OpenSSH')! / mux >= 2.5 : undefined);
   for (const dir of ['download', 'upload'] as const) {
     const r = results[dir];
-    if (r) check(`mux bulk ${dir} at or above the ssh -S pipe floor`, r.get('net-openssh mux')! >= r.get(FLOOR)! * 0.95);
+    if (r) check(`mux bulk ${dir} ('data' events) at or above the ssh -S pipe floor`, r.get('net-openssh mux')! >= r.get(FLOOR)! * 0.95);
   }
+  const down = results.download;
+  if (down) check('mux bulk download (onStdout) at or above the ssh -S pipe floor', down.get('net-openssh mux onStdout')! >= down.get(FLOOR)! * 0.95);
 }
 
 for (const c of clients) await c.close();

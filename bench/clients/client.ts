@@ -3,15 +3,18 @@
 export interface BenchClient {
   readonly name: string;
   /** `n` sequential `true` commands. */
-  sequential(n: number): Promise<number>;
+  sequential?(n: number): Promise<number>;
   /** `n` `echo` commands with `inFlight` running at once. */
-  parallel(n: number, inFlight: number): Promise<number>;
+  parallel?(n: number, inFlight: number): Promise<number>;
   /** `bytes` from the remote stdout (`head -c`), consumed and counted. */
-  download(bytes: number): Promise<number>;
+  download?(bytes: number): Promise<number>;
   /** `bytes` into the remote stdin (`cat > /dev/null`). */
-  upload(bytes: number): Promise<number>;
+  upload?(bytes: number): Promise<number>;
   close(): Promise<void>;
 }
+
+/** The workloads; a client without one is left out of its table. */
+export type Workload = 'sequential' | 'parallel' | 'download' | 'upload';
 
 /** Runs `task(i)` for i < n with at most `inFlight` at once. */
 export const pool = async (n: number, inFlight: number, task: (i: number) => Promise<unknown>): Promise<void> => {

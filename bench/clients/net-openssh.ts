@@ -38,3 +38,15 @@ export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchCl
     }),
   close: async () => {},
 });
+
+/** Download only, with stdout taken by `onStdout` (chunks lent, not kept: the mux engine reuses its read buffers). */
+export const netOpenSSHLentClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchClient => ({
+  name: `net-openssh ${engine} onStdout`,
+  download: (bytes) =>
+    timed(async () => {
+      let got = 0;
+      await ssh.system({ engine, onStdout: (c) => (got += c.length) }, `head -c ${bytes} /dev/zero`);
+      if (got !== bytes) throw new Error(`${engine}: got ${got} of ${bytes} bytes`);
+    }),
+  close: async () => {},
+});
