@@ -18,11 +18,15 @@ export const serverAliveInterval = (timeout: number | undefined): number => Math
  * - BatchMode=yes only for batchMode without a password or passphrase (those are answered on a pty);
  * - keyPath implies IdentitiesOnly=yes, so an agent full of keys cannot exhaust MaxAuthTries first;
  * - ControlPersist=no: the master is ours and ends with us, unless disowned; `persist` sets it to that many
- *   seconds instead (ssh then moves the master into the background once it listens, and exits 0).
+ *   seconds instead (ssh then moves the master into the background once it listens, and exits 0);
+ * - SendEnv=*: OpenSSH's mux passes a `ssh -S` client's environment (what the client's own SendEnv and SetEnv
+ *   select, e.g. per-call `env` on the spawn engine) through the master's SendEnv filter as well. The master
+ *   opens no session of its own (-N), so this sends nothing by itself: the client's filter is the one that
+ *   applies, as with a plain `ssh`, and the server's AcceptEnv has the last word.
  */
 export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => {
   const args = [...s.masterOpts];
-  args.push('-o', `ServerAliveInterval=${serverAliveInterval(s.timeout)}`, '-o', `ControlPersist=${s.persist ?? 'no'}`);
+  args.push('-o', `ServerAliveInterval=${serverAliveInterval(s.timeout)}`, '-o', `ControlPersist=${s.persist ?? 'no'}`, '-o', 'SendEnv=*');
   args.push(`-MN${s.forwardAgent ? 'A' : 'a'}${s.forwardX11 ? 'X' : 'x'}`);
   const secret = s.password !== undefined || s.passphrase !== undefined;
   if (secret) args.push('-o', 'NumberOfPasswordPrompts=1');

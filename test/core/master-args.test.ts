@@ -7,7 +7,7 @@ const test = suite('core/master-args');
 const args = (dest: string, o: object = {}) => masterArgs(normalizeCtorOptions(dest, o), '/c/ctl');
 
 test('plain key login', () => {
-  assert.equal(args('u@h:2222'), ['-o', 'ServerAliveInterval=30', '-o', 'ControlPersist=no', '-MNax', '-S', '/c/ctl', '-l', 'u', '-p', '2222', '--', 'h']);
+  assert.equal(args('u@h:2222'), ['-o', 'ServerAliveInterval=30', '-o', 'ControlPersist=no', '-o', 'SendEnv=*', '-MNax', '-S', '/c/ctl', '-l', 'u', '-p', '2222', '--', 'h']);
 });
 
 test('masterOpts first (ssh keeps the first value), then ours', () => {
@@ -18,7 +18,7 @@ test('masterOpts first (ssh keeps the first value), then ours', () => {
 test('batchMode, keyPath (IdentitiesOnly), proxyCommand, forwarding, timeout', () => {
   const a = args('h', { batchMode: true, keyPath: '/k', proxyCommand: 'nc %h %p', forwardAgent: true, forwardX11: true, timeout: 10 });
   assert.equal(a, [
-    '-o', 'ServerAliveInterval=4', '-o', 'ControlPersist=no', '-MNAX', '-o', 'BatchMode=yes', '-i', '/k', '-o', 'IdentitiesOnly=yes',
+    '-o', 'ServerAliveInterval=4', '-o', 'ControlPersist=no', '-o', 'SendEnv=*', '-MNAX', '-o', 'BatchMode=yes', '-i', '/k', '-o', 'IdentitiesOnly=yes',
     '-o', 'ProxyCommand=nc %h %p', '-o', 'PreferredAuthentications=publickey', '-S', '/c/ctl', '--', 'h',
   ]);
 });
