@@ -5,12 +5,15 @@ import { invalidArgument, type OpenSSHError } from '../errors';
 import type { EngineName } from '../options';
 import type { EngineContext } from './engine';
 import { createMuxEngine, muxRefusal, type MuxEngine } from './mux/engine';
+import { SessionBudget } from './session-budget';
 import { createSpawnEngine } from './spawn/engine';
 
 /** The engines of one master, made lazily; `failAll`/`dispose` reach the ones that exist. */
 export class EngineSet {
   private spawnEngine: Engine | undefined;
   private muxEngine: MuxEngine | undefined;
+  // the server's sessions, which both engines' sessions count against
+  private budget: SessionBudget | undefined;
 
   constructor(
     private readonly ctx: () => EngineContext,
@@ -27,11 +30,15 @@ export class EngineSet {
   }
 
   private spawn(): Engine {
-    return (this.spawnEngine ??= createSpawnEngine(this.ctx()));
+    return (this.spawnEngine ??= createSpawnEngine(this.ctx(), this.sessions()));
   }
 
   private mux(): MuxEngine {
-    return (this.muxEngine ??= createMuxEngine(this.ctx(), { tunnels: this.tunnels }));
+    return (this.muxEngine ??= createMuxEngine(this.ctx(), { tunnels: this.tunnels }, this.sessions()));
+  }
+
+  private sessions(): SessionBudget {
+    return (this.budget ??= new SessionBudget(this.ctx().maxSessions));
   }
 
   /** The mux engine's counters, when it was used. */
@@ -48,5 +55,6 @@ export class EngineSet {
     this.spawnEngine?.dispose();
     this.muxEngine?.dispose();
     this.spawnEngine = this.muxEngine = undefined;
+    this.budget = undefined;
   }
 }

@@ -8,7 +8,8 @@ import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
 import type { EngineContext } from '../engine';
 import { CodecError } from './codec';
 import { runControl, type SocketReads } from './control-socket';
-import { learnedLimit, sessionLimit, takeAdmissible } from './admission';
+import { SessionBudget } from '../session-budget';
+import { learnedLimit, takeAdmissible } from './admission';
 import { PacketWriter } from './packet-writer';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
@@ -74,15 +75,17 @@ export const muxRefusal = (req: ChannelRequest, tunnels = false): string | undef
   return undefined;
 };
 
-/** Creates the mux engine for the master described by `ctx`. */
-export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {}): MuxEngine => {
+/** Creates the mux engine for the master described by `ctx`, drawing sessions from `budget` (shared with the spawn engine). */
+export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {}, budget = new SessionBudget(ctx.maxSessions)): MuxEngine => {
   const perSocket = opts.channelsPerSocket ?? 64;
   const retries = opts.openRetries ?? 3;
-  let limit = sessionLimit(ctx.maxSessions);
   const debug = (line: string) => ctx.debug?.(line);
   const links = new Set<Link>();
   const queue: MuxSession[] = [];
   let activeSessions = 0;
+  // sessions taken by anyone: ours and the spawn engine's slaves
+  const inUse = () => activeSessions + budget.spawnSessions;
+  budget.muxActive = () => activeSessions;
   let connecting = false;
   let disposed = false;
   let pumpScheduled = false;
@@ -96,11 +99,21 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
     queueMicrotask(pump);
   };
 
+  budget.onChange(schedulePump);
+  // a slave waits for a session: an idle warm one is given back (its slot frees once sshd has the CLOSE)
+  budget.reclaimWarm = () => {
+    const w = warm;
+    if (!w) return;
+    warm = undefined;
+    debug('mux: warm session closed: a slave of the spawn engine waits for a session');
+    w.session.close();
+  };
+
   const usableLink = () => [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
 
   // opens the next warm session when the engine is idle enough: nothing queued, a slot free, a socket ready
   const openWarm = () => {
-    if (!warmAllowed || warm || disposed || queue.length > 0 || activeSessions >= limit) return;
+    if (!warmAllowed || warm || disposed || queue.length > 0 || budget.spawnWaiting > 0 || inUse() >= budget.limit) return;
     const link = usableLink();
     if (!link) return;
     warm = { session: MuxSession.warm(ctx.host, debug), link };
@@ -127,7 +140,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
       if (queue.length === 0) return openWarm();
       const link = usableLink();
       if (!link) return void connect();
-      const ch = takeAdmissible(queue, activeSessions, limit);
+      const ch = takeAdmissible(queue, inUse(), budget.limit);
       if (!ch) return;
       if (ch.finished) continue;
       if (ch.isSession) activeSessions++;
@@ -191,21 +204,21 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
       if (warm?.session === ch) warm = undefined;
       warmAllowed = false;
       activeSessions--;
-      limit = learnedLimit(limit, Math.max(1, activeSessions));
-      debug(`mux: warm session refused (${reason}); warm sessions off, session limit ${limit}`);
+      budget.lower(learnedLimit(budget.limit, Math.max(1, inUse())));
+      debug(`mux: warm session refused (${reason}); warm sessions off, session limit ${budget.limit}`);
       ch.failOpen(slaveFailed(ctx.host, `the server refused to open the channel: ${reason}`));
-      return schedulePump();
+      return budget.changed();
     }
     if (ch.isSession) {
       activeSessions--;
       // refused with others open: the server allows fewer than we were told; wait for a slot instead
-      if (activeSessions > 0 && !ch.finished) {
-        const lower = learnedLimit(limit, activeSessions);
-        if (lower < limit) debug(`mux: session refused with ${activeSessions} open: session limit lowered from ${limit} to ${lower}`);
-        limit = lower;
+      if (inUse() > 0 && !ch.finished) {
+        const lower = learnedLimit(budget.limit, inUse());
+        if (lower < budget.limit) debug(`mux: session refused with ${inUse()} open: session limit lowered from ${budget.limit} to ${lower}`);
+        budget.lower(lower);
         ch.requeue();
         queue.unshift(ch);
-        return schedulePump();
+        return budget.changed();
       }
     }
     if (ch.isSession && ch.attempts <= retries && !ch.finished) {
@@ -213,7 +226,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
       ch.requeue();
       queue.unshift(ch);
     } else ch.failOpen(slaveFailed(ctx.host, `the server refused to open the channel: ${reason}`));
-    schedulePump();
+    budget.changed();
   };
 
   // sshd frees a session's slot in the loop iteration after it processed our CLOSE, so an OPEN
@@ -231,7 +244,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
   const release = (link: Link, fromUnconfirmed: number, plain = 0) => {
     link.unconfirmed -= fromUnconfirmed;
     activeSessions -= fromUnconfirmed + plain;
-    schedulePump();
+    budget.changed();
   };
 
   const requestBarrier = (link: Link) => {
@@ -314,7 +327,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {})
       retiredSockets: [...links].filter((l) => l.proxy.retired).length,
       queued: queue.length,
       activeSessions,
-      sessionLimit: limit,
+      sessionLimit: budget.limit,
       warm: warm !== undefined,
       dropped: [...links].reduce((n, l) => n + l.proxy.dropped, 0),
     }),

@@ -6,6 +6,8 @@ import type { Channel, ChannelRequest, Engine, ExitStatus } from '../../channel'
 import { slaveFailed, type OpenSSHError } from '../../errors';
 import { slaveArgs } from '../../slave-args';
 import type { EngineContext } from '../engine';
+import { SessionBudget } from '../session-budget';
+import { QueuedChannel } from './queued-channel';
 
 const KILL_GRACE_MS = 2000;
 // ssh's own failures exit 255; when the master just died its exit event may trail the slave's by a moment
@@ -17,21 +19,48 @@ const closedWritable = (): Writable => {
   return w;
 };
 
-/** Creates the spawn engine for the master described by `ctx`. */
-export const createSpawnEngine = (ctx: EngineContext): Engine => {
+/**
+ * Creates the spawn engine for the master described by `ctx`. A session's slave starts once `budget`
+ * (shared with the mux engine) has a session free, and waits until then; a tunnel (`ssh -W`) is no session.
+ */
+export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget(ctx.maxSessions)): Engine => {
   const open = new Set<SpawnChannel>();
+  const waiting = new Set<QueuedChannel>();
+  const start = (req: ChannelRequest, session: boolean): SpawnChannel => {
+    const ch = new SpawnChannel(ctx, req, () => {
+      open.delete(ch);
+      if (session) budget.releaseSpawn();
+    });
+    open.add(ch);
+    return ch;
+  };
   return {
     name: 'spawn',
     supports: () => true,
     open(req) {
-      const ch = new SpawnChannel(ctx, req, () => open.delete(ch));
-      open.add(ch);
-      return ch;
+      if (req.kind === 'tunnel') return start(req, false);
+      let now: SpawnChannel | undefined;
+      let queued: QueuedChannel | undefined;
+      const cancel = budget.acquireSpawn(() => {
+        if (!queued) return void (now = start(req, true));
+        waiting.delete(queued);
+        queued.start(start(req, true));
+      });
+      if (now) return now;
+      ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
+      queued = new QueuedChannel(() => {
+        waiting.delete(queued!);
+        cancel();
+      });
+      waiting.add(queued);
+      return queued;
     },
     failAll(error) {
+      for (const q of [...waiting]) q.fail(error);
       for (const ch of open) ch.fail(error);
     },
     dispose() {
+      for (const q of [...waiting]) q.close();
       for (const ch of open) ch.close();
     },
   };

@@ -1,0 +1,76 @@
+// The sessions one master may have open at once, shared by both engines: sshd counts an `ssh -S`
+// slave's session and a mux channel alike against MaxSessions, and refuses the one beyond it. The
+// mux engine admits its channels below what the slaves leave, and a slave waits for a free session
+// instead of failing (Net::OpenSSH's slaves fail with exit 255 there).
+import { sessionLimit } from './mux/admission';
+
+/** The session count both engines of one master draw on. */
+export class SessionBudget {
+  /** Sessions all engines together keep open (one below the server's MaxSessions, see sessionLimit); lowered when the server refuses below it. */
+  limit: number;
+  private spawnActive = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly listeners = new Set<() => void>();
+  /** The mux engine's open sessions, warm one included (0 until it exists). */
+  muxActive: () => number = () => 0;
+  /** Asks the mux engine to give back an idle warm session (a slave is waiting). */
+  reclaimWarm: () => void = () => {};
+
+  constructor(maxSessions: number) {
+    this.limit = sessionLimit(maxSessions);
+  }
+
+  /** The server refused a session below the limit: keep at most `n` from now on. */
+  lower(n: number): void {
+    this.limit = Math.max(1, Math.min(this.limit, n));
+  }
+
+  /** Sessions slaves hold now. */
+  get spawnSessions(): number {
+    return this.spawnActive;
+  }
+
+  /** Slaves waiting for a session. */
+  get spawnWaiting(): number {
+    return this.waiting.length;
+  }
+
+  /** Calls `start` once a session is free for a slave (now, if one is); the slave must `releaseSpawn()` when it ends. Returns a canceller. */
+  acquireSpawn(start: () => void): () => void {
+    if (this.waiting.length === 0 && this.free() > 0) {
+      this.spawnActive++;
+      start();
+      return () => {};
+    }
+    this.waiting.push(start);
+    this.reclaimWarm();
+    return () => {
+      const i = this.waiting.indexOf(start);
+      if (i >= 0) this.waiting.splice(i, 1);
+    };
+  }
+
+  /** A slave that held a session ended. */
+  releaseSpawn(): void {
+    this.spawnActive--;
+    this.changed();
+  }
+
+  /** Something freed a session: waiting slaves go first, then the mux engine hears of it. */
+  changed(): void {
+    while (this.waiting.length > 0 && this.free() > 0) {
+      this.spawnActive++;
+      this.waiting.shift()!();
+    }
+    for (const fn of this.listeners) fn();
+  }
+
+  /** `fn` runs whenever a session may have been freed. */
+  onChange(fn: () => void): void {
+    this.listeners.add(fn);
+  }
+
+  private free(): number {
+    return this.limit - this.muxActive() - this.spawnActive;
+  }
+}
