@@ -52,7 +52,7 @@ if (f) {
     await during.disconnect();
   });
 
-  test('spawn engine beyond the server’s MaxSessions: OSSH_SLAVE_FAILED saying so (not ssh’s misleading last line); fine once a session ends', async () => {
+  test('spawn engine told of more sessions than the server allows (maxSessions 10, MaxSessions 2): a refused slave fails with OSSH_SLAVE_FAILED saying so (not ssh’s misleading last line); fine once a session ends', async () => {
     const small = await startSshd({ maxSessions: 2 });
     try {
       const ssh = connect(small!, { engine: 'spawn' });
