@@ -15,7 +15,7 @@ export interface RemoteProcess {
   readonly stdout: Readable | undefined;
   /** The command's stderr, when asked for (`stderrPipe`, open3). */
   readonly stderr: Readable | undefined;
-  /** The local ssh process id (spawn engine only). */
+  /** The local ssh process id (spawn engine only; undefined while the slave waits for a free session). */
   readonly pid: number | undefined;
   /** Resolves with the exit status once the command ended and its redirected output was written; rejects only for SSH-level failures. */
   readonly exit: Promise<ExitStatus>;
@@ -85,7 +85,10 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
     stdin: source.kind === 'pipe' && !socket && !dpipe ? ch.stdin : undefined,
     stdout,
     stderr,
-    pid: dpipe && o.stdinoutDpipeMakeParent ? dpipe.child.pid : ch.pid,
+    // read when asked: a slave waiting for a free session gets its pid when it starts
+    get pid() {
+      return dpipe && o.stdinoutDpipeMakeParent ? dpipe.child.pid : ch.pid;
+    },
     exit,
     kill: (signal = 'TERM') => ch.signal(signal),
     close: () => ch.close(),
