@@ -226,7 +226,7 @@ export class OpenSSH {
    * other connections and processes until idle for the `persist` duration; `terminate()` ends it.
    */
   async disconnect(_async = false): Promise<void> {
-    this.engines.dispose();
+    await this.engines.dispose();
     await this.master.disconnect();
   }
 
@@ -235,7 +235,7 @@ export class OpenSSH {
    * `persist`; with it, the persistent master (of these options, attached or not) is told to exit (`ssh -O exit`).
    */
   async terminate(): Promise<void> {
-    this.engines.dispose();
+    await this.engines.dispose();
     await this.master.terminate();
   }
 

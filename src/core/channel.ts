@@ -86,5 +86,5 @@ export interface Engine {
   /** Fails every open channel with `error` (the master is gone). */
   failAll(error: OpenSSHError): void;
   /** Releases what the engine holds (sockets); open channels are failed. */
-  dispose(): void;
+  dispose(): void | Promise<void>;
 }

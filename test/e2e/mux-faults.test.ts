@@ -156,6 +156,28 @@ if (f) {
     assert.ok(await eventually(async () => !(await remoteAlive(ssh, run.pid))), 'the remote sleep is gone');
   });
 
+  test('unsubscribing right before disconnect(): the signal still reaches the remote process', async () => {
+    const ssh = connect(f, { engine: 'mux' });
+    const watcher = connect(f, { engine: 'mux' });
+    const run = await firstLine(ssh, 'echo $$; exec sleep 30');
+    run.stop();
+    await ssh.disconnect(); // in the same tick: the TERM and CLOSE must not die with the socket
+    assert.ok(await eventually(async () => !(await remoteAlive(watcher, run.pid))), 'the remote sleep is gone');
+  });
+
+  test('disconnect() while commands run: they fail with OSSH_MASTER_FAILED and do not live on', async () => {
+    const ssh = connect(f, { engine: 'mux' });
+    const watcher = connect(f, { engine: 'mux' });
+    const p = await ssh.openEx({ stdoutPipe: true }, 'echo $$; exec sleep 30');
+    const pid = String(await new Promise((r) => p.stdout!.once('data', r))).trim();
+    p.stdout!.resume();
+    const running = rejects<OpenSSHError>(ssh.capture('sleep 30; echo never'), (e) => e.code === 'OSSH_MASTER_FAILED');
+    await ssh.disconnect();
+    await rejects<OpenSSHError>(p.exit, (e) => e.code === 'OSSH_MASTER_FAILED');
+    await running;
+    assert.ok(await eventually(async () => !(await remoteAlive(watcher, pid))), 'the remote sleep is gone');
+  });
+
   test('take(n) completes and ends the remote command', async () => {
     const ssh = connect(f, { engine: 'mux' });
     const events = await lastValueFrom(ssh.exec$('echo $$; while :; do echo tick; sleep 0.05; done').pipe(take(3), toArray()));

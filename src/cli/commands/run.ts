@@ -13,8 +13,6 @@ import { interruptedResult } from '../render/host-result';
 import { jsonRunView } from '../render/json-view';
 import type { RunOutcome, RunView } from '../render/run-view';
 
-const INTERRUPT_GRACE_MS = 500;
-
 /** What `run` was asked to do. */
 export interface RunRequest {
   targets: FleetHost[];
@@ -57,8 +55,7 @@ export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<{ status: 
     }
     const all = f.hosts.map((h) => results.get(h) ?? interruptedResult(h));
     view.finish({ results: all, durationMs: performance.now() - start });
-    // the aborted commands' remote signals travel through the masters: let them arrive before the masters go
-    if (req.signal?.aborted) await new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS));
+    // the aborted commands' remote signals travel through the masters: f.close() waits for the server's answers
     return { status: exitStatus(all), results: all };
   } finally {
     await f.close();

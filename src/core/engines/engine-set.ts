@@ -51,10 +51,11 @@ export class EngineSet {
     this.muxEngine?.failAll(e);
   }
 
-  dispose(): void {
-    this.spawnEngine?.dispose();
-    this.muxEngine?.dispose();
+  /** Resolves once what was running has been told to end (see each engine's dispose). */
+  async dispose(): Promise<void> {
+    const ending = [this.spawnEngine?.dispose(), this.muxEngine?.dispose()];
     this.spawnEngine = this.muxEngine = undefined;
     this.budget = undefined;
+    await Promise.all(ending);
   }
 }

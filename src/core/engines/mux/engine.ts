@@ -65,6 +65,8 @@ interface Link {
 
 // with no live session to carry a barrier, a closed session's slot is given back after this long
 const RELEASE_FALLBACK_MS = 10;
+// dispose() waits at most this long for the server to answer the CLOSEs of what was still running
+const DISPOSE_GRACE_MS = 1000;
 
 /** Why the mux engine cannot serve a request (proxy mode has no ssh process to give options to), or undefined when it can. */
 export const muxRefusal = (req: ChannelRequest, tunnels = false): string | undefined => {
@@ -199,6 +201,12 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   const openFailed = (link: Link, ch: MuxSession, reason: string) => {
     updateRef(link);
+    if (disposed) {
+      if (ch.isSession) activeSessions--;
+      ch.failOpen(masterGone(ctx.host, 'the connection was closed'));
+      if (allGone && openChannels() === 0) allGone();
+      return;
+    }
     if (ch.warm) {
       // the server allows fewer sessions than we thought: no more warm sessions, and learn the limit
       if (warm?.session === ch) warm = undefined;
@@ -232,7 +240,24 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   // sshd frees a session's slot in the loop iteration after it processed our CLOSE, so an OPEN
   // right behind the CLOSE would be refused. The slot is given back once a barrier request sent
   // after the CLOSE has been answered: the server has processed the CLOSE and looped since.
+  // dispose() waits here for the server's answers to its CLOSEs
+  let allGone: (() => void) | undefined;
+  const openChannels = () => [...links].reduce((n, l) => n + l.proxy.channels.size, 0);
+  const channelsGone = (ms: number): Promise<void> =>
+    openChannels() === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(done, ms);
+          function done() {
+            clearTimeout(timer);
+            allGone = undefined;
+            resolve();
+          }
+          allGone = done;
+        });
+
   const channelGone = (link: Link, ch: MuxSession) => {
+    if (allGone && openChannels() === 0) allGone();
     if (warm?.session === ch) warm = undefined;
     updateRef(link);
     if (!ch.isSession) return;
@@ -314,11 +339,17 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       for (const link of [...links]) link.proxy.failAll(error);
       closeLinks(false);
     },
-    dispose() {
+    // the running commands are told to end (signal, CLOSE) and fail now; the sockets close once the server
+    // has answered every CLOSE, or after DISPOSE_GRACE_MS, so the signals reach sshd before the master goes
+    async dispose() {
       disposed = true;
       warm = undefined;
       const error = masterGone(ctx.host, 'the connection was closed');
       failQueued(error);
+      if (!ctx.masterError()) {
+        for (const link of links) for (const ch of [...link.proxy.channels.values()]) ch.abandon(error);
+        await channelsGone(DISPOSE_GRACE_MS);
+      }
       for (const link of [...links]) link.proxy.failAll(error);
       closeLinks(!ctx.masterError());
     },

@@ -278,6 +278,17 @@ export class MuxSession implements Channel {
     return true;
   }
 
+  /**
+   * The engine is going away: `exit` fails with `error` now, and the server is asked to end the command
+   * (TERM where it runs, then CLOSE); the channel stays in its table until the server's CLOSE.
+   */
+  abandon(error: OpenSSHError): void {
+    this.close();
+    this.endStreams();
+    this.releaseStdin();
+    this.settle(error);
+  }
+
   close(): void {
     if (this.closedByUs || this.state === 'closed') return;
     this.closedByUs = true;
