@@ -7,6 +7,7 @@ import type { Channel, ChannelRequest, ExitStatus, LendStreams } from '../../cha
 import { invalidArgument, slaveFailed, type OpenSSHError } from '../../errors';
 import { encodeChannelOnly, encodeDataHeader, encodePtyReq, encodeRequest, encodeWindowAdjust, type ExitInfo } from './codec';
 import { SSH, SSH_SIGNALS, WINDOW } from './messages';
+import { streamEnded } from '../stream-ended';
 
 /** An exit status with, when something unusual happened, a note saying what. */
 export interface MuxExitStatus extends ExitStatus {
@@ -120,7 +121,7 @@ export class MuxSession implements Channel {
     this.stdout.once('close', () => {
       if (!this.stdout.readableEnded) this.close();
     });
-    this.streamsEnded = Promise.all([ended(this.stdout), ended(this.stderr)]);
+    this.streamsEnded = Promise.all([streamEnded(this.stdout), streamEnded(this.stderr)]);
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
       this.resolveExit = resolve;
       this.rejectExit = reject;
@@ -458,8 +459,3 @@ export class MuxSession implements Channel {
   }
 }
 
-const ended = (s: Readable): Promise<void> =>
-  new Promise((resolve) => {
-    s.once('end', resolve);
-    s.once('close', resolve);
-  });

@@ -1,14 +1,10 @@
 // A slave waiting for a free session (see session-budget.ts): a Channel at once, whose streams are
 // joined to the slave's once it starts. Closed or failed before that, it ends without a process.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { Channel, ExitStatus } from '../../channel';
 import type { OpenSSHError } from '../../errors';
+import { streamEnded } from '../stream-ended';
 
-const ended = (s: Readable): Promise<void> =>
-  new Promise((resolve) => {
-    s.once('end', resolve);
-    s.once('close', resolve);
-  });
 
 /** A channel whose slave has not started yet. */
 export class QueuedChannel implements Channel {
@@ -20,7 +16,7 @@ export class QueuedChannel implements Channel {
   private settled = false;
   private resolveExit!: (s: ExitStatus) => void;
   private rejectExit!: (e: OpenSSHError) => void;
-  private readonly streamsEnded = Promise.all([ended(this.stdout), ended(this.stderr)]);
+  private readonly streamsEnded = Promise.all([streamEnded(this.stdout), streamEnded(this.stderr)]);
 
   /** `cancel` takes it out of the wait for a session. */
   constructor(private readonly cancel: () => void) {
