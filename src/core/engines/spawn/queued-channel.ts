@@ -5,7 +5,6 @@ import type { Channel, ExitStatus } from '../../channel';
 import type { OpenSSHError } from '../../errors';
 import { streamEnded } from '../stream-ended';
 
-
 /** A channel whose slave has not started yet. */
 export class QueuedChannel implements Channel {
   readonly stdin = new PassThrough();
