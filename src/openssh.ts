@@ -136,7 +136,7 @@ export class OpenSSH {
 
   constructor(destination: string, options: OpenSSHOptions = {}) {
     this.s = normalizeCtorOptions(destination, options);
-    this.engines = new EngineSet(() => this.engineContext(), this.s.muxTunnels);
+    this.engines = new EngineSet(() => this.engineContext(), { tunnels: this.s.muxTunnels, prestart: this.s.muxPrestart && this.s.remoteShell.name === 'POSIX' });
     this.expand = this.s.expandVars;
     // maintained by the connection, as Net::OpenSSH does; setVar may override them
     this.vars.set('HOST', this.s.dest.host);

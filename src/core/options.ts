@@ -97,6 +97,13 @@ export interface OpenSSHOptions {
   engine?: EngineName;
   /** Let the mux engine carry tunnels too (direct-tcpip / direct-streamlocal in proxy mode). A refused tunnel retires its control socket (OpenSSH 9.2 keeps a dangling channel), so the default is `ssh -W` through the spawn engine. @default false */
   muxTunnels?: boolean;
+  /**
+   * Let the mux engine prestart its warm session's shell where that is the same as a plain exec (a POSIX sh
+   * such as dash as the login shell, `remoteShell` POSIX): the next command is evaluated by a shell already
+   * running, saving sshd's fork and the shell's start (see src/core/engines/mux/prestart.ts). Only the shell's
+   * own error messages differ (`sh: 1: eval: x: not found`). @default true
+   */
+  muxPrestart?: boolean;
   /** Sessions the server allows per connection (sshd MaxSessions); the mux engine queues beyond it. @default 10 */
   maxSessions?: number;
   /** Forward the agent on the master (`-A`); `'always'` also forwards it in every slave. @default false (`-a`) */
@@ -198,6 +205,7 @@ export interface ConnectionSettings {
   masterStderrDiscard: boolean;
   engine: EngineName;
   muxTunnels: boolean;
+  muxPrestart: boolean;
   maxSessions: number;
   forwardAgent: boolean | 'always';
   forwardX11: boolean;
@@ -221,7 +229,7 @@ export interface ToolCmds {
 const KNOWN = new Set([
   'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'scpCmd', 'rsyncCmd', 'sshfsCmd', 'sftpServerCmd', 'masterOpts', 'defaultSshOpts',
   'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
-  'masterStderrDiscard', 'engine', 'muxTunnels', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
+  'masterStderrDiscard', 'engine', 'muxTunnels', 'muxPrestart', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
   ...Object.keys(STD_DEFAULT_OPTIONS),
   'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway', 'persist',
 ]);
@@ -268,6 +276,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     engine = 'auto',
     maxSessions = 10,
     muxTunnels = false,
+    muxPrestart = true,
     forwardAgent = false,
     forwardX11 = false,
     expandVars = false,
@@ -275,7 +284,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     sshCmd = 'ssh',
   } = o;
   for (const k of ['batchMode', 'strictMode', 'async', 'connect', 'externalMaster', 'killSshOnTimeout', 'masterStdoutDiscard',
-    'masterStderrDiscard', 'forwardX11', 'expandVars', 'muxTunnels', 'masterPtyForce', 'masterSetpgrp'] as const)
+    'masterStderrDiscard', 'forwardX11', 'expandVars', 'muxTunnels', 'muxPrestart', 'masterPtyForce', 'masterSetpgrp'] as const)
     assertBoolean(k, o[k]);
   if (o.passwordPrompt !== undefined && !(typeof o.passwordPrompt === 'string' && o.passwordPrompt !== '') && !(o.passwordPrompt instanceof RegExp))
     throw invalidArgument('Expected `passwordPrompt` to be a non-empty string or a RegExp', o.passwordPrompt);
@@ -342,6 +351,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     masterStderrDiscard,
     engine: o.engine === undefined && persist !== undefined ? 'spawn' : engine,
     muxTunnels,
+    muxPrestart,
     maxSessions,
     forwardAgent,
     forwardX11,

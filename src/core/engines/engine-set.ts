@@ -4,7 +4,7 @@ import type { ChannelRequest, Engine } from '../channel';
 import { invalidArgument, type OpenSSHError } from '../errors';
 import type { EngineName } from '../options';
 import type { EngineContext } from './engine';
-import { createMuxEngine, muxRefusal, type MuxEngine } from './mux/engine';
+import { createMuxEngine, muxRefusal, type MuxEngine, type MuxEngineOptions } from './mux/engine';
 import { SessionBudget } from './session-budget';
 import { createSpawnEngine } from './spawn/engine';
 
@@ -17,14 +17,18 @@ export class EngineSet {
 
   constructor(
     private readonly ctx: () => EngineContext,
-    private readonly tunnels = false,
+    private readonly mux: Pick<MuxEngineOptions, 'tunnels' | 'prestart'> = {},
   ) {}
+
+  private get tunnels(): boolean {
+    return this.mux.tunnels === true;
+  }
 
   /** The engine for `req` under the chosen name; an explicit `mux` that cannot serve it is an error. */
   pick(name: EngineName, req: ChannelRequest): Engine {
     if (name === 'spawn') return this.spawn();
     const refusal = muxRefusal(req, this.tunnels);
-    if (refusal === undefined) return this.mux();
+    if (refusal === undefined) return this.muxOne();
     if (name === 'mux') throw invalidArgument(`engine 'mux' cannot run this call: ${refusal}; use engine 'auto' or 'spawn'`);
     return this.spawn();
   }
@@ -33,8 +37,8 @@ export class EngineSet {
     return (this.spawnEngine ??= createSpawnEngine(this.ctx(), this.sessions()));
   }
 
-  private mux(): MuxEngine {
-    return (this.muxEngine ??= createMuxEngine(this.ctx(), { tunnels: this.tunnels }, this.sessions()));
+  private muxOne(): MuxEngine {
+    return (this.muxEngine ??= createMuxEngine(this.ctx(), this.mux, this.sessions()));
   }
 
   private sessions(): SessionBudget {

@@ -11,6 +11,7 @@ import { runControl, type SocketReads } from './control-socket';
 import { SessionBudget } from '../session-budget';
 import { learnedLimit, takeAdmissible } from './admission';
 import { PacketWriter } from './packet-writer';
+import { prestartLine, prestartToken, type PrestartEvents } from './prestart';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
 
@@ -30,6 +31,11 @@ export interface MuxEngineOptions {
    * been used), so a command costs the exec round trip only, not open + exec. @default true
    */
   warmSession?: boolean | undefined;
+  /**
+   * Prestart the warm session's shell where the login shell is a plain sh (see prestart.ts): a command is then
+   * evaluated by a shell already running. Off for good once a prestarted session shows another shell. @default false
+   */
+  prestart?: boolean | undefined;
 }
 
 /** Counters for tests and debugging. */
@@ -42,6 +48,8 @@ export interface MuxEngineStats {
   sessionLimit: number;
   /** Whether a warm session is open (or opening), waiting for the next command. */
   warm: boolean;
+  /** Whether warm sessions are prestarted (their shell already runs; see prestart.ts). */
+  prestart: boolean;
   /** Packets the channel-id gate refused to send (0 unless there is a bug). */
   dropped: number;
 }
@@ -94,6 +102,10 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   // the warm session and its socket; off for good once the server refused one
   let warm: { session: MuxSession; link: Link } | undefined;
   let warmAllowed = opts.warmSession !== false;
+  let prestartOn = opts.prestart === true;
+  // once one prestarted shell has shown its marker, a command may wait for the next one to start
+  let prestartProven = false;
+  const token = prestartToken();
 
   const schedulePump = () => {
     if (pumpScheduled) return;
@@ -118,17 +130,38 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     if (!warmAllowed || warm || disposed || queue.length > 0 || budget.spawnWaiting > 0 || inUse() >= budget.limit) return;
     const link = usableLink();
     if (!link) return;
-    warm = { session: MuxSession.warm(ctx.host, debug), link };
+    const session: MuxSession = prestartOn ? MuxSession.prestarted(ctx.host, debug, token, prestartEvents((): MuxSession => session)) : MuxSession.warm(ctx.host, debug);
+    warm = { session, link };
     activeSessions++;
     link.proxy.open(warm.session, false); // no ref: a warm session alone must not keep the process alive
   };
 
-  // gives the warm session to `req` when it can take it
+  // what a prestarted session reports: once one shows a shell the fast path does not suit, no more of them
+  const prestartEvents = (session: () => MuxSession): PrestartEvents => ({
+    ready: () => {
+      prestartProven = true;
+    },
+    failed: (why) => {
+      const s = session();
+      // before any marker came, the shell is not one the fast path suits; after, this one shell just went away
+      if (!prestartProven && prestartOn) {
+        debug(`mux: prestarted sessions off: ${why}`);
+        prestartOn = false;
+      } else debug(`mux: a prestarted session ended unused: ${why}`);
+      if (warm?.session === s) warm = undefined;
+      s.close();
+      schedulePump(); // the next warm session
+    },
+  });
+
+  // gives the warm session to `req` when it can take it (a prestarted one: when ready, and `req` suits it)
   const takeWarm = (req: ChannelRequest): MuxSession | undefined => {
     const w = warm;
     if (!w || req.kind === 'tunnel') return undefined;
+    const line = w.session.prestarted ? prestartLine(req) : undefined;
+    if (w.session.prestarted && (!line || !w.session.prestartCanTake(prestartProven))) return undefined;
     warm = undefined;
-    if (!w.session.assign(req)) return undefined;
+    if (!w.session.assign(req, line)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
     w.link.socket.ref();
     schedulePump(); // the next warm session (its OPEN rides along with the next write)
@@ -360,6 +393,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       activeSessions,
       sessionLimit: budget.limit,
       warm: warm !== undefined,
+      prestart: prestartOn,
       dropped: [...links].reduce((n, l) => n + l.proxy.dropped, 0),
     }),
   };

@@ -7,6 +7,7 @@ import type { Channel, ChannelRequest, ExitStatus, LendStreams } from '../../cha
 import { invalidArgument, slaveFailed, type OpenSSHError } from '../../errors';
 import { encodeChannelOnly, encodeDataHeader, encodePtyReq, encodeRequest, encodeWindowAdjust, type ExitInfo } from './codec';
 import { SSH, SSH_SIGNALS, WINDOW } from './messages';
+import { PrestartWatch, prestartScript, type PrestartEvents } from './prestart';
 import { streamEnded } from '../stream-ended';
 
 /** An exit status with, when something unusual happened, a note saying what. */
@@ -93,7 +94,31 @@ export class MuxSession implements Channel {
     return s;
   }
 
+  /**
+   * A prestarted session (see prestart.ts): its shell already runs, waiting for the command line on stdin;
+   * `assign()` then needs the line from prestartLine().
+   */
+  static prestarted(host: string, debug: (line: string) => void, token: string, events: PrestartEvents): MuxSession {
+    const s = new MuxSession({ kind: 'exec', command: prestartScript(token), stdin: 'pipe' }, host, debug);
+    s.waitingForRequest = true;
+    s.prestart = new PrestartWatch(token, {
+      ready: () => {
+        if (s.pending) s.feed(s.pending.req, s.pending.line);
+        events.ready();
+      },
+      failed: (why) => {
+        if (s.pending) s.settle(slaveFailed(host, `the prestarted remote shell ended before it got the command (${why}); the command did not run`));
+        events.failed(why);
+      },
+    });
+    return s;
+  }
+
   private waitingForRequest = false;
+  /** Set on a prestarted session until it is given its command. */
+  private prestart: PrestartWatch | undefined;
+  /** A command given to a prestarted session whose shell was not ready yet: fed once it is. */
+  private pending: { req: ChannelRequest; line: Buffer } | undefined;
   /** Streams taken by a borrowing consumer, and where their chunks go. */
   private lent: (LendStreams & { fn: (stream: 'stdout' | 'stderr', chunk: Buffer) => void }) | undefined;
 
@@ -140,9 +165,31 @@ export class MuxSession implements Channel {
     return this.waitingForRequest;
   }
 
-  /** Gives a warm session its request: its requests go out now (or on the confirmation). false when it closed meanwhile. */
-  assign(req: ChannelRequest): boolean {
+  /** Whether this prestarted session can take a command: its shell is ready, or (`orStarting`) still starting. */
+  prestartCanTake(orStarting: boolean): boolean {
+    const phase = this.prestart?.phase;
+    const usable = this.waitingForRequest && !this.pending && this.state === 'open' && !this.closedByUs && !this.closeReceived;
+    return usable && (phase === 'ready' || (orStarting && phase === 'starting'));
+  }
+
+  /** Whether this is a prestarted session (ready or not). */
+  get prestarted(): boolean {
+    return this.prestart !== undefined;
+  }
+
+  /**
+   * Gives a warm session its request: its requests go out now (or on the confirmation). A prestarted one
+   * takes `line` (prestartLine) instead, written to its shell's stdin. false when it closed meanwhile.
+   */
+  assign(req: ChannelRequest, line?: Buffer): boolean {
     if (!this.waitingForRequest || this.state === 'closed' || this.closedByUs || this.closeReceived || req.kind === 'tunnel') return false;
+    if (this.prestart) {
+      if (line === undefined || !this.prestartCanTake(true)) return false;
+      if (this.prestart.phase === 'ready') return this.feed(req, line);
+      this.request = req;
+      this.pending = { req, line };
+      return true;
+    }
     this.request = req;
     this.waitingForRequest = false;
     if (req.stdin === 'ignore') this.stdin.end();
@@ -182,6 +229,26 @@ export class MuxSession implements Channel {
     this.state = 'open';
     if (this.closedByUs) return void this.sendClose();
     if (!this.waitingForRequest) this.start();
+    else if (this.prestart) this.sendRequests(); // its script; stdin stays ours until the command
+  }
+
+  /** A prestarted session's command: the line on its shell's stdin (and EOF with it when stdin is ignored). */
+  private feed(req: ChannelRequest, line: Buffer): boolean {
+    this.request = req;
+    this.pending = undefined;
+    this.waitingForRequest = false;
+    this.prestart!.used();
+    const packets = [encodeDataHeader(this.remoteId!, line.length), line];
+    if (req.stdin === 'ignore') {
+      packets.push(encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!));
+      this.eofSent = true;
+      this.stdin.end();
+    }
+    this.remoteWindow -= line.length;
+    this.send(packets);
+    this.mainSent = true;
+    this.flushOut();
+    return true;
   }
 
   private start(): void {
@@ -206,6 +273,7 @@ export class MuxSession implements Channel {
   onData(stream: 'stdout' | 'stderr' | 'other', data: Buffer): void {
     this.localWindow -= data.length;
     this.ungranted += data.length;
+    if (this.prestart && this.waitingForRequest) return this.prestart.output(stream, data);
     if (stream === 'other' || this.closedByUs || this.eofReceived) return this.maybeGrant();
     if (this.lent?.[stream]) {
       this.lent.fn(stream, data); // a view of a reused read buffer: the consumer is done with it on return
@@ -242,6 +310,7 @@ export class MuxSession implements Channel {
 
   /** CLOSE from the server: answer it, end the streams, settle `exit`. Returns true when the id is free again. */
   onClose(): void {
+    if (this.waitingForRequest) this.prestart?.ended('the prestarted session ended before its command');
     this.closeReceived = true;
     if (!this.closeSent) this.sendClose(false); // the answer nobody waits for: it rides with the next write
     this.state = 'closed';
