@@ -1,7 +1,8 @@
 // The mux engine: commands over the master's control socket in proxy mode (MUX_C_PROXY), with no
-// process per command. This file is the only one that touches sockets: it runs the control
-// conversations (control.ts), keeps a pool of proxy sockets, each with its channel table
-// (proxy.ts), and admits sessions below the server's MaxSessions (admission.ts).
+// process per command. It keeps a pool of proxy sockets (opened by control-socket.ts, which also reads
+// them into reused buffers, read-pool.ts; written through packet-writer.ts), each with its channel table
+// (proxy.ts); admits sessions below the server's MaxSessions, counted with the spawn engine's
+// (session-budget.ts, admission.ts); and keeps one warm session ahead, prestarted where it can (prestart.ts).
 import type { Socket } from 'node:net';
 import type { ChannelRequest, Engine } from '../../channel';
 import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
