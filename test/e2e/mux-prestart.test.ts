@@ -51,6 +51,16 @@ if (f) {
     assert.ok(stats(fast).prestart, 'still prestarting');
   });
 
+  test('with room for one session, a call the prestarted shell cannot take is not stuck behind it', async () => {
+    const ssh = connect(f, { engine: 'mux', maxSessions: 2 }); // one session at a time: the warm one holds it
+    await ssh.capture('true');
+    assert.ok(await eventually(() => stats(ssh).prestart && stats(ssh).warm));
+    assert.is(await ssh.capture({ env: { NET_OPENSSH_X: 'v' } }, 'echo "$NET_OPENSSH_X"'), 'v\n');
+    assert.ok(await eventually(() => stats(ssh).warm));
+    assert.is(await ssh.capture('echo one\necho two'), 'one\ntwo\n');
+    assert.is(await ssh.capture('echo fast'), 'fast\n');
+  });
+
   test('unsubscribing reaches a prestarted command: the remote process is gone', async () => {
     const ssh = connect(f, { engine: 'mux' });
     const watcher = connect(f, { engine: 'spawn' });

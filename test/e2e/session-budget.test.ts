@@ -74,9 +74,21 @@ if (f) {
     assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
     assert.ok(await ssh.checkMaster());
     assert.is(ssh.masterPid, pid);
-    // with no slave waiting, the mux engine keeps its warm session again
+    // with no slave waiting, the mux engine keeps its warm session again, still prestarted (closing warm
+    // sessions to make room for slaves is no sign of a shell that cannot be prestarted)
     await ssh.capture('true');
-    assert.ok(await eventually(() => (ssh as unknown as { engines: { muxStats(): { warm: boolean } } }).engines.muxStats().warm));
+    const stats = () => (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
+    assert.ok(await eventually(() => stats().warm));
+    assert.ok(stats().prestart);
+  });
+
+  test('a warm session given back (to a waiting slave, or to a command) before its shell started does not turn prestarting off', async () => {
+    const ssh = connect(f, { maxSessions: 2 }); // room for one session: the warm one, or a slave
+    const stats = () => (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
+    await ssh.capture('true'); // the mux engine now opens its warm session...
+    assert.is(await ssh.capture({ sshOpts: ['-o', 'LogLevel=ERROR'] }, 'echo slave'), 'slave\n'); // ...which a slave takes over at once
+    assert.is(await ssh.capture('echo mux'), 'mux\n'); // the warm shell, not ready yet, is given back to it
+    assert.ok(stats().prestart, 'still prestarting');
   });
 
   test('a waiting slave that is cancelled never starts; the others run', async () => {

@@ -114,15 +114,16 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     queueMicrotask(pump);
   };
 
-  budget.onChange(schedulePump);
-  // a slave waits for a session: an idle warm one is given back (its slot frees once sshd has the CLOSE)
-  budget.reclaimWarm = () => {
+  // someone waits for a session while the warm one holds the last: it is given back (its slot frees once sshd has the CLOSE)
+  const dropWarm = (who: string) => {
     const w = warm;
     if (!w) return;
     warm = undefined;
-    debug('mux: warm session closed: a slave of the spawn engine waits for a session');
+    debug(`mux: warm session closed: ${who} waits for a session`);
     w.session.close();
   };
+  budget.onChange(schedulePump);
+  budget.reclaimWarm = () => dropWarm('a slave of the spawn engine');
 
   const usableLink = () => [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
 
@@ -177,7 +178,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       const link = usableLink();
       if (!link) return void connect();
       const ch = takeAdmissible(queue, inUse(), budget.limit);
-      if (!ch) return;
+      // a command the warm session cannot take (a prestarted one: env, pty, not ready yet) must not wait on it
+      if (!ch) return dropWarm('a command it cannot take');
       if (ch.finished) continue;
       if (ch.isSession) activeSessions++;
       link.proxy.open(ch);

@@ -310,7 +310,8 @@ export class MuxSession implements Channel {
 
   /** CLOSE from the server: answer it, end the streams, settle `exit`. Returns true when the id is free again. */
   onClose(): void {
-    if (this.waitingForRequest) this.prestart?.ended('the prestarted session ended before its command');
+    // a prestarted shell that ends unused: a failure unless we closed it (a reclaimed warm session, dispose)
+    if (this.waitingForRequest && !this.closedByUs) this.prestart?.ended('the prestarted session ended before its command');
     this.closeReceived = true;
     if (!this.closeSent) this.sendClose(false); // the answer nobody waits for: it rides with the next write
     this.state = 'closed';
