@@ -73,11 +73,11 @@ if (f) {
     assert.ok(await eventually(async () => !(await watcher.test('kill', '-0', pid))), 'the unsubscribed command is gone');
   });
 
-  test('a prestarted shell killed while it waits: the next command still runs, prestarting stays on; disconnect leaves none behind', async () => {
+  test('prestarted shells killed while they wait: the next command still runs, prestarting stays on; disconnect leaves none behind', async () => {
     const ssh = connect(f, { engine: 'mux' });
     const watcher = connect(f, { engine: 'spawn' });
     await ssh.capture('true');
-    assert.ok(await eventually(async () => stats(ssh).prestart && (await wrappers(watcher)) === 1), 'one shell waits');
+    assert.ok(await eventually(async () => stats(ssh).prestart && (await wrappers(watcher)) >= 1), 'a shell waits');
     await watcher.system({ engine: 'spawn' }, 'pkill -f "^sh -c case .*NET_OPENSSH_READY_"');
     assert.is(await ssh.capture('echo after'), 'after\n');
     assert.ok(stats(ssh).prestart);

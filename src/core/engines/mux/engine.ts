@@ -74,6 +74,8 @@ interface Link {
 
 // with no live session to carry a barrier, a closed session's slot is given back after this long
 const RELEASE_FALLBACK_MS = 10;
+// prestarted warm sessions kept ahead (one when not prestarting)
+const PRESTARTED_AHEAD = 2;
 // dispose() waits at most this long for the server to answer the CLOSEs of what was still running
 const DISPOSE_GRACE_MS = 1000;
 
@@ -100,8 +102,12 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   let connecting = false;
   let disposed = false;
   let pumpScheduled = false;
-  // the warm session and its socket; off for good once the server refused one
-  let warm: { session: MuxSession; link: Link } | undefined;
+  // the warm sessions and their sockets; off for good once the server refused one
+  const warms: Array<{ session: MuxSession; link: Link }> = [];
+  const removeWarm = (session: MuxSession) => {
+    const i = warms.findIndex((w) => w.session === session);
+    if (i >= 0) warms.splice(i, 1);
+  };
   let warmAllowed = opts.warmSession !== false;
   let prestartOn = opts.prestart === true;
   // once one prestarted shell has shown its marker, a command may wait for the next one to start
@@ -116,9 +122,10 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   // someone waits for a session while the warm one holds the last: it is given back (its slot frees once sshd has the CLOSE)
   const dropWarm = (who: string) => {
-    const w = warm;
+    // the one furthest from use: a prestarted shell still starting before a ready one
+    const w = warms.find((x) => x.session.prestarted && !x.session.prestartCanTake(false)) ?? warms[0];
     if (!w) return;
-    warm = undefined;
+    removeWarm(w.session);
     debug(`mux: warm session closed: ${who} waits for a session`);
     w.session.close();
   };
@@ -127,15 +134,21 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   const usableLink = () => [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
 
-  // opens the next warm session when the engine is idle enough: nothing queued, a slot free, a socket ready
+  // opens warm sessions while the engine is idle enough: nothing queued, a slot free (a second prestarted one
+  // only with another slot to spare), a socket ready. Prestarted shells take a while to start: with two, a
+  // command in a tight loop finds one ready instead of waiting for the one opened during the last command
   const openWarm = () => {
-    if (!warmAllowed || warm || disposed || queue.length > 0 || budget.spawnWaiting > 0 || inUse() >= budget.limit) return;
-    const link = usableLink();
-    if (!link) return;
-    const session: MuxSession = prestartOn ? MuxSession.prestarted(ctx.host, debug, token, prestartEvents((): MuxSession => session)) : MuxSession.warm(ctx.host, debug);
-    warm = { session, link };
-    activeSessions++;
-    link.proxy.open(warm.session, false); // no ref: a warm session alone must not keep the process alive
+    for (;;) {
+      const target = prestartOn ? PRESTARTED_AHEAD : 1;
+      const spare = warms.length === 0 ? 0 : 1;
+      if (!warmAllowed || warms.length >= target || disposed || queue.length > 0 || budget.spawnWaiting > 0 || inUse() + spare >= budget.limit) return;
+      const link = usableLink();
+      if (!link) return;
+      const session: MuxSession = prestartOn ? MuxSession.prestarted(ctx.host, debug, token, prestartEvents((): MuxSession => session)) : MuxSession.warm(ctx.host, debug);
+      warms.push({ session, link });
+      activeSessions++;
+      link.proxy.open(session, false); // no ref: a warm session alone must not keep the process alive
+    }
   };
 
   // what a prestarted session reports: once one shows a shell the fast path does not suit, no more of them
@@ -150,20 +163,23 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
         debug(`mux: prestarted sessions off: ${why}`);
         prestartOn = false;
       } else debug(`mux: a prestarted session ended unused: ${why}`);
-      if (warm?.session === s) warm = undefined;
+      removeWarm(s);
       s.close();
       schedulePump(); // the next warm session
     },
   });
 
-  // gives the warm session to `req` when it can take it (a prestarted one: when ready, and `req` suits it)
+  // gives a warm session to `req` when one can take it: a plain one, else a prestarted shell that is ready
+  // (or, once one has shown its marker, still starting) when `req` suits it
   const takeWarm = (req: ChannelRequest): MuxSession | undefined => {
-    const w = warm;
-    if (!w || req.kind === 'tunnel') return undefined;
-    const line = w.session.prestarted ? prestartLine(req) : undefined;
-    if (w.session.prestarted && (!line || !w.session.prestartCanTake(prestartProven))) return undefined;
-    warm = undefined;
-    if (!w.session.assign(req, line)) return undefined;
+    if (warms.length === 0 || req.kind === 'tunnel') return undefined;
+    const line = prestartLine(req);
+    const w =
+      warms.find((x) => !x.session.prestarted) ??
+      (line ? (warms.find((x) => x.session.prestartCanTake(false)) ?? (prestartProven ? warms.find((x) => x.session.prestartCanTake(true)) : undefined)) : undefined);
+    if (!w) return undefined;
+    removeWarm(w.session);
+    if (!w.session.assign(req, w.session.prestarted ? line : undefined)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
     w.link.socket.ref();
     schedulePump(); // the next warm session (its OPEN rides along with the next write)
@@ -245,7 +261,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     }
     if (ch.warm) {
       // the server allows fewer sessions than we thought: no more warm sessions, and learn the limit
-      if (warm?.session === ch) warm = undefined;
+      removeWarm(ch);
       warmAllowed = false;
       activeSessions--;
       budget.lower(learnedLimit(budget.limit, Math.max(1, inUse())));
@@ -294,7 +310,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   const channelGone = (link: Link, ch: MuxSession) => {
     if (allGone && openChannels() === 0) allGone();
-    if (warm?.session === ch) warm = undefined;
+    removeWarm(ch);
     updateRef(link);
     if (!ch.isSession) return;
     if (link.closed || !ch.confirmed) return release(link, 0, 1);
@@ -324,7 +340,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   // a socket with no channels must not keep the process alive
   const updateRef = (link: Link) => {
-    const idleWarm = warm?.link === link && link.proxy.channels.get(warm.session.localId) === warm.session ? 1 : 0;
+    const idleWarm = warms.filter((w) => w.link === link && link.proxy.channels.get(w.session.localId) === w.session).length;
     if (link.proxy.channels.size > idleWarm) link.socket.ref();
     else link.socket.unref();
   };
@@ -379,7 +395,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     // has answered every CLOSE, or after DISPOSE_GRACE_MS, so the signals reach sshd before the master goes
     async dispose() {
       disposed = true;
-      warm = undefined;
+      warms.length = 0;
       const error = masterGone(ctx.host, 'the connection was closed');
       failQueued(error);
       if (!ctx.masterError()) {
@@ -395,7 +411,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       queued: queue.length,
       activeSessions,
       sessionLimit: budget.limit,
-      warm: warm !== undefined,
+      warm: warms.length > 0,
       prestart: prestartOn,
       dropped: [...links].reduce((n, l) => n + l.proxy.dropped, 0),
     }),

@@ -415,10 +415,11 @@ export class MuxSession implements Channel {
   /**
    * Sends a request the server answers without acting on it (an unknown name: a FAILURE reply), and
    * calls `done(true)` on its reply: proof the server processed everything we sent before. false when
-   * this channel cannot carry it now; `done(false)` when it closed before the reply.
+   * this channel cannot carry it now; `done(false)` when it closed before the reply. A warm session
+   * waiting for its command carries it too (its replies keep their order: the barrier's comes first).
    */
   barrier(done: (replied: boolean) => void): boolean {
-    if (!this.isSession || this.state !== 'open' || this.closeSent || this.closeReceived || !this.mainSent) return false;
+    if (!this.isSession || this.state !== 'open' || this.closeSent || this.closeReceived) return false;
     this.replies.push((ok) => done(ok !== undefined));
     this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)], false);
     return true;
