@@ -6,7 +6,8 @@
 //   tree). bash, zsh and ksh optimise `-c` differently and read rc files, csh and fish do not parse
 //   the script: the script exits without its marker there, and the engine stops prestarting;
 // - the call is a plain exec: no pty, no env requests, a one-line command of reasonable length.
-// The one visible difference: the shell's own error messages say `eval:` (`sh: 1: eval: x: not found`).
+// What differs (README, Engines): the shell's own error messages say `eval:` (`sh: 1: eval: x: not
+// found`), `ps` shows this script as the shell's command line, and sshd logs the script, not the command.
 import { randomBytes } from 'node:crypto';
 import type { ChannelRequest } from '../../channel';
 
@@ -39,7 +40,7 @@ export const prestartLine = (req: ChannelRequest): Buffer | undefined => {
 export interface PrestartEvents {
   /** The marker came: the session can take a command. */
   ready(): void;
-  /** The shell is not one the fast path suits, or the session ended before use: stop prestarting. */
+  /** The shell showed something else than the marker, or the session ended before use (the engine stops prestarting unless a marker came before). */
   failed(why: string): void;
 }
 

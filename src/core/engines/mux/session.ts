@@ -238,12 +238,8 @@ export class MuxSession implements Channel {
     this.pending = undefined;
     this.waitingForRequest = false;
     this.prestart!.used();
-    const packets = [encodeDataHeader(this.remoteId!, line.length), line];
-    if (req.stdin === 'ignore') {
-      packets.push(encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!));
-      this.eofSent = true;
-      this.stdin.end();
-    }
+    const packets = [encodeDataHeader(this.remoteId!, line.length), line, ...this.eofWithRequest(req)];
+    if (req.stdin === 'ignore') this.stdin.end();
     this.remoteWindow -= line.length;
     this.send(packets);
     this.mainSent = true;
@@ -354,8 +350,7 @@ export class MuxSession implements Channel {
    * (TERM where it runs, then CLOSE); the channel stays in its table until the server's CLOSE.
    */
   abandon(error: OpenSSHError): void {
-    this.close();
-    this.endStreams();
+    this.close(); // ends the streams
     this.releaseStdin();
     this.settle(error);
   }
@@ -398,11 +393,7 @@ export class MuxSession implements Channel {
           ? encodeRequest(id, 'subsystem', true, String(cmd))
           : encodeRequest(id, 'shell', true),
     );
-    // nothing will be written: the EOF goes in the same write as the request
-    if (req.stdin === 'ignore' && !this.eofSent) {
-      packets.push(encodeChannelOnly(SSH.CHANNEL_EOF, id));
-      this.eofSent = true;
-    }
+    packets.push(...this.eofWithRequest(req));
     this.replies.push((ok) => {
       if (ok !== false || this.state === 'closed' || this.closedByUs) return;
       this.settle(slaveFailed(this.host, `the server refused the ${req.kind} request${req.kind === 'subsystem' ? ` for ${String(cmd)}` : ''}`));
@@ -410,6 +401,13 @@ export class MuxSession implements Channel {
       this.sendClose();
     });
     this.send(packets);
+  }
+
+  /** Nothing will be written when stdin is ignored: the EOF goes in the same write as the request (or the command line). */
+  private eofWithRequest(req: ChannelRequest): Buffer[] {
+    if (req.stdin !== 'ignore' || this.eofSent) return [];
+    this.eofSent = true;
+    return [encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!)];
   }
 
   /**
