@@ -47,7 +47,8 @@ export interface OpenSSHOptions {
   batchMode?: boolean;
   /**
    * Seconds: bounds the login (the master is killed if not ready in time), is the default inactivity timeout of every
-   * operation, and sets `-o ServerAliveInterval=(timeout+2)/3`. @default no timeout (ServerAliveInterval=30)
+   * operation and Observable (a call's own `timeout` wins; `timeout: 0` turns it off for one call), and sets
+   * `-o ServerAliveInterval=(timeout+2)/3`. @default no timeout (ServerAliveInterval=30)
    */
   timeout?: number;
   /** Directory for the control socket; created 0700 and checked for safety (see `strictMode`). @default `~/.net-openssh` */
@@ -84,7 +85,11 @@ export interface OpenSSHOptions {
   defaultArgumentEncoding?: string;
   /** Encoding for text output (capture, captureLines, capture2 and the text Observables). @default defaultEncoding */
   defaultStreamEncoding?: string;
-  /** Kill the slave (ssh process or channel) when an operation times out. @default false (Net::OpenSSH's: the command is left running) */
+  /**
+   * End a timed-out command (mux: a signal, then the channel is closed; spawn: the slave is killed). `false` keeps
+   * Net::OpenSSH's behaviour for the Promise methods (the command is left running; the call still rejects). An
+   * Observable always ends its command: one that errored holds nothing. @default true
+   */
   killSshOnTimeout?: boolean;
   /** Send the master's stdout to /dev/null. @default true (the master never writes to it with -N) */
   masterStdoutDiscard?: boolean;
@@ -270,7 +275,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     connect = true,
     externalMaster = false,
     remoteShell = 'POSIX',
-    killSshOnTimeout = false,
+    killSshOnTimeout = true,
     masterStdoutDiscard = true,
     masterStderrDiscard = false,
     engine = 'auto',

@@ -37,6 +37,15 @@ export const assertSeconds = (name: string, v: unknown): number | undefined => {
   return v;
 };
 
+/** A timeout in seconds where 0 means none: a call's `timeout` (0 turns the connection's off for that call). */
+export const assertTimeout = (name: string, v: unknown): number | undefined => {
+  if (v === 0) return 0;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw invalidArgument(`Expected \`${name}\` to be a number of seconds (0: no timeout)`, v);
+  return v;
+};
+
 /** A list of ssh arguments: an array of strings, or one string split on whitespace (Net::OpenSSH accepts both). */
 export const assertArgList = (name: string, v: unknown): string[] | undefined => {
   if (v === undefined) return undefined;
