@@ -42,7 +42,7 @@ export const assertTimeout = (name: string, v: unknown): number | undefined => {
   if (v === 0) return 0;
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw invalidArgument(`Expected \`${name}\` to be a number of seconds (0: no timeout)`, v);
+    throw invalidArgument(`Expected \`${name}\` to be a positive number of seconds, or 0 for no timeout`, v);
   return v;
 };
 

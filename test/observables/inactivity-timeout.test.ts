@@ -79,7 +79,8 @@ for (const engine of ENGINES) {
   test('a silent command times out and is ended on the server (an errored stream holds nothing)', async () => {
     const pidFile = dir.path('left.pid');
     const done = dir.path('left.done');
-    const cmd = `echo $$ > ${pidFile}; echo started; sleep 3; touch ${done}`;
+    // (the spawn engine's session is closed and the command dies at its next write: it writes before finishing)
+    const cmd = `echo $$ > ${pidFile}; echo started; sleep 3; echo tick; touch ${done}`;
     const { values, error } = await settle(ssh.exec$({ timeout: 0 }, cmd).pipe(inactivityTimeout(1.5)));
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
     assert.equal(values.map((e) => e.type), ['stdout'], 'the output before the silence was delivered');
