@@ -21,6 +21,7 @@ import type {
 } from './core/call-options';
 import { connectionSite } from './command/connection-site';
 import { engineContextOf } from './command/connection-site';
+import type { EngineContext } from './core/engines/engine';
 import { exec$ } from './command/exec';
 import { openProcess, openPtyProcess, openSocket } from './command/process-methods';
 import { capture, capture2, captureLines, system, test, type Capture2Result } from './command/promise-methods';
@@ -122,13 +123,18 @@ export class OpenSSH {
     this.s = normalizeCtorOptions(destination, options);
     const s = this.s;
     const prestart = s.muxPrestart && s.remoteShell.name === 'POSIX';
-    this.engines = new EngineSet(() => engineContextOf(s, this.master), { tunnels: s.muxTunnels, prestart });
+    this.engines = new EngineSet(() => this.engineContext(), { tunnels: s.muxTunnels, prestart });
     // maintained by the connection, as Net::OpenSSH does; setVar may override them
     const port = s.port === undefined ? undefined : String(s.port);
     this.vars = new VarTable(s.expandVars, { HOST: s.dest.host, USER: s.user, PORT: port, ...s.vars });
     this.master = new Master(s, (e) => this.onMasterFailure(e), this);
     this.site = connectionSite(s, this.master, this.engines, () => this.vars.active());
     if (s.connect) this.master.start();
+  }
+
+  /** What the engines are told about the master (also read by the mux fault tests). */
+  private engineContext(): EngineContext {
+    return engineContextOf(this.s, this.master);
   }
 
   private onMasterFailure(e: OpenSSHError): void {
