@@ -82,10 +82,15 @@ for (const engine of ENGINES) {
   let checker: OpenSSH;
   const messages = new Map<string, string>();
   const dir = scratch(`timeout-rule-${engine}`);
-  /** A silent command: it leaves a file when it starts (no output), then sleeps a minute under a unique marker. */
+  /**
+   * A silent command: it leaves a file when it starts (no output), then follows that empty file under a unique
+   * marker, as `tail -f app.log` does. (A `sleep` would not do on the spawn engine: killing the slave closes the
+   * session, and sshd signals nothing to a command without a tty, so a command that neither writes nor reads
+   * lives on until it does; `tail -f` notices its output is gone. The mux engine signals the command itself.)
+   */
   const silent = () => {
     const m = uniqueMarker();
-    return { m, started: dir.path(m), cmd: `touch ${dir.path(m)}; exec sleep ${m}` };
+    return { m, started: dir.path(m), cmd: `touch ${dir.path(m)}; exec tail -f ${dir.path(m)}` };
   };
   test.before(async () => {
     ssh = connect(f!, { engine, timeout: TIMEOUT });
