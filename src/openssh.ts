@@ -27,6 +27,7 @@ import { openProcess, openPtyProcess, openSocket } from './command/process-metho
 import { capture, capture2, captureLines, system, test, type Capture2Result } from './command/promise-methods';
 import { prepareCall } from './command/call';
 import type { CommandSite } from './command/site';
+import type { WithOptions } from './command/call-args';
 import { VarTable } from './command/var-table';
 import { displayDestination } from './core/destination';
 import { EngineSet } from './core/engines/engine-set';
@@ -321,9 +322,7 @@ export class OpenSSH {
    * one `{type: 'exit', code, signal}`. Subscribing starts it; unsubscribing ends it. Non-zero exits are events,
    * not errors. `timeout` (else the connection's) errors with OSSH_SLAVE_TIMEOUT and ends the command.
    */
-  exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: CommandArg[]): Observable<ExecEvent>;
-  exec$(...cmd: CommandArg[]): Observable<ExecEvent>;
-  exec$(...args: unknown[]): Observable<ExecEvent> {
+  exec$(...args: WithOptions<CommonCallOptions & StdinCallOptions & TimeoutCallOptions>): Observable<ExecEvent> {
     return exec$(this.site, args);
   }
 
@@ -353,88 +352,65 @@ export class OpenSSH {
    * non-zero exit. With `async`, resolves with the running process instead.
    */
   system(options: SystemOptions & { async: true }, ...cmd: CommandArg[]): Promise<RemoteProcess>;
-  system(options: SystemOptions, ...cmd: CommandArg[]): Promise<true>;
-  system(...cmd: CommandArg[]): Promise<true>;
+  system(...args: WithOptions<SystemOptions>): Promise<true>;
   system(...args: unknown[]): Promise<true | RemoteProcess> {
     return this.call(system, args);
   }
 
   /** Runs the command with output discarded (unless redirected): true on exit 0, false otherwise. */
-  test(options: TestOptions, ...cmd: CommandArg[]): Promise<boolean>;
-  test(...cmd: CommandArg[]): Promise<boolean>;
-  test(...args: unknown[]): Promise<boolean> {
+  test(...args: WithOptions<TestOptions>): Promise<boolean> {
     return this.call(test, args);
   }
 
   /** Resolves with the command's stdout. Non-zero exit: OSSH_SLAVE_CMD_FAILED with `stdout` and `exitCode`. */
-  capture(options: CaptureOptions, ...cmd: CommandArg[]): Promise<string>;
-  capture(...cmd: CommandArg[]): Promise<string>;
-  capture(...args: unknown[]): Promise<string> {
+  capture(...args: WithOptions<CaptureOptions>): Promise<string> {
     return this.call(capture, args);
   }
 
   /** Like capture, as a list of lines each ending with the separator (Perl's list context). */
-  captureLines(options: CaptureOptions, ...cmd: CommandArg[]): Promise<string[]>;
-  captureLines(...cmd: CommandArg[]): Promise<string[]>;
-  captureLines(...args: unknown[]): Promise<string[]> {
+  captureLines(...args: WithOptions<CaptureOptions>): Promise<string[]> {
     return this.call(captureLines, args);
   }
 
   /** Resolves with `[stdout, stderr]`. A non-zero exit rejects with OSSH_SLAVE_CMD_FAILED carrying both. */
-  capture2(options: Capture2Options, ...cmd: CommandArg[]): Promise<Capture2Result>;
-  capture2(...cmd: CommandArg[]): Promise<Capture2Result>;
-  capture2(...args: unknown[]): Promise<Capture2Result> {
+  capture2(...args: WithOptions<Capture2Options>): Promise<Capture2Result> {
     return this.call(capture2, args);
   }
 
   // ---- process handles ----
 
   /** Starts the command with full control of its streams (pipes, files, handles, `stdinoutSocket`). */
-  openEx(options: OpenExOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
-  openEx(...cmd: CommandArg[]): Promise<RemoteProcess>;
-  openEx(...args: unknown[]): Promise<RemoteProcess> {
+  openEx(...args: WithOptions<OpenExOptions>): Promise<RemoteProcess> {
     return this.call((site, a) => openProcess(site, 'openEx', a), args);
   }
 
   /** Starts the command in the background; stdout/stderr go to ours unless redirected. Await `exit`. */
-  spawn(options: SpawnOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
-  spawn(...cmd: CommandArg[]): Promise<RemoteProcess>;
-  spawn(...args: unknown[]): Promise<RemoteProcess> {
+  spawn(...args: WithOptions<SpawnOptions>): Promise<RemoteProcess> {
     return this.call((site, a) => openProcess(site, 'spawn', a), args);
   }
 
   /** A Writable into the command's stdin (stdout and stderr go to ours). `end()` it, then await `exit`. */
-  pipeIn(options: PipeOptions, ...cmd: CommandArg[]): Promise<WithStdin>;
-  pipeIn(...cmd: CommandArg[]): Promise<WithStdin>;
-  pipeIn(...args: unknown[]): Promise<WithStdin> {
+  pipeIn(...args: WithOptions<PipeOptions>): Promise<WithStdin> {
     return this.call((site, a) => openProcess(site, 'pipeIn', a), args) as Promise<WithStdin>;
   }
 
   /** A Readable of the command's stdout (backpressure reaches the remote side). */
-  pipeOut(options: PipeOptions, ...cmd: CommandArg[]): Promise<WithStdout>;
-  pipeOut(...cmd: CommandArg[]): Promise<WithStdout>;
-  pipeOut(...args: unknown[]): Promise<WithStdout> {
+  pipeOut(...args: WithOptions<PipeOptions>): Promise<WithStdout> {
     return this.call((site, a) => openProcess(site, 'pipeOut', a), args) as Promise<WithStdout>;
   }
 
   /** stdin and stdout as streams (stderr to ours unless redirected). */
-  open2(options: Open2Options, ...cmd: CommandArg[]): Promise<WithStdin & WithStdout>;
-  open2(...cmd: CommandArg[]): Promise<WithStdin & WithStdout>;
-  open2(...args: unknown[]): Promise<WithStdin & WithStdout> {
+  open2(...args: WithOptions<Open2Options>): Promise<WithStdin & WithStdout> {
     return this.call((site, a) => openProcess(site, 'open2', a), args) as Promise<WithStdin & WithStdout>;
   }
 
   /** stdin, stdout and stderr as streams. */
-  open3(options: Open3Options, ...cmd: CommandArg[]): Promise<WithStdin & WithStdout & WithStderr>;
-  open3(...cmd: CommandArg[]): Promise<WithStdin & WithStdout & WithStderr>;
-  open3(...args: unknown[]): Promise<WithStdin & WithStdout & WithStderr> {
+  open3(...args: WithOptions<Open3Options>): Promise<WithStdin & WithStdout & WithStderr> {
     return this.call((site, a) => openProcess(site, 'open3', a), args) as Promise<WithStdin & WithStdout & WithStderr>;
   }
 
   /** One Duplex stream: writes go to the command's stdin, reads come from its stdout. */
-  open2socket(options: Open2Options, ...cmd: CommandArg[]): Promise<SocketProcess>;
-  open2socket(...cmd: CommandArg[]): Promise<SocketProcess>;
-  open2socket(...args: unknown[]): Promise<SocketProcess> {
+  open2socket(...args: WithOptions<Open2Options>): Promise<SocketProcess> {
     return this.call(openSocket, args);
   }
 
@@ -442,16 +418,12 @@ export class OpenSSH {
    * The command on a remote tty, driven through a local pty (node-pty): `write`, `read`, `expect`, `resize`,
    * `kill`, `exit` (Net::OpenSSH's open2pty). Always the spawn engine: it is an `ssh -tt` process.
    */
-  open2pty(options: PtyCallOptions, ...cmd: CommandArg[]): Promise<PtyHandle>;
-  open2pty(...cmd: CommandArg[]): Promise<PtyHandle>;
-  open2pty(...args: unknown[]): Promise<PtyHandle> {
+  open2pty(...args: WithOptions<PtyCallOptions>): Promise<PtyHandle> {
     return this.call((site, a) => openPtyProcess(site, 'open2pty', a), args);
   }
 
   /** Like open2pty, with the ssh process's stderr apart as `stderr` (`tty: false` keeps the command's apart too). */
-  open3pty(options: PtyCallOptions, ...cmd: CommandArg[]): Promise<PtyHandle & { /** ssh's stderr. */ stderr: Readable }>;
-  open3pty(...cmd: CommandArg[]): Promise<PtyHandle & { /** ssh's stderr. */ stderr: Readable }>;
-  open3pty(...args: unknown[]): Promise<PtyHandle & { stderr: Readable }> {
+  open3pty(...args: WithOptions<PtyCallOptions>): Promise<PtyHandle & { /** ssh's stderr. */ stderr: Readable }> {
     const open = (site: CommandSite, a: readonly unknown[]) => openPtyProcess(site, 'open3pty', a);
     return this.call(open, args) as Promise<PtyHandle & { stderr: Readable }>;
   }
@@ -558,9 +530,7 @@ export class OpenSSH {
   }
 
   /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */
-  makeRemoteCommand(options: CommonCallOptions, ...cmd: CommandArg[]): Promise<string[]>;
-  makeRemoteCommand(...cmd: CommandArg[]): Promise<string[]>;
-  makeRemoteCommand(...args: unknown[]): Promise<string[]> {
+  makeRemoteCommand(...args: WithOptions<CommonCallOptions>): Promise<string[]> {
     return this.call(async (site, a) => {
       const req = prepareCall(site, 'makeRemoteCommand', a, { stdinPipe: true }).request;
       await site.waitForMaster();
@@ -569,9 +539,7 @@ export class OpenSSH {
   }
 
   /** makeRemoteCommand as one string, each word quoted for a POSIX local shell (Net::OpenSSH's scalar form). */
-  makeRemoteCommandString(options: CommonCallOptions, ...cmd: CommandArg[]): Promise<string>;
-  makeRemoteCommandString(...cmd: CommandArg[]): Promise<string>;
-  async makeRemoteCommandString(...args: unknown[]): Promise<string> {
+  async makeRemoteCommandString(...args: WithOptions<CommonCallOptions>): Promise<string> {
     const argv = await (this.makeRemoteCommand as (...a: unknown[]) => Promise<string[]>)(...args);
     return shellQuoteWith(posix, argv);
   }
