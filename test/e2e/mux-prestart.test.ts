@@ -126,8 +126,10 @@ if (f) {
     assert.ok(await eventually(() => stats(ssh).warm && stats(fast).prestart && ourShells(f).length >= 1));
     assert.is(stats(ssh).prestart, false);
     const self = (s: OpenSSH) => s.capture('ps -o args= -p $$');
-    const notFound = (s: OpenSSH) => s.capture2('no-such-command-here').then(([, err]) => err, (e: OpenSSHError) => e.stderr ?? '');
-    assert.ok(await eventually(async () => /NET_OPENSSH_READY_/.test(await self(fast))), 'a prestarted shell shows its script');
+    const notFound = (s: OpenSSH) =>
+      s.capture2('no-such-command-here').then(([, err]) => err, (e: OpenSSHError) => e.stderr ?? '');
+    const shows = async () => /NET_OPENSSH_READY_/.test(await self(fast));
+    assert.ok(await eventually(shows), 'a prestarted shell shows its script');
     assert.match(await notFound(fast), /eval: /);
     await fast.disconnect();
     assert.ok(await eventually(() => ourShells(f).length === 0), 'only the default connection is left');
