@@ -3,13 +3,25 @@
 import type { CallOptions, MethodName } from '../core/call-options';
 import { duplexOf, wireProcess, type RemoteProcess } from '../core/remote-process';
 import { openPty, type PtyHandle } from '../core/pty/pty-handle';
-import { invalidArgument } from '../core/errors';
+import { aborted, invalidArgument } from '../core/errors';
 import { prepareCall, type Call } from './call';
 import type { CommandSite } from './site';
 
-/** Starts a prepared call and wires its streams as the options ask. */
-export const startProcess = async (site: CommandSite, call: Call): Promise<RemoteProcess> =>
-  wireProcess(await site.openChannel(call.request, call.engine), call.options, call.host);
+/**
+ * Starts a prepared call and wires its streams as the options ask. The call's `signal` ends the process as
+ * `kill()` would (an already aborted one starts nothing).
+ */
+export const startProcess = async (site: CommandSite, call: Call): Promise<RemoteProcess> => {
+  const { signal } = call;
+  if (signal?.aborted) throw aborted(call.host, signal.reason);
+  const ch = await site.openChannel(call.request, call.engine);
+  if (signal) {
+    const onAbort = () => ch.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    ch.exit.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+  }
+  return wireProcess(ch, call.options, call.host);
+};
 
 /** The pipes each handle method gives its caller. */
 const PIPES: Partial<Record<MethodName, Partial<CallOptions>>> = {
