@@ -72,7 +72,12 @@ type Transfer = (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHa
 type TunnelFn<O, R> = (ssh: OpenSSH, o: O, ...t: unknown[]) => Promise<R>;
 type StreamFn = (ssh: ExecSource, ...a: unknown[]) => Observable<unknown>;
 /** An open2socket result: the socket and the process handle. */
-type SocketProcess = { /** stdin and stdout as one stream. */ socket: Duplex; /** The process (`exit`, `kill`). */ process: RemoteProcess };
+interface SocketProcess {
+  /** stdin and stdout as one stream. */
+  socket: Duplex;
+  /** The process (`exit`, `kill`). */
+  process: RemoteProcess;
+}
 
 /**
  * A connection to one host through an OpenSSH master (`ssh -M`). The constructor never throws for
