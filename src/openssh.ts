@@ -153,9 +153,17 @@ export class OpenSSH {
     this.engines.failAll(e);
   }
 
-  /** The master's state: `idle`, `connecting`, `login`, `awaiting_mux`, `running`, `stopping`, `stopped`, or `failed` with its error. */
-  get state$(): BehaviorSubject<MasterState> {
+  /**
+   * The master's state as it changes (read-only; the current state first on subscription): `idle`, `connecting`,
+   * `login`, `awaiting_mux`, `running`, `stopping`, `stopped`, or `failed` with its error.
+   */
+  get state$(): Observable<MasterState> {
     return this.master.state$;
+  }
+
+  /** The master's current state (the last value of {@link OpenSSH.state$}). */
+  get state(): MasterState {
+    return this.master.state;
   }
 
   /** The master ssh process id (ours, or the external one learnt by checkMaster). */
@@ -222,6 +230,9 @@ export class OpenSSH {
 
   /**
    * Ends the master and waits until it is gone. `async` is accepted for Net::OpenSSH compatibility.
+   * As in Net::OpenSSH, this also ends a master this object does not own: an `externalMaster`, or one after
+   * `disownMaster()`, is told to exit through its socket (`ssh -O exit`); to let go of it without ending it,
+   * dispose of the object instead (`await using`, `[Symbol.asyncDispose]()`).
    * With `persist`, the master is not ended: this object lets go of it (later calls fail) and it lives on for
    * other connections and processes until idle for the `persist` duration; `terminate()` ends it.
    */
@@ -258,14 +269,24 @@ export class OpenSSH {
     return this.master.stop();
   }
 
-  /** Lets the master outlive this object and this process (`ssh -S <ctlPath> -O exit` ends it). Returns its pid. */
+  /**
+   * Lets the master outlive this object and this process (`ssh -S <ctlPath> -O exit` ends it). Returns its pid.
+   * From then on it is treated as an external master: disposing of this object leaves it running, `disconnect()`
+   * still ends it. A master on a pty (password, passphrase, loginHandler) cannot outlive this process: the pty
+   * closes with it.
+   */
   disownMaster(): number | undefined {
     return this.master.disown();
   }
 
-  /** Ends the master (for `await using ssh = new OpenSSH(...)`). */
+  /**
+   * For `await using ssh = new OpenSSH(...)`: ends what runs on this connection and lets go of the master,
+   * ending it only when this object owns it (Net::OpenSSH's DESTROY). An `externalMaster`, a disowned master
+   * (`disownMaster()`) and a persistent one (`persist`) keep running.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.disconnect();
+    await this.engines.dispose();
+    await this.master.disconnect(false);
   }
 
   // ---- quoting and variables ----
