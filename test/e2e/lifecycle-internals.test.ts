@@ -8,19 +8,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OpenSSH, type OpenSSHOptions } from '../../src/index';
-import { sharedSshd } from '../fixtures/sshd';
+import { sharedSshd, startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { alive, sshProcessesWith } from '../helpers/processes';
 import { isAlive } from '../../src/core/persist/process-alive';
 import { eventually, strict } from '../helpers/setup';
+import { PW, PW_USER, bareOpts, ensurePasswordUser } from './login-accounts';
 
 strict();
 const f = await sharedSshd();
+// a master on a pty (password login): node-pty keeps Node running while that process lives (its exit watcher
+// cannot be unref'd), so that script calls disconnect(); what is checked is that nothing else of ours holds on
+const pw = ensurePasswordUser() ? await startSshd({ passwordAuth: true, users: [PW_USER] }) : undefined;
 const test = suite('e2e: lifecycle internals (keep-alive, dispose, state$)');
 const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-lifecycle-'));
 test.after(async () => {
   await disconnectAll();
+  await pw?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -38,6 +43,7 @@ const { destination, options, mode } = JSON.parse(process.env.LIFECYCLE_OPTS!);
 const ssh = new OpenSSH(destination, options);
 const report = (o: object) => console.log(JSON.stringify({ ctlPath: ssh.getCtlPath(), pid: ssh.masterPid, ...o }));
 if (mode === 'capture') report({ out: await ssh.capture('echo', 'hi') });
+else if (mode === 'capture+disconnect') report({ out: await ssh.capture('echo', 'hi'), end: await ssh.disconnect() });
 else if (mode === 'wait') report({ ok: await ssh.waitForMaster(), state: ssh.state.name });
 else if (mode === 'lines') report({ out: await ssh.captureLines('printf', 'a\\\\nb\\\\n') });
 else report({ state: ssh.state.name }); // still connecting: nobody waits for the master
@@ -52,16 +58,17 @@ interface ChildRun {
 }
 
 /** Runs the child script; kills it and fails when it has not exited after HANG_MS. */
-const runChild = (mode: string, options: OpenSSHOptions): Promise<ChildRun> =>
+const runChild = (mode: string, options: OpenSSHOptions, destination = f!.destination): Promise<ChildRun> =>
   new Promise((done, fail) => {
-    const env = { ...process.env, LIFECYCLE_OPTS: JSON.stringify({ destination: f!.destination, options, mode }) };
-    const child = spawn(tsx, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, LIFECYCLE_OPTS: JSON.stringify({ destination, options, mode }) };
+    // its own process group: tsx runs the script in a child node, and the hang guard must end both
+    const child = spawn(tsx, [script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
       fail(new Error(`the ${mode} script did not exit by itself within ${HANG_MS / 1000} s (stdout ${stdout}, stderr ${stderr})`));
     }, HANG_MS);
     child.on('close', (code, signal) => {
@@ -98,6 +105,16 @@ if (f) {
     assert.equal(r.report?.out, ['a\n', 'b\n']);
     await masterGone(r);
   });
+
+  if (pw) {
+    test('a password login (master on a pty) ended by disconnect(): nothing else keeps the script alive', async () => {
+      const options = { ctlDir: pw.ctlDir, masterOpts: bareOpts(pw), defaultSshOpts: bareOpts(pw), timeout: 20, password: PW };
+      const r = await runChild('capture+disconnect', options, `${PW_USER}@127.0.0.1:${pw.port}`);
+      assert.is(r.code, 0, r.stderr);
+      assert.is(r.report?.out, 'hi\n');
+      await masterGone(r);
+    });
+  }
 
   test('a top-level `await ssh.waitForMaster()` keeps the script alive until the master runs', async () => {
     const r = await runChild('wait', f.options());

@@ -1,6 +1,11 @@
 // One process on a fresh pseudo-terminal (node-pty): its session leader with the pty as controlling
 // terminal, so ssh reads prompts from it and gets SIGWINCH on resize. Both the pty login of the
 // master and open2pty/open3pty run on this.
+// Such a process keeps Node running until it exits: node-pty (1.1) waits for its exit on a thread that
+// reports through a ref'd N-API thread-safe function, and offers no way to unref it (unref'ing the pty's
+// socket is not enough). Hosting node-pty in an unref'd worker thread was tried: the process can then
+// exit, but when the pty process dies while the worker is torn down node-pty's callback throws into a
+// terminating environment and the process aborts (seen in 3 runs of 6).
 import { constants } from 'node:os';
 import type { IPty } from 'node-pty';
 import { loadNodePty } from './load-node-pty';
