@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OpenSSH, type OpenSSHOptions } from '../../src/index';
@@ -86,6 +86,7 @@ const masterGone = async (r: ChildRun): Promise<void> => {
   // the master outlived its parent for a moment: init reaps it (isAlive counts a zombie as gone)
   const pid = r.report?.pid;
   if (pid !== undefined) assert.ok(await eventually(() => !isAlive(pid), 5000), `master pid ${pid} is gone`);
+  assert.not.ok(existsSync(ctlPath!), 'the master removed its control socket');
 };
 
 if (f) {
