@@ -18,7 +18,8 @@ import { describeSshFailure } from './ssh-stderr';
 import { debug } from './debug/debug';
 import { scrubSecrets } from './debug/scrub';
 import { LoginDriver, exitDuringLogin, type SecretKind } from './login/login-driver';
-import { spawnOnPty, type PtyProcess } from './pty/pty-process';
+import type { PtyProcess } from './pty/pty-process';
+import { spawnOnPtyUnref } from './pty/pty-worker';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { claimPersistent, persistentPathOf } from './persist/claim';
@@ -223,7 +224,7 @@ export class Master {
       // persist: ssh must ignore SIGHUP from the start (`trap "" HUP` survives exec), or the pty's hangup when the
       // foreground ssh exits kills the master between its fork to the background and its setsid
       const argv = this.s.persist === undefined ? [this.s.sshCmd, ...args] : ['/bin/sh', '-c', 'trap "" HUP; exec "$0" "$@"', this.s.sshCmd, ...args];
-      pty = await spawnOnPty(argv[0]!, argv.slice(1), { env });
+      pty = await spawnOnPtyUnref(argv[0]!, argv.slice(1), { env });
     } catch (e) {
       return this.fail(`this login needs a pty: ${(e as Error).message}`);
     }

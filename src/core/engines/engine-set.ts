@@ -56,7 +56,7 @@ export class EngineSet {
     this.muxEngine?.failAll(e);
   }
 
-  /** Resolves once what was running has been told to end (see each engine's dispose); keeps the process alive meanwhile. */
+  /** Resolves once what was running has been told to end (see each engine's dispose); holds the process meanwhile. */
   dispose(): Promise<void> {
     const ending = [this.spawnEngine?.dispose(), this.muxEngine?.dispose()];
     this.spawnEngine = this.muxEngine = undefined;
