@@ -13,6 +13,8 @@ import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { alive, sshProcessesWith } from '../helpers/processes';
 import { isAlive } from '../../src/core/persist/process-alive';
+import { heldCount } from '../../src/core/keep-alive';
+import { addForward } from '../../src/tunnels/forward';
 import { eventually, strict } from '../helpers/setup';
 import { PW, PW_USER, bareOpts, ensurePasswordUser } from './login-accounts';
 
@@ -134,6 +136,37 @@ if (f) {
     assert.is(r.code, 0, r.stderr);
     assert.ok(['connecting', 'awaiting_mux'].includes(r.report?.state ?? ''), `state ${r.report?.state}`);
     await masterGone(r);
+  });
+
+  for (const engine of ENGINES) {
+    test(`${engine}: a command holds the process while it runs, and nothing is held once it is done`, async () => {
+      const ssh = connect(f, { engine });
+      await ssh.waitForMaster();
+      assert.ok(await eventually(() => heldCount() === 0), `held before: ${heldCount()}`);
+      const running = ssh.capture('sleep 0.2; echo x');
+      assert.ok(await eventually(() => heldCount() > 0), 'held while the command runs');
+      assert.is(await running, 'x\n');
+      assert.ok(await eventually(() => heldCount() === 0), `held after: ${heldCount()}`);
+      const pending = ssh.lines$('sleep 5; echo never').subscribe();
+      assert.ok(await eventually(() => heldCount() > 0), 'held while the stream is subscribed');
+      pending.unsubscribe();
+      assert.ok(await eventually(() => heldCount() === 0), `held after unsubscribe: ${heldCount()}`);
+    });
+  }
+
+  test('a forward holds the process until cancelled, or until its master ends', async () => {
+    const ssh = connect(f);
+    await ssh.waitForMaster();
+    assert.ok(await eventually(() => heldCount() === 0), `held before: ${heldCount()}`);
+    const spec = { remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: 9 } };
+    const fwd = await addForward(ssh, spec);
+    assert.is(heldCount(), 1);
+    await fwd.cancel();
+    assert.is(heldCount(), 0);
+    await addForward(ssh, spec);
+    assert.is(heldCount(), 1);
+    await ssh.disconnect();
+    assert.is(heldCount(), 0, 'the master ended: its forwards are gone');
   });
 
   const sshCheck = (ctlPath: string): Promise<boolean> =>
