@@ -3,7 +3,7 @@
 // timeout and cancellation applied in one place, then an engine's channel); files, tunnels, many hosts and
 // zx go to their folders.
 import type { Duplex, Readable } from 'node:stream';
-import type { BehaviorSubject, Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type {
   Capture2Options,
   CaptureOptions,
@@ -160,14 +160,28 @@ export class OpenSSH {
     });
   }
 
-  /** Runs a command method: arguments checked at once (a throw is a rejection), the error kept. */
+  /** Runs a command method at once (no tick lost on the hot path); a bad argument is a rejection, the error kept. */
   private call<T>(method: (site: CommandSite, args: readonly unknown[]) => Promise<T>, args: unknown[]): Promise<T> {
-    return this.track(Promise.resolve().then(() => method(this.site, args)));
+    let started: Promise<T>;
+    try {
+      started = method(this.site, args);
+    } catch (e) {
+      started = Promise.reject(e);
+    }
+    return this.track(started);
   }
 
-  /** The master's state: `idle`, `connecting`, `login`, `awaiting_mux`, `running`, `stopping`, `stopped`, or `failed` with its error. */
-  get state$(): BehaviorSubject<MasterState> {
+  /**
+   * The master's state as it changes (read-only; the current state first on subscription): `idle`, `connecting`,
+   * `login`, `awaiting_mux`, `running`, `stopping`, `stopped`, or `failed` with its error.
+   */
+  get state$(): Observable<MasterState> {
     return this.master.state$;
+  }
+
+  /** The master's current state (the last value of {@link OpenSSH.state$}). */
+  get state(): MasterState {
+    return this.master.state;
   }
 
   /** The master ssh process id (ours, or the external one learnt by checkMaster). */
@@ -234,6 +248,9 @@ export class OpenSSH {
 
   /**
    * Ends the master and waits until it is gone. `async` is accepted for Net::OpenSSH compatibility.
+   * As in Net::OpenSSH, this also ends a master this object does not own: an `externalMaster`, or one after
+   * `disownMaster()`, is told to exit through its socket (`ssh -O exit`); to let go of it without ending it,
+   * dispose of the object instead (`await using`, `[Symbol.asyncDispose]()`).
    * With `persist`, the master is not ended: this object lets go of it (later calls fail) and it lives on for
    * other connections and processes until idle for the `persist` duration; `terminate()` ends it.
    */
@@ -270,14 +287,24 @@ export class OpenSSH {
     return this.master.stop();
   }
 
-  /** Lets the master outlive this object and this process (`ssh -S <ctlPath> -O exit` ends it). Returns its pid. */
+  /**
+   * Lets the master outlive this object and this process (`ssh -S <ctlPath> -O exit` ends it). Returns its pid.
+   * From then on it is treated as an external master: disposing of this object leaves it running, `disconnect()`
+   * still ends it. A master on a pty (password, passphrase, loginHandler) cannot outlive this process: the pty
+   * closes with it.
+   */
   disownMaster(): number | undefined {
     return this.master.disown();
   }
 
-  /** Ends the master (for `await using ssh = new OpenSSH(...)`). */
+  /**
+   * For `await using ssh = new OpenSSH(...)`: ends what runs on this connection and lets go of the master,
+   * ending it only when this object owns it (Net::OpenSSH's DESTROY). An `externalMaster`, a disowned master
+   * (`disownMaster()`) and a persistent one (`persist`) keep running.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.disconnect();
+    await this.engines.dispose();
+    await this.master.disconnect(false);
   }
 
   // ---- quoting and variables ----

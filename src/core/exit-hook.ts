@@ -1,4 +1,8 @@
-// Masters we own end with the Node process: on normal exit, and on SIGINT/SIGTERM/SIGHUP.
+// Masters we own end with the Node process: on normal exit, and on SIGINT/SIGTERM/SIGHUP. Normal exit
+// includes a script that forgot disconnect(): nothing of a connection keeps the event loop alive once
+// nothing is in flight (keep-alive.ts), so the loop empties, 'exit' is emitted, and each owned master gets
+// SIGTERM; it removes its control socket and exits on its own after this process is gone. Masters we do
+// not own (external, disowned, persistent) are never in this set.
 // Handlers are installed only while we own a master. When nobody else listens for the signal, the
 // masters are ended and the signal re-raised, so the process still dies the way it would have; when the
 // application handles it itself, it decides what happens (the masters still end when it exits).

@@ -4,10 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BehaviorSubject } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
 import { displayDestination } from './destination';
 import { masterFailed, masterGone, stderrTail, type OpenSSHError } from './errors';
 import { ownProcess, releaseProcess } from './exit-hook';
+import { holdWhile } from './keep-alive';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
@@ -17,8 +18,10 @@ import { describeSshFailure } from './ssh-stderr';
 import { debug } from './debug/debug';
 import { scrubSecrets } from './debug/scrub';
 import { LoginDriver, exitDuringLogin, type SecretKind } from './login/login-driver';
-import { spawnOnPty, type PtyProcess } from './pty/pty-process';
+import type { PtyProcess } from './pty/pty-process';
+import { spawnOnPtyUnref } from './pty/pty-worker';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { claimPersistent, persistentPathOf } from './persist/claim';
 import { writeMasterInfo } from './persist/master-info';
 import { probeMaster } from './persist/master-probe';
@@ -35,7 +38,9 @@ const CONTROL_TIMEOUT_MS = 5000;
 
 /** The master connection of one OpenSSH object. */
 export class Master {
-  readonly state$: BehaviorSubject<MasterState>;
+  private readonly states = new BehaviorSubject<MasterState>({ name: 'idle' });
+  /** The state and its changes, read-only: only this class moves the state machine. */
+  readonly state$: Observable<MasterState> = this.states.asObservable();
   /** The control socket path (known once the master was started or given). */
   ctlPath: string | undefined;
   /** The master ssh process id, when we started it or learnt it from a check. */
@@ -72,11 +77,11 @@ export class Master {
     this.external = s.externalMaster;
     this.ctlPath = s.ctlPath;
     this.onFailure = onFailure;
-    this.state$ = new BehaviorSubject<MasterState>({ name: 'idle' });
   }
 
+  /** The current state. */
   get state(): MasterState {
-    return this.state$.value;
+    return this.states.value;
   }
 
   get host(): string {
@@ -109,7 +114,7 @@ export class Master {
     if (state !== this.state) {
       debug('connect', () => `${this.describe()}: ${this.state.name} -> ${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`);
       if (state.name === 'running') this.ptyLog = ''; // kept only when the connection failed (Net::OpenSSH)
-      this.state$.next(state);
+      this.states.next(state);
     }
     if (this.startLock && (state.name === 'running' || !isLive(state))) this.releaseStartLock();
     if (effects.includes('spawn')) this.spawnMaster();
@@ -151,6 +156,11 @@ export class Master {
       ],
     });
     this.child = child;
+    // nothing of ours keeps Node running (keep-alive.ts holds the loop while something is in flight); the
+    // master still ends with this process (exit-hook.ts)
+    child.unref();
+    unrefPipe(child.stdout);
+    unrefPipe(child.stderr);
     if (outFh !== undefined && typeof outFh !== 'number') child.stdout?.on('data', (d: Buffer) => outFh.write(d));
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
@@ -188,6 +198,7 @@ export class Master {
     this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
       this.loginTimer = setTimeout(() => this.fail(`login timeout: not connected after ${this.s.timeout} s`), this.s.timeout * 1000);
+      this.loginTimer.unref();
     }
     this.schedulePoll(2);
   }
@@ -213,7 +224,7 @@ export class Master {
       // persist: ssh must ignore SIGHUP from the start (`trap "" HUP` survives exec), or the pty's hangup when the
       // foreground ssh exits kills the master between its fork to the background and its setsid
       const argv = this.s.persist === undefined ? [this.s.sshCmd, ...args] : ['/bin/sh', '-c', 'trap "" HUP; exec "$0" "$@"', this.s.sshCmd, ...args];
-      pty = await spawnOnPty(argv[0]!, argv.slice(1), { env });
+      pty = await spawnOnPtyUnref(argv[0]!, argv.slice(1), { env });
     } catch (e) {
       return this.fail(`this login needs a pty: ${(e as Error).message}`);
     }
@@ -380,6 +391,7 @@ export class Master {
       this.pollTimer = undefined;
       if (this.tick() === undefined) this.schedulePoll(Math.min(delay * 1.5, 50));
     }, delay);
+    this.pollTimer.unref(); // whoever waits for the master holds the loop (whenRunning)
   }
 
   /** Does what can be done now: true running, false failed/stopped/idle, undefined still connecting. */
@@ -394,18 +406,21 @@ export class Master {
     return undefined;
   }
 
-  /** Resolves when running; rejects with the master's error when it failed or was stopped. */
+  /**
+   * Resolves when running; rejects with the master's error when it failed or was stopped. The process is kept
+   * alive while this is pending: a master that is connecting with nobody waiting for it does not keep it alive.
+   */
   whenRunning(): Promise<void> {
     if (this.state.name === 'idle') this.start();
-    return new Promise((resolve, reject) => {
-      const sub = this.state$.subscribe((s) => {
+    return holdWhile(new Promise((resolve, reject) => {
+      const sub = this.states.subscribe((s) => {
         if (s.name === 'running') resolve();
         else if (s.name === 'failed') reject(s.error);
         else if (s.name === 'stopped' || s.name === 'stopping') reject(masterGone(this.host, 'the master connection was closed (disconnect or stop)'));
         else return;
         queueMicrotask(() => sub.unsubscribe());
       });
-    });
+    }));
   }
 
   /** The alive check through the control socket (`ssh -O check` without a process): the master's pid, or undefined when no master answers. */
@@ -428,11 +443,16 @@ export class Master {
   }
 
   /**
-   * Ends the master (ours: SIGTERM then SIGKILL; an external one: `ssh -O exit`) and waits for it to be gone.
-   * A persistent master is only let go: it lives on for other connections until idle for its duration.
+   * Ends the master (ours: SIGTERM then SIGKILL; an external or disowned one: `ssh -O exit`, unless
+   * `endExternal` is false: then it is only let go) and waits for it to be gone. A persistent master is
+   * only let go: it lives on for other connections until idle for its duration.
    */
-  async disconnect(): Promise<void> {
-    if (this.external && !this.persistent && this.state.name === 'running' && this.ctlPath) {
+  disconnect(endExternal = true): Promise<void> {
+    return holdWhile(this.end(endExternal));
+  }
+
+  private async end(endExternal: boolean): Promise<void> {
+    if (endExternal && this.external && !this.persistent && this.state.name === 'running' && this.ctlPath) {
       await muxTerminate(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => {}); // already gone is fine
     }
     const wasExternal = this.external;
@@ -442,15 +462,19 @@ export class Master {
     watch?.destroy();
     this.kill(); // also after stop(), when the state machine has nothing left to end
     await this.exited;
-    if (wasExternal && this.state.name === 'stopping') this.state$.next({ name: 'stopped' });
+    if (wasExternal && this.state.name === 'stopping') this.states.next({ name: 'stopped' });
   }
 
   /**
    * Ends the master whoever started it: as disconnect() for ours; a persistent one (attached or not) is told
    * to exit through its socket (`ssh -O exit`), and this waits until its process is gone.
    */
-  async terminate(): Promise<void> {
-    await this.disconnect();
+  terminate(): Promise<void> {
+    return holdWhile(this.endWhoeverStarted());
+  }
+
+  private async endWhoeverStarted(): Promise<void> {
+    await this.end(true);
     if (this.s.persist === undefined) return;
     const ctlPath = this.ctlPath ?? persistentPathOf(this.s);
     const seen = await probeMaster(ctlPath, this.host);
@@ -465,7 +489,7 @@ export class Master {
     const answered = await muxStopListening(this.ctlPath, CONTROL_TIMEOUT_MS).then(() => true, () => false);
     if (!answered) return false;
     this.onFailure(masterGone(this.host, 'master stopped'));
-    this.state$.next({ name: 'stopped' });
+    this.states.next({ name: 'stopped' });
     return true;
   }
 
@@ -475,7 +499,6 @@ export class Master {
     if (this.pty) return this.pid;
     if (this.pid !== undefined) releaseProcess(this.pid);
     this.external = true;
-    this.child?.unref();
     this.child?.stderr?.destroy();
     this.child = undefined;
     this.exited = Promise.resolve();
@@ -490,6 +513,7 @@ export class Master {
       debug('destroy', () => `${this.describe()}: killing master pid ${pty.pid}`);
       pty.kill('SIGTERM');
       const force = setTimeout(() => pty.kill('SIGKILL'), KILL_GRACE_MS);
+      force.unref(); // a disconnect() holds the loop while it waits; otherwise exit-hook.ts ends the master
       void pty.exited.then((how) => {
         clearTimeout(force);
         if (this.ctlPath && isSocket(this.ctlPath) && how.signal === 'KILL') rmSync(this.ctlPath, { force: true });
@@ -501,6 +525,7 @@ export class Master {
     debug('destroy', () => `${this.describe()}: killing master pid ${child.pid}`);
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    force.unref();
     child.once('close', () => {
       clearTimeout(force);
       // ssh removes its socket on SIGTERM; a SIGKILLed one cannot
@@ -519,6 +544,8 @@ export class Master {
     return displayDestination({ user: this.s.user, hostSquared: this.s.dest.hostSquared, port: this.s.port });
   }
 }
+
+const unrefPipe = (pipe: Readable | null): void => void (pipe as Partial<Socket> | null)?.unref?.();
 
 const writeFd = (fd: number, text: string): void => {
   try {

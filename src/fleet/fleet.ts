@@ -4,7 +4,6 @@
 import { defer, from, map, merge, mergeMap, of, lastValueFrom, toArray, type Observable, type Subscription } from 'rxjs';
 import { masterGone } from '../core/errors';
 import { pickKnown } from '../core/validate';
-import type { MasterState } from '../core/master-state';
 import type { OpenSSH } from '../openssh';
 import type { CommandArg } from '../core/remote-command';
 import { abortable } from '../observables/operators/abortable';
@@ -55,7 +54,7 @@ export class Fleet {
 
   /** Every host's master state now, in host order. */
   states(): FleetHostState[] {
-    return this.entries.map((e) => ({ host: e.label, state: e.ssh.state$.value as MasterState }));
+    return this.entries.map((e) => ({ host: e.label, state: e.ssh.state }));
   }
 
   /** Resolves once every master is running or has failed (never rejects): which hosts are up, and why the others are not. */

@@ -55,6 +55,6 @@ export const slaveBase = async (ssh: OpenSSH, sshOpts?: readonly string[]): Prom
 
 /** The master's error when it is gone (so a failed tool reports the real cause), else undefined. */
 export const masterFailure = (ssh: OpenSSH) => {
-  const st = ssh.state$.value;
+  const st = ssh.state;
   return st.name === 'failed' ? st.error : st.name === 'stopped' ? masterGone(ssh.getHost(), 'the master connection stopped') : undefined;
 };

@@ -2,6 +2,7 @@
 // the listener; these calls only ask it to add or drop one, and report the port it allocated for `-R 0:...`.
 import type { OpenSSH } from '../openssh';
 import { OpenSSHError, invalidArgument } from '../core/errors';
+import { hold } from '../core/keep-alive';
 import { runLocal } from '../core/run-local';
 import { slaveBase } from '../transfers/slave-base';
 
@@ -24,7 +25,10 @@ export interface Forward {
   readonly spec: string;
   /** The listening port: the one given, or the one the server allocated for a remote forward on port 0. */
   readonly port: number | undefined;
-  /** Asks the master to drop the forward (`ssh -O cancel`). Existing connections stay up. */
+  /**
+   * Asks the master to drop the forward (`ssh -O cancel`). Existing connections stay up. Until then, or until the
+   * master ends, the forward keeps the process alive (the master that serves it ends with the process).
+   */
   cancel(): Promise<void>;
 }
 
@@ -95,10 +99,18 @@ export const addForward = async (ssh: OpenSSH, spec: ForwardSpec, options: Forwa
   }
   // the master files a port-0 forward under the spec as given (0), so it is cancelled by that spec (measured)
   let cancelled: Promise<void> | undefined;
+  const letGo = hold();
+  let watch: { unsubscribe(): void } | undefined;
+  const release = () => {
+    letGo();
+    watch?.unsubscribe();
+  };
+  watch = ssh.state$.subscribe((st) => st.name !== 'running' && release()); // the master's end drops its forwards
+  if (ssh.state.name !== 'running') release();
   return {
     kind,
     spec: text,
     port: actual,
-    cancel: () => (cancelled ??= control(ssh, options, 'cancel', flag, text).then(() => undefined)),
+    cancel: () => (cancelled ??= control(ssh, options, 'cancel', flag, text).then(release)),
   };
 };

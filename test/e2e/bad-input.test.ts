@@ -227,7 +227,7 @@ if (f) {
   const ctlRefused = (label: string, opts: OpenSSHOptions, re: RegExp) => {
     const before = started.length;
     const c = connect(f, opts);
-    assert.is(c.waitForMaster(true), false, `${label}: failed at once (state ${c.state$.value.name})`);
+    assert.is(c.waitForMaster(true), false, `${label}: failed at once (state ${c.state.name})`);
     assert.is(c.masterPid, undefined, `${label}: no master process`);
     assert.equal(started.slice(before), [], `${label}: no process was started`);
     assert.is(c.error?.code, 'OSSH_MASTER_FAILED', label);

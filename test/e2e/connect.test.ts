@@ -24,7 +24,7 @@ const expectFailure = async (ssh: OpenSSH, re: RegExp) => {
   assert.instance(e, OpenSSHError);
   assert.is(e.code, 'OSSH_MASTER_FAILED');
   assert.match(e.message, re);
-  assert.is(ssh.state$.value.name, 'failed');
+  assert.is(ssh.state.name, 'failed');
   assert.is(ssh.error, e);
   return e;
 };
@@ -62,7 +62,7 @@ if (f) {
     const ssh = new OpenSSH(`${f.user}:s3cr3t-pw@127.0.0.1:${f.port}`, f.options({ connect: false }));
     assert.is(ssh.getUser(), f.user);
     assert.is(ssh.toString(), `${f.user}@127.0.0.1:${f.port}`);
-    assert.not.match(JSON.stringify(ssh.state$.value), 's3cr3t');
+    assert.not.match(JSON.stringify(ssh.state), 's3cr3t');
     await ssh.disconnect();
   });
 
@@ -112,7 +112,7 @@ if (f) {
     assert.not.ok(alive(pid), 'master process gone');
     assert.not.ok(existsSync(ctl), 'control socket removed');
     assert.equal(sshProcessesWith(ctl), []);
-    assert.is(ssh.state$.value.name, 'stopped');
+    assert.is(ssh.state.name, 'stopped');
     const e = await rejects<OpenSSHError>(ssh.capture('true'));
     assert.is(e.code, 'OSSH_MASTER_FAILED');
   });
@@ -192,7 +192,7 @@ if (f) {
     assert.is(await ext.capture('echo', 'via-external'), 'via-external\n');
     assert.is(ext.masterPid, ssh.masterPid);
     process.kill(ssh.masterPid!, 'SIGKILL');
-    assert.ok(await eventually(() => ssh.state$.value.name === 'failed', 2000));
+    assert.ok(await eventually(() => ssh.state.name === 'failed', 2000));
     assert.not.ok(await ssh.checkMaster());
     const e = await rejects<OpenSSHError>(ssh.capture('true'));
     assert.is(e.code, 'OSSH_MASTER_FAILED');
@@ -215,7 +215,7 @@ if (f) {
     const ssh = connect(f);
     await ssh.waitForMaster();
     assert.ok(await ssh.stop());
-    assert.is(ssh.state$.value.name, 'stopped');
+    assert.is(ssh.state.name, 'stopped');
     await rejects<OpenSSHError>(ssh.capture('true'), (e) => e.code === 'OSSH_MASTER_FAILED');
     const pid = ssh.masterPid!;
     await ssh.disconnect();
@@ -240,10 +240,10 @@ if (f) {
 
   test('OpenSSH.create waits for the master and never rejects for connection problems', async () => {
     const ok = await OpenSSH.create(f.destination, f.options());
-    assert.is(ok.state$.value.name, 'running');
+    assert.is(ok.state.name, 'running');
     await ok.disconnect();
     const bad = await OpenSSH.create(`${f.user}@127.0.0.1:1`, f.options());
-    assert.is(bad.state$.value.name, 'failed');
+    assert.is(bad.state.name, 'failed');
     assert.is(bad.error?.code, 'OSSH_MASTER_FAILED');
   });
 

@@ -101,7 +101,7 @@ if (f) {
         const e = await rejects<OpenSSHError>(running);
         assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
         // ServerAliveInterval (derived from timeout) ends the master: every later call fails fast
-        assert.ok(await eventually(() => ssh.state$.value.name === 'failed', 15_000), `state ${ssh.state$.value.name}`);
+        assert.ok(await eventually(() => ssh.state.name === 'failed', 15_000), `state ${ssh.state.name}`);
         await rejects<OpenSSHError>(ssh.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED');
       } finally {
         signal('SIGCONT');

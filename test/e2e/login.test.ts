@@ -92,7 +92,7 @@ if (f && tricky) {
     assert.match(log, /password:/);
     assert.match(log, /Permission denied/);
     for (const text of [e.message, e.stderr ?? '', log]) assert.not.ok(text.includes('not-the-password'));
-    assert.is(ssh.state$.value.name, 'failed');
+    assert.is(ssh.state.name, 'failed');
   });
 
   test('passphrase + keyPath: the key is unlocked on the pty', async () => {
@@ -171,7 +171,7 @@ if (f && tricky) {
       maxLag = Math.max(maxLag, now - last - 5);
       last = now;
       conns.forEach((c, i) => {
-        if (c.state$.value.name === 'login' || c.state$.value.name === 'awaiting_mux') ticksDuringLogin[i]!++;
+        if (c.state.name === 'login' || c.state.name === 'awaiting_mux') ticksDuringLogin[i]!++;
       });
     }, 5);
     const results: Array<boolean | undefined> = conns.map(() => undefined);

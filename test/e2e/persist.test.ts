@@ -153,7 +153,7 @@ if (f) {
     const path = a.getCtlPath()!;
     const old = a.masterPid!;
     process.kill(old, 'SIGKILL');
-    assert.ok(await eventually(() => a.state$.value.name === 'failed'), 'the connection saw its master die');
+    assert.ok(await eventually(() => a.state.name === 'failed'), 'the connection saw its master die');
     assert.is(a.error?.code, 'OSSH_MASTER_FAILED');
     assert.match(a.error!.message, /persistent master .* ended/);
     assert.ok(isSocket(path), 'a SIGKILLed ssh leaves its socket behind: stale');
@@ -245,7 +245,7 @@ if (f) {
     await ssh.waitForMaster();
     const pid = ssh.masterPid!;
     await ssh.disconnect();
-    assert.is(ssh.state$.value.name, 'stopped');
+    assert.is(ssh.state.name, 'stopped');
     const e = await rejects<OpenSSHError>(ssh.capture('true'));
     assert.is(e.code, 'OSSH_MASTER_FAILED');
     assert.ok(isAlive(pid));

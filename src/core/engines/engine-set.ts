@@ -2,6 +2,7 @@
 // `spawn` always works; `mux` serves what proxy mode can carry; `auto` takes mux when it can.
 import type { ChannelRequest, Engine } from '../channel';
 import { invalidArgument, type OpenSSHError } from '../errors';
+import { holdWhile } from '../keep-alive';
 import type { EngineName } from '../options';
 import type { EngineContext } from './engine';
 import { createMuxEngine, muxRefusal, type MuxEngine, type MuxEngineOptions } from './mux/engine';
@@ -55,11 +56,11 @@ export class EngineSet {
     this.muxEngine?.failAll(e);
   }
 
-  /** Resolves once what was running has been told to end (see each engine's dispose). */
-  async dispose(): Promise<void> {
+  /** Resolves once what was running has been told to end (see each engine's dispose); holds the process meanwhile. */
+  dispose(): Promise<void> {
     const ending = [this.spawnEngine?.dispose(), this.muxEngine?.dispose()];
     this.spawnEngine = this.muxEngine = undefined;
     this.budget = undefined;
-    await Promise.all(ending);
+    return holdWhile(Promise.all(ending).then(() => undefined));
   }
 }

@@ -41,6 +41,6 @@ export const acquirePersistent = async (ctlPath: string, host: string | undefine
       const who = lock.holder === undefined ? 'another process' : `process ${lock.holder}`;
       throw masterFailed(host, `${who} is still starting the persistent master at ${ctlPath} (lock ${lockPath}); remove the lock if no such start is under way`);
     }
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    await new Promise((r) => setTimeout(r, POLL_MS).unref()); // whoever waits for the master holds the process
   }
 };

@@ -3,6 +3,7 @@
 // reuses that master. A lock whose owner is gone is broken without ever removing a live owner's lock.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { hold } from '../keep-alive';
 import { isAlive } from './process-alive';
 
 /** The outcome of one attempt: held (with its release), or held by someone else (their pid, when known). */
@@ -33,11 +34,14 @@ export const tryStartLock = (lockPath: string): StartLock => {
     closeSync(fd);
   }
   let released = false;
+  // a start under way keeps the process alive: exiting would leave the lock for others to wait on, then break
+  const letGo = hold();
   return {
     held: true,
     release: () => {
       if (released) return;
       released = true;
+      letGo();
       if (read(lockPath)?.text === token) rmSync(lockPath, { force: true });
     },
   };

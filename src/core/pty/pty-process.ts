@@ -1,6 +1,10 @@
 // One process on a fresh pseudo-terminal (node-pty): its session leader with the pty as controlling
 // terminal, so ssh reads prompts from it and gets SIGWINCH on resize. Both the pty login of the
 // master and open2pty/open3pty run on this.
+// Such a process keeps Node running until it exits: node-pty (1.1) waits for its exit on a thread that
+// reports through a ref'd N-API thread-safe function, and offers no way to unref it (unref'ing the pty's
+// socket is not enough). That is right for open2pty (a command in flight); the master runs on a pty
+// hosted in an unref'd worker instead (pty-worker.ts).
 import { constants } from 'node:os';
 import type { IPty } from 'node-pty';
 import { loadNodePty } from './load-node-pty';
@@ -40,6 +44,10 @@ export interface PtySpawnOptions {
 
 const signalNames = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name.replace(/^SIG/, '')]));
 
+/** node-pty's exit report as a PtyExit. */
+export const ptyExit = (exitCode: number, signal: number | undefined): PtyExit =>
+  signal ? { code: null, signal: signalNames.get(signal) ?? String(signal) } : { code: exitCode, signal: null };
+
 /** Starts `file args` on a new pty. Rejects when node-pty is missing or the pty cannot be made. */
 export const spawnOnPty = async (file: string, args: readonly string[], o: PtySpawnOptions): Promise<PtyProcess> => {
   const ptyMod = await loadNodePty();
@@ -54,7 +62,7 @@ export const spawnOnPty = async (file: string, args: readonly string[], o: PtySp
   const exited = new Promise<PtyExit>((resolve) => {
     pty.onExit(({ exitCode, signal }) => {
       done = true;
-      resolve(signal ? { code: null, signal: signalNames.get(signal) ?? String(signal) } : { code: exitCode, signal: null });
+      resolve(ptyExit(exitCode, signal));
     });
   });
   return {

@@ -80,6 +80,9 @@ export const runControl = (
           if (step.state !== 'done') return;
           settled = true;
           clearTimeout(timer);
+          // a socket kept open (proxy mode, a watch) must not keep the process alive: the open channels of
+          // the mux engine hold the process (keep-alive.ts), a watch on a master never does
+          socket.unref();
           after = setup?.(socket, { own: (v) => pool.own(v) });
           resolve({ socket, value: step.value });
         }, after?.split);

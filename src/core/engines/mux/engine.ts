@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { ChannelRequest, Engine } from '../../channel';
 import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
 import type { EngineContext } from '../engine';
+import { holdWhile } from '../../keep-alive';
 import { CodecError } from './codec';
 import { runControl, type SocketReads } from './control-socket';
 import { SessionBudget } from '../session-budget';
@@ -147,7 +148,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       const session = prestart.warm();
       warms.push({ session, link });
       activeSessions++;
-      link.proxy.open(session, false); // no ref: a warm session alone must not keep the process alive
+      link.proxy.open(session, false);
     }
   };
 
@@ -160,7 +161,6 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     removeWarm(w.session);
     if (!prestart.give(pick, req)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
-    w.link.socket.ref();
     schedulePump(); // the next warm session (its OPEN rides along with the next write)
     return w.session;
   };
@@ -178,7 +178,6 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       if (ch.finished) continue;
       if (ch.isSession) activeSessions++;
       link.proxy.open(ch);
-      link.socket.ref();
     }
   }
 
@@ -231,7 +230,6 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   };
 
   const openFailed = (link: Link, ch: MuxSession, reason: string) => {
-    updateRef(link);
     if (disposed) {
       if (ch.isSession) activeSessions--;
       ch.failOpen(masterGone(ctx.host, 'the connection was closed'));
@@ -290,7 +288,6 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   const channelGone = (link: Link, ch: MuxSession) => {
     if (allGone && openChannels() === 0) allGone();
     removeWarm(ch);
-    updateRef(link);
     if (!ch.isSession) return;
     if (link.closed || !ch.confirmed) return release(link, 0, 1);
     link.unconfirmed++;
@@ -317,13 +314,6 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     setTimeout(() => done(true), RELEASE_FALLBACK_MS).unref();
   };
 
-  // a socket with no channels must not keep the process alive
-  const updateRef = (link: Link) => {
-    const idleWarm = warms.filter((w) => w.link === link && link.proxy.channels.get(w.session.localId) === w.session).length;
-    if (link.proxy.channels.size > idleWarm) link.socket.ref();
-    else link.socket.unref();
-  };
-
   const linkClosed = (link: Link) => {
     if (link.closed) return;
     link.closed = true;
@@ -338,9 +328,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   const closeLinks = (keepRetired: boolean) => {
     for (const link of [...links]) {
       if (keepRetired && link.proxy.retired) {
-        // closing it would make an OpenSSH 9.2 master exit: keep it, without holding the process
+        // closing it would make an OpenSSH 9.2 master exit: keep it (unref'd, as every socket here)
         debug('mux: keeping a retired control socket open so the master survives');
-        link.socket.unref();
         continue;
       }
       link.closed = true;
@@ -353,11 +342,14 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   return {
     name: 'mux',
     supports: (req: ChannelRequest) => muxRefusal(req, opts.tunnels === true) === undefined,
+    // every channel keeps the process alive from open until its exit settles (keep-alive.ts); the sockets
+    // never do, so a warm session waiting for the next command holds nothing
     open(req) {
       const err = disposed ? masterGone(ctx.host, 'the connection was closed') : ctx.masterError();
       const warmed = err ? undefined : takeWarm(req);
-      if (warmed) return warmed;
+      if (warmed) return (holdWhile(warmed.exit), warmed);
       const ch = new MuxSession(req, ctx.host, debug);
+      holdWhile(ch.exit);
       if (err) ch.failOpen(err);
       else {
         queue.push(ch);

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { Channel, ChannelRequest, Engine, ExitStatus } from '../../channel';
 import { slaveFailed, type OpenSSHError } from '../../errors';
+import { holdWhile } from '../../keep-alive';
 import { slaveArgs } from '../../slave-args';
 import type { EngineContext } from '../engine';
 import { SessionBudget } from '../session-budget';
@@ -34,11 +35,13 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
     open.add(ch);
     return ch;
   };
+  // every channel keeps the process alive from open until its exit settles (keep-alive.ts), queued ones too
+  const held = <C extends Channel>(ch: C): C => (holdWhile(ch.exit), ch);
   return {
     name: 'spawn',
     supports: () => true,
     open(req) {
-      if (req.kind === 'tunnel') return start(req, false);
+      if (req.kind === 'tunnel') return held(start(req, false));
       let now: SpawnChannel | undefined;
       let queued: QueuedChannel | undefined;
       const cancel = budget.acquireSpawn(() => {
@@ -46,14 +49,14 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
         waiting.delete(queued);
         queued.start(start(req, true));
       });
-      if (now) return now;
+      if (now) return held(now);
       ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
       queued = new QueuedChannel(() => {
         waiting.delete(queued!);
         cancel();
       });
       waiting.add(queued);
-      return queued;
+      return held(queued);
     },
     failAll(error) {
       for (const q of [...waiting]) q.fail(error);

@@ -1,0 +1,34 @@
+// What keeps Node running on our behalf: every handle of a connection (the master's process and pipes,
+// control sockets, timers) is unref'd, and this one ref'd handle holds the event loop while something is
+// in flight: a pending waitForMaster(), an open channel, a forward, a persistent start lock, a disconnect.
+// With nothing in flight, a script that forgets disconnect() reaches its end and exits (exit-hook.ts then
+// ends the masters we own).
+
+let count = 0;
+// one timer for the life of the process, made on first use: ref() and unref() only flip a flag on it
+let timer: NodeJS.Timeout | undefined;
+const NEVER_MS = 2 ** 31 - 1; // the longest delay Node accepts; the callback does nothing anyway
+
+/** How many holds are taken now (for tests and debugging). */
+export const heldCount = (): number => count;
+
+/**
+ * Keeps the event loop alive until the returned function is called. Calling it again does nothing, so
+ * it can be called from every path that ends the operation.
+ */
+export const hold = (): (() => void) => {
+  if (count++ === 0) (timer ??= setInterval(() => {}, NEVER_MS)).ref();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--count === 0) timer?.unref();
+  };
+};
+
+/** Keeps the event loop alive until `p` settles; returns `p`. */
+export const holdWhile = <T>(p: Promise<T>): Promise<T> => {
+  const release = hold();
+  p.then(release, release);
+  return p;
+};
