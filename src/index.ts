@@ -98,7 +98,8 @@ export type { TransferProgress as FileTransferProgress } from './transfers/progr
 export type { Tunnel } from './tunnels/tunnel-handle';
 export type { CaptureTunnelOptions, TunnelOptions } from './tunnels/tunnel-options';
 export type { Forward, ForwardListen, ForwardOptions, ForwardSpec, ForwardTarget } from './tunnels/forward';
-export { Fleet, fleet, summarize } from './fleet/index';
+export { Fleet, fleet } from './fleet-default';
+export { summarize } from './fleet/index';
 export type { FleetErrorEvent, FleetExecEvent, FleetExecOptions, FleetHost, FleetHostState, FleetLineEvent, FleetLinesOptions, FleetOptions, FleetSummary, HostResult } from './fleet/index';
 export { remote$ } from './zx/index';
 export type { RemoteShell, RemoteShellOptions, ZxConnection } from './zx/index';

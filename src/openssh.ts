@@ -54,7 +54,7 @@ import { duplexOf, wireProcess, type RemoteProcess, type WithStderr, type WithSt
 import { runToEnd } from './core/run-to-end';
 import { withStdDefaults, type StdDefaults } from './core/std-defaults';
 import { splitLeadingOptions } from './core/leading-options';
-import { slaveArgs } from './core/slave-args';
+import { slaveArgs, slaveCommand, type SlaveCommand } from './core/slave-args';
 import { needsStdin, stdinSource } from './core/stdin-source';
 import type { Arg } from './quoting/quoter';
 import { shellQuoteWith } from './quoting/shell-quote';
@@ -737,8 +737,8 @@ export class OpenSSH {
   // ---- many hosts, zx ----
 
   /** Many connections as one: merged output, a summary, bounded concurrency. See docs/fleet.md. */
-  static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet {
-    return makeFleet(hosts, options);
+  static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet<OpenSSH> {
+    return makeFleet(hosts, options, (d, o) => new OpenSSH(d, o));
   }
 
   private zxShell: RemoteShell | undefined;
@@ -763,5 +763,36 @@ export class OpenSSH {
   async makeRemoteCommandString(...args: unknown[]): Promise<string> {
     const argv = await (this.makeRemoteCommand as (...a: unknown[]) => Promise<string[]>)(...args);
     return shellQuoteWith(posix, argv);
+  }
+
+  // ---- for features (src/conn.ts) ----
+
+  /** The master's state now (the last value of `state$`). */
+  get state(): MasterState {
+    return this.master.state;
+  }
+
+  /** The connection's default timeout in seconds (the constructor's `timeout`); undefined: none. */
+  get timeout(): number | undefined {
+    return this.s.timeout;
+  }
+
+  /**
+   * Waits for the master and describes the ssh slave a local tool (scp, rsync, sshfs, `ssh -O`, `ssh -W`) runs
+   * over it, as parts; `sshOpts` replaces the connection's `defaultSshOpts`. The rules are slave-args.ts's.
+   */
+  async slaveCommand(sshOpts?: readonly string[]): Promise<SlaveCommand> {
+    await this.track(this.waitForMaster());
+    return slaveCommand({
+      sshCmd: this.s.sshCmd,
+      ctlPath: this.master.ctlPath!,
+      host: this.s.dest.host,
+      user: this.s.user,
+      port: this.s.port,
+      destination: destinationArgs(this.s),
+      defaultSshOpts: this.s.defaultSshOpts,
+      forwardAgent: this.s.forwardAgent === 'always',
+      sshOpts,
+    });
   }
 }

@@ -37,6 +37,14 @@ export const assertSeconds = (name: string, v: unknown): number | undefined => {
   return v;
 };
 
+/** A timeout in seconds: a non-negative finite number, 0 turning it off (Net::OpenSSH's `timeout => 0`). */
+export const assertTimeout = (name: string, v: unknown): number | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw invalidArgument(`Expected \`${name}\` to be a non-negative number of seconds (0: no timeout)`, v);
+  return v;
+};
+
 /** A list of ssh arguments: an array of strings, or one string split on whitespace (Net::OpenSSH accepts both). */
 export const assertArgList = (name: string, v: unknown): string[] | undefined => {
   if (v === undefined) return undefined;

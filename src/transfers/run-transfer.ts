@@ -2,7 +2,7 @@
 // inactivity timeout, cancellation, and the error that names what failed. One place for both tools.
 import { spawn } from 'node:child_process';
 import { ReplaySubject, type Observable } from 'rxjs';
-import type { OpenSSH } from '../openssh';
+import type { TransferConnection } from '../conn';
 import { OpenSSHError, aborted, slaveCmdFailed, slaveFailed, slaveTimeout, stderrTail } from '../core/errors';
 import { TailSink, inheritSink, optionSink, teeSink, type Sink } from '../core/output-sink';
 import { masterFailure } from './slave-base';
@@ -28,7 +28,7 @@ export type ProgressSource =
 
 /** One tool run. */
 export interface ToolRun {
-  readonly ssh: OpenSSH;
+  readonly ssh: TransferConnection;
   readonly tool: string;
   readonly cmd: string;
   readonly args: readonly string[];
@@ -39,6 +39,8 @@ export interface ToolRun {
   readonly progress?: ProgressSource | undefined;
   /** Enforce `o.timeout` here (scp); rsync enforces its own `--timeout`. */
   readonly watchdog: boolean;
+  /** The exit code with which the tool reports its own timeout (rsync: 30), made an OSSH_SLAVE_TIMEOUT. */
+  readonly timeoutExit?: number | undefined;
   /** Extra words for an exit code (rsync's table). */
   readonly exitMeaning?: ((code: number) => string | undefined) | undefined;
   /** After success: the bytes the transfer moved, when they can be counted locally (scp get). */
@@ -176,6 +178,7 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
         if (ending === 'timeout') return slaveTimeout(host, o.timeout!, true);
         if (ending === 'abort') return aborted(host, o.signal?.reason);
         if (code === 0 && !sig) return undefined;
+        if (o.timeout !== undefined && code === run.timeoutExit) return slaveTimeout(host, o.timeout, true);
         return masterFailure(ssh) ?? toolFailed(run, host, code, sig, tail.text);
       })();
       const final = outcome ? undefined : src?.kind === 'io' ? (src.total ?? run.finalBytes?.()) : undefined;
