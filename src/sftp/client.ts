@@ -32,9 +32,10 @@ export interface CreateSftpOptions {
   pid?: number | undefined;
   /**
    * Called once when the client is done with the transport (after `end()` or a failure), e.g. to reap the ssh
-   * process; `end()` and `closed` wait for the Promise it returns.
+   * process; `end()` and `closed` wait for the Promise it returns. `stuck`: a request timed out (the server will
+   * not end by itself).
    */
-  onClose?: (() => void | Promise<void>) | undefined;
+  onClose?: ((stuck: boolean) => void | Promise<void>) | undefined;
   /**
    * Called when the stream ends without `end()`: may give a better error for the pending requests (the master's
    * failure, the subsystem's stderr). Its answer is awaited before they fail.
@@ -140,6 +141,7 @@ export class SftpClient implements SftpRequests {
   private readonly onClose: CreateSftpOptions['onClose'];
   private readonly explainClose: CreateSftpOptions['explainClose'];
   private readonly timeout: number | undefined;
+  private stuck = false;
   private readonly watch: ReplyWatch;
 
   constructor(transport: SftpTransport, opts: CreateSftpOptions = {}) {
@@ -258,7 +260,7 @@ export class SftpClient implements SftpRequests {
     this.readable.resume(); // drain whatever still arrives so the process can exit
     if (!this.writable.writableEnded) this.writable.end();
     Promise.resolve()
-      .then(() => this.onClose?.())
+      .then(() => this.onClose?.(this.stuck))
       .catch(() => {})
       .then(() => this.resolveClosed());
   }
@@ -290,6 +292,7 @@ export class SftpClient implements SftpRequests {
     if (!p || this.failure) return;
     if (id === undefined) this.versionWaiter = undefined;
     else this.pending.delete(id);
+    this.stuck = true;
     p.reject(requestTimeout(this.host, p.op, p.path, this.timeout!));
     this.destroy(closedAfterTimeout(this.host, p.op, p.path, this.timeout!));
   }

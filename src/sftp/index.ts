@@ -35,6 +35,8 @@ export interface SftpOptions {
 
 // how long `end()` lets the ssh slave exit on its own after EOF before ending it
 const EXIT_GRACE_MS = 3000;
+// how long a closed channel may take to end after a request timed out (the server is stuck: it may never)
+const STUCK_GRACE_MS = 500;
 // how long a dying channel waits for the slave's exit status to explain itself
 const EXPLAIN_MS = 1000;
 
@@ -72,11 +74,15 @@ export const sftp = async (ssh: SftpConnection, opts: SftpOptions = {}): Promise
       return isOpenSSHError(e) ? e : channelClosed(host, String(e), e);
     }
   };
-  const reap = async (): Promise<void> => {
+  const reap = async (stuck: boolean): Promise<void> => {
     try {
-      if ((await within(proc.exit, EXIT_GRACE_MS)) === undefined) {
+      // after a request timed out the server is stuck: it will not exit on its own
+      if (stuck || (await within(proc.exit, EXIT_GRACE_MS)) === undefined) {
         proc.close();
-        await proc.exit;
+        // a server stuck in the kernel (a FIFO) keeps its session, and the master our pipes: let go of them
+        if ((await within(proc.exit, stuck ? STUCK_GRACE_MS : EXIT_GRACE_MS)) === undefined) {
+          for (const s of [proc.stdin, proc.stdout, proc.stderr]) s?.destroy();
+        }
       }
     } catch {
       // the exit error already reached the requests

@@ -60,7 +60,7 @@ const run = async (ssh: TransferConnection, direction: 'get' | 'put', args: read
     bwlimit: o.bwlimit, timeout: o.timeout, progress, glob: o.glob ?? false,
   });
   return runTransfer({
-    ssh, tool: 'rsync', cmd, args: argv, env: cleanEnv(), o, watchdog: false, timeoutExit: 30, exitMeaning: rsyncExitMeaning,
+    ssh, tool: 'rsync', cmd, args: argv, env: cleanEnv(), o, watchdog: true, timeoutExit: 30, exitMeaning: rsyncExitMeaning,
     what: `${direction} ${showPaths(sources)} -> ${JSON.stringify(target || '~')}`,
     progress: progress ? { kind: 'rsync' } : undefined,
   });

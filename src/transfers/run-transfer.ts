@@ -37,7 +37,7 @@ export interface ToolRun {
   readonly what: string;
   readonly o: NormalTransferOptions;
   readonly progress?: ProgressSource | undefined;
-  /** Enforce `o.timeout` here (scp); rsync enforces its own `--timeout`. */
+  /** Enforce `o.timeout` here (rsync also gets its own `--timeout`, which bounds the remote side too). */
   readonly watchdog: boolean;
   /** The exit code with which the tool reports its own timeout (rsync: 30), made an OSSH_SLAVE_TIMEOUT. */
   readonly timeoutExit?: number | undefined;
@@ -49,6 +49,7 @@ export interface ToolRun {
 
 const KILL_GRACE_MS = 2000;
 const IO_POLL_MS = 250;
+const RELEASE_MS = 200;
 
 /** The error for a tool that exited non-zero: names the tool, the paths and the tool's last stderr line. */
 export const toolFailed = (run: Pick<ToolRun, 'tool' | 'what' | 'exitMeaning'>, host: string, code: number | null, signal: string | null, stderr: string): OpenSSHError => {
@@ -142,6 +143,19 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
     t.unref();
     timers.push(t);
   }
+  if (run.watchdog && o.timeout !== undefined && src?.kind !== 'io' && child.pid !== undefined) {
+    // no progress counter: the tool's own reads and writes (its pipes to ssh included) are its activity
+    const pid = child.pid;
+    let prev = -1;
+    const t = setInterval(() => {
+      const io = processIo(pid);
+      const v = io === undefined ? prev : io.rchar + io.wchar;
+      if (v !== prev) lastActivity = Date.now();
+      prev = v;
+    }, IO_POLL_MS);
+    t.unref();
+    timers.push(t);
+  }
   if (run.watchdog && o.timeout !== undefined) {
     const ms = o.timeout * 1000;
     const t = setInterval(() => {
@@ -152,6 +166,17 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
     t.unref();
     timers.push(t);
   }
+  child.once('exit', () => {
+    if (!ending) return;
+    // The tool's ssh passed its stderr to the master, which keeps it while the remote side is stuck (a FIFO, a
+    // hung server): once the tool we ended is gone, let go of our ends so that the transfer settles now.
+    const t = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, RELEASE_MS);
+    t.unref();
+    child.once('close', () => clearTimeout(t));
+  });
   const onAbort = () => {
     ending ??= 'abort';
     kill();

@@ -39,6 +39,9 @@ const openTcpTunnel = async (ssh: TunnelConnection, o: NormalTunnelOptions, targ
     timer = setTimeout(() => {
       timedOut = true;
       ch.close();
+      // the master keeps the slave's stdio (passed to it) until the target's connect gives up, minutes later
+      // for a silent one: our ends are let go of now, so the tunnel settles
+      for (const s of [ch.stdout, ch.stderr, ch.stdin]) s.destroy();
     }, timeout * 1000);
     timer.unref(); // the slave process is what keeps a tunnel alive
     const watch = new ConnectWatch(!verbose, () => clearTimeout(timer), (c) => errSink.write(c));
