@@ -84,11 +84,30 @@ export type TunnelConnection = ConnIdentity &
   Pick<ConnCommands, 'test'> &
   Pick<ConnTools, 'timeout' | 'slaveCommand'>;
 
-/** What `sftp(ssh)` uses: the subsystem is opened with openEx. */
-export type SftpConnection = Pick<ConnIdentity, 'getHost'> & Pick<ConnCommands, 'openEx'> & Pick<ConnTools, 'timeout'>;
+/** What `sftp(ssh)` uses of a connection (an `OpenSSH` is one): the subsystem is opened with openEx. */
+export interface SftpConnection {
+  /** The host, for messages. */
+  getHost(): string;
+  /** Starts the `sftp` subsystem with its streams as pipes. */
+  openEx(options: OpenExOptions, ...cmd: CommandArg[]): Promise<RemoteProcess>;
+  /** The connection's default timeout in seconds, the default of the client's request timeout. */
+  readonly timeout: number | undefined;
+}
 
-/** What a fleet uses of each host's connection. */
-export interface FleetConnection extends ConnIdentity, Pick<ConnMaster, 'state' | 'waitForMaster'> {
+/** What a fleet uses of each host's connection (an `OpenSSH` is one). */
+export interface FleetConnection {
+  /** The host, as given (without brackets). */
+  getHost(): string;
+  /** The remote user, if one was given. */
+  getUser(): string | undefined;
+  /** The port, if one was given. */
+  getPort(): number | undefined;
+  /** `user@host:port`, never with the password: the host's default label. */
+  toString(): string;
+  /** The master's state now. */
+  readonly state: MasterState;
+  /** Resolves once the master runs; rejects with its error. */
+  waitForMaster(): Promise<true>;
   /** The master's state, now and on every change. */
   readonly state$: Observable<MasterState>;
   /** The command as a cold Observable of events. */

@@ -4,6 +4,9 @@ import { Fleet as FleetOf, fleet as fleetWith } from './fleet/fleet';
 import type { FleetHost, FleetOptions } from './fleet/types';
 import { OpenSSH } from './openssh';
 
+export { FleetOf };
+export type { ConnectionFactory, FleetConnection } from './conn';
+
 /** A fleet of OpenSSH connections: what `fleet()` and `OpenSSH.fleet()` return; `connection(host)` is an `OpenSSH`. */
 export type Fleet = FleetOf<OpenSSH>;
 /** The fleet class (for `instanceof`); create one with {@link fleet}. */

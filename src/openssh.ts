@@ -780,6 +780,7 @@ export class OpenSSH {
   /**
    * Waits for the master and describes the ssh slave a local tool (scp, rsync, sshfs, `ssh -O`, `ssh -W`) runs
    * over it, as parts; `sshOpts` replaces the connection's `defaultSshOpts`. The rules are slave-args.ts's.
+   * @internal
    */
   async slaveCommand(sshOpts?: readonly string[]): Promise<SlaveCommand> {
     await this.track(this.waitForMaster());

@@ -6,7 +6,6 @@ import { invalidArgument, type OpenSSHError } from '../core/errors';
 import { assertTimeout } from '../core/validate';
 import { attrsProblem, readAttrs, SftpStats, writeAttrs, type SftpAttrInput } from './attrs';
 import { SftpHandle, type SftpDirEntry, type SftpLimits, type SftpOpenFlags } from './client-surface';
-import type { SftpRequests } from './client-surface';
 import { EXT, FX, FXP, OPEN, SFTP_VERSION } from './constants';
 import { ls, walk, type LsOptions, type SftpListEntry, type SftpWalkEntry, type WalkOptions } from './listing';
 import type { TransferHandle } from './progress';
@@ -112,7 +111,7 @@ export const createSftp = async (transport: SftpTransport, opts: CreateSftpOptio
 };
 
 /** An SFTP version 3 session. Create it with {@link createSftp} (or `sftp(ssh)`). Every method rejects with an SftpError. */
-export class SftpClient implements SftpRequests {
+export class SftpClient {
   /** The host, for error messages. */
   readonly host: string | undefined;
   /** The local ssh process carrying the subsystem (spawn engine), if any. */

@@ -18,6 +18,7 @@ export { TransferHandle } from './progress';
 export type { TransferProgress, TransferResult } from './progress';
 export type { TransferOptions } from './transfer';
 export type { LsOptions, SftpListEntry, SftpWalkEntry, WalkOptions } from './listing';
+export type { SftpConnection } from '../conn';
 
 /** Options of {@link sftp}. */
 export interface SftpOptions {

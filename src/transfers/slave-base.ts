@@ -8,8 +8,10 @@ import type { SlaveCommand } from '../core/slave-args';
 /** The connection as a slave process sees it (see {@link SlaveCommand}). */
 export type SlaveBase = SlaveCommand;
 
+type Watched = Pick<ConnMaster, 'state'> & Pick<ConnIdentity, 'getHost'>;
+
 /** The master's error when it is gone (so a failed tool reports the real cause), else undefined. */
-export const masterFailure = (ssh: Pick<ConnMaster, 'state'> & Pick<ConnIdentity, 'getHost'>): OpenSSHError | undefined => {
+export const masterFailure = (ssh: Watched): OpenSSHError | undefined => {
   const st = ssh.state;
   if (st.name === 'failed') return st.error;
   return st.name === 'stopped' ? masterGone(ssh.getHost(), 'the master connection stopped') : undefined;

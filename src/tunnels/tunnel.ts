@@ -14,7 +14,11 @@ import { channelDuplex } from './channel-duplex';
 import { tunnelFailed, tunnelTimeout, type Tunnel } from './tunnel-handle';
 import { checkTarget, checkTunnelOptions, type CaptureTunnelOptions, type NormalTunnelOptions, type TunnelOptions } from './tunnel-options';
 
-const openTcpTunnel = async (ssh: TunnelConnection, o: NormalTunnelOptions, target: { host: string; port: number }): Promise<Tunnel> => {
+const openTcpTunnel = async (
+  ssh: TunnelConnection,
+  o: NormalTunnelOptions,
+  target: { host: string; port: number },
+): Promise<Tunnel> => {
   const base = await ssh.slaveCommand(o.sshOpts);
   const host = ssh.getHost();
   // the connect phase is bounded only while a timeout is in force: then the slave runs with -v (connect-watch.ts)

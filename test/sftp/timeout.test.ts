@@ -43,7 +43,7 @@ for (const engine of ENGINES) {
     continue;
   }
 
-  test("the connection's timeout: a request without a reply fails with OSSH_SLAVE_TIMEOUT naming it; the session is closed", async () => {
+  test("the connection's timeout: an unanswered request: OSSH_SLAVE_TIMEOUT naming it; session closed", async () => {
     const p = await fifo();
     const c = await sftp(ssh);
     try {
@@ -77,7 +77,7 @@ for (const engine of ENGINES) {
     await c.end();
   });
 
-  test('timeout: 0 on the client turns the connection\'s timeout off: the request waits until it is answered', async () => {
+  test("timeout: 0 on the client turns the connection's timeout off: the request waits for its answer", async () => {
     const p = await fifo();
     const c = await sftp(ssh, { timeout: 0 });
     const opened = c.open(p, 'r');

@@ -51,7 +51,7 @@ test.after(async () => {
 });
 
 if (f) {
-  test("scpPut: the connection's timeout ends a stalled transfer with OSSH_SLAVE_TIMEOUT; scp is gone, the master survives", async () => {
+  test("scpPut: the connection's timeout ends a stalled transfer (OSSH_SLAVE_TIMEOUT); scp is gone", async () => {
     const target = await fifo();
     const h = await scpPut(timed, { async: true, ...quiet }, local('a.txt', 'payload'), target);
     try {
@@ -79,7 +79,8 @@ if (f) {
   test("timeout: 0 on the call turns the connection's timeout off: the transfer waits, then completes", async () => {
     const target = await fifo();
     // legacy: the remote scp writes the FIFO as a stream (the SFTP server would seek, which a FIFO refuses)
-    const h = await scpPut(timed, { async: true, timeout: 0, mode: 'legacy', ...quiet }, local('b.txt', 'through the fifo'), target);
+    const opts = { async: true, timeout: 0, mode: 'legacy', ...quiet } as const;
+    const h = await scpPut(timed, opts, local('b.txt', 'through the fifo'), target);
     let settled = false;
     void h.done.then(
       () => (settled = true),
@@ -91,10 +92,11 @@ if (f) {
     assert.is(await noHang(h.done, 'the transfer once the FIFO has a reader'), true);
   });
 
-  test("rsyncGet: the connection's timeout ends a transfer whose remote rsync never answers with OSSH_SLAVE_TIMEOUT", async () => {
+  test("rsyncGet: the connection's timeout ends a transfer whose remote side never answers", async () => {
     const src = local('c.txt', 'rsync payload');
     // the remote side sleeps before starting rsync: nothing moves meanwhile
-    const e = await rejects<OpenSSHError>(noHang(rsyncGet(timed, { rsyncPath: 'sleep 3; rsync', ...quiet }, src, join(scratch, 'c-copy.txt')), 'rsyncGet'));
+    const slow = rsyncGet(timed, { rsyncPath: 'sleep 3; rsync', ...quiet }, src, join(scratch, 'c-copy.txt'));
+    const e = await rejects<OpenSSHError>(noHang(slow, 'rsyncGet'));
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
     assert.is(await timed.checkMaster(), true);
     // timeout: 0 on the call: the same slow start is waited for

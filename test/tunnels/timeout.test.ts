@@ -55,7 +55,7 @@ test.after(async () => {
 });
 
 if (f) {
-  test("openTunnel: the connection's timeout ends a connect that never completes with OSSH_SLAVE_TIMEOUT; the master survives", async () => {
+  test("openTunnel: the connection's timeout ends a connect that never completes (OSSH_SLAVE_TIMEOUT)", async () => {
     const t = await openTunnel(timed, {}, '127.0.0.1', hole.port);
     const socketError = new Promise<Error>((r) => t.socket.once('error', r));
     const e = await rejects<OpenSSHError>(noHang(t.closed, 'the stalled tunnel'));
@@ -67,7 +67,8 @@ if (f) {
   });
 
   test('captureTunnel: a connect that never completes is OSSH_SLAVE_TIMEOUT', async () => {
-    const e = await rejects<OpenSSHError>(noHang(captureTunnel(timed, { stdinData: 'x' }, '127.0.0.1', hole.port), 'captureTunnel'));
+    const capture = captureTunnel(timed, { stdinData: 'x' }, '127.0.0.1', hole.port);
+    const e = await rejects<OpenSSHError>(noHang(capture, 'captureTunnel'));
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
   });
 
@@ -84,7 +85,7 @@ if (f) {
     await noHang(t.closed, 'closed after close()');
   });
 
-  test('with a timeout in force, an open tunnel works and shows none of the debug lines that detect the open', async () => {
+  test('with a timeout in force, an open tunnel works and shows none of the debug lines that detect it', async () => {
     const errFile = join(scratch, 'err.txt');
     const t = await openTunnel(timed, { stderrFile: errFile }, '127.0.0.1', echoPort);
     const reply = new Promise<string>((r) => t.socket.once('data', (d: Buffer) => r(d.toString())));
@@ -98,7 +99,8 @@ if (f) {
     assert.is(readFileSync(errFile, 'utf8'), '');
     // the caller's own -v: its debug lines are the caller's to see
     const verbose = join(scratch, 'verbose.txt');
-    assert.is(await captureTunnel(timed, { stdinData: 'v', sshOpts: ['-v'], stderrFile: verbose }, '127.0.0.1', echoPort), 'v');
+    const own = { stdinData: 'v', sshOpts: ['-v'], stderrFile: verbose };
+    assert.is(await captureTunnel(timed, own, '127.0.0.1', echoPort), 'v');
     assert.match(readFileSync(verbose, 'utf8'), /^debug1: /m);
   });
 
