@@ -1,11 +1,12 @@
 // npm run bench [-- latency|parallel|bulk ...]: net-openssh's engines against the floor of the
 // process-per-command approach (`ssh -S` from bash), Perl Net::OpenSSH and ssh2 when installed, all
-// in one run against one private sshd (non-root account), medians of several rounds, as ratios.
+// in one run against one private sshd (non-root account), medians of several rounds, as ratios. The
+// per-command rows show the mux engine twice: as it comes, and with prestarted shells (`muxPrestart: true`).
 //   BENCH_ROUNDS=5  rounds per workload      BENCH_BULK_MIB=512  size of the bulk transfers
 import { OpenSSH } from '../src/index';
 import { startSshd } from '../test/fixtures/sshd';
 import type { BenchClient, Workload } from './clients/client';
-import { netOpenSSHClient, netOpenSSHLentClient } from './clients/net-openssh';
+import { netOpenSSHClient, netOpenSSHCommandsClient, netOpenSSHLentClient } from './clients/net-openssh';
 import { perlAvailable, perlClient } from './clients/perl';
 import { sshCliClient } from './clients/ssh-cli';
 import { loadSsh2, ssh2Client } from './clients/ssh2';
@@ -28,10 +29,14 @@ if (!f) {
 const ssh = new OpenSSH(f.destination, f.options({ maxSessions: 2 * IN_FLIGHT }));
 await ssh.waitForMaster();
 const ctlPath = ssh.getCtlPath()!;
+// the same commands with prestarted shells (opt-in; the default mux row has none), on a connection of its own
+const prestarted = new OpenSSH(f.destination, f.options({ maxSessions: 2 * IN_FLIGHT, muxPrestart: true }));
+await prestarted.waitForMaster();
 
 const clients: BenchClient[] = [
   sshCliClient(shellQuote('ssh', '-F', f.configPath, '-S', ctlPath, '-l', f.user, '-p', String(f.port), '--', f.host)),
   netOpenSSHClient(ssh, 'mux'),
+  netOpenSSHCommandsClient(prestarted, 'net-openssh mux prestart'),
   netOpenSSHLentClient(ssh, 'mux'),
   netOpenSSHClient(ssh, 'spawn'),
 ];
@@ -78,6 +83,11 @@ if (lat) {
   const check = (what: string, ok: boolean | undefined) => ok !== undefined && console.log(`  ${ok ? 'met' : 'NOT met'}: ${what}`);
   console.log('\ntargets');
   check('mux per-command latency at or below ssh2', lat.has('ssh2 (pure JS)') ? mux <= lat.get('ssh2 (pure JS)')! : undefined);
+  const pre = lat.get('net-openssh mux prestart')!;
+  const ssh2Ms = lat.get('ssh2 (pure JS)');
+  check('mux with muxPrestart: true at or below ssh2', ssh2Ms !== undefined ? pre <= ssh2Ms : undefined);
+  const saved = `${(mux - pre).toFixed(2)} ms per command (${(pre / mux).toFixed(2)}x the default's time)`;
+  console.log(`  muxPrestart: true saves ${saved}`);
   check('mux at least 2.5x faster than Perl Net::OpenSSH', lat.has('Perl Net::OpenSSH') ? lat.get('Perl Net::OpenSSH')! / mux >= 2.5 : undefined);
   for (const dir of ['download', 'upload'] as const) {
     const r = results[dir];

@@ -39,6 +39,15 @@ export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchCl
   close: async () => {},
 });
 
+/**
+ * Commands only (sequential and parallel), through the mux engine of a connection of its own: the per-command
+ * rows of another setting beside the default's (`muxPrestart: true`). Its close() ends that connection.
+ */
+export const netOpenSSHCommandsClient = (ssh: OpenSSH, name: string): BenchClient => {
+  const { sequential, parallel } = netOpenSSHClient(ssh, 'mux');
+  return { name, sequential, parallel, close: () => ssh.disconnect() };
+};
+
 /** Download only, with stdout taken by `onStdout` (chunks lent, not kept: the mux engine reuses its read buffers). */
 export const netOpenSSHLentClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchClient => ({
   name: `net-openssh ${engine} onStdout`,

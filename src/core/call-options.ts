@@ -2,7 +2,7 @@
 import type { Readable, Writable, Duplex } from 'node:stream';
 import type { EngineName } from './engine-name';
 import { invalidArgument } from './errors';
-import { assertArgList, assertBoolean, assertOneOf, assertSeconds, assertString, checkArgumentEncoding, checkStreamEncoding, pickKnown } from './validate';
+import { assertArgList, assertBoolean, assertOneOf, assertString, assertTimeout, checkArgumentEncoding, checkStreamEncoding, pickKnown } from './validate';
 import { getQuoter } from '../quoting/get-quoter';
 import type { Quoter } from '../quoting/quoter';
 import { quoting } from './quoting-guard';
@@ -103,9 +103,16 @@ export interface OutputCallbackOptions {
 
 /** Inactivity timeout of a call that runs to the end. */
 export interface TimeoutCallOptions {
-  /** Seconds without traffic before the operation fails with OSSH_SLAVE_TIMEOUT. @default the connection's `timeout` */
+  /**
+   * Seconds without traffic before the operation fails with OSSH_SLAVE_TIMEOUT; `0` turns the connection's timeout
+   * off for this call (for `tail -f` and other commands that may stay silent). @default the connection's `timeout`
+   */
   timeout?: number;
-  /** End the command on timeout (remote signal where the engine can, else the ssh process). @default the connection's */
+  /**
+   * End the command on timeout (mux: a remote signal, then the channel is closed; spawn: the ssh slave is killed).
+   * `false` leaves it running, as Net::OpenSSH does (Promise methods only: an Observable refuses it, since a stream
+   * that errored holds nothing). @default the connection's `killSshOnTimeout` (true)
+   */
   killSshOnTimeout?: boolean;
 }
 
@@ -207,7 +214,7 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
   for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'setpgrp', 'tunnel', 'subsystem', 'stdinKeepOpen',
     'stdinDiscard', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout', 'killSshOnTimeout', 'async', 'stdinPipe', 'stdoutPipe', 'stderrPipe'] as const)
     assertBoolean(k, o[k]);
-  assertSeconds('timeout', o.timeout);
+  assertTimeout('timeout', o.timeout);
   assertOneOf('engine', o.engine, ['auto', 'mux', 'spawn'] as const);
   if (o.remoteShell !== undefined) quoting(undefined, () => getQuoter(o.remoteShell!));
   checkArgumentEncoding('argumentEncoding', o.argumentEncoding);

@@ -37,11 +37,12 @@ export const assertSeconds = (name: string, v: unknown): number | undefined => {
   return v;
 };
 
-/** A timeout in seconds: a non-negative finite number, 0 turning it off (Net::OpenSSH's `timeout => 0`). */
+/** A timeout in seconds where 0 means none: a call's `timeout` (0 turns the connection's off for that call). */
 export const assertTimeout = (name: string, v: unknown): number | undefined => {
+  if (v === 0) return 0;
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw invalidArgument(`Expected \`${name}\` to be a non-negative number of seconds (0: no timeout)`, v);
+    throw invalidArgument(`Expected \`${name}\` to be a positive number of seconds, or 0 for no timeout`, v);
   return v;
 };
 

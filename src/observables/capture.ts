@@ -19,7 +19,8 @@ export type CaptureValue<O> =
  * `OSSH_SLAVE_CMD_FAILED` (with the stderr tail) after all stdout was delivered, unless `exitEvent: true`
  * asks for the exit event as the last value instead. With `streamEncoding` (or `encoding`), chunks are decoded as a stream
  * (see `decode`). stderr goes to this process's stderr unless `stderrDiscard` or `stderrFh`. `timeout`
- * (seconds without traffic), `killSshOnTimeout` and `signal` (AbortSignal) apply as in `capture`.
+ * (seconds without traffic; the connection's when not given, `0` for none) and `signal` (AbortSignal) end the
+ * command, as in `exec$`; `killSshOnTimeout: false` is refused (a stream that errored holds no command).
  *
  * ## Example
  *

@@ -1,13 +1,11 @@
-// The pipeline under capture$ and lines$: exec$ events, cancellation and timeout, stderr, exit status,
+// The pipeline under capture$ and lines$: exec$ events (timeout and cancellation applied there), stderr, exit status,
 // then stdout turned into the values the caller asked for. Built from the operators, in one place.
 import { defer, Observable, type OperatorFunction } from 'rxjs';
 import type { Observable as Obs } from 'rxjs';
 import { isOpenSSHError } from '../core/errors';
 import type { CommandArg } from '../core/remote-command';
-import type { CommonCallOptions, StdinCallOptions } from '../core/call-options';
+import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
 import type { ExecEvent, ExitEvent } from './events';
-import { abortable } from './operators/abortable';
-import { inactivityTimeout } from './operators/inactivity-timeout';
 import { teeStderr } from './operators/tee-stderr';
 import { throwOnFailure } from './operators/throw-on-failure';
 import type { StreamPlan } from './stream-options';
@@ -15,7 +13,7 @@ import type { StreamPlan } from './stream-options';
 /** What capture$ and lines$ need from a connection: an `OpenSSH` has both. */
 export interface ExecSource {
   /** The command's events (see `OpenSSH.exec$`). */
-  exec$(options: CommonCallOptions & StdinCallOptions, ...cmd: CommandArg[]): Obs<ExecEvent>;
+  exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: CommandArg[]): Obs<ExecEvent>;
   /** The host, for error messages. */
   getHost(): string;
 }
@@ -57,9 +55,8 @@ const outputOf = <V>(transform: OutputTransform<V>, withExit: boolean): Operator
 /** The command's stdout as values of `transform`, with the plan's cancellation, timeout, stderr and exit handling. */
 export const commandOutput$ = <V>(ssh: ExecSource, plan: StreamPlan, transform: () => OutputTransform<V>): Observable<V | ExitEvent> => {
   const host = ssh.getHost();
-  let events$ = ssh.exec$(plan.execOptions, ...plan.cmd); // bad options or arguments throw here, at once
-  if (plan.signal) events$ = events$.pipe(abortable(plan.signal, { host }));
-  if (plan.timeout !== undefined) events$ = events$.pipe(inactivityTimeout(plan.timeout, { kill: plan.kill, host }));
+  // timeout and cancellation are exec$'s (the call's, else the connection's); bad options throw here, at once
+  let events$ = ssh.exec$(plan.execOptions, ...plan.cmd);
   if (plan.stderr) events$ = events$.pipe(teeStderr(plan.stderr));
   if (!plan.exitEvent) events$ = events$.pipe(throwOnFailure({ host }));
   // a fresh transform (decoder state) per subscription: the Observable stays cold and re-subscribable

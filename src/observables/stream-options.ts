@@ -4,7 +4,7 @@ import { isOptionsObject } from '../core/leading-options';
 import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
 import { METHOD_OPTIONS } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
-import { assertBoolean, assertSeconds, assertString, pickKnown } from '../core/validate';
+import { assertBoolean, assertString, pickKnown } from '../core/validate';
 import type { CommandArg } from '../core/remote-command';
 import { checkSeparator, type LineOptions } from './operators/line-splitter';
 import type { StderrTarget } from './operators/tee-stderr';
@@ -41,7 +41,7 @@ export interface LinesStreamOptions extends CaptureStreamOptions, LineOptions {
   separator?: string;
 }
 
-const OWN = ['encoding', 'streamEncoding', 'fatal', 'exitEvent', 'stderrDiscard', 'stderrFh', 'timeout', 'killSshOnTimeout', 'signal'];
+const OWN = ['encoding', 'streamEncoding', 'fatal', 'exitEvent', 'stderrDiscard', 'stderrFh'];
 const KNOWN = {
   capture$: new Set([...METHOD_OPTIONS.exec$, ...OWN]),
   lines$: new Set([...METHOD_OPTIONS.exec$, ...OWN, 'separator', 'crlf', 'keepSeparator']),
@@ -54,13 +54,10 @@ export interface StreamPlan {
   fatal: boolean;
   exitEvent: boolean;
   stderr: StderrTarget | undefined;
-  timeout: number | undefined;
-  kill: boolean;
-  signal: AbortSignal | undefined;
   separator: string;
   lineOptions: LineOptions;
-  /** The options left for exec$ (it validates them itself; `encoding` stays for the arguments). */
-  execOptions: CommonCallOptions & StdinCallOptions;
+  /** The options left for exec$ (it validates them, timeout and signal included; `encoding` stays for the arguments). */
+  execOptions: CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
   cmd: CommandArg[];
 }
 
@@ -69,24 +66,19 @@ export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[])
   const first = args[0];
   const given = isOptionsObject(first) ? first : undefined;
   const o = pickKnown<LinesStreamOptions>(given, KNOWN[method], method) as LinesStreamOptions;
-  const { encoding, streamEncoding, fatal, exitEvent, stderrDiscard, stderrFh, timeout, killSshOnTimeout, signal, separator, crlf, keepSeparator, ...rest } = o;
+  const { encoding, streamEncoding, fatal, exitEvent, stderrDiscard, stderrFh, separator, crlf, keepSeparator, ...rest } = o;
   assertString('encoding', encoding);
   assertString('streamEncoding', streamEncoding);
   // `encoding` also applies to the arguments: exec$ gets it (and checks it), unless it means "no transformation"
   const execOptions = encoding === undefined || encoding === 'bytes' ? rest : { ...rest, encoding };
   const stream = streamEncoding ?? encoding;
-  for (const [k, v] of Object.entries({ fatal, exitEvent, stderrDiscard, killSshOnTimeout, crlf, keepSeparator })) assertBoolean(k, v);
-  assertSeconds('timeout', timeout);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
+  for (const [k, v] of Object.entries({ fatal, exitEvent, stderrDiscard, crlf, keepSeparator })) assertBoolean(k, v);
   if (stderrDiscard && stderrFh !== undefined) throw invalidArgument('conflicting stderr options: stderrDiscard, stderrFh (give one)');
   return {
     encoding: stream === 'bytes' ? undefined : stream,
     fatal: fatal ?? true,
     exitEvent: exitEvent ?? false,
     stderr: stderrDiscard ? undefined : (stderrFh ?? process.stderr),
-    timeout,
-    kill: killSshOnTimeout ?? false,
-    signal,
     separator: separator === undefined ? '\n' : checkSeparator(separator),
     lineOptions: { crlf, keepSeparator },
     execOptions,

@@ -7,6 +7,7 @@ import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { rejects, strict } from '../helpers/setup';
+import { assertRemoteGone, assertRemoteRunning, uniqueMarker } from '../helpers/remote';
 
 strict();
 const f = await sharedSshd();
@@ -27,6 +28,19 @@ for (const engine of ENGINES) {
       setTimeout(() => ac.abort(), 200);
       const e = await rejects<OpenSSHError>(lastValueFrom(ssh.exec$({ signal: ac.signal }, 'while :; do echo x; sleep 0.05; done')));
       assert.is(e.code, 'OSSH_ABORTED');
+    });
+
+    test('a process handle obeys its `signal`: abort ends the remote command; an aborted one starts nothing', async () => {
+      const ssh = connect(f, { engine });
+      const m = uniqueMarker();
+      const ac = new AbortController();
+      const p = await ssh.spawn({ signal: ac.signal, stdoutDiscard: true }, `echo ${m} > /dev/null; exec tail -f /dev/null ${m}`);
+      await assertRemoteRunning(ssh, m, 'before the abort');
+      ac.abort();
+      const st = await p.exit;
+      assert.is.not(st.code, 0, 'the process did not finish on its own');
+      await assertRemoteGone(ssh, m, 'after the abort');
+      await rejects<OpenSSHError>(ssh.openEx({ signal: ac.signal }, 'true'), (e) => e.code === 'OSSH_ABORTED');
     });
 
     test('ssh.lines$ and ssh.capture$', async () => {

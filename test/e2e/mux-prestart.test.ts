@@ -1,6 +1,7 @@
-// Prestarted sessions (muxPrestart): a command evaluated by a login shell already running must behave
+// Prestarted sessions (muxPrestart, opt-in): a command evaluated by a login shell already running must behave
 // as sshd's own `$SHELL -c command`: compared call by call with a connection that does not prestart.
 // Shells it does not suit (bash for root here) and servers that force a command never get a command line.
+import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OpenSSHError, type OpenSSH } from '../../src/index';
@@ -24,13 +25,42 @@ const outcome = (p: Promise<[string, string]>) =>
     ([out, err]) => ({ out, err }),
     (e: OpenSSHError) => ({ code: e.code, exitCode: e.exitCode, out: e.stdout, err: e.stderr?.replace(/eval: /, '') }),
   );
-/** Wrapper processes of our prestarted sessions running on the server. */
-const wrappers = async (watcher: OpenSSH) => Number((await watcher.capture({ engine: 'spawn' }, 'pgrep -c -f "^sh -c case .*NET_OPENSSH_READY_" || true')).trim());
+const PRESTART = { engine: 'mux', muxPrestart: true } as const;
+/** The parent pid of a local process, or undefined once it is gone. */
+const parentOf = (pid: number): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+};
+/** Pids of the prestarted shells waiting under `sshd` (the server is local): only this run's own. */
+const ourShells = (sshd: { pid: number | undefined }): number[] => {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone
+    }
+    if (argv[0] !== 'sh' || argv[1] !== '-c' || !/^case .*NET_OPENSSH_READY_/.test(argv[2] ?? '')) continue;
+    for (let p: number | undefined = Number(d); p !== undefined && p > 1; p = parentOf(p)) {
+      if (p === sshd.pid) {
+        out.push(Number(d));
+        break;
+      }
+    }
+  }
+  return out;
+};
 
 if (f) {
   test('the test account’s plain sh is prestarted, and every call gives what a plain exec gives', async () => {
-    const fast = connect(f, { engine: 'mux' });
-    const plain = connect(f, { engine: 'mux', muxPrestart: false });
+    const fast = connect(f, PRESTART);
+    const plain = connect(f, { engine: 'mux' }); // the default: no prestarting
     await Promise.all([fast.capture('true'), plain.capture('true')]);
     assert.ok(await eventually(() => stats(fast).prestart && stats(fast).warm), 'prestarting is on');
     assert.is(stats(plain).prestart, false);
@@ -52,7 +82,7 @@ if (f) {
   });
 
   test('with room for one session, a call the prestarted shell cannot take is not stuck behind it', async () => {
-    const ssh = connect(f, { engine: 'mux', maxSessions: 2 }); // one session at a time: the warm one holds it
+    const ssh = connect(f, { ...PRESTART, maxSessions: 2 }); // one session at a time: the warm one holds it
     await ssh.capture('true');
     assert.ok(await eventually(() => stats(ssh).prestart && stats(ssh).warm));
     assert.is(await ssh.capture({ env: { NET_OPENSSH_X: 'v' } }, 'echo "$NET_OPENSSH_X"'), 'v\n');
@@ -62,7 +92,7 @@ if (f) {
   });
 
   test('unsubscribing reaches a prestarted command: the remote process is gone', async () => {
-    const ssh = connect(f, { engine: 'mux' });
+    const ssh = connect(f, PRESTART);
     const watcher = connect(f, { engine: 'spawn' });
     await ssh.capture('true');
     assert.ok(await eventually(() => stats(ssh).prestart && stats(ssh).warm));
@@ -74,15 +104,42 @@ if (f) {
   });
 
   test('prestarted shells killed while they wait: the next command still runs, prestarting stays on; disconnect leaves none behind', async () => {
-    const ssh = connect(f, { engine: 'mux' });
-    const watcher = connect(f, { engine: 'spawn' });
+    const ssh = connect(f, PRESTART);
     await ssh.capture('true');
-    assert.ok(await eventually(async () => stats(ssh).prestart && (await wrappers(watcher)) >= 1), 'a shell waits');
-    await watcher.system({ engine: 'spawn' }, 'pkill -f "^sh -c case .*NET_OPENSSH_READY_"');
+    assert.ok(await eventually(() => stats(ssh).prestart && ourShells(f).length >= 1), 'a shell waits');
+    const killed = ourShells(f);
+    for (const pid of killed) process.kill(pid, 'SIGTERM');
+    // the engine hears of each death (their sessions close) and starts new shells in their place; a command sent
+    // in the instant between a kill and its news goes to the dead shell and ends as a killed command would
+    const replaced = () => ourShells(f).filter((p) => !killed.includes(p)).length >= killed.length;
+    assert.ok(await eventually(() => replaced() && !ourShells(f).some((p) => killed.includes(p))), 'new shells wait');
     assert.is(await ssh.capture('echo after'), 'after\n');
     assert.ok(stats(ssh).prestart);
     await ssh.disconnect();
-    assert.ok(await eventually(async () => (await wrappers(watcher)) === 0), 'no waiting shell left on the server');
+    assert.ok(await eventually(() => ourShells(f).length === 0), 'no waiting shell left on the server');
+  });
+
+  test('off by default: a connection without muxPrestart runs every command as a plain exec', async () => {
+    const ssh = connect(f, { engine: 'mux' });
+    const fast = connect(f, PRESTART); // the same checks fail there: they can tell the two apart
+    await Promise.all([ssh.capture('true'), fast.capture('true')]);
+    assert.ok(await eventually(() => stats(ssh).warm && stats(fast).prestart && ourShells(f).length >= 1));
+    assert.is(stats(ssh).prestart, false);
+    const self = (s: OpenSSH) => s.capture('ps -o args= -p $$');
+    const notFound = (s: OpenSSH) =>
+      s.capture2('no-such-command-here').then(([, err]) => err, (e: OpenSSHError) => e.stderr ?? '');
+    const shows = async () => /NET_OPENSSH_READY_/.test(await self(fast));
+    assert.ok(await eventually(shows), 'a prestarted shell shows its script');
+    assert.match(await notFound(fast), /eval: /);
+    await fast.disconnect();
+    assert.ok(await eventually(() => ourShells(f).length === 0), 'only the default connection is left');
+    for (let i = 0; i < 3; i++) {
+      assert.not.match(await self(ssh), /NET_OPENSSH_READY_/, 'the shell runs the command itself');
+      const err = await notFound(ssh);
+      assert.match(err, /no-such-command-here/);
+      assert.not.match(err, /eval/);
+    }
+    assert.is(ourShells(f).length, 0, 'no prestarted shell waits for the default connection');
   });
 }
 
@@ -98,7 +155,7 @@ test.after(async () => {
 
 if (asRoot) {
   test('bash as the login shell: prestarting stops after one try, commands run as plain execs', async () => {
-    const ssh = connect(asRoot, { engine: 'mux' }, `root@127.0.0.1:${asRoot.port}`);
+    const ssh = connect(asRoot, PRESTART, `root@127.0.0.1:${asRoot.port}`);
     assert.is(await ssh.capture('echo $0'), 'bash\n');
     assert.ok(await eventually(() => !stats(ssh).prestart), 'prestarting is off');
     assert.equal(await Promise.all([ssh.capture('echo a'), ssh.capture('exit 0')]), ['a\n', '']);
@@ -107,7 +164,7 @@ if (asRoot) {
 
 if (forced) {
   test('ForceCommand: the forced command never gets a command line on its stdin', async () => {
-    const ssh = connect(forced, { engine: 'mux' });
+    const ssh = connect(forced, PRESTART);
     for (let i = 0; i < 4; i++) assert.is(await ssh.capture('echo secret-line'), '', `call ${i}: cat got an empty stdin`);
     assert.is(await ssh.capture({ stdinData: 'data\n' }, 'echo secret-line'), 'data\n', 'only the data we sent');
   });

@@ -64,7 +64,7 @@ if (f) {
   });
 
   test(`auto: mux and spawn commands mixed on one master never exceed MaxSessions ${MAX}; the master survives`, async () => {
-    const ssh = connect(f, { maxSessions: MAX });
+    const ssh = connect(f, { maxSessions: MAX, muxPrestart: true });
     await ssh.waitForMaster();
     const pid = ssh.masterPid;
     // a per-call sshOpts sends a call to the spawn engine; the rest go through the mux engine
@@ -83,7 +83,7 @@ if (f) {
   });
 
   test('a warm session given back (to a waiting slave, or to a command) before its shell started does not turn prestarting off', async () => {
-    const ssh = connect(f, { maxSessions: 2 }); // room for one session: the warm one, or a slave
+    const ssh = connect(f, { maxSessions: 2, muxPrestart: true }); // room for one session: the warm one, or a slave
     const stats = () => (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
     await ssh.capture('true'); // the mux engine now opens its warm session...
     assert.is(await ssh.capture({ sshOpts: ['-o', 'LogLevel=ERROR'] }, 'echo slave'), 'slave\n'); // ...which a slave takes over at once

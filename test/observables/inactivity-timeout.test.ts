@@ -13,13 +13,13 @@ strict();
 
 const pure = suite('observables: inactivityTimeout (logic)');
 
-pure('marbles: the clock restarts on each value; on timeout the source stays subscribed until it ends', () => {
+pure('marbles: the clock restarts on each value; on timeout the source is unsubscribed, then the error comes', () => {
   marbles().run(({ cold, expectObservable, expectSubscriptions }) => {
     const src = cold('-a-b--------c|');
-    // 5 ms of silence after b (frame 3) fails at frame 8; the source is drained to its end (frame 13)
+    // 5 ms of silence after b (frame 3) fails at frame 8: an errored stream holds nothing, so the source goes too
     const out = src.pipe(inactivityTimeout(0.005), errorCode());
     expectObservable(out).toBe('-a-b----#', undefined, 'OSSH_SLAVE_TIMEOUT');
-    expectSubscriptions(src.subscriptions).toBe('^------------!');
+    expectSubscriptions(src.subscriptions).toBe('^-------!');
   });
 });
 
@@ -38,8 +38,14 @@ pure('the error is OSSH_SLAVE_TIMEOUT naming the host and the seconds; bad timeo
     flush();
     assert.is(error?.code, 'OSSH_SLAVE_TIMEOUT');
     assert.is(error?.host, 'h1');
-    assert.match(error!.message, 'timed out after 0.002 s without traffic (the command was left running');
+    assert.match(error!.message, 'timed out after 0.002 s without traffic (the command was killed)');
   });
+  try {
+    inactivityTimeout(1, { kill: false });
+    assert.unreachable('accepted kill: false');
+  } catch (e) {
+    assert.is((e as OpenSSHError).code, 'OSSH_INVALID_ARGUMENT');
+  }
   for (const bad of [0, -1, NaN, Infinity, '5']) {
     try {
       inactivityTimeout(bad as number);
@@ -70,15 +76,18 @@ for (const engine of ENGINES) {
     continue;
   }
 
-  test('a silent command times out; without kill it is left to finish on the server', async () => {
+  test('a silent command times out and is ended on the server (an errored stream holds nothing)', async () => {
     const pidFile = dir.path('left.pid');
     const done = dir.path('left.done');
-    const { values, error } = await settle(ssh.exec$(`echo $$ > ${pidFile}; echo started; sleep 3; touch ${done}`).pipe(inactivityTimeout(1.5)));
+    // (the spawn engine's session is closed and the command dies at its next write: it writes before finishing)
+    const cmd = `echo $$ > ${pidFile}; echo started; sleep 3; echo tick; touch ${done}`;
+    const { values, error } = await settle(ssh.exec$({ timeout: 0 }, cmd).pipe(inactivityTimeout(1.5)));
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
     assert.equal(values.map((e) => e.type), ['stdout'], 'the output before the silence was delivered');
     const pid = await pidFrom(pidFile);
-    assert.ok(await remoteAlive(ssh, pid), 'the remote command still runs after the timeout');
-    assert.ok(await eventually(() => existsSync(done), 10000), 'and it finished on its own');
+    assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid)), 10000), 'the remote command was ended');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.not.ok(existsSync(done), 'it never got to finish');
   });
 
   test('stderr traffic counts as traffic', async () => {

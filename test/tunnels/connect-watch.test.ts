@@ -10,11 +10,15 @@ const test = suite('tunnels: connect watch');
 const watch = (dropDebug: boolean) => {
   const seen: string[] = [];
   let opened = 0;
-  const w = new ConnectWatch(dropDebug, () => opened++, (c) => seen.push(c.toString('latin1')));
+  const w = new ConnectWatch(
+    dropDebug,
+    () => opened++,
+    (c) => seen.push(c.toString('latin1')),
+  );
   return { w, seen, opened: () => opened };
 };
 
-test('the mux client\'s session line opens it once; our debug lines are kept from the caller, the others pass', () => {
+test("the mux client's session line opens it once; our debug lines are kept from the caller, the others pass", () => {
   const { w, seen, opened } = watch(true);
   w.push(Buffer.from('OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026\r\n'));
   w.push(Buffer.from('debug1: Reading configuration data /etc/ssh/ssh_config\r\n'));

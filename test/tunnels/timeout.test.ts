@@ -40,7 +40,12 @@ const blackhole = async (): Promise<typeof hole> => {
 test.before(async () => {
   if (!f) return;
   timed = connectSsh(f, { timeout: 1 });
-  echo = createServer((c) => c.on('data', (d) => c.write(d)).on('end', () => c.end()).on('error', () => {}));
+  echo = createServer((c) =>
+    c
+      .on('data', (d) => c.write(d))
+      .on('end', () => c.end())
+      .on('error', () => {}),
+  );
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
   echoPort = (echo.address() as { port: number }).port;
   hole = await blackhole();

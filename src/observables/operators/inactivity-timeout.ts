@@ -4,10 +4,16 @@ import { invalidArgument, slaveTimeout } from '../../core/errors';
 
 /** Options of {@link inactivityTimeout}. */
 export interface InactivityTimeoutOptions {
-  /** Unsubscribe the source (ending the remote command) before erroring. @default false */
+  /**
+   * Accepted for compatibility: the source is always unsubscribed on timeout (an Observable that errored holds
+   * nothing, so the remote command is ended). `false` is refused.
+   * @deprecated the source is always ended; leave the option out
+   */
   kill?: boolean;
   /** Host named in the error. */
   host?: string;
+  /** Makes the error to emit, called when the timer fires, before the source is unsubscribed. @default OSSH_SLAVE_TIMEOUT */
+  error?: () => unknown;
   /** Where time comes from (a TestScheduler in marble tests). @default asyncScheduler */
   scheduler?: SchedulerLike;
 }
@@ -24,11 +30,10 @@ export const validateTimeout = (seconds: unknown): number => {
  * `timeout`, an inactivity timeout, not a total one.
  *
  * The clock starts at subscription and restarts on every value, so on {@link ExecEvent}s any traffic
- * (stdout or stderr) keeps the command alive. When it fires, what happens to the source is Net::OpenSSH's
- * `kill_ssh_on_timeout` choice: with `kill: false` (the default) the source stays subscribed and is
- * drained silently until it ends on its own (the remote command is left to finish); with `kill: true` it
- * is unsubscribed first, which ends the remote command (see {@link killOnTimeout}). Errors and completion
- * of the source before the timeout pass through unchanged.
+ * (stdout or stderr) keeps the command alive. When it fires, the source is unsubscribed first, which ends the
+ * remote command (the mux engine signals it and closes the channel; the spawn engine ends its `ssh` slave),
+ * then the error is delivered: a stream that errored holds nothing. Errors and completion of the source before
+ * the timeout pass through unchanged.
  *
  * ## Example
  *
@@ -39,49 +44,50 @@ export const validateTimeout = (seconds: unknown): number => {
  * ssh.exec$('sleep 60; echo late')
  *   .pipe(inactivityTimeout(5, { host: ssh.getHost() }))
  *   .subscribe({ error: (e) => console.log(e.code) });
- * // Logs (after 5 s; the remote sleep carries on):
+ * // Logs (after 5 s; the remote sleep has been ended):
  * // OSSH_SLAVE_TIMEOUT
  * ```
  *
  * @param seconds How long the source may stay silent (a positive number, fractions allowed).
- * @param options `kill`, `host`, `scheduler`.
+ * @param options `host`, `error`, `scheduler`.
  * @returns The source's values, or an `OSSH_SLAVE_TIMEOUT` error.
  * @see {@link killOnTimeout}
  */
 export function inactivityTimeout<T>(seconds: number, options: InactivityTimeoutOptions = {}): MonoTypeOperatorFunction<T> {
   validateTimeout(seconds);
-  const { kill = false, host, scheduler = asyncScheduler } = options;
+  const { kill, host, scheduler = asyncScheduler } = options;
+  if (kill === false)
+    throw invalidArgument('inactivityTimeout always ends its source on timeout (`kill: false` is no longer supported)');
+  const makeError = options.error ?? (() => slaveTimeout(host, seconds, true));
   return (source) =>
     new Observable<T>((sub) => {
       let timer: Subscription | undefined;
-      let timedOut = false;
       const arm = () => {
         timer?.unsubscribe();
         timer = scheduler.schedule(() => {
-          timedOut = true;
-          if (kill) inner.unsubscribe();
-          sub.error(slaveTimeout(host, seconds, kill));
+          const error = makeError();
+          inner.unsubscribe();
+          sub.error(error);
         }, seconds * 1000);
       };
       const inner = source.subscribe({
         next: (v) => {
-          if (timedOut) return;
           arm();
           sub.next(v);
         },
         error: (e) => {
           timer?.unsubscribe();
-          if (!timedOut) sub.error(e);
+          sub.error(e);
         },
         complete: () => {
           timer?.unsubscribe();
-          if (!timedOut) sub.complete();
+          sub.complete();
         },
       });
       if (!inner.closed) arm();
       return () => {
         timer?.unsubscribe();
-        if (!timedOut || kill) inner.unsubscribe();
+        inner.unsubscribe();
       };
     });
 }

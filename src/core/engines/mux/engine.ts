@@ -2,7 +2,8 @@
 // process per command. It keeps a pool of proxy sockets (opened by control-socket.ts, which also reads
 // them into reused buffers, read-pool.ts; written through packet-writer.ts), each with its channel table
 // (proxy.ts); admits sessions below the server's MaxSessions, counted with the spawn engine's
-// (session-budget.ts, admission.ts); and keeps one warm session ahead, prestarted where it can (prestart.ts).
+// (session-budget.ts, admission.ts); and keeps a warm session ahead, or with `prestart` prestarted shells
+// (prestart.ts).
 import type { Socket } from 'node:net';
 import type { ChannelRequest, Engine } from '../../channel';
 import { masterGone, slaveFailed, type OpenSSHError } from '../../errors';
@@ -12,7 +13,7 @@ import { runControl, type SocketReads } from './control-socket';
 import { SessionBudget } from '../session-budget';
 import { learnedLimit, takeAdmissible } from './admission';
 import { PacketWriter } from './packet-writer';
-import { prestartLine, prestartToken, type PrestartEvents } from './prestart';
+import { Prestarter } from './prestart';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
 
@@ -33,8 +34,9 @@ export interface MuxEngineOptions {
    */
   warmSession?: boolean | undefined;
   /**
-   * Prestart the warm session's shell where the login shell is a plain sh (see prestart.ts): a command is then
-   * evaluated by a shell already running. Off for good once a prestarted session shows another shell. @default false
+   * Prestart the warm session's shell where the login shell is a plain sh (the connection's `muxPrestart`, see
+   * prestart.ts): a command is then evaluated by a shell already running. Off for good once a prestarted session
+   * shows another shell. @default false
    */
   prestart?: boolean | undefined;
 }
@@ -74,8 +76,6 @@ interface Link {
 
 // with no live session to carry a barrier, a closed session's slot is given back after this long
 const RELEASE_FALLBACK_MS = 10;
-// prestarted warm sessions kept ahead (one when not prestarting)
-const PRESTARTED_AHEAD = 2;
 // dispose() waits at most this long for the server to answer the CLOSEs of what was still running
 const DISPOSE_GRACE_MS = 1000;
 
@@ -109,10 +109,11 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     if (i >= 0) warms.splice(i, 1);
   };
   let warmAllowed = opts.warmSession !== false;
-  let prestartOn = opts.prestart === true;
-  // once one prestarted shell has shown its marker, a command may wait for the next one to start
-  let prestartProven = false;
-  const token = prestartToken();
+  // a prestarted shell that ended unused is forgotten; the next warm session opens
+  const prestart = new Prestarter(opts.prestart === true, ctx.host, debug, (session) => {
+    removeWarm(session);
+    schedulePump();
+  });
 
   const schedulePump = () => {
     if (pumpScheduled) return;
@@ -122,8 +123,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   // someone waits for a session while the warm one holds the last: it is given back (its slot frees once sshd has the CLOSE)
   const dropWarm = (who: string) => {
-    // the one furthest from use: a prestarted shell still starting before a ready one
-    const w = warms.find((x) => x.session.prestarted && !x.session.prestartCanTake(false)) ?? warms[0];
+    const furthest = prestart.furthest(warms.map((x) => x.session));
+    const w = warms.find((x) => x.session === furthest);
     if (!w) return;
     removeWarm(w.session);
     debug(`mux: warm session closed: ${who} waits for a session`);
@@ -134,52 +135,30 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
 
   const usableLink = () => [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
 
-  // opens warm sessions while the engine is idle enough: nothing queued, a slot free (a second prestarted one
-  // only with another slot to spare), a socket ready. Prestarted shells take a while to start: with two, a
-  // command in a tight loop finds one ready instead of waiting for the one opened during the last command
+  // opens warm sessions while the engine is idle enough: nothing queued, a slot free (a second one, when
+  // prestarting keeps two ahead, only with another slot to spare), a socket ready
   const openWarm = () => {
     for (;;) {
-      const target = prestartOn ? PRESTARTED_AHEAD : 1;
+      const target = prestart.ahead;
       const spare = warms.length === 0 ? 0 : 1;
       if (!warmAllowed || warms.length >= target || disposed || queue.length > 0 || budget.spawnWaiting > 0 || inUse() + spare >= budget.limit) return;
       const link = usableLink();
       if (!link) return;
-      const session: MuxSession = prestartOn ? MuxSession.prestarted(ctx.host, debug, token, prestartEvents((): MuxSession => session)) : MuxSession.warm(ctx.host, debug);
+      const session = prestart.warm();
       warms.push({ session, link });
       activeSessions++;
       link.proxy.open(session, false); // no ref: a warm session alone must not keep the process alive
     }
   };
 
-  // what a prestarted session reports: once one shows a shell the fast path does not suit, no more of them
-  const prestartEvents = (session: () => MuxSession): PrestartEvents => ({
-    ready: () => {
-      prestartProven = true;
-    },
-    failed: (why) => {
-      const s = session();
-      // before any marker came, the shell is not one the fast path suits; after, this one shell just went away
-      if (!prestartProven && prestartOn) {
-        debug(`mux: prestarted sessions off: ${why}`);
-        prestartOn = false;
-      } else debug(`mux: a prestarted session ended unused: ${why}`);
-      removeWarm(s);
-      s.close();
-      schedulePump(); // the next warm session
-    },
-  });
-
-  // gives a warm session to `req` when one can take it: a plain one, else a prestarted shell that is ready
-  // (or, once one has shown its marker, still starting) when `req` suits it
+  // gives a warm session to `req` when one can take it (which one: see Prestarter.choose)
   const takeWarm = (req: ChannelRequest): MuxSession | undefined => {
     if (warms.length === 0 || req.kind === 'tunnel') return undefined;
-    const line = prestartLine(req);
-    const w =
-      warms.find((x) => !x.session.prestarted) ??
-      (line ? (warms.find((x) => x.session.prestartCanTake(false)) ?? (prestartProven ? warms.find((x) => x.session.prestartCanTake(true)) : undefined)) : undefined);
-    if (!w) return undefined;
+    const pick = prestart.choose(warms.map((x) => x.session), req);
+    const w = pick && warms.find((x) => x.session === pick.session);
+    if (!pick || !w) return undefined;
     removeWarm(w.session);
-    if (!w.session.assign(req, w.session.prestarted ? line : undefined)) return undefined;
+    if (!prestart.give(pick, req)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
     w.link.socket.ref();
     schedulePump(); // the next warm session (its OPEN rides along with the next write)
@@ -412,7 +391,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       activeSessions,
       sessionLimit: budget.limit,
       warm: warms.length > 0,
-      prestart: prestartOn,
+      prestart: prestart.on,
       dropped: [...links].reduce((n, l) => n + l.proxy.dropped, 0),
     }),
   };

@@ -7,7 +7,6 @@ import type { Channel, ChannelRequest, ExitStatus, LendStreams } from '../../cha
 import { invalidArgument, slaveFailed, type OpenSSHError } from '../../errors';
 import { encodeChannelOnly, encodeDataHeader, encodePtyReq, encodeRequest, encodeWindowAdjust, type ExitInfo } from './codec';
 import { SSH, SSH_SIGNALS, WINDOW } from './messages';
-import { PrestartWatch, prestartScript, type PrestartEvents } from './prestart';
 import { streamEnded } from '../stream-ended';
 
 /** An exit status with, when something unusual happened, a note saying what. */
@@ -27,6 +26,19 @@ export interface ChannelSender {
   whenDrained(fn: () => void): void;
   /** Received data (a view of a socket read, reused once handled), made safe to give to a consumer that may keep it. */
   own(view: Buffer): Buffer;
+}
+
+/**
+ * What runs in a warm session before it is given its command (a prestarted shell, see prestart.ts): the
+ * request the session opens with, and what the session sees before its command.
+ */
+export interface WarmStart {
+  /** Sent once the server confirms the open; stdin stays unused until `feed()`. */
+  readonly request: ChannelRequest;
+  /** Output that came before the command. */
+  output(stream: 'stdout' | 'stderr' | 'other', data: Buffer): void;
+  /** The session ended before its command (not by our own close()). */
+  ended(why: string): void;
 }
 
 type State = 'queued' | 'opening' | 'open' | 'closed';
@@ -86,39 +98,19 @@ export class MuxSession implements Channel {
 
   /**
    * A warm session: opened before any request, so that a command needs no open round trip; `assign()`
-   * gives it its request. The engine keeps at most one (see engine.ts).
+   * gives it its request. With `start`, the session opens with `start.request` and is given its command
+   * by `feed()` (a prestarted shell, see prestart.ts).
    */
-  static warm(host: string, debug: (line: string) => void): MuxSession {
-    const s = new MuxSession(WARM_REQUEST, host, debug);
+  static warm(host: string, debug: (line: string) => void, start?: WarmStart): MuxSession {
+    const s = new MuxSession(start?.request ?? WARM_REQUEST, host, debug);
     s.waitingForRequest = true;
-    return s;
-  }
-
-  /**
-   * A prestarted session (see prestart.ts): its shell already runs, waiting for the command line on stdin;
-   * `assign()` then needs the line from prestartLine().
-   */
-  static prestarted(host: string, debug: (line: string) => void, token: string, events: PrestartEvents): MuxSession {
-    const s = new MuxSession({ kind: 'exec', command: prestartScript(token), stdin: 'pipe' }, host, debug);
-    s.waitingForRequest = true;
-    s.prestart = new PrestartWatch(token, {
-      ready: () => {
-        if (s.pending) s.feed(s.pending.req, s.pending.line);
-        events.ready();
-      },
-      failed: (why) => {
-        if (s.pending) s.settle(slaveFailed(host, `the prestarted remote shell ended before it got the command (${why}); the command did not run`));
-        events.failed(why);
-      },
-    });
+    s.warmStart = start;
     return s;
   }
 
   private waitingForRequest = false;
-  /** Set on a prestarted session until it is given its command. */
-  private prestart: PrestartWatch | undefined;
-  /** A command given to a prestarted session whose shell was not ready yet: fed once it is. */
-  private pending: { req: ChannelRequest; line: Buffer } | undefined;
+  /** What runs in this warm session until its command (see WarmStart). */
+  private warmStart: WarmStart | undefined;
   /** Streams taken by a borrowing consumer, and where their chunks go. */
   private lent: (LendStreams & { fn: (stream: 'stdout' | 'stderr', chunk: Buffer) => void }) | undefined;
 
@@ -165,31 +157,15 @@ export class MuxSession implements Channel {
     return this.waitingForRequest;
   }
 
-  /** Whether this prestarted session can take a command: its shell is ready, or (`orStarting`) still starting. */
-  prestartCanTake(orStarting: boolean): boolean {
-    const phase = this.prestart?.phase;
-    const usable = this.waitingForRequest && !this.pending && this.state === 'open' && !this.closedByUs && !this.closeReceived;
-    return usable && (phase === 'ready' || (orStarting && phase === 'starting'));
+  /** Whether this is a warm session still waiting for its command, open, and not closing. */
+  get waitingOpen(): boolean {
+    return this.waitingForRequest && this.state === 'open' && !this.closedByUs && !this.closeReceived;
   }
 
-  /** Whether this is a prestarted session (ready or not). */
-  get prestarted(): boolean {
-    return this.prestart !== undefined;
-  }
-
-  /**
-   * Gives a warm session its request: its requests go out now (or on the confirmation). A prestarted one
-   * takes `line` (prestartLine) instead, written to its shell's stdin. false when it closed meanwhile.
-   */
-  assign(req: ChannelRequest, line?: Buffer): boolean {
+  /** Gives a warm session its request: its requests go out now (or on the confirmation); false when it cannot. */
+  assign(req: ChannelRequest): boolean {
     if (!this.waitingForRequest || this.state === 'closed' || this.closedByUs || this.closeReceived || req.kind === 'tunnel') return false;
-    if (this.prestart) {
-      if (line === undefined || !this.prestartCanTake(true)) return false;
-      if (this.prestart.phase === 'ready') return this.feed(req, line);
-      this.request = req;
-      this.pending = { req, line };
-      return true;
-    }
+    if (this.warmStart) return false; // given its command by feed()
     this.request = req;
     this.waitingForRequest = false;
     if (req.stdin === 'ignore') this.stdin.end();
@@ -229,22 +205,22 @@ export class MuxSession implements Channel {
     this.state = 'open';
     if (this.closedByUs) return void this.sendClose();
     if (!this.waitingForRequest) this.start();
-    else if (this.prestart) this.sendRequests(); // its script; stdin stays ours until the command
+    else if (this.warmStart) this.sendRequests(); // its WarmStart's request; stdin stays ours until the command
   }
 
-  /** A prestarted session's command: the line on its shell's stdin (and EOF with it when stdin is ignored). */
-  private feed(req: ChannelRequest, line: Buffer): boolean {
+  /**
+   * The command of a session opened with a WarmStart (waitingOpen): `line` on its stdin, and EOF with it when
+   * stdin is ignored; `req` is what the channel carries from now on.
+   */
+  feed(req: ChannelRequest, line: Buffer): void {
     this.request = req;
-    this.pending = undefined;
     this.waitingForRequest = false;
-    this.prestart!.used();
     const packets = [encodeDataHeader(this.remoteId!, line.length), line, ...this.eofWithRequest(req)];
     if (req.stdin === 'ignore') this.stdin.end();
     this.remoteWindow -= line.length;
     this.send(packets);
     this.mainSent = true;
     this.flushOut();
-    return true;
   }
 
   private start(): void {
@@ -269,7 +245,7 @@ export class MuxSession implements Channel {
   onData(stream: 'stdout' | 'stderr' | 'other', data: Buffer): void {
     this.localWindow -= data.length;
     this.ungranted += data.length;
-    if (this.prestart && this.waitingForRequest) return this.prestart.output(stream, data);
+    if (this.warmStart && this.waitingForRequest) return this.warmStart.output(stream, data);
     if (stream === 'other' || this.closedByUs || this.eofReceived) return this.maybeGrant();
     if (this.lent?.[stream]) {
       this.lent.fn(stream, data); // a view of a reused read buffer: the consumer is done with it on return
@@ -306,8 +282,8 @@ export class MuxSession implements Channel {
 
   /** CLOSE from the server: answer it, end the streams, settle `exit`. Returns true when the id is free again. */
   onClose(): void {
-    // a prestarted shell that ends unused: a failure unless we closed it (a reclaimed warm session, dispose)
-    if (this.waitingForRequest && !this.closedByUs) this.prestart?.ended('the prestarted session ended before its command');
+    // what runs in a warm session ended before its command: a failure unless we closed it (given back, dispose)
+    if (this.waitingForRequest && !this.closedByUs) this.warmStart?.ended('the session ended before its command');
     this.closeReceived = true;
     if (!this.closeSent) this.sendClose(false); // the answer nobody waits for: it rides with the next write
     this.state = 'closed';

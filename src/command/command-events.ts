@@ -1,0 +1,35 @@
+// The one place where a call's timeout, cancellation and kill-on-timeout are applied: every method and
+// Observable of a connection runs its command through here.
+import { defer, type Observable } from 'rxjs';
+import type { LendStreams } from '../core/channel';
+import { slaveTimeout } from '../core/errors';
+import type { ExecEvent } from '../observables/events';
+import { abortable } from '../observables/operators/abortable';
+import { inactivityTimeout } from '../observables/operators/inactivity-timeout';
+import type { Call } from './call';
+import { channelEvents$ } from './channel-events';
+import type { CommandSite } from './site';
+
+/**
+ * The call's command as a cold Observable of its events. `timeout` errors with OSSH_SLAVE_TIMEOUT after that
+ * many seconds without traffic and ends the command (or, for a Promise method with `killSshOnTimeout: false`,
+ * leaves it running unread, as Net::OpenSSH does); the call's AbortSignal ends it with OSSH_ABORTED.
+ */
+export const commandEvents$ = (site: CommandSite, call: Call, lend?: LendStreams): Observable<ExecEvent> =>
+  defer(() => {
+    let timedOut = false;
+    const open = () => site.openChannel(call.request, call.engine);
+    const onCancel = () => (timedOut && !call.kill ? 'leave' : 'close');
+    let events$ = channelEvents$(open, call.stdin, call.host, lend, onCancel);
+    const seconds = call.timeout;
+    if (seconds !== undefined) {
+      // called as the timer fires, before the channel is let go: the teardown then knows to leave it running
+      const error = () => {
+        timedOut = true;
+        return slaveTimeout(call.host, seconds, call.kill);
+      };
+      events$ = events$.pipe(inactivityTimeout(seconds, { host: call.host, error }));
+    }
+    if (call.signal !== undefined) events$ = events$.pipe(abortable(call.signal, { host: call.host }));
+    return events$;
+  });
