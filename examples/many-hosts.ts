@@ -3,7 +3,7 @@
 //   npx tsx examples/many-hosts.ts                      (8 connections to a throwaway local sshd + one unreachable host)
 //   npx tsx examples/many-hosts.ts web1 web2 user@db1   (your hosts, through your ~/.ssh/config)
 import { lastValueFrom, tap } from 'rxjs';
-import { fleet, summarize, type FleetHost } from '../src/fleet/index';
+import { fleet, summarize, type FleetHost } from '../src/index';
 import { startSshd } from '../test/fixtures/sshd';
 import { freeLoopbackPort } from '../src/testing/throwaway-sshd';
 

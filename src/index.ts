@@ -39,6 +39,7 @@ export type { CommandArg } from './core/remote-command';
 export { sftp, createSftp, SftpClient, SftpHandle, SftpStats, SftpError, TransferHandle, SFTP_STATUS, SFTP_OPEN_FLAGS } from './sftp/index';
 export type {
   SftpOptions,
+  SftpConnection,
   CreateSftpOptions,
   SftpTransport,
   SftpDirEntry,
@@ -98,7 +99,9 @@ export type { TransferProgress as FileTransferProgress } from './transfers/progr
 export type { Tunnel } from './tunnels/tunnel-handle';
 export type { CaptureTunnelOptions, TunnelOptions } from './tunnels/tunnel-options';
 export type { Forward, ForwardListen, ForwardOptions, ForwardSpec, ForwardTarget } from './tunnels/forward';
-export { Fleet, fleet, summarize } from './fleet/index';
+export { Fleet, FleetOf, fleet } from './fleet-default';
+export type { ConnectionFactory, FleetConnection } from './fleet-default';
+export { summarize } from './fleet/index';
 export type { FleetErrorEvent, FleetExecEvent, FleetExecOptions, FleetHost, FleetHostState, FleetLineEvent, FleetLinesOptions, FleetOptions, FleetSummary, HostResult } from './fleet/index';
 export { remote$ } from './zx/index';
 export type { RemoteShell, RemoteShellOptions, ZxConnection } from './zx/index';

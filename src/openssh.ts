@@ -56,7 +56,7 @@ import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type Open
 import { quoting, type CommandArg } from './core/remote-command';
 import type { RemoteProcess, WithStderr, WithStdin, WithStdout } from './core/remote-process';
 import { splitLeadingOptions } from './core/leading-options';
-import { slaveArgs } from './core/slave-args';
+import { slaveArgs, slaveCommand, type SlaveCommand } from './core/slave-args';
 import type { Arg } from './quoting/quoter';
 import { shellQuoteWith } from './quoting/shell-quote';
 import { posix } from './quoting/posix';
@@ -551,8 +551,8 @@ export class OpenSSH {
   // ---- many hosts, zx ----
 
   /** Many connections as one: merged output, a summary, bounded concurrency. See docs/fleet.md. */
-  static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet {
-    return makeFleet(hosts, options);
+  static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet<OpenSSH> {
+    return makeFleet(hosts, options, (d, o) => new OpenSSH(d, o));
   }
 
   private zxShell: RemoteShell | undefined;
@@ -574,5 +574,32 @@ export class OpenSSH {
   async makeRemoteCommandString(...args: WithOptions<CommonCallOptions>): Promise<string> {
     const argv = await (this.makeRemoteCommand as (...a: unknown[]) => Promise<string[]>)(...args);
     return shellQuoteWith(posix, argv);
+  }
+
+  // ---- for features (src/conn.ts) ----
+
+  /** The connection's default timeout in seconds (the constructor's `timeout`); undefined: none. */
+  get timeout(): number | undefined {
+    return this.s.timeout;
+  }
+
+  /**
+   * Waits for the master and describes the ssh slave a local tool (scp, rsync, sshfs, `ssh -O`, `ssh -W`) runs
+   * over it, as parts; `sshOpts` replaces the connection's `defaultSshOpts`. The rules are slave-args.ts's.
+   * @internal
+   */
+  async slaveCommand(sshOpts?: readonly string[]): Promise<SlaveCommand> {
+    await this.track(this.waitForMaster());
+    return slaveCommand({
+      sshCmd: this.s.sshCmd,
+      ctlPath: this.master.ctlPath!,
+      host: this.s.dest.host,
+      user: this.s.user,
+      port: this.s.port,
+      destination: destinationArgs(this.s),
+      defaultSshOpts: this.s.defaultSshOpts,
+      forwardAgent: this.s.forwardAgent === 'always',
+      sshOpts,
+    });
   }
 }

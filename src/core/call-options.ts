@@ -1,11 +1,11 @@
 // Per-call options: documentation, the whitelist of each method (as Net::OpenSSH has), and normalisation.
 import type { Readable, Writable, Duplex } from 'node:stream';
-import type { EngineName } from './options';
+import type { EngineName } from './engine-name';
 import { invalidArgument } from './errors';
 import { assertArgList, assertBoolean, assertOneOf, assertString, assertTimeout, checkArgumentEncoding, checkStreamEncoding, pickKnown } from './validate';
 import { getQuoter } from '../quoting/get-quoter';
 import type { Quoter } from '../quoting/quoter';
-import { quoting } from './remote-command';
+import { quoting } from './quoting-guard';
 import { checkSshOpts } from './slave-args';
 
 /** A Node stream or a file descriptor: what stands for Perl's file handle. */

@@ -15,7 +15,7 @@ import {
   pickKnown,
 } from './validate';
 import { getQuoter } from '../quoting/get-quoter';
-import { quoting } from './remote-command';
+import { quoting } from './quoting-guard';
 import type { Quoter } from '../quoting/quoter';
 import type { Readable, Writable } from 'node:stream';
 import { STD_DEFAULT_OPTIONS, stdDefaults, type StdDefaults } from './std-defaults';
@@ -24,6 +24,7 @@ import { gatewayArgs, type GatewayOptions } from './login/gateway';
 import { parsePersist } from './persist/persist-duration';
 import type { PasswordPrompt } from './login/prompt';
 import type { PtyProcess } from './pty/pty-process';
+import type { EngineName } from './engine-name';
 
 /**
  * A custom login dialogue on the master's pty (Net::OpenSSH's login_handler). Called with every new
@@ -32,8 +33,7 @@ import type { PtyProcess } from './pty/pty-process';
  */
 export type LoginHandler = (ssh: unknown, pty: PtyProcess, data: string) => boolean | Promise<boolean>;
 
-/** Which engine runs commands: see docs/ARCHITECTURE.md. */
-export type EngineName = 'auto' | 'mux' | 'spawn';
+export type { EngineName };
 
 /** Options of `new OpenSSH(destination, options)`. Net::OpenSSH's names, in camelCase. */
 export interface OpenSSHOptions {

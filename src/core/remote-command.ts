@@ -7,18 +7,12 @@ import { encodeCommandLine } from '../quoting/encoding';
 import { expandArgs, type Vars } from '../quoting/expand-vars';
 import { getQuoter } from '../quoting/get-quoter';
 import { isGlob, isRaw, type Arg, type FragmentKey, type Quoter } from '../quoting/quoter';
-import { QuotingError } from '../quoting/quoting-error';
 import type { CallOptions } from './call-options';
-import { fromQuotingError, invalidArgument } from './errors';
+import { invalidArgument } from './errors';
+import { quoting } from './quoting-guard';
 
-/** Runs `fn`, turning a QuotingError into the OpenSSHError with the same code (and the host). */
-export const quoting = <T>(host: string | undefined, fn: () => T): T => {
-  try {
-    return fn();
-  } catch (e) {
-    throw e instanceof QuotingError ? fromQuotingError(host, e) : e;
-  }
-};
+// moved to quoting-guard.ts (call-options.ts and options.ts import it from there); kept for openssh.ts
+export { quoting };
 
 /** Net::OpenSSH's extended fragments for the stream options given. */
 export const fragmentsFor = (o: CallOptions): FragmentKey[] => {

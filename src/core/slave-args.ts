@@ -6,6 +6,9 @@ import { encodingError, invalidArgument } from './errors';
 // ProxyCommand=false makes a missing socket fail at once instead of opening a second connection.
 const GUARD = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
 
+/** `-S <ctl>` and the guard: the part of every slave argv that ties it to our master. */
+const onMaster = (ctlPath: string): string[] => ['-S', ctlPath, ...GUARD];
+
 // ssh's options that take a value (its getopt string; -P since OpenSSH 9.4), and those that pick the master
 const WITH_VALUE = new Set('BbcDEeFIiJLlmOoPpQRSWw');
 const CONTROL_FLAGS = new Set('SMO');
@@ -83,10 +86,79 @@ export const slaveArgs = (
     args.push('-W', 'path' in t ? tunnelSocketTarget(t.path) : `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`);
   }
   for (const [k, v] of Object.entries(req.env ?? {})) args.push('-o', `SetEnv=${k}=${setEnvValue(v)}`);
-  args.push('-S', ctlPath, ...GUARD, ...destination);
+  args.push(...onMaster(ctlPath), ...destination);
   if (req.kind === 'exec' || req.kind === 'subsystem') {
     if (req.command === undefined) throw invalidArgument(`a ${req.kind} request needs a command`);
     args.push(typeof req.command === 'string' ? req.command : utf8Command(req.command));
   }
   return args;
+};
+
+/**
+ * A slave ssh command as a structured value: what a local tool riding on the master (scp, rsync, sshfs,
+ * `ssh -O`, `ssh -W`) needs to know about the connection, with the same rules as {@link slaveArgs}.
+ */
+export interface SlaveCommand {
+  /** The host, for messages and for `host:path` specs. */
+  readonly host: string;
+  /** The host with IPv6 brackets, for `host:path` specs. */
+  readonly hostSquared: string;
+  /** The remote user, when the connection names one. */
+  readonly user: string | undefined;
+  /** The port, when the connection names one. */
+  readonly port: number | undefined;
+  /** The master's control socket. */
+  readonly ctlPath: string;
+  /** The ssh binary (`sshCmd`). */
+  readonly sshCmd: string;
+  /** This call's ssh options: its `sshOpts`, else the connection's `defaultSshOpts` (plus the flag cluster). */
+  readonly sshOpts: readonly string[];
+  /**
+   * The complete `ssh` argv up to, not including, `-- host`: binary, options, `-S <ctl>`, the slave guard
+   * (`ControlMaster=no`, `ProxyCommand=false`), `-l user`, `-p port`. Tools that append the host (rsync, sshfs) use it.
+   */
+  readonly sshArgvNoHost: readonly string[];
+  /** The destination part of the slave argv: `['-l', user, '-p', port, '--', host]` (as the spawn engine takes it). */
+  readonly destinationArgs: readonly string[];
+}
+
+/** What {@link slaveCommand} is built from: the connection's settings and the master's socket. */
+export interface SlaveCommandInput {
+  readonly sshCmd: string;
+  readonly ctlPath: string;
+  readonly host: string;
+  readonly user: string | undefined;
+  readonly port: number | undefined;
+  /** The connection's destination arguments, ending `-- host` (master-args.ts `destinationArgs`). */
+  readonly destination: readonly string[];
+  readonly defaultSshOpts: readonly string[];
+  /** The connection forwards the agent on every slave (`forwardAgent: 'always'`). */
+  readonly forwardAgent?: boolean | undefined;
+  /** This call's ssh options, replacing `defaultSshOpts`; checked as `sshOpts`. */
+  readonly sshOpts?: readonly string[] | undefined;
+}
+
+/** The {@link SlaveCommand} of a connection (the argv `slaveArgs` would give, as parts). Throws on bad `sshOpts`. */
+export const slaveCommand = (i: SlaveCommandInput): SlaveCommand => {
+  const req: ChannelRequest = {
+    kind: 'exec',
+    stdin: 'pipe',
+    sshOpts: i.sshOpts === undefined ? undefined : checkSshOpts(i.sshOpts),
+    forwardAgent: i.forwardAgent ? true : undefined,
+  };
+  const f = flags(req);
+  const sshOpts = [...(req.sshOpts ?? i.defaultSshOpts), ...(f ? [f] : [])];
+  const dashes = i.destination.indexOf('--');
+  if (dashes < 0) throw invalidArgument('internal error: destination arguments without `--`');
+  return {
+    host: i.host,
+    hostSquared: i.host.includes(':') ? `[${i.host}]` : i.host,
+    user: i.user,
+    port: i.port,
+    ctlPath: i.ctlPath,
+    sshCmd: i.sshCmd,
+    sshOpts,
+    sshArgvNoHost: [i.sshCmd, ...sshOpts, ...onMaster(i.ctlPath), ...i.destination.slice(0, dashes)],
+    destinationArgs: [...i.destination],
+  };
 };

@@ -4,7 +4,7 @@
 import { defer, from, map, merge, mergeMap, of, lastValueFrom, toArray, type Observable, type Subscription } from 'rxjs';
 import { masterGone } from '../core/errors';
 import { pickKnown } from '../core/validate';
-import type { OpenSSH } from '../openssh';
+import type { ConnectionFactory, FleetConnection } from '../conn';
 import type { CommandArg } from '../core/remote-command';
 import { abortable } from '../observables/operators/abortable';
 import { connectAll } from './connect-pool';
@@ -22,28 +22,30 @@ const FLEET_OPTIONS = new Set(['options', 'concurrency', 'commandConcurrency']);
 /**
  * A set of hosts driven together: see {@link fleet}. Connections start at construction,
  * `concurrency` at a time; commands wait for their host's master (or report its failure).
+ * `C` is the type of each host's connection: `OpenSSH` for the package's `fleet()` and `OpenSSH.fleet()`.
  */
-export class Fleet {
+export class Fleet<C extends FleetConnection = FleetConnection> {
   /** The hosts' labels, in the order given. */
   readonly hosts: readonly string[];
-  private readonly entries: readonly HostEntry[];
-  private readonly byLabel: ReadonlyMap<string, HostEntry>;
+  private readonly entries: readonly HostEntry<C>[];
+  private readonly byLabel: ReadonlyMap<string, HostEntry<C>>;
   private readonly pool: Subscription;
   private readonly commandConcurrency: number;
   private closing: Promise<void> | undefined;
 
-  constructor(hosts: readonly FleetHost[], options: FleetOptions = {}) {
+  /** Use {@link fleet} (or `OpenSSH.fleet`); `factory` makes each host's connection. */
+  constructor(hosts: readonly FleetHost[], options: FleetOptions, factory: ConnectionFactory<C>) {
     pickKnown(options, FLEET_OPTIONS, 'fleet');
     const concurrency = checkConcurrency('concurrency', options.concurrency, DEFAULT_CONCURRENCY);
     this.commandConcurrency = checkConcurrency('commandConcurrency', options.commandConcurrency, DEFAULT_COMMAND_CONCURRENCY);
-    this.entries = hostEntries(hosts, options.options);
+    this.entries = hostEntries(hosts, options.options ?? {}, factory);
     this.hosts = this.entries.map((e) => e.label);
     this.byLabel = new Map(this.entries.map((e) => [e.label, e]));
     this.pool = connectAll(this.entries, concurrency);
   }
 
   /** The connection of `host` (a label from `hosts`), to use on its own; the fleet still owns it. */
-  connection(host: string): OpenSSH | undefined {
+  connection(host: string): C | undefined {
     return this.byLabel.get(host)?.ssh;
   }
 
@@ -107,7 +109,7 @@ export class Fleet {
     return summaryOf(this.hosts.flatMap((h) => byHost.get(h) ?? []), performance.now() - start);
   }
 
-  private run$<V>(plan: FleetPlan, shape: (e: HostEntry, run$: Observable<FleetExecEvent>) => Observable<V>): Observable<V> {
+  private run$<V>(plan: FleetPlan, shape: (e: HostEntry<C>, run$: Observable<FleetExecEvent>) => Observable<V>): Observable<V> {
     if (this.closing) throw masterGone(undefined, 'the fleet was closed');
     // built now, so that bad options or arguments throw here, before anything runs
     const perHost = this.entries.map((e) => {
@@ -143,6 +145,7 @@ export class Fleet {
 /**
  * Connects to many hosts, `concurrency` masters at a time, and runs commands on all of them with
  * their output merged and tagged by host. Hosts are destination strings or `{destination, options, name}`.
+ * `factory` makes each host's connection (the package's `fleet(hosts, options)` makes OpenSSH ones).
  *
  * ## Example
  *
@@ -156,4 +159,8 @@ export class Fleet {
  * });
  * ```
  */
-export const fleet = (hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet => new Fleet(hosts, options);
+export const fleet = <C extends FleetConnection>(
+  hosts: readonly FleetHost[],
+  options: FleetOptions,
+  factory: ConnectionFactory<C>,
+): Fleet<C> => new Fleet(hosts, options, factory);

@@ -3,13 +3,20 @@
 // at once when the stream dies.
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { invalidArgument, type OpenSSHError } from '../core/errors';
+import { assertTimeout } from '../core/validate';
 import { attrsProblem, readAttrs, SftpStats, writeAttrs, type SftpAttrInput } from './attrs';
+import { SftpHandle, type SftpDirEntry, type SftpLimits, type SftpOpenFlags } from './client-surface';
 import { EXT, FX, FXP, OPEN, SFTP_VERSION } from './constants';
 import { ls, walk, type LsOptions, type SftpListEntry, type SftpWalkEntry, type WalkOptions } from './listing';
 import type { TransferHandle } from './progress';
 import { get, put, type TransferOptions } from './transfer';
 import { FrameParser, MalformedPacket, PacketReader, PacketWriter } from './packets';
-import { channelClosed, protocolError, SftpError, statusError, unsupported } from './sftp-errors';
+import { ReplyWatch } from './reply-watch';
+import { channelClosed, closedAfterTimeout, protocolError, requestTimeout } from './sftp-errors';
+import { SftpError, statusError, unsupported } from './sftp-errors';
+
+export { SftpHandle };
+export type { SftpDirEntry, SftpLimits, SftpOpenFlags };
 
 /** The byte stream to the server: one Duplex, or the subsystem's `stdout` (read from) and `stdin` (written to). */
 export type SftpTransport = Duplex | { /** Read from: the server's replies. */ stdout: Readable; /** Written to: the requests. */ stdin: Writable };
@@ -24,38 +31,21 @@ export interface CreateSftpOptions {
   pid?: number | undefined;
   /**
    * Called once when the client is done with the transport (after `end()` or a failure), e.g. to reap the ssh
-   * process; `end()` and `closed` wait for the Promise it returns.
+   * process; `end()` and `closed` wait for the Promise it returns. `stuck`: a request timed out (the server will
+   * not end by itself).
    */
-  onClose?: (() => void | Promise<void>) | undefined;
+  onClose?: ((stuck: boolean) => void | Promise<void>) | undefined;
   /**
    * Called when the stream ends without `end()`: may give a better error for the pending requests (the master's
    * failure, the subsystem's stderr). Its answer is awaited before they fail.
    */
   explainClose?: (() => Promise<OpenSSHError | undefined>) | undefined;
-}
-
-/** An open remote file or directory. Pass it to read/write/fstat/readdir/close. */
-export class SftpHandle {
-  /** @internal */
-  closed = false;
-  constructor(
-    /** The server's opaque handle. */
-    readonly id: Buffer,
-    /** The path it was opened with (named in errors). */
-    readonly path: string,
-    /** Whether it is an open file or an open directory. */
-    readonly kind: 'file' | 'dir',
-  ) {}
-}
-
-/** One directory entry from readdir. */
-export interface SftpDirEntry {
-  /** The entry's name within its directory. */
-  filename: string;
-  /** The server's `ls -l` style line. */
-  longname: string;
-  /** The entry's attributes (as lstat reports them). */
-  attrs: SftpStats;
+  /**
+   * Seconds a request may wait for its reply (counted from when the request before it was answered); then it
+   * fails with OSSH_SLAVE_TIMEOUT naming it, and the session is closed: an SFTP request cannot be withdrawn,
+   * so every other pending request fails too and the client must be opened again. 0 or unset: no timeout.
+   */
+  timeout?: number | undefined;
 }
 
 /** statvfs@openssh.com: the remote file system's figures (as statvfs(3)). */
@@ -84,21 +74,6 @@ export interface SftpStatVfs {
   namemax: number;
 }
 
-/** limits@openssh.com: what the server accepts (0 = no stated limit). */
-export interface SftpLimits {
-  /** Largest packet the server accepts, in bytes. */
-  maxPacketLength: number;
-  /** Largest read the server answers in one reply, in bytes. */
-  maxReadLength: number;
-  /** Largest write the server accepts in one request, in bytes. */
-  maxWriteLength: number;
-  /** Most handles the client may have open at once. */
-  maxOpenHandles: number;
-}
-
-/** Open flags: Node's strings or a number of SSH_FXF_* bits. */
-export type SftpOpenFlags = 'r' | 'r+' | 'w' | 'wx' | 'w+' | 'wx+' | 'a' | 'ax' | 'a+' | 'ax+' | number;
-
 const FLAG_BITS: Record<string, number> = {
   r: OPEN.READ,
   'r+': OPEN.READ | OPEN.WRITE,
@@ -117,7 +92,13 @@ interface Reply {
   r: PacketReader;
 }
 
-interface Pending {
+/** What a request asked, for the error of one that got no reply in time. */
+interface Asked {
+  op: string;
+  path: string | undefined;
+}
+
+interface Pending extends Asked {
   resolve(reply: Reply): void;
   reject(e: OpenSSHError): void;
 }
@@ -158,12 +139,19 @@ export class SftpClient {
   private resolveClosed!: () => void;
   private readonly onClose: CreateSftpOptions['onClose'];
   private readonly explainClose: CreateSftpOptions['explainClose'];
+  private readonly timeout: number | undefined;
+  private stuck = false;
+  private readonly watch: ReplyWatch;
 
   constructor(transport: SftpTransport, opts: CreateSftpOptions = {}) {
     this.host = opts.host;
     this.pid = opts.pid;
     this.onClose = opts.onClose;
     this.explainClose = opts.explainClose;
+    const t = assertTimeout('timeout', opts.timeout);
+    this.timeout = t === 0 ? undefined : t;
+    const oldest = () => (this.versionWaiter ? -1 : this.pending.keys().next().value);
+    this.watch = new ReplyWatch(this.timeout, oldest, () => this.timedOut());
     if (!isStream(transport) && 'stdout' in transport) {
       this.readable = transport.stdout;
       this.writable = transport.stdin;
@@ -205,7 +193,10 @@ export class SftpClient {
 
   /** @internal INIT/VERSION exchange; then limits@openssh.com when offered. */
   async init(): Promise<void> {
-    const version = new Promise<Reply>((resolve, reject) => (this.versionWaiter = { resolve, reject }));
+    const version = new Promise<Reply>((resolve, reject) => {
+      this.versionWaiter = { op: 'init', path: undefined, resolve, reject };
+    });
+    this.watch.follow();
     this.writable.write(new PacketWriter(FXP.INIT, 16).u32(SFTP_VERSION).finish());
     const { r } = await version;
     this.version = r.u32();
@@ -257,6 +248,7 @@ export class SftpClient {
   destroy(error: OpenSSHError = channelClosed(this.host, 'the client was destroyed')): void {
     if (this.failure) return;
     this.failure = error;
+    this.watch.stop();
     this.versionWaiter?.reject(error);
     this.versionWaiter = undefined;
     const pending = [...this.pending.values()];
@@ -267,7 +259,7 @@ export class SftpClient {
     this.readable.resume(); // drain whatever still arrives so the process can exit
     if (!this.writable.writableEnded) this.writable.end();
     Promise.resolve()
-      .then(() => this.onClose?.())
+      .then(() => this.onClose?.(this.stuck))
       .catch(() => {})
       .then(() => this.resolveClosed());
   }
@@ -279,6 +271,7 @@ export class SftpClient {
       const w = this.versionWaiter;
       if (!w) throw new MalformedPacket('unexpected VERSION packet');
       this.versionWaiter = undefined;
+      this.watch.follow();
       w.resolve({ type, r });
       return;
     }
@@ -286,18 +279,31 @@ export class SftpClient {
     const p = this.pending.get(id);
     if (!p) throw new MalformedPacket(`reply (type ${type}) to unknown request id ${id}`);
     this.pending.delete(id);
+    this.watch.follow();
     p.resolve({ type, r });
     if (this.pending.size === 0) this.drained?.();
   }
 
+  /** The oldest request got no reply in time: it fails with OSSH_SLAVE_TIMEOUT, the session is closed. */
+  private timedOut(): void {
+    const first = this.pending.entries().next().value;
+    const [id, p] = this.versionWaiter ? [undefined, this.versionWaiter] : (first ?? [undefined, undefined]);
+    if (!p || this.failure) return;
+    if (id === undefined) this.versionWaiter = undefined;
+    else this.pending.delete(id);
+    this.stuck = true;
+    p.reject(requestTimeout(this.host, p.op, p.path, this.timeout!));
+    this.destroy(closedAfterTimeout(this.host, p.op, p.path, this.timeout!));
+  }
+
   /** Sends one request built by `build` (which gets the writer after type and id) and waits for its reply. */
-  private send(type: number, build: (w: PacketWriter) => void, sizeHint = 128): Promise<Reply> {
+  private send(asked: Asked, type: number, build: (w: PacketWriter) => void, sizeHint = 128): Promise<Reply> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
     const id = this.takeId();
     const w = new PacketWriter(type, sizeHint).u32(id);
     build(w);
-    return this.sendPacket(id, w.finish());
+    return this.sendPacket(id, w.finish(), asked);
   }
 
   private refusal(): OpenSSHError | undefined {
@@ -310,9 +316,10 @@ export class SftpClient {
     return id;
   }
 
-  private sendPacket(id: number, packet: Buffer): Promise<Reply> {
+  private sendPacket(id: number, packet: Buffer, asked: Asked): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { ...asked, resolve, reject });
+      this.watch.follow();
       if (!this.dying) this.writable.write(packet);
     });
   }
@@ -337,7 +344,8 @@ export class SftpClient {
     packet.writeUInt32BE(reqId, 5);
     packet.writeUInt32BE(head.length + n, 0); // length field: everything after it
     packet.writeUInt32BE(n, head.length);
-    const done = this.sendPacket(reqId, packet.subarray(0, head.length + 4 + n)).then((reply) => this.status('write', h.path, reply));
+    const asked = { op: 'write', path: h.path };
+    const done = this.sendPacket(reqId, packet.subarray(0, head.length + 4 + n), asked).then((reply) => this.status('write', h.path, reply));
     done.catch(() => {}); // the caller attaches its handler right after this resolves
     return { bytes: n, done };
   }
@@ -376,27 +384,27 @@ export class SftpClient {
   }
 
   private async callStatus(op: string, path: string | undefined, type: number, build: (w: PacketWriter) => void): Promise<void> {
-    this.status(op, path, await this.send(type, build));
+    this.status(op, path, await this.send({ op, path }, type, build));
   }
 
   private async callAttrs(op: string, path: string | undefined, type: number, build: (w: PacketWriter) => void): Promise<SftpStats> {
-    return readAttrs(this.expect(op, path, await this.send(type, build), FXP.ATTRS, 'ATTRS'));
+    return readAttrs(this.expect(op, path, await this.send({ op, path }, type, build), FXP.ATTRS, 'ATTRS'));
   }
 
   private async callName(op: string, path: string | undefined, type: number, build: (w: PacketWriter) => void): Promise<string> {
-    const r = this.expect(op, path, await this.send(type, build), FXP.NAME, 'NAME');
+    const r = this.expect(op, path, await this.send({ op, path }, type, build), FXP.NAME, 'NAME');
     if (r.u32() < 1) throw protocolError(this.host, `${op}: the server sent no name`);
     return r.string();
   }
 
   private async extended(op: string, path: string | undefined, name: string, build: (w: PacketWriter) => void): Promise<PacketReader> {
     if (!this.hasExtension(name)) throw unsupported(this.host, op, path, name);
-    return this.expect(op, path, await this.send(FXP.EXTENDED, (w) => build(w.string(name))), FXP.EXTENDED_REPLY, 'EXTENDED_REPLY');
+    return this.expect(op, path, await this.send({ op, path }, FXP.EXTENDED, (w) => build(w.string(name))), FXP.EXTENDED_REPLY, 'EXTENDED_REPLY');
   }
 
   private async extendedStatus(op: string, path: string | undefined, name: string, build: (w: PacketWriter) => void): Promise<void> {
     if (!this.hasExtension(name)) throw unsupported(this.host, op, path, name);
-    this.status(op, path, await this.send(FXP.EXTENDED, (w) => build(w.string(name))));
+    this.status(op, path, await this.send({ op, path }, FXP.EXTENDED, (w) => build(w.string(name))));
   }
 
   private live(h: SftpHandle, op: string): Buffer {
@@ -425,7 +433,7 @@ export class SftpClient {
     const pflags = typeof flags === 'number' ? flags : FLAG_BITS[flags];
     if (pflags === undefined) throw invalidArgument("sftp open: flags must be 'r', 'r+', 'w', 'wx', 'w+', 'wx+', 'a', 'ax', 'a+', 'ax+' or a number", flags);
     const a = SftpClient.checkAttrs('open', attrs);
-    const r = this.expect('open', path, await this.send(FXP.OPEN, (w) => writeAttrs(w.string(path).u32(pflags), a)), FXP.HANDLE, 'HANDLE');
+    const r = this.expect('open', path, await this.send({ op: 'open', path }, FXP.OPEN, (w) => writeAttrs(w.string(path).u32(pflags), a)), FXP.HANDLE, 'HANDLE');
     return new SftpHandle(Buffer.from(r.bytes()), path, 'file');
   }
 
@@ -442,7 +450,7 @@ export class SftpClient {
     const id = this.live(h, 'read');
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument('sftp read: offset must be a non-negative integer', offset);
     if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) throw invalidArgument('sftp read: length must be an integer 0..2^32-1', length);
-    const r = this.expect('read', h.path, await this.send(FXP.READ, (w) => w.string(id).u64(offset).u32(length)), FXP.DATA, 'DATA', true);
+    const r = this.expect('read', h.path, await this.send({ op: 'read', path: h.path }, FXP.READ, (w) => w.string(id).u64(offset).u32(length)), FXP.DATA, 'DATA', true);
     return r === null ? null : r.bytes();
   }
 
@@ -451,7 +459,7 @@ export class SftpClient {
     const id = this.live(h, 'write');
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument('sftp write: offset must be a non-negative integer', offset);
     if (!(data instanceof Uint8Array)) throw invalidArgument('sftp write: data must be a Buffer or Uint8Array', data);
-    const reply = await this.send(FXP.WRITE, (w) => w.string(id).u64(offset).string(data), 32 + id.length + data.length);
+    const reply = await this.send({ op: 'write', path: h.path }, FXP.WRITE, (w) => w.string(id).u64(offset).string(data), 32 + id.length + data.length);
     this.status('write', h.path, reply);
   }
 
@@ -597,14 +605,14 @@ export class SftpClient {
   /** Opens a directory for readdir. */
   async opendir(path: string): Promise<SftpHandle> {
     SftpClient.checkPath('opendir', path);
-    const r = this.expect('opendir', path, await this.send(FXP.OPENDIR, (w) => w.string(path)), FXP.HANDLE, 'HANDLE');
+    const r = this.expect('opendir', path, await this.send({ op: 'opendir', path }, FXP.OPENDIR, (w) => w.string(path)), FXP.HANDLE, 'HANDLE');
     return new SftpHandle(Buffer.from(r.bytes()), path, 'dir');
   }
 
   /** The next batch of entries of an open directory (`.` and `..` included, as the server sends them); null when done. */
   async readdir(h: SftpHandle): Promise<SftpDirEntry[] | null> {
     const id = this.live(h, 'readdir');
-    const r = this.expect('readdir', h.path, await this.send(FXP.READDIR, (w) => w.string(id)), FXP.NAME, 'NAME', true);
+    const r = this.expect('readdir', h.path, await this.send({ op: 'readdir', path: h.path }, FXP.READDIR, (w) => w.string(id)), FXP.NAME, 'NAME', true);
     if (r === null) return null;
     const out: SftpDirEntry[] = [];
     for (let n = r.u32(); n > 0; n--) out.push({ filename: r.string(), longname: r.string(), attrs: readAttrs(r) });

@@ -1,7 +1,9 @@
 // The SFTP client's public surface, and `sftp(ssh)`: a client over the `sftp` subsystem of a master.
-import type { OpenSSH } from '../openssh';
+import type { SftpConnection } from '../conn';
 import { isOpenSSHError, stderrTail, type OpenSSHError } from '../core/errors';
 import { createSftp, SftpClient } from './client';
+import { effectiveTimeout } from '../conn';
+import { assertTimeout } from '../core/validate';
 import { channelClosed } from './sftp-errors';
 
 export { createSftp, SftpClient, SftpHandle } from './client';
@@ -16,6 +18,7 @@ export { TransferHandle } from './progress';
 export type { TransferProgress, TransferResult } from './progress';
 export type { TransferOptions } from './transfer';
 export type { LsOptions, SftpListEntry, SftpWalkEntry, WalkOptions } from './listing';
+export type { SftpConnection } from '../conn';
 
 /** Options of {@link sftp}. */
 export interface SftpOptions {
@@ -23,10 +26,18 @@ export interface SftpOptions {
   sshOpts?: string[] | undefined;
   /** The largest packet accepted from the server, in bytes. @default 4 MiB */
   maxPacket?: number | undefined;
+  /**
+   * Seconds each request may wait for its reply; then it fails with OSSH_SLAVE_TIMEOUT naming it and the session
+   * is closed (an SFTP request cannot be withdrawn: open a new client). 0 turns it off.
+   * @default the connection's `timeout`
+   */
+  timeout?: number | undefined;
 }
 
 // how long `end()` lets the ssh slave exit on its own after EOF before ending it
 const EXIT_GRACE_MS = 3000;
+// how long a closed channel may take to end after a request timed out (the server is stuck: it may never)
+const STUCK_GRACE_MS = 500;
 // how long a dying channel waits for the slave's exit status to explain itself
 const EXPLAIN_MS = 1000;
 
@@ -43,8 +54,9 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
  * Opens the `sftp` subsystem on `ssh`'s master and returns a connected client (INIT/VERSION done, extensions and
  * limits recorded). `await client.end()` (or `await using`) closes the channel and reaps its ssh process.
  */
-export const sftp = async (ssh: OpenSSH, opts: SftpOptions = {}): Promise<SftpClient> => {
+export const sftp = async (ssh: SftpConnection, opts: SftpOptions = {}): Promise<SftpClient> => {
   const host = ssh.getHost();
+  const timeout = effectiveTimeout(assertTimeout('timeout', opts.timeout), ssh.timeout);
   const proc = await ssh.openEx(
     { subsystem: true, stdinPipe: true, stdoutPipe: true, stderrPipe: true, ...(opts.sshOpts ? { sshOpts: opts.sshOpts } : {}) },
     'sftp',
@@ -63,17 +75,24 @@ export const sftp = async (ssh: OpenSSH, opts: SftpOptions = {}): Promise<SftpCl
       return isOpenSSHError(e) ? e : channelClosed(host, String(e), e);
     }
   };
-  const reap = async (): Promise<void> => {
+  const reap = async (stuck: boolean): Promise<void> => {
     try {
-      if ((await within(proc.exit, EXIT_GRACE_MS)) === undefined) {
+      // after a request timed out the server is stuck: it will not exit on its own
+      if (stuck || (await within(proc.exit, EXIT_GRACE_MS)) === undefined) {
         proc.close();
-        await proc.exit;
+        // a server stuck in the kernel (a FIFO) keeps its session, and the master our pipes: let go of them
+        if ((await within(proc.exit, stuck ? STUCK_GRACE_MS : EXIT_GRACE_MS)) === undefined) {
+          for (const s of [proc.stdin, proc.stdout, proc.stderr]) s?.destroy();
+        }
       }
     } catch {
       // the exit error already reached the requests
     }
   };
-  const client = new SftpClient({ stdout, stdin }, { host, pid: proc.pid, maxPacket: opts.maxPacket, onClose: reap, explainClose: explain });
+  const client = new SftpClient(
+    { stdout, stdin },
+    { host, pid: proc.pid, maxPacket: opts.maxPacket, onClose: reap, explainClose: explain, timeout },
+  );
   proc.exit.then(
     () => undefined,
     (e: unknown) => client.destroy(isOpenSSHError(e) ? e : channelClosed(host, String(e), e)),

@@ -2,7 +2,7 @@
 // `walk` (a recursive listing that does not follow symlinks).
 import { invalidArgument } from '../core/errors';
 import type { SftpStats } from './attrs';
-import type { SftpClient, SftpDirEntry } from './client';
+import type { SftpDirEntry, SftpRequests } from './client-surface';
 
 /** An entry of ls or walk: a directory entry with its full remote path. */
 export interface SftpListEntry extends SftpDirEntry {
@@ -30,6 +30,9 @@ export interface WalkOptions {
   descend?: ((entry: SftpWalkEntry) => boolean) | undefined;
 }
 
+/** The requests a listing sends. */
+type ListingClient = Pick<SftpRequests, 'stat' | 'lstat' | 'readdirAll'>;
+
 /** Joins a remote directory and a name without normalising `..` (remote paths are the server's business). */
 export const joinRemote = (dir: string, name: string): string => (dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`);
 
@@ -39,7 +42,7 @@ const baseName = (path: string): string => {
 };
 
 /** Lists `path`: a directory's entries sorted by name (without `.` and `..`), or the one entry of a non-directory. */
-export const ls = async (client: SftpClient, path: string, o: LsOptions = {}): Promise<SftpListEntry[]> => {
+export const ls = async (client: ListingClient, path: string, o: LsOptions = {}): Promise<SftpListEntry[]> => {
   const st: SftpStats = await client.stat(path);
   if (!st.isDirectory()) return [{ filename: baseName(path), longname: '', attrs: await client.lstat(path), path }];
   const entries = await client.readdirAll(path);
@@ -53,7 +56,7 @@ export const ls = async (client: SftpClient, path: string, o: LsOptions = {}): P
  * Every entry below directory `root`, depth first, parents before their contents, names sorted within a directory.
  * Symlinks are reported, not followed (readdir's attributes are lstat's).
  */
-export async function* walk(client: SftpClient, root: string, o: WalkOptions = {}): AsyncGenerator<SftpWalkEntry> {
+export async function* walk(client: ListingClient, root: string, o: WalkOptions = {}): AsyncGenerator<SftpWalkEntry> {
   const maxDepth = o.maxDepth ?? Infinity;
   if (!(maxDepth >= 1)) throw invalidArgument('sftp walk: maxDepth must be at least 1', o.maxDepth);
   async function* visit(dir: string, depth: number): AsyncGenerator<SftpWalkEntry> {

@@ -74,3 +74,16 @@ export const localFileError = (host: string | undefined, op: string, path: strin
     local: true,
     cause,
   });
+
+/**
+ * A request got no reply within `seconds`. An SFTP request cannot be withdrawn and its reply would still
+ * come one day on the same stream, so the session is closed with it: OSSH_SLAVE_TIMEOUT naming the request.
+ */
+export const requestTimeout = (host: string | undefined, op: string, path: string | undefined, s: number) => {
+  const message = `sftp ${op}${shown(path)}: no reply within ${s} s; the session was closed`;
+  return new OpenSSHError('OSSH_SLAVE_TIMEOUT', message, { host });
+};
+
+/** What the other pending and later requests get after a request timed out (see {@link requestTimeout}). */
+export const closedAfterTimeout = (host: string | undefined, op: string, path: string | undefined, s: number) =>
+  channelClosed(host, `sftp ${op}${shown(path)} got no reply within ${s} s`);

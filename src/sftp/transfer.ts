@@ -3,7 +3,7 @@
 // the partial-file policy applied on failure.
 import { open as openLocal, unlink as unlinkLocal, type FileHandle } from 'node:fs/promises';
 import { aborted, invalidArgument, OpenSSHError } from '../core/errors';
-import type { SftpClient, SftpHandle } from './client';
+import type { SftpHandle, SftpRequests } from './client-surface';
 import { ProgressMeter, TransferHandle, type TransferResult } from './progress';
 import { localFileError, SftpError } from './sftp-errors';
 
@@ -34,7 +34,7 @@ interface Plan {
   chunk: number;
 }
 
-const plan = (client: SftpClient, o: TransferOptions, limit: number | undefined, op: string): Plan => {
+const plan = (client: SftpRequests, o: TransferOptions, limit: number | undefined, op: string): Plan => {
   const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 4096) throw invalidArgument(`sftp ${op}: concurrency must be an integer 1..4096`, o.concurrency);
   const cap = Math.min(limit || MAX_CHUNK, MAX_CHUNK);
@@ -45,7 +45,7 @@ const plan = (client: SftpClient, o: TransferOptions, limit: number | undefined,
 
 /** The shared frame of get and put: progress, cancellation, and the handle. */
 const start = (
-  client: SftpClient,
+  client: SftpRequests,
   op: string,
   remote: string,
   local: string,
@@ -88,12 +88,12 @@ class Gate {
   }
 }
 
-const closeQuietly = async (client: SftpClient, h: SftpHandle | undefined): Promise<void> => {
+const closeQuietly = async (client: SftpRequests, h: SftpHandle | undefined): Promise<void> => {
   if (h && client.isOpen) await client.close(h).catch(() => {});
 };
 
 /** Downloads remote file `remote` to local file `local` (created or truncated). Why: the high-level transfer with progress. */
-export const get = (client: SftpClient, remote: string, local: string, o: TransferOptions = {}): TransferHandle =>
+export const get = (client: SftpRequests, remote: string, local: string, o: TransferOptions = {}): TransferHandle =>
   start(client, 'get', remote, local, o, async (meter, cancelled) => {
     const { concurrency, chunk } = plan(client, o, client.limits?.maxReadLength, 'get');
     const h = await client.open(remote, 'r');
@@ -191,7 +191,7 @@ export const get = (client: SftpClient, remote: string, local: string, o: Transf
   });
 
 /** Uploads local file `local` to remote file `remote` (created or truncated). Why: the high-level transfer with progress. */
-export const put = (client: SftpClient, local: string, remote: string, o: TransferOptions = {}): TransferHandle =>
+export const put = (client: SftpRequests, local: string, remote: string, o: TransferOptions = {}): TransferHandle =>
   start(client, 'put', remote, local, o, async (meter, cancelled) => {
     const { concurrency, chunk } = plan(client, o, client.limits?.maxWriteLength, 'put');
     let fh: FileHandle;

@@ -2,7 +2,7 @@
 // inactivity timeout, cancellation, and the error that names what failed. One place for both tools.
 import { spawn } from 'node:child_process';
 import { ReplaySubject, type Observable } from 'rxjs';
-import type { OpenSSH } from '../openssh';
+import type { TransferConnection } from '../conn';
 import { OpenSSHError, aborted, slaveCmdFailed, slaveFailed, slaveTimeout, stderrTail } from '../core/errors';
 import { TailSink, inheritSink, optionSink, teeSink, type Sink } from '../core/output-sink';
 import { masterFailure } from './slave-base';
@@ -28,7 +28,7 @@ export type ProgressSource =
 
 /** One tool run. */
 export interface ToolRun {
-  readonly ssh: OpenSSH;
+  readonly ssh: TransferConnection;
   readonly tool: string;
   readonly cmd: string;
   readonly args: readonly string[];
@@ -37,8 +37,10 @@ export interface ToolRun {
   readonly what: string;
   readonly o: NormalTransferOptions;
   readonly progress?: ProgressSource | undefined;
-  /** Enforce `o.timeout` here (scp); rsync enforces its own `--timeout`. */
+  /** Enforce `o.timeout` here (rsync also gets its own `--timeout`, which bounds the remote side too). */
   readonly watchdog: boolean;
+  /** The exit code with which the tool reports its own timeout (rsync: 30), made an OSSH_SLAVE_TIMEOUT. */
+  readonly timeoutExit?: number | undefined;
   /** Extra words for an exit code (rsync's table). */
   readonly exitMeaning?: ((code: number) => string | undefined) | undefined;
   /** After success: the bytes the transfer moved, when they can be counted locally (scp get). */
@@ -47,6 +49,7 @@ export interface ToolRun {
 
 const KILL_GRACE_MS = 2000;
 const IO_POLL_MS = 250;
+const RELEASE_MS = 200;
 
 /** The error for a tool that exited non-zero: names the tool, the paths and the tool's last stderr line. */
 export const toolFailed = (run: Pick<ToolRun, 'tool' | 'what' | 'exitMeaning'>, host: string, code: number | null, signal: string | null, stderr: string): OpenSSHError => {
@@ -140,6 +143,19 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
     t.unref();
     timers.push(t);
   }
+  if (run.watchdog && o.timeout !== undefined && src?.kind !== 'io' && child.pid !== undefined) {
+    // no progress counter: the tool's own reads and writes (its pipes to ssh included) are its activity
+    const pid = child.pid;
+    let prev = -1;
+    const t = setInterval(() => {
+      const io = processIo(pid);
+      const v = io === undefined ? prev : io.rchar + io.wchar;
+      if (v !== prev) lastActivity = Date.now();
+      prev = v;
+    }, IO_POLL_MS);
+    t.unref();
+    timers.push(t);
+  }
   if (run.watchdog && o.timeout !== undefined) {
     const ms = o.timeout * 1000;
     const t = setInterval(() => {
@@ -150,6 +166,17 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
     t.unref();
     timers.push(t);
   }
+  child.once('exit', () => {
+    if (!ending) return;
+    // The tool's ssh passed its stderr to the master, which keeps it while the remote side is stuck (a FIFO, a
+    // hung server): once the tool we ended is gone, let go of our ends so that the transfer settles now.
+    const t = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, RELEASE_MS);
+    t.unref();
+    child.once('close', () => clearTimeout(t));
+  });
   const onAbort = () => {
     ending ??= 'abort';
     kill();
@@ -176,6 +203,7 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
         if (ending === 'timeout') return slaveTimeout(host, o.timeout!, true);
         if (ending === 'abort') return aborted(host, o.signal?.reason);
         if (code === 0 && !sig) return undefined;
+        if (o.timeout !== undefined && code === run.timeoutExit) return slaveTimeout(host, o.timeout, true);
         return masterFailure(ssh) ?? toolFailed(run, host, code, sig, tail.text);
       })();
       const final = outcome ? undefined : src?.kind === 'io' ? (src.total ?? run.finalBytes?.()) : undefined;

@@ -1,13 +1,12 @@
 // scpGet / scpPut: Net::OpenSSH's scp_get and scp_put, running the scp binary over the master.
 import { statSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { OpenSSH } from '../openssh';
+import type { TransferConnection } from '../conn';
 import { OpenSSHError } from '../core/errors';
 import { assertOneOf, assertString, pickKnown } from '../core/validate';
 import { localGlob } from './local-glob';
 import { runTransfer, type TransferHandle } from './run-transfer';
 import { scpArgs, type ScpMode } from './scp-args';
-import { slaveBase } from './slave-base';
 import { COMMON_KEYS, checkCmd, checkTransferOptions, splitPaths, type TransferOptions } from './transfer-options';
 
 /** Options of scpGet / scpPut. */
@@ -56,10 +55,10 @@ export const localSize = (p: string, recursive: boolean): number => {
 // a remote path as `test -d` on the remote side sees it: relative to the home directory
 const remoteCheckPath = (p: string): string | undefined => (p === '' || p === '~' ? '.' : p.startsWith('~/') ? p.slice(2) || '.' : p.startsWith('~') ? undefined : p);
 
-const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
+const prepare = (ssh: TransferConnection, args: readonly unknown[]) => {
   const [raw, paths] = splitPaths(args, (p) => ssh.expandText(p));
   const picked = pickKnown<ScpOptions>(raw, KEYS, 'scp');
-  const o = checkTransferOptions(picked);
+  const o = checkTransferOptions(picked, ssh.timeout);
   const mode = assertOneOf('mode', picked.mode, ['sftp', 'legacy'] as const) ?? 'sftp';
   const cmd = checkCmd('scpCmd', picked.scpCmd, ssh.getCmd('scp')!);
   const remoteShell = assertString('remoteShell', picked.remoteShell);
@@ -71,16 +70,16 @@ const prepare = (ssh: OpenSSH, args: readonly unknown[]) => {
  * A single remote path may omit the target (`.`). Several sources need an existing local directory.
  * Resolves true (or a {@link TransferHandle} with `async`); rejects with an OpenSSHError naming the paths.
  */
-export function scpGet(ssh: OpenSSH, options: ScpOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
-export function scpGet(ssh: OpenSSH, options: ScpOptions, ...paths: string[]): Promise<true>;
-export function scpGet(ssh: OpenSSH, ...paths: string[]): Promise<true>;
-export async function scpGet(ssh: OpenSSH, ...args: unknown[]): Promise<true | TransferHandle> {
+export function scpGet(ssh: TransferConnection, options: ScpOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
+export function scpGet(ssh: TransferConnection, options: ScpOptions, ...paths: string[]): Promise<true>;
+export function scpGet(ssh: TransferConnection, ...paths: string[]): Promise<true>;
+export async function scpGet(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
   const { o, mode, cmd, remoteShell, paths } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpGet: give at least one remote path');
   const sources = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? '.' : paths[paths.length - 1]!;
   if (sources.length > 1 && !isDir(target)) throw notADirectory(ssh.getHost(), target, 'local');
-  const base = await slaveBase(ssh, o.sshOpts);
+  const base = await ssh.slaveCommand(o.sshOpts);
   const argv = scpArgs({
     base, mode, direction: 'get', sources, target, remoteShell,
     quiet: o.quiet ?? !o.verbose, verbose: Boolean(o.verbose), recursive: o.recursive ?? false,
@@ -99,10 +98,10 @@ export async function scpGet(ssh: OpenSSH, ...args: unknown[]): Promise<true | T
  * A single local path may omit the target (the remote home directory). With `glob`, local patterns are
  * expanded here (`globFlags`). Several sources need an existing remote directory.
  */
-export function scpPut(ssh: OpenSSH, options: ScpOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
-export function scpPut(ssh: OpenSSH, options: ScpOptions, ...paths: string[]): Promise<true>;
-export function scpPut(ssh: OpenSSH, ...paths: string[]): Promise<true>;
-export async function scpPut(ssh: OpenSSH, ...args: unknown[]): Promise<true | TransferHandle> {
+export function scpPut(ssh: TransferConnection, options: ScpOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
+export function scpPut(ssh: TransferConnection, options: ScpOptions, ...paths: string[]): Promise<true>;
+export function scpPut(ssh: TransferConnection, ...paths: string[]): Promise<true>;
+export async function scpPut(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
   const { o, mode, cmd, remoteShell, paths } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpPut: give at least one local path');
   const patterns = paths.length === 1 ? paths : paths.slice(0, -1);
@@ -114,7 +113,7 @@ export async function scpPut(ssh: OpenSSH, ...args: unknown[]): Promise<true | T
     const check = remoteCheckPath(target);
     if (check !== undefined && !(await ssh.test({ sshOpts: o.sshOpts }, 'test', '-d', check))) throw notADirectory(ssh.getHost(), target, 'remote');
   }
-  const base = await slaveBase(ssh, o.sshOpts);
+  const base = await ssh.slaveCommand(o.sshOpts);
   const argv = scpArgs({
     base, mode, direction: 'put', sources, target, remoteShell,
     quiet: o.quiet ?? !o.verbose, verbose: Boolean(o.verbose), recursive: o.recursive ?? false,

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import type { OpenSSH } from '../openssh';
+import type { TransferConnection } from '../conn';
 import { OpenSSHError, invalidArgument, stderrTail } from '../core/errors';
 import { TailSink, discardSink, optionSink, teeSink, type Sink } from '../core/output-sink';
 import { runLocal } from '../core/run-local';
@@ -54,9 +54,9 @@ const KEYS = new Set(['sshOpts', 'sshfsOpts', 'sshfsCmd', 'sftpServerCmd', 'moun
 const SFTP_SERVERS = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/lib/ssh/sftp-server', '/usr/libexec/sftp-server'];
 
 // %VAR% in paths, as in commands (a non-string is left for checkPath to refuse)
-const expandPath = (ssh: OpenSSH, p: unknown): string => (typeof p === 'string' ? ssh.expandText(p) : p) as string;
+const expandPath = (ssh: TransferConnection, p: unknown): string => (typeof p === 'string' ? ssh.expandText(p) : p) as string;
 
-const normalize = (ssh: OpenSSH, raw: unknown, where: string) => {
+const normalize = (ssh: TransferConnection, raw: unknown, where: string) => {
   const o = pickKnown<SshfsOptions>(raw, KEYS, where) as SshfsOptions;
   const sshfsOpts = assertArgList('sshfsOpts', o.sshfsOpts) ?? [];
   const timeout = o.mountTimeout ?? 15000;
@@ -129,7 +129,7 @@ const stderrSinkOf = (o: SshfsOptions, host: string, tail: TailSink): Sink =>
  * Mounts the remote directory `remoteFs` on the local directory `localMountPoint` (which must exist):
  * local `sshfs -f -o passive` wired to the remote SFTP subsystem through the master.
  */
-export const sshfsImport = async (ssh: OpenSSH, options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount> => {
+export const sshfsImport = async (ssh: TransferConnection, options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsImport');
   remoteFs = expandPath(ssh, remoteFs);
   localMountPoint = expandPath(ssh, localMountPoint);
@@ -142,11 +142,11 @@ export const sshfsImport = async (ssh: OpenSSH, options: SshfsOptions, remoteFs:
   // sshfs in passive mode mounts even a path that does not exist (every access then fails): check first
   if (!(await ssh.test(sshOpts === undefined ? {} : { sshOpts }, 'test', '-d', remoteFs)))
     throw mountFailed(host, what, 'the remote path is not a directory the remote user can see', '');
-  const argv = await ssh.makeRemoteCommand(sshOpts === undefined ? { subsystem: true } : { subsystem: true, sshOpts }, 'sftp');
+  const base = await ssh.slaveCommand(sshOpts);
+  const argv = [...base.sshArgvNoHost, '-Ts', '--', base.host, 'sftp']; // the sftp subsystem (-s), no tty
   const tail = new TailSink();
   const errSink = stderrSinkOf(o, host, tail);
-  const hostSpec = host.includes(':') ? `[${host}]` : host;
-  const child = spawn(sshfsCmd, [`${hostSpec}:${remoteFs}`, mp, '-f', '-o', passiveOption(help.stdout + help.stderr), ...sshfsArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(sshfsCmd, [`${base.hostSquared}:${remoteFs}`, mp, '-f', '-o', passiveOption(help.stdout + help.stderr), ...sshfsArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
   const slave = spawn(argv[0]!, argv.slice(1), { stdio: [child.stdout!, child.stdin!, 'pipe'] });
   child.stdout!.destroy(); // the processes hold their own copies now
   child.stdin!.destroy();
@@ -183,7 +183,7 @@ export const sshfsImport = async (ssh: OpenSSH, options: SshfsOptions, remoteFs:
   };
 };
 
-const remoteMounted = async (ssh: OpenSSH, sshOpts: string[] | undefined, mp: string): Promise<boolean> => {
+const remoteMounted = async (ssh: TransferConnection, sshOpts: string[] | undefined, mp: string): Promise<boolean> => {
   try {
     const table = await ssh.capture({ sshOpts, stderrDiscard: true }, 'cat', '/proc/self/mounts');
     const points = mountPoints(table, 'fuse');
@@ -198,7 +198,7 @@ const remoteMounted = async (ssh: OpenSSH, sshOpts: string[] | undefined, mp: st
  * remote `sshfs -f -o passive` through the master, wired to a local `sftp-server`. The remote side needs
  * sshfs and FUSE (a usable /dev/fuse and fusermount) for the remote user.
  */
-export const sshfsExport = async (ssh: OpenSSH, options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount> => {
+export const sshfsExport = async (ssh: TransferConnection, options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsExport');
   localFs = expandPath(ssh, localFs);
   remoteMountPoint = expandPath(ssh, remoteMountPoint);
@@ -216,7 +216,9 @@ export const sshfsExport = async (ssh: OpenSSH, options: SshfsOptions, localFs: 
   const tail = new TailSink();
   const errSink = stderrSinkOf(o, host, tail);
   const cmd = [sshfsCmd, `${name}:${local}`, mp.startsWith('-') ? `./${mp}` : mp, '-f', '-o', passiveOption(help), ...sshfsArgs];
-  const argv = await ssh.makeRemoteCommand(sshOpts === undefined ? {} : { sshOpts }, ...cmd);
+  const base = await ssh.slaveCommand(sshOpts);
+  // the paths were expanded once above: quoted as they are, with no second %VAR% expansion
+  const argv = [...base.sshArgvNoHost, '--', base.host, ssh.shellQuote(...cmd)];
   const slave = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   const sftp = spawn(server, [], { stdio: [slave.stdout!, slave.stdin!, 'pipe'] });
   slave.stdout!.destroy();

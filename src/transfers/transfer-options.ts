@@ -4,7 +4,8 @@ import type { Observer } from 'rxjs';
 import type { FileSpec, OutputHandle } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
 import { splitLeadingOptions } from '../core/leading-options';
-import { assertArgList, assertBoolean, assertSeconds, assertString } from '../core/validate';
+import { assertArgList, assertBoolean, assertString, assertTimeout } from '../core/validate';
+import { effectiveTimeout } from '../conn';
 import type { GlobFlags } from './local-glob';
 import type { TransferProgress } from './progress';
 
@@ -27,7 +28,10 @@ export interface TransferOptions {
   copyAttrs?: boolean;
   /** Bandwidth limit in each tool's unit, as Net::OpenSSH passes it: scp `-l` Kbit/s, rsync `--bwlimit` KiB/s. */
   bwlimit?: number;
-  /** Seconds without progress before the transfer is ended with OSSH_SLAVE_TIMEOUT (rsync: its own `--timeout`). */
+  /**
+   * Seconds without progress before the transfer is ended with OSSH_SLAVE_TIMEOUT (rsync: its own `--timeout`);
+   * 0 turns it off. @default the connection's `timeout`
+   */
   timeout?: number;
   /** Resolve at once with a {@link TransferHandle} instead of waiting. @default false */
   async?: boolean;
@@ -59,21 +63,23 @@ export const COMMON_KEYS = [
 ] as const;
 
 /** Normalised common options. */
-export interface NormalTransferOptions extends Omit<TransferOptions, 'sshOpts'> {
+export interface NormalTransferOptions extends Omit<TransferOptions, 'sshOpts' | 'timeout'> {
   sshOpts: string[] | undefined;
+  /** The timeout in force: the call's, else the connection's; undefined when off. */
+  timeout: number | undefined;
 }
 
 const isOutput = (v: unknown): boolean =>
   (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function');
 
-/** Validates the common options (already picked from the caller's object). */
-export const checkTransferOptions = (o: TransferOptions): NormalTransferOptions => {
+/** Validates the common options (already picked from the caller's object); `connTimeout` is the connection's. */
+export const checkTransferOptions = (o: TransferOptions, connTimeout?: number): NormalTransferOptions => {
   for (const k of ['quiet', 'recursive', 'glob', 'copyAttrs', 'async', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout'] as const) assertBoolean(k, o[k]);
   if (o.verbose !== undefined && typeof o.verbose !== 'boolean' && !(Number.isInteger(o.verbose) && o.verbose >= 0))
     throw invalidArgument('Expected `verbose` to be a boolean or a count', o.verbose);
   if (o.bwlimit !== undefined && (typeof o.bwlimit !== 'number' || !Number.isFinite(o.bwlimit) || o.bwlimit <= 0))
     throw invalidArgument('Expected `bwlimit` to be a positive number of Kbit/s', o.bwlimit);
-  assertSeconds('timeout', o.timeout);
+  const timeout = effectiveTimeout(assertTimeout('timeout', o.timeout), connTimeout);
   for (const k of ['stdoutFh', 'stderrFh'] as const)
     if (o[k] !== undefined && !isOutput(o[k])) throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
   for (const k of ['stdoutFile', 'stderrFile'] as const) {
@@ -91,7 +97,7 @@ export const checkTransferOptions = (o: TransferOptions): NormalTransferOptions 
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
   if (o.globFlags !== undefined && (typeof o.globFlags !== 'object' || o.globFlags === null))
     throw invalidArgument('Expected `globFlags` to be an object such as { dot: true }', o.globFlags);
-  return { ...o, sshOpts: assertArgList('sshOpts', o.sshOpts) };
+  return { ...o, sshOpts: assertArgList('sshOpts', o.sshOpts), timeout };
 };
 
 /** A binary name option (`scpCmd`, `rsyncCmd`, `sshfsCmd`...). */

@@ -1,10 +1,9 @@
 // Port forwarding on a running master: `ssh -S <ctl> -O forward|cancel -L|-R|-D <spec>`. The master keeps
 // the listener; these calls only ask it to add or drop one, and report the port it allocated for `-R 0:...`.
-import type { OpenSSH } from '../openssh';
+import type { TunnelConnection } from '../conn';
 import { OpenSSHError, invalidArgument } from '../core/errors';
 import { hold } from '../core/keep-alive';
 import { runLocal } from '../core/run-local';
-import { slaveBase } from '../transfers/slave-base';
 
 /** Where a forward listens: a port (on the loopback by default), an address and port, or a Unix socket path. */
 export type ForwardListen = number | { /** Address to bind. */ host?: string; /** Port to listen on. */ port: number } | { /** Unix socket path to listen on. */ path: string };
@@ -67,8 +66,8 @@ export const forwardSpec = (spec: ForwardSpec): { kind: Forward['kind']; flag: '
 // ssh -O forward/cancel reports some failures only on stderr, with exit code 0 (9.2: "cancel forward request failed")
 const FAILED = /failed|bad .*specification|not forwarded|denied|cannot|could not/i;
 
-const control = async (ssh: OpenSSH, o: ForwardOptions, op: 'forward' | 'cancel', flag: string, text: string): Promise<string> => {
-  const base = await slaveBase(ssh, o.sshOpts);
+const control = async (ssh: TunnelConnection, o: ForwardOptions, op: 'forward' | 'cancel', flag: string, text: string): Promise<string> => {
+  const base = await ssh.slaveCommand(o.sshOpts);
   const args = [...base.sshArgvNoHost.slice(1), '-O', op, flag, text, '--', base.host];
   const r = await runLocal(base.sshCmd, args);
   const said = r.stderr.trim();
@@ -88,7 +87,7 @@ const control = async (ssh: OpenSSH, o: ForwardOptions, op: 'forward' | 'cancel'
  * `{ remote: 0, to: {...} }` (the allocated port is `forward.port`), `{ dynamic: 1080 }`. Rejects with
  * OSSH_SLAVE_FAILED naming the spec when the master or the server refuses it.
  */
-export const addForward = async (ssh: OpenSSH, spec: ForwardSpec, options: ForwardOptions = {}): Promise<Forward> => {
+export const addForward = async (ssh: TunnelConnection, spec: ForwardSpec, options: ForwardOptions = {}): Promise<Forward> => {
   const { kind, flag, text, port } = forwardSpec(spec);
   const out = await control(ssh, options, 'forward', flag, text);
   let actual = port;

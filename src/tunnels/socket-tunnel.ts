@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { OpenSSH } from '../openssh';
+import { effectiveTimeout, type TunnelConnection } from '../conn';
 import { masterFailure } from '../transfers/slave-base';
 import { addForward } from './forward';
 import { tunnelFailed, type Tunnel } from './tunnel-handle';
@@ -22,10 +22,11 @@ const connectTo = (path: string): Promise<Socket> =>
   });
 
 /** Opens a tunnel to the remote Unix socket `target.path`. */
-export const openSocketTunnel = async (ssh: OpenSSH, o: NormalTunnelOptions, target: { path: string }): Promise<Tunnel> => {
+export const openSocketTunnel = async (ssh: TunnelConnection, o: NormalTunnelOptions, target: { path: string }): Promise<Tunnel> => {
   const host = ssh.getHost();
   // checked first: a connection the master cannot complete is only closed, without a reason
-  if (!(await ssh.test({ sshOpts: o.sshOpts }, 'test', '-S', target.path)))
+  const timeout = effectiveTimeout(o.timeout, ssh.timeout);
+  if (!(await ssh.test({ sshOpts: o.sshOpts, ...(timeout !== undefined && { timeout }) }, 'test', '-S', target.path)))
     throw tunnelFailed(host, target, 'no such socket on the remote side (or not visible to the remote user)');
   const ctl = ssh.getCtlPath()!;
   // the control directory is private (0700): nobody else can connect to the listener meanwhile

@@ -22,3 +22,12 @@ export const tunnelFailed = (host: string, target: TunnelTarget, reason: string,
     exitCode: details.exitCode,
     stderr: details.stderr === undefined ? undefined : stderrTail(details.stderr),
   });
+
+/** The error for a tunnel whose connect phase (the remote side's connect to the target) outlasted `seconds`. */
+export const tunnelTimeout = (host: string, target: TunnelTarget, seconds: number): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_SLAVE_TIMEOUT',
+    `tunnel to ${showTarget(target)} failed: not open after ${seconds} s ` +
+      "(the remote side's connection did not complete); the tunnel was closed",
+    { host },
+  );

@@ -1,7 +1,7 @@
 // Options of openTunnel / captureTunnel (Net::OpenSSH's open_tunnel / capture_tunnel), and their checks.
 import type { FileSpec, OutputHandle } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
-import { assertArgList, assertBoolean, assertSeconds, pickKnown } from '../core/validate';
+import { assertArgList, assertBoolean, assertTimeout, pickKnown } from '../core/validate';
 
 /** Options of openTunnel. */
 export interface TunnelOptions {
@@ -13,6 +13,12 @@ export interface TunnelOptions {
   stderrFile?: FileSpec;
   /** Discard ssh's messages (the default). */
   stderrDiscard?: boolean;
+  /**
+   * Seconds the tunnel may take to open (the remote side's connect to the target, through the master) before it
+   * fails with OSSH_SLAVE_TIMEOUT and is closed; 0 turns it off. A Unix socket tunnel: its remote check.
+   * @default the connection's `timeout`
+   */
+  timeout?: number;
 }
 
 /** Options of captureTunnel. */
@@ -21,12 +27,15 @@ export interface CaptureTunnelOptions extends TunnelOptions {
   stdinData?: string | Buffer | ReadonlyArray<string | Buffer>;
   /** Keep our side open after `stdinData`, until the far side closes. @default false */
   stdinKeepOpen?: boolean;
-  /** Seconds without traffic before failing with OSSH_SLAVE_TIMEOUT (the tunnel is closed). */
+  /**
+   * Seconds the tunnel may take to open, then seconds without traffic, before failing with OSSH_SLAVE_TIMEOUT (the
+   * tunnel is closed; what came is on the error's `stdout`); 0 turns it off. @default the connection's `timeout`
+   */
   timeout?: number;
 }
 
-const OPEN_KEYS = new Set(['sshOpts', 'stderrFh', 'stderrFile', 'stderrDiscard']);
-const CAPTURE_KEYS = new Set([...OPEN_KEYS, 'stdinData', 'stdinKeepOpen', 'timeout']);
+const OPEN_KEYS = new Set(['sshOpts', 'stderrFh', 'stderrFile', 'stderrDiscard', 'timeout']);
+const CAPTURE_KEYS = new Set([...OPEN_KEYS, 'stdinData', 'stdinKeepOpen']);
 
 export interface NormalTunnelOptions extends Omit<CaptureTunnelOptions, 'sshOpts' | 'stdinData'> {
   sshOpts: string[] | undefined;
@@ -38,7 +47,7 @@ export const checkTunnelOptions = (raw: unknown, capture: boolean): NormalTunnel
   const o = pickKnown<CaptureTunnelOptions>(raw, capture ? CAPTURE_KEYS : OPEN_KEYS, capture ? 'captureTunnel' : 'openTunnel') as CaptureTunnelOptions;
   assertBoolean('stderrDiscard', o.stderrDiscard);
   assertBoolean('stdinKeepOpen', o.stdinKeepOpen);
-  assertSeconds('timeout', o.timeout);
+  assertTimeout('timeout', o.timeout);
   const items = o.stdinData === undefined ? [] : Array.isArray(o.stdinData) ? o.stdinData : [o.stdinData];
   if (items.some((d) => typeof d !== 'string' && !Buffer.isBuffer(d))) throw invalidArgument('Expected `stdinData` to be a string, a Buffer, or an array of them', o.stdinData);
   if ([o.stderrFh, o.stderrFile, o.stderrDiscard].filter(Boolean).length > 1) throw invalidArgument('conflicting stderr options (give one)');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, lastValueFrom, tap, toArray } from 'rxjs';
 import { OpenSSHError } from '../../src/core/errors';
-import { fleet, summarize, type Fleet, type FleetExecEvent, type FleetHost, type FleetLineEvent } from '../../src/fleet/index';
+import { fleet, summarize, type Fleet, type FleetExecEvent, type FleetHost, type FleetLineEvent } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { freeLoopbackPort } from '../../src/testing/throwaway-sshd';
 import { alive, sshProcessesWith } from '../helpers/processes';
