@@ -147,7 +147,9 @@ if (f) {
       assert.ok(await eventually(() => heldCount() > 0), 'held while the command runs');
       assert.is(await running, 'x\n');
       assert.ok(await eventually(() => heldCount() === 0), `held after: ${heldCount()}`);
-      const pending = ssh.lines$('sleep 5; echo never').subscribe();
+      // `exec`: the mux engine's TERM reaches the sleep itself (a shell dies and leaves its child holding the
+      // channel open until the sleep ends, which would hold the process that long)
+      const pending = ssh.lines$('exec sleep 5').subscribe();
       assert.ok(await eventually(() => heldCount() > 0), 'held while the stream is subscribed');
       pending.unsubscribe();
       assert.ok(await eventually(() => heldCount() === 0), `held after unsubscribe: ${heldCount()}`);
