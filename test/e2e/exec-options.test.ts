@@ -34,7 +34,10 @@ for (const engine of ENGINES) {
       const ssh = connect(f, { engine });
       const m = uniqueMarker();
       const ac = new AbortController();
-      const p = await ssh.spawn({ signal: ac.signal, stdoutDiscard: true }, `echo ${m} > /dev/null; exec tail -f /dev/null ${m}`);
+      const p = await ssh.spawn(
+        { signal: ac.signal, stdoutDiscard: true, stderrDiscard: true },
+        `exec tail -f /dev/null ${m}`,
+      );
       await assertRemoteRunning(ssh, m, 'before the abort');
       ac.abort();
       const st = await p.exit;
