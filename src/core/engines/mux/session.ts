@@ -269,6 +269,7 @@ export class MuxSession implements Channel {
 
   onRequest(name: string, wantReply: boolean, exit: ExitInfo | undefined): void {
     if (exit) this.exitInfo ??= exit;
+    if (exit && this.closedByUs) this.sendClose(); // ended after our TERM: the CLOSE that waited for it
     else this.debug(`mux: channel ${this.localId}: server request ${JSON.stringify(name)} ignored`);
     // only the server's own requests that ask for a reply get one: a failure, on this (live) channel
     if (wantReply) this.send([encodeChannelOnly(SSH.CHANNEL_FAILURE, this.remoteId!)]);
@@ -341,8 +342,29 @@ export class MuxSession implements Channel {
       return;
     }
     if (this.state !== 'open') return; // opening: CLOSE goes out with the confirmation
-    if (this.running) this.sendSignal('TERM', (ok) => ok === false && this.refused('TERM'));
+    if (this.running) return this.terminate();
     this.sendClose();
+  }
+
+  /**
+   * TERM, then CLOSE once the command is seen to end. A command cancelled in the tick it started could live on to
+   * its natural end, holding its session: sshd may refuse or lose a signal that comes right behind the exec. So,
+   * until the exit status or the server's CLOSE arrives, TERM goes again after 50 and 200 ms; CLOSE goes out with
+   * the exit status, or after a second at the latest (at once when the last TERM was refused: root logins).
+   */
+  private terminate(delays: readonly number[] = [50, 200, 750]): void {
+    const [delay, ...later] = delays;
+    const last = later.length === 0;
+    this.sendSignal('TERM', (ok) => {
+      if (ok !== false || !last) return;
+      this.refused('TERM');
+      this.sendClose();
+    });
+    setTimeout(() => {
+      if (this.closeSent || this.closeReceived || this.state === 'closed') return;
+      if (this.exitInfo || last) return this.sendClose();
+      this.terminate(later);
+    }, delay).unref();
   }
 
   // ------------------------------------------------------------ internals
