@@ -12,6 +12,7 @@ import { ENGINES } from '../helpers/engines';
 import { childProcesses } from '../helpers/processes';
 import { eventually, sleep, strict } from '../helpers/setup';
 import { assertRemoteGone, pidFrom, scratch, settle } from './support';
+import { assertRemoteGone as assertMarkerGone, uniqueMarker } from '../helpers/remote';
 
 strict();
 
@@ -140,6 +141,16 @@ for (const engine of ENGINES) {
     // if the command got started at all, it must be gone: ask the server for any process following that log
     const pattern = `tail -f ${fx.log.replace(/^\//, '[/]')}`;
     assert.ok(await eventually(async () => !(await ssh.test('pgrep', '-f', pattern)), 8000, 50), 'a remote tail is left');
+  });
+
+  test('unsubscribing in the tick it started ends even a silent command at once, on a warm connection', async () => {
+    // a TERM right behind the exec could be refused or lost by sshd: the command then ran to its natural end
+    await ssh.capture('true'); // the mux engine has a warm session ready, so the exec goes out in this tick
+    for (let i = 0; i < 5; i++) {
+      const m = uniqueMarker();
+      lines$(ssh, `exec sleep ${m}`).subscribe().unsubscribe();
+      await assertMarkerGone(ssh, m, `cancel ${i + 1} of 5`, 3000);
+    }
   });
 
   test.run();
