@@ -10,7 +10,9 @@ import { freeLoopbackPort } from '../src/testing/throwaway-sshd';
 const targets = process.argv.slice(2);
 const fixture = targets.length ? undefined : await startSshd();
 if (!targets.length && !fixture) {
-  console.error('sshd is not installed: apt-get install openssh-server (or give destinations: npx tsx examples/many-hosts.ts host1 host2)');
+  console.error(
+    'sshd is not installed: apt-get install openssh-server (or give destinations: npx tsx examples/many-hosts.ts host1 host2)',
+  );
   process.exit(1);
 }
 
@@ -21,7 +23,11 @@ let hosts: FleetHost[];
 if (fixture) {
   const down = await closedPort();
   hosts = [
-    ...Array.from({ length: 8 }, (_, i) => ({ destination: fixture.destination, name: `web${i + 1}`, options: { vars: { N: i + 1 }, expandVars: true } })),
+    ...Array.from({ length: 8 }, (_, i) => ({
+      destination: fixture.destination,
+      name: `web${i + 1}`,
+      options: { vars: { N: i + 1 }, expandVars: true },
+    })),
     { destination: `${fixture.user}@127.0.0.1:${down}`, name: 'down1', options: { timeout: 5 } },
   ];
 } else hosts = targets;
@@ -54,7 +60,9 @@ try {
   );
   console.log(`\n${summary.ok} ok, ${summary.failed} failed, ${summary.durationMs} ms`);
   for (const r of summary.results)
-    console.log(`  ${r.host.padEnd(width)}  ${r.ok ? 'ok  ' : 'FAIL'}  exit ${String(r.exitCode ?? '-').padStart(3)}  ${String(r.durationMs).padStart(5)} ms  out ${r.bytesOut} B  err ${r.bytesErr} B${r.error ? `  ${r.error.code}` : ''}`);
+    console.log(
+      `  ${r.host.padEnd(width)}  ${r.ok ? 'ok  ' : 'FAIL'}  exit ${String(r.exitCode ?? '-').padStart(3)}  ${String(r.durationMs).padStart(5)} ms  out ${r.bytesOut} B  err ${r.bytesErr} B${r.error ? `  ${r.error.code}` : ''}`,
+    );
 } catch (e) {
   console.error('many-hosts failed:', (e as Error).message);
   process.exitCode = 1;

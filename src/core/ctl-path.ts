@@ -21,7 +21,8 @@ export const insecurePath = (dir: string, uid = process.geteuid?.() ?? 0): strin
   for (;;) {
     const st = statSync(current);
     if (!st.isDirectory()) return `${current} is not a directory`;
-    if (st.uid !== uid && st.uid !== 0) return `${current} is owned by uid ${st.uid}, neither you (uid ${uid}) nor root`;
+    if (st.uid !== uid && st.uid !== 0)
+      return `${current} is owned by uid ${st.uid}, neither you (uid ${uid}) nor root`;
     const sticky = (st.mode & 0o1000) !== 0;
     if ((st.mode & 0o022) !== 0 && !sticky)
       return `${current} is writable by ${st.mode & 0o002 ? 'others' : 'its group'} (mode ${(st.mode & 0o7777).toString(8)})`;
@@ -41,7 +42,8 @@ export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): 
   }
   // checked with or without strictMode: otherwise ssh would start only to fail when it binds the socket
   try {
-    if (!statSync(abs).isDirectory()) return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: it is not a directory`);
+    if (!statSync(abs).isDirectory())
+      return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: it is not a directory`);
     accessSync(abs, constants.W_OK | constants.X_OK);
   } catch (e) {
     return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: ${(e as Error).message}`);
@@ -49,7 +51,8 @@ export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): 
   if (!strictMode) return undefined;
   try {
     const why = insecurePath(abs);
-    if (why) return ctlDirFailed(host, `ctlDir ${abs} is not secure: ${why}; fix the permissions or pass strictMode: false`);
+    if (why)
+      return ctlDirFailed(host, `ctlDir ${abs} is not secure: ${why}; fix the permissions or pass strictMode: false`);
   } catch (e) {
     return ctlDirFailed(host, `unable to check ctlDir ${abs}: ${(e as Error).message}`);
   }
@@ -68,7 +71,10 @@ export const newCtlPath = (dir: string): string => {
 export const checkCtlPath = (ctlPath: string, external: boolean, host?: string): OpenSSHError | undefined => {
   const bytes = Buffer.byteLength(ctlPath);
   if (bytes > MAX_CTL_PATH)
-    return ctlDirFailed(host, `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`);
+    return ctlDirFailed(
+      host,
+      `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`,
+    );
   let st;
   try {
     st = lstatSync(ctlPath);

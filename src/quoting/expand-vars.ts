@@ -8,7 +8,11 @@ export type Vars =
 
 const valueOf = (vars: Vars, name: string): string => {
   const value =
-    vars instanceof Map ? vars.get(name) : Object.hasOwn(vars, name) ? (vars as Record<string, unknown>)[name] : undefined;
+    vars instanceof Map
+      ? vars.get(name)
+      : Object.hasOwn(vars, name)
+        ? (vars as Record<string, unknown>)[name]
+        : undefined;
   return value === undefined || value === null ? '' : String(value);
 };
 

@@ -76,7 +76,8 @@ export const localGlob = (pattern: string, flags: GlobFlags = {}): string[] => {
         continue;
       }
       const re = segmentRegExp(seg, flags.nocase ?? false);
-      for (const n of names) if ((flags.dot || !n.startsWith('.') || seg.startsWith('.')) && re.test(n)) next.push(join(n));
+      for (const n of names)
+        if ((flags.dot || !n.startsWith('.') || seg.startsWith('.')) && re.test(n)) next.push(join(n));
     }
     bases = next;
   }

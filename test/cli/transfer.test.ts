@@ -32,14 +32,16 @@ test.before(async () => {
 });
 test.after(() => h?.cleanup());
 
-test('get --via rsync from three hosts: each host\'s copy under <dir>/<host>/; plain progress lines; exit 0', async () => {
+test("get --via rsync from three hosts: each host's copy under <dir>/<host>/; plain progress lines; exit 0", async () => {
   if (!f) return;
   const dest = join(h.dir, 'dl-rsync');
   const r = await runCli(['get', ...h.args, '--via', 'rsync', '-H', 'web1,web2,db1', src, dest], h.env());
   assert.is(r.code, 0, r.stderr);
   assert.equal(readdirSync(dest).sort(), ['db1', 'web1', 'web2']);
-  for (const host of ['web1', 'web2', 'db1']) assert.ok(readFileSync(join(dest, host, 'blob.bin')).equals(blob), `${host}'s copy`);
-  for (const host of ['web1', 'web2', 'db1']) assert.match(r.stderr, new RegExp(`${host}\\s+done 3\\.0 MiB in [\\d.]+ s -> ${dest}/${host}\\n`));
+  for (const host of ['web1', 'web2', 'db1'])
+    assert.ok(readFileSync(join(dest, host, 'blob.bin')).equals(blob), `${host}'s copy`);
+  for (const host of ['web1', 'web2', 'db1'])
+    assert.match(r.stderr, new RegExp(`${host}\\s+done 3\\.0 MiB in [\\d.]+ s -> ${dest}/${host}\\n`));
   assert.not.match(r.stderr, /\x1b\[/);
   assert.equal(Object.keys(summaryRows(r.stderr)), ['web1', 'web2', 'db1']);
   assert.is(r.stdout, '');
@@ -62,11 +64,14 @@ test('get --via sftp in a terminal: progress bars while it runs, gone at the end
   const dest = join(h.dir, 'dl-sftp');
   const [tty, json] = await Promise.all([
     pty ? runCliPty(['get', ...h.args, '--via', 'sftp', '-H', 'web1,web2', src, dest], h.env()) : undefined,
-    runCli(['put', ...h.args, '--json', '--via', 'sftp', '-H', 'web3,down1', src, join(remoteDir, 'by-sftp.bin')], h.env()),
+    runCli(
+      ['put', ...h.args, '--json', '--via', 'sftp', '-H', 'web3,down1', src, join(remoteDir, 'by-sftp.bin')],
+      h.env(),
+    ),
   ]);
   if (tty) {
     assert.is(tty.code, 0, tty.output);
-    assert.match(tty.output, /\[[#-]{24}\] +\d+%  [\d.]+ (KiB|MiB|B) \/ 3\.0 MiB/, 'a bar with a percentage');
+    assert.match(tty.output, /\[[#-]{24}\] +\d+% {2}[\d.]+ (KiB|MiB|B) \/ 3\.0 MiB/, 'a bar with a percentage');
     const shown = screen(tty.output);
     assert.not.match(shown, /\[[#-]{24}\]/, 'no bar left on screen');
     assert.match(shown, /web1 done 3\.0 MiB in [\d.]+ s/);
@@ -74,12 +79,31 @@ test('get --via sftp in a terminal: progress bars while it runs, gone at the end
   }
   assert.is(json.code, 1);
   assert.is(json.stderr, '');
-  const events = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+  const events = json.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, any>);
   const progress = events.filter((e) => e.type === 'progress' && e.host === 'web3');
   assert.ok(progress.length >= 1 && progress.every((e) => e.total === blob.length), 'progress with the total');
   assert.is(progress.at(-1)!.bytes, blob.length);
-  assert.equal(events.filter((e) => e.type === 'end').map((e) => [e.host, e.ok, e.error?.code ?? null]).sort(), [['down1', false, 'OSSH_MASTER_FAILED'], ['web3', true, null]]);
-  assert.equal(events.at(-1), { type: 'summary', ok: 1, failed: 1, hosts: 2, durationMs: events.at(-1)!.durationMs, interrupted: false });
+  assert.equal(
+    events
+      .filter((e) => e.type === 'end')
+      .map((e) => [e.host, e.ok, e.error?.code ?? null])
+      .sort(),
+    [
+      ['down1', false, 'OSSH_MASTER_FAILED'],
+      ['web3', true, null],
+    ],
+  );
+  assert.equal(events.at(-1), {
+    type: 'summary',
+    ok: 1,
+    failed: 1,
+    hosts: 2,
+    durationMs: events.at(-1)!.durationMs,
+    interrupted: false,
+  });
   assert.ok(readFileSync(join(remoteDir, 'by-sftp.bin')).equals(blob));
 });
 

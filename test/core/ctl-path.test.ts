@@ -44,7 +44,8 @@ test('a directory owned by another user is refused', () => {
 test('a ctlDir that is a file is refused with or without strictMode', () => {
   const file = join(base, 'a-file');
   writeFileSync(file, '');
-  for (const strict of [true, false]) assert.match(prepareCtlDir(file, strict)!.message, /cannot hold control sockets: it is not a directory/);
+  for (const strict of [true, false])
+    assert.match(prepareCtlDir(file, strict)!.message, /cannot hold control sockets: it is not a directory/);
 });
 
 test('ctl paths: new ones are unused and short; length and type checks', () => {

@@ -88,7 +88,10 @@ if (f) {
   });
 
   test('tool binaries from the constructor: scpCmd follows sshCmd, rsyncCmd is used, the per-call option wins', async () => {
-    const probe = new OpenSSH(f!.destination, f!.options({ connect: false, sshCmd: '/usr/bin/ssh', rsyncCmd: '/nonexistent/rsync' }));
+    const probe = new OpenSSH(
+      f!.destination,
+      f!.options({ connect: false, sshCmd: '/usr/bin/ssh', rsyncCmd: '/nonexistent/rsync' }),
+    );
     assert.is(probe.getCmd('scp'), '/usr/bin/scp');
     assert.is(probe.getCmd('rsync'), '/nonexistent/rsync');
     assert.is(probe.getCmd('sshfs'), 'sshfs');
@@ -139,7 +142,10 @@ if (f) {
       assert.is(readFileSync(said, 'utf8'), 'got ping\n', engine);
       rmSync(said);
     }
-    const p = await ssh.openEx({ stdinoutDpipe: `echo pong; read line; echo "got $line" > ${said}`, stdinoutDpipeMakeParent: true }, 'cat');
+    const p = await ssh.openEx(
+      { stdinoutDpipe: `echo pong; read line; echo "got $line" > ${said}`, stdinoutDpipeMakeParent: true },
+      'cat',
+    );
     assert.is(p.stdin, undefined);
     assert.type(p.pid, 'number');
     assert.match(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8'), '/bin/sh', 'the pid is the local command');
@@ -170,7 +176,10 @@ if (f) {
   });
 
   test('addForward: a remote forward on port 0 reaches the echo server from the remote side; cancel() drops it', async () => {
-    const fwd = await ssh.addForward({ remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
+    const fwd = await ssh.addForward({
+      remote: { host: '127.0.0.1', port: 0 },
+      to: { host: '127.0.0.1', port: echoPort },
+    });
     assert.ok(fwd.port! > 0, 'the server allocated a port');
     assert.is(await ssh.captureTunnel({ stdinData: 'three' }, '127.0.0.1', fwd.port!), 'echo:three');
     await fwd.cancel();
@@ -183,7 +192,13 @@ if (f) {
     const out = await ssh.$`printf %s ${word}`;
     assert.is(out.stdout, word);
     assert.is(ssh.$, ssh.$, 'one shell per connection');
-    const fl = OpenSSH.fleet([{ destination: f.destination, name: 'a' }, { destination: f.destination, name: 'b' }], { options: f.options() });
+    const fl = OpenSSH.fleet(
+      [
+        { destination: f.destination, name: 'a' },
+        { destination: f.destination, name: 'b' },
+      ],
+      { options: f.options() },
+    );
     try {
       const summary = await fl.exec('echo', raw('$((6*7))'));
       assert.is(summary.ok, 2);

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { OpenSSH, OpenSSHError } from '../../src/index';
+import { OpenSSH, type OpenSSHError } from '../../src/index';
 import { startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
@@ -66,8 +66,15 @@ if (f) {
       );
       const e = await rejects<OpenSSHError>(ssh.capture2('echo third')); // capture2 keeps stderr (ssh's own lines too)
       assert.is(e.code, 'OSSH_SLAVE_FAILED');
-      assert.match(e.message, /the server refused a new session on the master \(Session open refused by peer\): its MaxSessions is probably reached/);
-      assert.match(e.stderr ?? '', /kex_exchange_identification/, 'ssh tried a connection of its own, which ProxyCommand=false stopped');
+      assert.match(
+        e.message,
+        /the server refused a new session on the master \(Session open refused by peer\): its MaxSessions is probably reached/,
+      );
+      assert.match(
+        e.stderr ?? '',
+        /kex_exchange_identification/,
+        'ssh tried a connection of its own, which ProxyCommand=false stopped',
+      );
       held[0]!.stdin!.end();
       assert.equal(await held[0]!.exit, { code: 0, signal: null });
       assert.is(await ssh.capture('echo', 'third'), 'third\n');

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type AddressInfo } from 'node:net';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { OpenSSH, OpenSSHError, type ExecEvent } from '../../src/index';
+import { OpenSSH, type OpenSSHError, type ExecEvent } from '../../src/index';
 import type { EngineContext } from '../../src/core/engines/engine';
 import { createMuxEngine, type MuxEngineStats } from '../../src/core/engines/mux/engine';
 import { startSshd } from '../fixtures/sshd';
@@ -22,7 +22,10 @@ test.after(async () => {
 });
 
 /** The pid printed first by a remote `echo $$; exec sleep ...`. */
-const firstLine = async (ssh: OpenSSH, cmd: string): Promise<{ pid: string; events: Promise<ExecEvent[]>; stop: () => void }> => {
+const firstLine = async (
+  ssh: OpenSSH,
+  cmd: string,
+): Promise<{ pid: string; events: Promise<ExecEvent[]>; stop: () => void }> => {
   let resolvePid!: (pid: string) => void;
   const pid = new Promise<string>((r) => (resolvePid = r));
   const all: ExecEvent[] = [];
@@ -39,7 +42,8 @@ const firstLine = async (ssh: OpenSSH, cmd: string): Promise<{ pid: string; even
   return { pid: await pid, events, stop: () => sub.unsubscribe() };
 };
 
-const muxStats = (ssh: OpenSSH): MuxEngineStats => (ssh as unknown as { engines: { muxStats(): MuxEngineStats } }).engines.muxStats();
+const muxStats = (ssh: OpenSSH): MuxEngineStats =>
+  (ssh as unknown as { engines: { muxStats(): MuxEngineStats } }).engines.muxStats();
 
 const remoteAlive = (ssh: OpenSSH, pid: string) => ssh.test('kill', '-0', pid);
 
@@ -49,7 +53,10 @@ if (f) {
     await ssh.waitForMaster();
     const pid = ssh.masterPid;
     const outs = await Promise.all(Array.from({ length: 40 }, (_, i) => ssh.capture(`sleep 0.2; echo ${i}`)));
-    assert.equal(outs, Array.from({ length: 40 }, (_, i) => `${i}\n`));
+    assert.equal(
+      outs,
+      Array.from({ length: 40 }, (_, i) => `${i}\n`),
+    );
     assert.ok(await ssh.checkMaster());
     assert.is(ssh.masterPid, pid);
   });
@@ -61,7 +68,10 @@ if (f) {
     await ssh.waitForMaster();
     const pid = ssh.masterPid;
     const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => ssh.capture(`sleep 0.3; echo ${i}`)));
-    assert.equal(outs, Array.from({ length: 30 }, (_, i) => `${i}\n`));
+    assert.equal(
+      outs,
+      Array.from({ length: 30 }, (_, i) => `${i}\n`),
+    );
     const stats = muxStats(ssh);
     assert.ok(stats.retiredSockets >= 1, 'a socket saw an open failure and was retired');
     assert.ok(stats.sessionLimit <= SERVER_MAX_SESSIONS, `limit learnt: ${stats.sessionLimit}`);
@@ -75,7 +85,10 @@ if (f) {
     await ssh.waitForMaster();
     const pid = ssh.masterPid!;
     // a second mux engine on the same master, told a limit above the server's
-    const engine = createMuxEngine({ ...(ssh as unknown as { engineContext(): EngineContext }).engineContext(), maxSessions: 30 });
+    const engine = createMuxEngine({
+      ...(ssh as unknown as { engineContext(): EngineContext }).engineContext(),
+      maxSessions: 30,
+    });
     const runs = Array.from({ length: 20 }, () => engine.open({ kind: 'exec', command: 'sleep 0.3', stdin: 'ignore' }));
     for (const ch of runs) ch.stdout.resume(), ch.stderr.resume();
     await Promise.all(runs.map((ch) => ch.exit));
@@ -87,7 +100,11 @@ if (f) {
     assert.is(await other, 'other\n');
     assert.ok(await ssh.checkMaster(), 'the master survived the engine shutdown');
     assert.is(ssh.masterPid, pid);
-    assert.is(await ssh.capture({ engine: 'mux' }, 'echo after'), 'after\n', 'the connection’s own mux engine works on the same master');
+    assert.is(
+      await ssh.capture({ engine: 'mux' }, 'echo after'),
+      'after\n',
+      'the connection’s own mux engine works on the same master',
+    );
   });
 
   test('mux tunnels (opt-in): a TCP tunnel carries bytes; a refused one fails typed, retires its socket, the master lives', async () => {
@@ -97,7 +114,9 @@ if (f) {
     const ssh = connect(f, { engine: 'spawn' });
     await ssh.waitForMaster();
     const pid = ssh.masterPid;
-    const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), { tunnels: true });
+    const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), {
+      tunnels: true,
+    });
     try {
       const ch = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port }, stdin: 'pipe' });
       const echoed = new Promise<string>((r) => ch.stdout.once('data', (d: Buffer) => r(d.toString())));
@@ -114,7 +133,10 @@ if (f) {
       });
       const refused = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port: closed }, stdin: 'ignore' });
       refused.stdout.resume();
-      await rejects<OpenSSHError>(refused.exit, (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message));
+      await rejects<OpenSSHError>(
+        refused.exit,
+        (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message),
+      );
       assert.is(engine.stats().retiredSockets, 1);
       assert.is(await ssh.capture('echo alive'), 'alive\n');
     } finally {
@@ -129,7 +151,8 @@ if (f) {
     const off = new OpenSSH('h', { connect: false });
     const on = new OpenSSH('h', { connect: false, muxTunnels: true });
     const req = { kind: 'tunnel' as const, tunnel: { host: 'x', port: 1 }, stdin: 'pipe' as const };
-    const set = (o: OpenSSH) => (o as unknown as { engines: { pick(n: string, r: unknown): { name: string } } }).engines;
+    const set = (o: OpenSSH) =>
+      (o as unknown as { engines: { pick(n: string, r: unknown): { name: string } } }).engines;
     assert.is(set(off).pick('auto', req).name, 'spawn');
     assert.is(set(on).pick('auto', req).name, 'mux');
     try {
@@ -180,7 +203,9 @@ if (f) {
 
   test('take(n) completes and ends the remote command', async () => {
     const ssh = connect(f, { engine: 'mux' });
-    const events = await lastValueFrom(ssh.exec$('echo $$; while :; do echo tick; sleep 0.05; done').pipe(take(3), toArray()));
+    const events = await lastValueFrom(
+      ssh.exec$('echo $$; while :; do echo tick; sleep 0.05; done').pipe(take(3), toArray()),
+    );
     const pid = events[0]!.type === 'stdout' ? events[0]!.data.toString().split('\n')[0]! : '';
     assert.match(pid, /^\d+$/);
     assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid))), 'the remote loop is gone');
@@ -189,7 +214,9 @@ if (f) {
   test('killOnTimeout: the timed-out command does not live on', async () => {
     const ssh = connect(f, { engine: 'mux' });
     const dir = (await ssh.capture('mktemp -d')).trim();
-    const e = await rejects<OpenSSHError>(ssh.system({ timeout: 0.5, killSshOnTimeout: true }, `echo $$ > ${dir}/pid; exec sleep 30`));
+    const e = await rejects<OpenSSHError>(
+      ssh.system({ timeout: 0.5, killSshOnTimeout: true }, `echo $$ > ${dir}/pid; exec sleep 30`),
+    );
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
     const pid = (await ssh.capture('cat', `${dir}/pid`)).trim();
     assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid))), 'the remote sleep is gone');
@@ -210,7 +237,10 @@ if (f) {
 
 // sshd 9.2 refuses `signal` requests for root logins: the engine closes the channel and says so.
 const rootTest = suite('e2e: mux engine, signal refused (root login)');
-const asRoot = process.getuid?.() === 0 && f ? await startSshd({ users: ['root'], extraConfig: ['PermitRootLogin prohibit-password'] }) : undefined;
+const asRoot =
+  process.getuid?.() === 0 && f
+    ? await startSshd({ users: ['root'], extraConfig: ['PermitRootLogin prohibit-password'] })
+    : undefined;
 if (!asRoot) console.log('  (signal-refusal test skipped: it needs to run as root to log in as root)');
 rootTest.after(async () => {
   await disconnectAll();
@@ -225,7 +255,9 @@ if (asRoot) {
     await p.kill('TERM');
     const status = await p.exit;
     assert.match(status.note ?? '', /refused to deliver SIGTERM.*channel was closed/);
-    console.log(`    root login: after the refused signal and the close, exit ${JSON.stringify(status.code ?? status.signal)}, remote process ${(await ssh.test('kill', '-0', pid)) ? 'still running' : 'gone'}`);
+    console.log(
+      `    root login: after the refused signal and the close, exit ${JSON.stringify(status.code ?? status.signal)}, remote process ${(await ssh.test('kill', '-0', pid)) ? 'still running' : 'gone'}`,
+    );
   });
 }
 

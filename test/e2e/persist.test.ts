@@ -33,7 +33,8 @@ const newCtlDir = (): string => {
   return d;
 };
 const opts = (ctlDir: string, extra: OpenSSHOptions = {}) => f!.options({ ctlDir, persist: 60, ...extra });
-const pathFor = (o: OpenSSHOptions, destination = f!.destination) => persistentPathOf(normalizeCtorOptions(destination, o));
+const pathFor = (o: OpenSSHOptions, destination = f!.destination) =>
+  persistentPathOf(normalizeCtorOptions(destination, o));
 const cleanUp = async () => {
   await disconnectAll();
   for (const d of dirs) await OpenSSH.stopPersistentMasters({ ctlDir: d });
@@ -56,7 +57,11 @@ interface ClientResult {
  * Runs `n` processes of test/fixtures/persist-client.ts with the same job. With `barrier`, they load first
  * and then all get "go" at once, so that their starts race. Settles only once every process has ended.
  */
-const runClients = (n: number, job: { destination: string; options: OpenSSHOptions }, barrier = false): Promise<ClientResult[]> =>
+const runClients = (
+  n: number,
+  job: { destination: string; options: OpenSSHOptions },
+  barrier = false,
+): Promise<ClientResult[]> =>
   noHang(
     new Promise<ClientResult[]>((resolve, reject) => {
       const results: ClientResult[] = new Array(n);
@@ -114,7 +119,9 @@ if (f) {
     assert.is(second!.ctlPath, first!.ctlPath);
     assert.is(second!.startedMaster, false, 'the second process started no ssh master');
     assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'still one ssh at that path');
-    console.log(`    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, reused from another process ${second!.readyMs.toFixed(1)} ms`);
+    console.log(
+      `    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, reused from another process ${second!.readyMs.toFixed(1)} ms`,
+    );
   });
 
   test('each connection-relevant option gives its own master; irrelevant ones share it', async () => {
@@ -122,9 +129,16 @@ if (f) {
     const sshPath = execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim();
     const base = connect(f, opts(ctlDir));
     await base.waitForMaster();
-    const same = connect(f, opts(ctlDir, { timeout: 25, batchMode: false, engine: 'spawn', defaultSshOpts: ['-F', f.configPath, '-q'] }));
+    const same = connect(
+      f,
+      opts(ctlDir, { timeout: 25, batchMode: false, engine: 'spawn', defaultSshOpts: ['-F', f.configPath, '-q'] }),
+    );
     await same.waitForMaster();
-    assert.is(same.masterPid, base.masterPid, 'timeout, batchMode, engine and slave options do not change the connection');
+    assert.is(
+      same.masterPid,
+      base.masterPid,
+      'timeout, batchMode, engine and slave options do not change the connection',
+    );
     assert.is(same.getCtlPath(), base.getCtlPath());
     const variants: Array<[string, OpenSSH]> = [
       ['masterOpts', connect(f, opts(ctlDir, { masterOpts: ['-F', f.configPath, '-o', 'ServerAliveCountMax=5'] }))],
@@ -216,13 +230,20 @@ if (f) {
     const path = pathFor(o);
     const dead = spawnSync('true').pid!;
     writeFileSync(`${path}.lock`, `${dead} 0123456789abcdef\n`, { mode: 0o600 });
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    spawnSync(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     assert.ok(isSocket(path), 'stale socket planted');
     const results = await runClients(10, { destination: f.destination, options: o }, true);
     assert.is(new Set(results.map((r) => r.pid)).size, 1);
     assert.is(results.filter((r) => r.startedMaster).length, 1);
     assert.equal(sshProcessesWith(path), [results[0]!.pid]);
-    assert.equal(readdirSync(join(path, '..')).filter((n) => n.includes('.lock')), [], 'no lock left, none aside');
+    assert.equal(
+      readdirSync(join(path, '..')).filter((n) => n.includes('.lock')),
+      [],
+      'no lock left, none aside',
+    );
   });
 
   test('a master expires once idle for its duration, not while a connection uses it', async () => {
@@ -290,10 +311,16 @@ if (f) {
     assert.ok(isAlive(b.masterPid!));
     const crashed = join(ctlDir, `p-${'0'.repeat(24)}`); // what a start killed halfway leaves: a lock, a stale socket
     writeFileSync(`${crashed}.lock`, `${spawnSync('true').pid} 0123456789abcdef\n`, { mode: 0o600 });
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(crashed)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    spawnSync(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(crashed)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     assert.ok(isSocket(crashed));
     const stopped = await OpenSSH.stopPersistentMasters({ ctlDir });
-    assert.equal(stopped.map((m) => m.pid), [b.masterPid]);
+    assert.equal(
+      stopped.map((m) => m.pid),
+      [b.masterPid],
+    );
     assert.not.ok(isAlive(b.masterPid!));
     assert.equal(readdirSync(ctlDir), [], 'no socket, lock or info file left (the crashed start tidied too)');
   });

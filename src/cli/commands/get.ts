@@ -7,7 +7,11 @@ import { commonSettings } from '../common-options';
 import { transferOnHosts } from './transfer';
 
 /** Adds `get` to the program. */
-export const registerGet = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerGet = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   addTransferOptions(
     program
       .command('get')
@@ -19,5 +23,21 @@ export const registerGet = (program: Command, act: (work: (signal: AbortSignal) 
   ).action(async (paths: string[], flags: TransferFlags) => {
     const common = commonSettings(flags);
     const { sources, target } = sourcesAndTarget(paths, flags);
-    await act(async (signal) => (await transferOnHosts({ ...common, direction: 'get', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io)).status);
+    await act(
+      async (signal) =>
+        (
+          await transferOnHosts(
+            {
+              ...common,
+              direction: 'get',
+              via: flags.via,
+              recursive: flags.recursive === true,
+              sources,
+              target,
+              signal,
+            },
+            io,
+          )
+        ).status,
+    );
   });

@@ -38,7 +38,9 @@ export const masters = async (flags: MastersFlags, io: CliIO): Promise<number> =
   const found = flags.stop ? await OpenSSH.stopPersistentMasters(options) : await OpenSSH.persistentMasters(options);
   if (flags.json) {
     for (const m of found)
-      io.stdout.write(`${JSON.stringify({ destination: m.destination, pid: m.pid, ageSeconds: m.ageSeconds, persistSeconds: m.persistSeconds, ctlPath: m.ctlPath, ...(flags.stop && { stopped: true }) })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ destination: m.destination, pid: m.pid, ageSeconds: m.ageSeconds, persistSeconds: m.persistSeconds, ctlPath: m.ctlPath, ...(flags.stop && { stopped: true }) })}\n`,
+      );
     return EXIT.ok;
   }
   if (found.length === 0) io.stderr.write(`no persistent masters${flags.stop ? ' to stop' : ''}\n`);
@@ -47,7 +49,11 @@ export const masters = async (flags: MastersFlags, io: CliIO): Promise<number> =
 };
 
 /** Adds `masters` to the program. */
-export const registerMasters = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerMasters = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   program
     .command('masters')
     .summary('list the persistent masters kept for later runs (--stop ends them)')

@@ -2,7 +2,10 @@
 // soon as `:` or `?` appears anywhere (so a banner can trigger it); we look at the last line only: ssh
 // writes a prompt without a newline and then waits, so a prompt is always the unfinished last line.
 
-/** What counts as a prompt: a string that must appear in the last line, a RegExp tested on the text since the last answer, or the default. */
+/**
+ * What counts as a prompt: a string that must appear in the last line, a RegExp tested on the text since the last
+ * answer, or the default.
+ */
 export type PasswordPrompt = string | RegExp;
 
 /** The default prompt: the unfinished last line ends with `:` or `?` (then optional blanks). */

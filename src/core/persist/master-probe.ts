@@ -25,7 +25,12 @@ export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PR
     return { kind: 'absent' };
   }
   if (!st.isSocket()) throw refuse(host, ctlPath, 'it is not a socket; remove it');
-  if (st.uid !== myUid()) throw refuse(host, ctlPath, `it is owned by uid ${st.uid}, not by you (uid ${myUid()}); remove it if you did not put it there`);
+  if (st.uid !== myUid())
+    throw refuse(
+      host,
+      ctlPath,
+      `it is owned by uid ${st.uid}, not by you (uid ${myUid()}); remove it if you did not put it there`,
+    );
   let reply;
   try {
     reply = await runControl(ctlPath, 'alive-check', () => ({ frame: () => {} }), timeoutMs);
@@ -40,7 +45,11 @@ export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PR
   const owner = processOwner(pid);
   if (owner !== undefined && owner !== myUid()) {
     socket.destroy();
-    throw refuse(host, ctlPath, `the master answering there (pid ${pid}) runs as uid ${owner}, not as you (uid ${myUid()})`);
+    throw refuse(
+      host,
+      ctlPath,
+      `the master answering there (pid ${pid}) runs as uid ${owner}, not as you (uid ${myUid()})`,
+    );
   }
   return { kind: 'alive', pid, socket };
 };
