@@ -74,27 +74,30 @@ test('targets: labelled as written, duplicates and bad destinations refused, a p
   assert.equal(resolveTargets(['me:s3cret@db']), [{ destination: 'me:s3cret@db' }]);
 });
 
-test('connection options: batch mode always; -F and -o reach the master and the tools; timeout ends silent commands', () => {
-  assert.equal(connectionOptions({}), { batchMode: true });
-  assert.equal(
-    connectionOptions({
-      user: 'u',
-      identity: '/k',
-      config: '/c',
-      sshOption: ['Port=2', 'Compression=yes'],
-      timeout: 5,
-    }),
-    {
-      batchMode: true,
-      user: 'u',
-      keyPath: '/k',
-      timeout: 5,
-      killSshOnTimeout: true,
-      masterOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
-      defaultSshOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
-    },
-  );
-});
+test(
+  'connection options: batch mode always; -F and -o reach ' + 'the master and the tools; timeout ends silent commands',
+  () => {
+    assert.equal(connectionOptions({}), { batchMode: true });
+    assert.equal(
+      connectionOptions({
+        user: 'u',
+        identity: '/k',
+        config: '/c',
+        sshOption: ['Port=2', 'Compression=yes'],
+        timeout: 5,
+      }),
+      {
+        batchMode: true,
+        user: 'u',
+        keyPath: '/k',
+        timeout: 5,
+        killSshOnTimeout: true,
+        masterOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
+        defaultSshOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
+      },
+    );
+  },
+);
 
 test('per-host directory names for get: safe, never . or ..', () => {
   assert.equal(['web1', 'deploy@db1:2222', '[::1]:22', 'a/b', '..', 'x y'].map(hostDirName), [

@@ -54,7 +54,7 @@ test('ctl paths: new ones are unused and short; length and type checks', () => {
   assert.ok(Buffer.byteLength(p) < MAX_CTL_PATH);
   assert.is(checkCtlPath(p, false), undefined);
   assert.match(checkCtlPath(p, true)!.message, /does not exist/);
-  assert.match(checkCtlPath('/' + 'x'.repeat(MAX_CTL_PATH), false)!.message, /too long/);
+  assert.match(checkCtlPath(`/${'x'.repeat(MAX_CTL_PATH)}`, false)!.message, /too long/);
   const file = join(base, 'plain');
   writeFileSync(file, '');
   assert.match(checkCtlPath(file, false)!.message, /already exists/);

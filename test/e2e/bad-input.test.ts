@@ -195,46 +195,49 @@ if (f) {
     await ssh.waitForMaster();
   });
 
-  test('NUL bytes on a running connection: arguments, the command line, file names, env, sshOpts (nothing starts)', async () => {
-    await refused('argument', () => ssh.capture('touch', `${marker}\0x`), /NUL byte/);
-    await refused('command line', () => ssh.capture(`${touch}\0`), /NUL byte/);
-    await refused('Buffer argument', () => ssh.system('touch', Buffer.from(`${marker}\0`)), /NUL byte/);
-    await refused('exec$ argument', () => ssh.exec$('touch', `${marker}\0`), /NUL byte/);
-    await refused(
-      'stdinFile',
-      () => ssh.system({ stdinFile: '/etc/hostname\0' }, touch),
-      /`stdinFile` must not contain a NUL byte/,
-    );
-    await refused(
-      'stdoutFile',
-      () => ssh.system({ stdoutFile: `${marker}\0` }, touch),
-      /`stdoutFile` must not contain a NUL byte/,
-    );
-    await refused(
-      'stderrFile',
-      () => ssh.system({ stderrFile: ['a', `${marker}\0`] }, touch),
-      /`stderrFile` must not contain a NUL byte/,
-    );
-    await refused(
-      'env value',
-      () => ssh.system({ env: { NET_OPENSSH_X: 'a\0b' } }, touch),
-      /`env` value must not contain a NUL byte/,
-    );
-    await refused(
-      'sshOpts',
-      () => ssh.system({ sshOpts: ['-oUser=a\0b'] }, touch),
-      /`sshOpts` must not contain a NUL byte/,
-    );
-    await refused('scpGet path', () => ssh.scpGet(`${marker}\0`, scratch), /NUL byte/);
-    await refused('rsyncPut path', () => ssh.rsyncPut(`${marker}\0`, scratch), /NUL byte/);
-    const sftp = await ssh.sftp();
-    try {
-      await refused('sftp path', () => sftp.remove(`${marker}\0.bak`), /sftp remove: the path contains a NUL byte/);
-    } finally {
-      await sftp.end();
-    }
-    assert.ok(await ssh.checkMaster(), 'the master is unharmed');
-  });
+  test(
+    'NUL bytes on a running connection: arguments, the ' + 'command line, file names, env, sshOpts (nothing starts)',
+    async () => {
+      await refused('argument', () => ssh.capture('touch', `${marker}\0x`), /NUL byte/);
+      await refused('command line', () => ssh.capture(`${touch}\0`), /NUL byte/);
+      await refused('Buffer argument', () => ssh.system('touch', Buffer.from(`${marker}\0`)), /NUL byte/);
+      await refused('exec$ argument', () => ssh.exec$('touch', `${marker}\0`), /NUL byte/);
+      await refused(
+        'stdinFile',
+        () => ssh.system({ stdinFile: '/etc/hostname\0' }, touch),
+        /`stdinFile` must not contain a NUL byte/,
+      );
+      await refused(
+        'stdoutFile',
+        () => ssh.system({ stdoutFile: `${marker}\0` }, touch),
+        /`stdoutFile` must not contain a NUL byte/,
+      );
+      await refused(
+        'stderrFile',
+        () => ssh.system({ stderrFile: ['a', `${marker}\0`] }, touch),
+        /`stderrFile` must not contain a NUL byte/,
+      );
+      await refused(
+        'env value',
+        () => ssh.system({ env: { NET_OPENSSH_X: 'a\0b' } }, touch),
+        /`env` value must not contain a NUL byte/,
+      );
+      await refused(
+        'sshOpts',
+        () => ssh.system({ sshOpts: ['-oUser=a\0b'] }, touch),
+        /`sshOpts` must not contain a NUL byte/,
+      );
+      await refused('scpGet path', () => ssh.scpGet(`${marker}\0`, scratch), /NUL byte/);
+      await refused('rsyncPut path', () => ssh.rsyncPut(`${marker}\0`, scratch), /NUL byte/);
+      const sftp = await ssh.sftp();
+      try {
+        await refused('sftp path', () => sftp.remove(`${marker}\0.bak`), /sftp remove: the path contains a NUL byte/);
+      } finally {
+        await sftp.end();
+      }
+      assert.ok(await ssh.checkMaster(), 'the master is unharmed');
+    },
+  );
 
   test('unknown options and wrong option types on a call: rejected, nothing starts', async () => {
     const cases: Array<[string, () => unknown, RegExp]> = [
@@ -261,34 +264,41 @@ if (f) {
     for (const [label, attempt, re] of cases) await refused(label, attempt, re);
   });
 
-  test('sshOpts (per call) cannot change the control socket or master, in any spelling, nor name another host', async () => {
-    for (const opts of CONTROL_SPELLINGS)
+  test(
+    'sshOpts (per call) cannot change the control socket ' + 'or master, in any spelling, nor name another host',
+    async () => {
+      for (const opts of CONTROL_SPELLINGS)
+        await refused(
+          `sshOpts ${JSON.stringify(opts)}`,
+          () => ssh.system({ sshOpts: opts }, touch),
+          /`sshOpts` must not change the control socket or master/,
+        );
+      for (const opts of NOT_OPTIONS)
+        await refused(
+          `sshOpts ${JSON.stringify(opts)}`,
+          () => ssh.system({ sshOpts: opts }, touch),
+          /`sshOpts` must hold ssh options only/,
+        );
       await refused(
-        `sshOpts ${JSON.stringify(opts)}`,
-        () => ssh.system({ sshOpts: opts }, touch),
-        /`sshOpts` must not change the control socket or master/,
+        'sshOpts as one string',
+        () => ssh.system({ sshOpts: '-o ControlPath=/tmp/elsewhere' }, touch),
+        /control socket/,
       );
-    for (const opts of NOT_OPTIONS)
       await refused(
-        `sshOpts ${JSON.stringify(opts)}`,
-        () => ssh.system({ sshOpts: opts }, touch),
-        /`sshOpts` must hold ssh options only/,
+        'scpGet sshOpts',
+        () => ssh.scpGet({ sshOpts: ['-S', '/tmp/elsewhere'] }, '/etc/hostname', scratch),
+        /control socket/,
       );
-    await refused(
-      'sshOpts as one string',
-      () => ssh.system({ sshOpts: '-o ControlPath=/tmp/elsewhere' }, touch),
-      /control socket/,
-    );
-    await refused(
-      'scpGet sshOpts',
-      () => ssh.scpGet({ sshOpts: ['-S', '/tmp/elsewhere'] }, '/etc/hostname', scratch),
-      /control socket/,
-    );
-    assert.is(
-      await ssh.capture({ sshOpts: ['-F', f.configPath, '-o', 'LogLevel=ERROR', '-q'] }, 'echo', 'other options pass'),
-      'other options pass\n',
-    );
-  });
+      assert.is(
+        await ssh.capture(
+          { sshOpts: ['-F', f.configPath, '-o', 'LogLevel=ERROR', '-q'] },
+          'echo',
+          'other options pass',
+        ),
+        'other options pass\n',
+      );
+    },
+  );
 
   test('defaultSshOpts and masterOpts cannot change the control socket or master either', async () => {
     for (const name of ['defaultSshOpts', 'masterOpts'] as const) {
@@ -307,15 +317,22 @@ if (f) {
     }
   });
 
-  test('awkward but valid input is not refused: env values with blanks, quotes, backslashes, line breaks (both engines)', async () => {
-    const value = `a b\t"q" 'r' \\ $HOME\nline 2`;
-    // the spawn engine's env goes through the master's SendEnv filter too (OpenSSH's mux): the master allows all names
-    const c = connect(f);
-    for (const engine of ['spawn', 'mux'] as const) {
-      const out = await c.capture({ engine, env: { NET_OPENSSH_AWKWARD: value } }, 'printf %s "$NET_OPENSSH_AWKWARD"');
-      assert.is(out, value, engine);
-    }
-  });
+  test(
+    'awkward but valid input is not refused: env values with ' +
+      'blanks, quotes, backslashes, line breaks (both engines)',
+    async () => {
+      const value = `a b\t"q" 'r' \\ $HOME\nline 2`;
+      // the spawn engine's env goes through the master's SendEnv filter too (OpenSSH's mux): the master allows all names
+      const c = connect(f);
+      for (const engine of ['spawn', 'mux'] as const) {
+        const out = await c.capture(
+          { engine, env: { NET_OPENSSH_AWKWARD: value } },
+          'printf %s "$NET_OPENSSH_AWKWARD"',
+        );
+        assert.is(out, value, engine);
+      }
+    },
+  );
 
   /** A connection whose ctlDir is unusable fails at once: no ssh started, OSSH_MASTER_FAILED naming the problem. */
   const ctlRefused = (label: string, opts: OpenSSHOptions, re: RegExp) => {

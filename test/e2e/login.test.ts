@@ -100,15 +100,19 @@ if (f && tricky) {
     assert.is(ssh.toString(), `${PW_USER}@127.0.0.1:${f.port}`);
   });
 
-  test('wrong password: OSSH_MASTER_FAILED saying the password was refused; the pty log shows the prompt, never the secret', async () => {
-    const ssh = make(f, pwDest(f), { password: 'not-the-password' });
-    const e = await loginFailure(ssh, /the password was refused/);
-    const log = ssh.getMasterPtyLog();
-    assert.match(log, /password:/);
-    assert.match(log, /Permission denied/);
-    for (const text of [e.message, e.stderr ?? '', log]) assert.not.ok(text.includes('not-the-password'));
-    assert.is(ssh.state.name, 'failed');
-  });
+  test(
+    'wrong password: OSSH_MASTER_FAILED saying the password was ' +
+      'refused; the pty log shows the prompt, never the secret',
+    async () => {
+      const ssh = make(f, pwDest(f), { password: 'not-the-password' });
+      const e = await loginFailure(ssh, /the password was refused/);
+      const log = ssh.getMasterPtyLog();
+      assert.match(log, /password:/);
+      assert.match(log, /Permission denied/);
+      for (const text of [e.message, e.stderr ?? '', log]) assert.not.ok(text.includes('not-the-password'));
+      assert.is(ssh.state.name, 'failed');
+    },
+  );
 
   test('passphrase + keyPath: the key is unlocked on the pty', async () => {
     const key = passphraseKey(f, 'key phrase: 42?');
@@ -167,23 +171,26 @@ if (f && tricky) {
     await loginFailure(ssh, /custom login handler failed: async refusal/);
   });
 
-  test('masterPtyForce with an unknown host key: fails at once with the known_hosts message and the pty log', async () => {
-    const opts = bareOpts(f).map((o) =>
-      o.startsWith('UserKnownHostsFile=')
-        ? 'UserKnownHostsFile=/dev/null'
-        : o.replace('StrictHostKeyChecking=yes', 'StrictHostKeyChecking=ask'),
-    );
-    const ssh = new OpenSSH(pwDest(f), {
-      ctlDir: f.ctlDir,
-      masterOpts: opts,
-      masterPtyForce: true,
-      password: PW,
-      timeout: 20,
-    });
-    open.add(ssh);
-    await loginFailure(ssh, /authenticity of the target host can't be established/);
-    assert.match(ssh.getMasterPtyLog(), /yes\/no/);
-  });
+  test(
+    'masterPtyForce with an unknown host key: fails at ' + 'once with the known_hosts message and the pty log',
+    async () => {
+      const opts = bareOpts(f).map((o) =>
+        o.startsWith('UserKnownHostsFile=')
+          ? 'UserKnownHostsFile=/dev/null'
+          : o.replace('StrictHostKeyChecking=yes', 'StrictHostKeyChecking=ask'),
+      );
+      const ssh = new OpenSSH(pwDest(f), {
+        ctlDir: f.ctlDir,
+        masterOpts: opts,
+        masterPtyForce: true,
+        password: PW,
+        timeout: 20,
+      });
+      open.add(ssh);
+      await loginFailure(ssh, /authenticity of the target host can't be established/);
+      assert.match(ssh.getMasterPtyLog(), /yes\/no/);
+    },
+  );
 
   test('several password logins at once, polled with waitForMaster(true), while a timer keeps firing', async () => {
     const hosts = ['127.0.0.1', 'localhost', '[::1]'];

@@ -48,37 +48,44 @@ const muxStats = (ssh: OpenSSH): MuxEngineStats =>
 const remoteAlive = (ssh: OpenSSH, pid: string) => ssh.test('kill', '-0', pid);
 
 if (f) {
-  test(`40 concurrent commands against MaxSessions ${SERVER_MAX_SESSIONS}: all succeed, the master survives`, async () => {
-    const ssh = connect(f, { engine: 'mux', maxSessions: SERVER_MAX_SESSIONS });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    const outs = await Promise.all(Array.from({ length: 40 }, (_, i) => ssh.capture(`sleep 0.2; echo ${i}`)));
-    assert.equal(
-      outs,
-      Array.from({ length: 40 }, (_, i) => `${i}\n`),
-    );
-    assert.ok(await ssh.checkMaster());
-    assert.is(ssh.masterPid, pid);
-  });
+  test(
+    `40 concurrent commands against MaxSessions ` + `${SERVER_MAX_SESSIONS}: all succeed, the master survives`,
+    async () => {
+      const ssh = connect(f, { engine: 'mux', maxSessions: SERVER_MAX_SESSIONS });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const outs = await Promise.all(Array.from({ length: 40 }, (_, i) => ssh.capture(`sleep 0.2; echo ${i}`)));
+      assert.equal(
+        outs,
+        Array.from({ length: 40 }, (_, i) => `${i}\n`),
+      );
+      assert.ok(await ssh.checkMaster());
+      assert.is(ssh.masterPid, pid);
+    },
+  );
 
-  test('refused opens (maxSessions set above the server’s): the engine learns the limit, every command succeeds, the master survives', async () => {
-    // the engine believes 30 sessions fit; sshd refuses beyond 10: that socket is retired (kept open)
-    // and the refused sessions wait for a slot under the learnt limit
-    const ssh = connect(f, { engine: 'mux', maxSessions: 30 });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => ssh.capture(`sleep 0.3; echo ${i}`)));
-    assert.equal(
-      outs,
-      Array.from({ length: 30 }, (_, i) => `${i}\n`),
-    );
-    const stats = muxStats(ssh);
-    assert.ok(stats.retiredSockets >= 1, 'a socket saw an open failure and was retired');
-    assert.ok(stats.sessionLimit <= SERVER_MAX_SESSIONS, `limit learnt: ${stats.sessionLimit}`);
-    assert.equal(await Promise.all([ssh.capture('echo a'), ssh.capture('echo b')]), ['a\n', 'b\n']);
-    assert.ok(await ssh.checkMaster());
-    assert.is(ssh.masterPid, pid);
-  });
+  test(
+    'refused opens (maxSessions set above the server’s): the engine ' +
+      'learns the limit, every command succeeds, the master survives',
+    async () => {
+      // the engine believes 30 sessions fit; sshd refuses beyond 10: that socket is retired (kept open)
+      // and the refused sessions wait for a slot under the learnt limit
+      const ssh = connect(f, { engine: 'mux', maxSessions: 30 });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => ssh.capture(`sleep 0.3; echo ${i}`)));
+      assert.equal(
+        outs,
+        Array.from({ length: 30 }, (_, i) => `${i}\n`),
+      );
+      const stats = muxStats(ssh);
+      assert.ok(stats.retiredSockets >= 1, 'a socket saw an open failure and was retired');
+      assert.ok(stats.sessionLimit <= SERVER_MAX_SESSIONS, `limit learnt: ${stats.sessionLimit}`);
+      assert.equal(await Promise.all([ssh.capture('echo a'), ssh.capture('echo b')]), ['a\n', 'b\n']);
+      assert.ok(await ssh.checkMaster());
+      assert.is(ssh.masterPid, pid);
+    },
+  );
 
   test('a retired socket survives the engine’s own shutdown: the master lives on for its other clients', async () => {
     const ssh = connect(f, { engine: 'spawn' });
@@ -107,45 +114,49 @@ if (f) {
     );
   });
 
-  test('mux tunnels (opt-in): a TCP tunnel carries bytes; a refused one fails typed, retires its socket, the master lives', async () => {
-    const server = createServer((c) => c.pipe(c)); // an echo server the remote side reaches on 127.0.0.1
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
-    const ssh = connect(f, { engine: 'spawn' });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), {
-      tunnels: true,
-    });
-    try {
-      const ch = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port }, stdin: 'pipe' });
-      const echoed = new Promise<string>((r) => ch.stdout.once('data', (d: Buffer) => r(d.toString())));
-      ch.stdin.write('ping through the master');
-      assert.is(await echoed, 'ping through the master');
-      ch.stdin.end();
-      await ch.exit;
-      const closed = await new Promise<number>((r) => {
-        const probe = createServer();
-        probe.listen(0, '127.0.0.1', () => {
-          const p = (probe.address() as AddressInfo).port;
-          probe.close(() => r(p));
-        });
+  test(
+    'mux tunnels (opt-in): a TCP tunnel carries bytes; a refused ' +
+      'one fails typed, retires its socket, the master lives',
+    async () => {
+      const server = createServer((c) => c.pipe(c)); // an echo server the remote side reaches on 127.0.0.1
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      const ssh = connect(f, { engine: 'spawn' });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), {
+        tunnels: true,
       });
-      const refused = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port: closed }, stdin: 'ignore' });
-      refused.stdout.resume();
-      await rejects<OpenSSHError>(
-        refused.exit,
-        (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message),
-      );
-      assert.is(engine.stats().retiredSockets, 1);
-      assert.is(await ssh.capture('echo alive'), 'alive\n');
-    } finally {
-      engine.dispose();
-      server.close();
-    }
-    assert.ok(await ssh.checkMaster(), 'the master survived the refused tunnel and the engine shutdown');
-    assert.is(ssh.masterPid, pid);
-  });
+      try {
+        const ch = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port }, stdin: 'pipe' });
+        const echoed = new Promise<string>((r) => ch.stdout.once('data', (d: Buffer) => r(d.toString())));
+        ch.stdin.write('ping through the master');
+        assert.is(await echoed, 'ping through the master');
+        ch.stdin.end();
+        await ch.exit;
+        const closed = await new Promise<number>((r) => {
+          const probe = createServer();
+          probe.listen(0, '127.0.0.1', () => {
+            const p = (probe.address() as AddressInfo).port;
+            probe.close(() => r(p));
+          });
+        });
+        const refused = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port: closed }, stdin: 'ignore' });
+        refused.stdout.resume();
+        await rejects<OpenSSHError>(
+          refused.exit,
+          (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message),
+        );
+        assert.is(engine.stats().retiredSockets, 1);
+        assert.is(await ssh.capture('echo alive'), 'alive\n');
+      } finally {
+        engine.dispose();
+        server.close();
+      }
+      assert.ok(await ssh.checkMaster(), 'the master survived the refused tunnel and the engine shutdown');
+      assert.is(ssh.masterPid, pid);
+    },
+  );
 
   test('muxTunnels is a constructor option; without it an explicit mux engine refuses tunnels', () => {
     const off = new OpenSSH('h', { connect: false });

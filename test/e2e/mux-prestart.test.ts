@@ -111,21 +111,25 @@ if (f) {
     );
   });
 
-  test('prestarted shells killed while they wait: the next command still runs, prestarting stays on; disconnect leaves none behind', async () => {
-    const ssh = connect(f, PRESTART);
-    await ssh.capture('true');
-    assert.ok(await eventually(() => stats(ssh).prestart && ourShells(f).length >= 1), 'a shell waits');
-    const killed = ourShells(f);
-    for (const pid of killed) process.kill(pid, 'SIGTERM');
-    // the engine hears of each death (their sessions close) and starts new shells in their place; a command sent
-    // in the instant between a kill and its news goes to the dead shell and ends as a killed command would
-    const replaced = () => ourShells(f).filter((p) => !killed.includes(p)).length >= killed.length;
-    assert.ok(await eventually(() => replaced() && !ourShells(f).some((p) => killed.includes(p))), 'new shells wait');
-    assert.is(await ssh.capture('echo after'), 'after\n');
-    assert.ok(stats(ssh).prestart);
-    await ssh.disconnect();
-    assert.ok(await eventually(() => ourShells(f).length === 0), 'no waiting shell left on the server');
-  });
+  test(
+    'prestarted shells killed while they wait: the next command ' +
+      'still runs, prestarting stays on; disconnect leaves none behind',
+    async () => {
+      const ssh = connect(f, PRESTART);
+      await ssh.capture('true');
+      assert.ok(await eventually(() => stats(ssh).prestart && ourShells(f).length >= 1), 'a shell waits');
+      const killed = ourShells(f);
+      for (const pid of killed) process.kill(pid, 'SIGTERM');
+      // the engine hears of each death (their sessions close) and starts new shells in their place; a command sent
+      // in the instant between a kill and its news goes to the dead shell and ends as a killed command would
+      const replaced = () => ourShells(f).filter((p) => !killed.includes(p)).length >= killed.length;
+      assert.ok(await eventually(() => replaced() && !ourShells(f).some((p) => killed.includes(p))), 'new shells wait');
+      assert.is(await ssh.capture('echo after'), 'after\n');
+      assert.ok(stats(ssh).prestart);
+      await ssh.disconnect();
+      assert.ok(await eventually(() => ourShells(f).length === 0), 'no waiting shell left on the server');
+    },
+  );
 
   test('off by default: a connection without muxPrestart runs every command as a plain exec', async () => {
     const ssh = connect(f, { engine: 'mux' });

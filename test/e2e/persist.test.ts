@@ -106,23 +106,27 @@ const runClients = (
 const isSocket = (p: string): boolean => existsSync(p) && lstatSync(p).isSocket();
 
 if (f) {
-  test('a second process with the same options reuses the first one’s master: same pid, no new ssh (both times to ready printed)', async () => {
-    const job = { destination: f.destination, options: opts(newCtlDir()) };
-    const [first] = await runClients(1, job);
-    assert.is(first!.out, 'ok');
-    assert.ok(first!.startedMaster, 'the first process started the master');
-    assert.ok(isAlive(first!.pid), 'the master outlived the process that started it (it exited without disconnect)');
-    assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'one ssh at that path: the master');
-    const [second] = await runClients(1, job);
-    assert.is(second!.out, 'ok');
-    assert.is(second!.pid, first!.pid, 'the same master');
-    assert.is(second!.ctlPath, first!.ctlPath);
-    assert.is(second!.startedMaster, false, 'the second process started no ssh master');
-    assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'still one ssh at that path');
-    console.log(
-      `    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, reused from another process ${second!.readyMs.toFixed(1)} ms`,
-    );
-  });
+  test(
+    'a second process with the same options reuses the first one’s ' +
+      'master: same pid, no new ssh (both times to ready printed)',
+    async () => {
+      const job = { destination: f.destination, options: opts(newCtlDir()) };
+      const [first] = await runClients(1, job);
+      assert.is(first!.out, 'ok');
+      assert.ok(first!.startedMaster, 'the first process started the master');
+      assert.ok(isAlive(first!.pid), 'the master outlived the process that started it (it exited without disconnect)');
+      assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'one ssh at that path: the master');
+      const [second] = await runClients(1, job);
+      assert.is(second!.out, 'ok');
+      assert.is(second!.pid, first!.pid, 'the same master');
+      assert.is(second!.ctlPath, first!.ctlPath);
+      assert.is(second!.startedMaster, false, 'the second process started no ssh master');
+      assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'still one ssh at that path');
+      console.log(
+        `    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, reused from another process ${second!.readyMs.toFixed(1)} ms`,
+      );
+    },
+  );
 
   test('each connection-relevant option gives its own master; irrelevant ones share it', async () => {
     const ctlDir = newCtlDir();
@@ -180,27 +184,30 @@ if (f) {
     assert.equal(sshProcessesWith(path), [b.masterPid!]);
   });
 
-  test('a socket owned by another user at the path is refused (OSSH_MASTER_FAILED naming it), and no ssh starts', async () => {
-    if (!requirePrereq(process.getuid?.() === 0, 'root (to give a socket to another user)')) return;
-    const o = opts(newCtlDir());
-    const path = pathFor(o);
-    const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }));
-    const planted = createServer((c) => c.destroy());
-    await new Promise<void>((r) => planted.listen(path, r));
-    try {
-      chownSync(path, uid, uid);
-      const ssh = connect(f, o);
-      const e = await rejects<OpenSSHError>(ssh.waitForMaster());
-      assert.instance(e, OpenSSHError);
-      assert.is(e.code, 'OSSH_MASTER_FAILED');
-      assert.ok(e.message.includes(path), e.message);
-      assert.match(e.message, new RegExp(`owned by uid ${uid}, not by you`));
-      assert.equal(sshProcessesWith(path), [], 'no ssh was started');
-      assert.ok(isSocket(path), 'the foreign socket is left alone');
-    } finally {
-      await new Promise((r) => planted.close(r));
-    }
-  });
+  test(
+    'a socket owned by another user at the path is refused ' + '(OSSH_MASTER_FAILED naming it), and no ssh starts',
+    async () => {
+      if (!requirePrereq(process.getuid?.() === 0, 'root (to give a socket to another user)')) return;
+      const o = opts(newCtlDir());
+      const path = pathFor(o);
+      const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }));
+      const planted = createServer((c) => c.destroy());
+      await new Promise<void>((r) => planted.listen(path, r));
+      try {
+        chownSync(path, uid, uid);
+        const ssh = connect(f, o);
+        const e = await rejects<OpenSSHError>(ssh.waitForMaster());
+        assert.instance(e, OpenSSHError);
+        assert.is(e.code, 'OSSH_MASTER_FAILED');
+        assert.ok(e.message.includes(path), e.message);
+        assert.match(e.message, new RegExp(`owned by uid ${uid}, not by you`));
+        assert.equal(sshProcessesWith(path), [], 'no ssh was started');
+        assert.ok(isSocket(path), 'the foreign socket is left alone');
+      } finally {
+        await new Promise((r) => planted.close(r));
+      }
+    },
+  );
 
   test('a persistent master in an insecure ctlDir is refused before anything starts', async () => {
     const ctlDir = newCtlDir();
@@ -225,26 +232,29 @@ if (f) {
     assert.not.ok(existsSync(`${results[0]!.ctlPath}.lock`), 'the start lock is gone');
   });
 
-  test('a start that crashed (stale lock and stale socket): 10 racing processes still end with one master', async () => {
-    const o = opts(newCtlDir());
-    const path = pathFor(o);
-    const dead = spawnSync('true').pid!;
-    writeFileSync(`${path}.lock`, `${dead} 0123456789abcdef\n`, { mode: 0o600 });
-    spawnSync(process.execPath, [
-      '-e',
-      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
-    ]);
-    assert.ok(isSocket(path), 'stale socket planted');
-    const results = await runClients(10, { destination: f.destination, options: o }, true);
-    assert.is(new Set(results.map((r) => r.pid)).size, 1);
-    assert.is(results.filter((r) => r.startedMaster).length, 1);
-    assert.equal(sshProcessesWith(path), [results[0]!.pid]);
-    assert.equal(
-      readdirSync(join(path, '..')).filter((n) => n.includes('.lock')),
-      [],
-      'no lock left, none aside',
-    );
-  });
+  test(
+    'a start that crashed (stale lock and stale socket): ' + '10 racing processes still end with one master',
+    async () => {
+      const o = opts(newCtlDir());
+      const path = pathFor(o);
+      const dead = spawnSync('true').pid!;
+      writeFileSync(`${path}.lock`, `${dead} 0123456789abcdef\n`, { mode: 0o600 });
+      spawnSync(process.execPath, [
+        '-e',
+        `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+      ]);
+      assert.ok(isSocket(path), 'stale socket planted');
+      const results = await runClients(10, { destination: f.destination, options: o }, true);
+      assert.is(new Set(results.map((r) => r.pid)).size, 1);
+      assert.is(results.filter((r) => r.startedMaster).length, 1);
+      assert.equal(sshProcessesWith(path), [results[0]!.pid]);
+      assert.equal(
+        readdirSync(join(path, '..')).filter((n) => n.includes('.lock')),
+        [],
+        'no lock left, none aside',
+      );
+    },
+  );
 
   test('a master expires once idle for its duration, not while a connection uses it', async () => {
     const ssh = connect(f, opts(newCtlDir(), { persist: 2 }));
@@ -260,36 +270,42 @@ if (f) {
     assert.not.ok(existsSync(path), 'ssh removed its socket');
   });
 
-  test('disconnect() lets go (later calls fail, the master lives on); terminate() ends it, attached or not', async () => {
-    const o = opts(newCtlDir());
-    const ssh = connect(f, o);
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid!;
-    await ssh.disconnect();
-    assert.is(ssh.state.name, 'stopped');
-    const e = await rejects<OpenSSHError>(ssh.capture('true'));
-    assert.is(e.code, 'OSSH_MASTER_FAILED');
-    assert.ok(isAlive(pid));
-    const other = new OpenSSH(f.destination, { ...o, connect: false });
-    await other.terminate();
-    assert.not.ok(isAlive(pid), 'terminate() waited until the master was gone');
-    assert.equal(await OpenSSH.persistentMasters({ ctlDir: o.ctlDir }), []);
-  });
+  test(
+    'disconnect() lets go (later calls fail, the master ' + 'lives on); terminate() ends it, attached or not',
+    async () => {
+      const o = opts(newCtlDir());
+      const ssh = connect(f, o);
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid!;
+      await ssh.disconnect();
+      assert.is(ssh.state.name, 'stopped');
+      const e = await rejects<OpenSSHError>(ssh.capture('true'));
+      assert.is(e.code, 'OSSH_MASTER_FAILED');
+      assert.ok(isAlive(pid));
+      const other = new OpenSSH(f.destination, { ...o, connect: false });
+      await other.terminate();
+      assert.not.ok(isAlive(pid), 'terminate() waited until the master was gone');
+      assert.equal(await OpenSSH.persistentMasters({ ctlDir: o.ctlDir }), []);
+    },
+  );
 
-  test('a passphrase login (master on a pty) persists too; the next connection reuses it without the passphrase', async () => {
-    const ctlDir = newCtlDir();
-    const keyPath = passphraseKey(f, 'persist phrase: 7?');
-    const base = { ctlDir, masterOpts: bareOpts(f), defaultSshOpts: bareOpts(f), keyPath, timeout: 20, persist: 60 };
-    const a = connect(f, { ...base, passphrase: 'persist phrase: 7?' });
-    await a.waitForMaster();
-    const pid = a.masterPid!;
-    await a.disconnect();
-    assert.ok(isAlive(pid), 'the master survived the end of its pty (it ignores the hangup)');
-    const b = connect(f, { ...base, batchMode: true }); // no passphrase: nothing to answer, it is reused
-    await b.waitForMaster();
-    assert.is(b.masterPid, pid);
-    assert.is(await b.capture('echo', 'via the pty login'), 'via the pty login\n');
-  });
+  test(
+    'a passphrase login (master on a pty) persists too; ' + 'the next connection reuses it without the passphrase',
+    async () => {
+      const ctlDir = newCtlDir();
+      const keyPath = passphraseKey(f, 'persist phrase: 7?');
+      const base = { ctlDir, masterOpts: bareOpts(f), defaultSshOpts: bareOpts(f), keyPath, timeout: 20, persist: 60 };
+      const a = connect(f, { ...base, passphrase: 'persist phrase: 7?' });
+      await a.waitForMaster();
+      const pid = a.masterPid!;
+      await a.disconnect();
+      assert.ok(isAlive(pid), 'the master survived the end of its pty (it ignores the hangup)');
+      const b = connect(f, { ...base, batchMode: true }); // no passphrase: nothing to answer, it is reused
+      await b.waitForMaster();
+      assert.is(b.masterPid, pid);
+      assert.is(await b.capture('echo', 'via the pty login'), 'via the pty login\n');
+    },
+  );
 
   test('persistentMasters() lists destination, pid and age; stop() and stopPersistentMasters() end them', async () => {
     const ctlDir = newCtlDir();

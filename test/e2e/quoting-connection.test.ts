@@ -68,17 +68,20 @@ if (f) {
     invalid(() => ssh.setVar('not a name', 'x'), /variable name/);
   });
 
-  test('argumentEncoding latin1 sends latin1 bytes (mux); an unencodable character fails before anything runs', async () => {
-    const ssh = connect(f, { engine: 'mux' });
-    const hex = await ssh.capture({ argumentEncoding: 'latin1' }, 'printf', '%s', 'café', raw('| od -An -tx1'));
-    assert.is(hex.trim(), '63 61 66 e9');
-    const utf8 = await ssh.capture('printf', '%s', 'é', raw('| od -An -tx1'));
-    assert.is(utf8.trim(), 'c3 a9');
-    await rejects<OpenSSHError>(
-      ssh.capture({ argumentEncoding: 'latin1' }, 'echo', '€'),
-      (e) => e.code === 'OSSH_ENCODING_ERROR' && /U\+20AC/.test(e.message),
-    );
-  });
+  test(
+    'argumentEncoding latin1 sends latin1 bytes (mux); ' + 'an unencodable character fails before anything runs',
+    async () => {
+      const ssh = connect(f, { engine: 'mux' });
+      const hex = await ssh.capture({ argumentEncoding: 'latin1' }, 'printf', '%s', 'café', raw('| od -An -tx1'));
+      assert.is(hex.trim(), '63 61 66 e9');
+      const utf8 = await ssh.capture('printf', '%s', 'é', raw('| od -An -tx1'));
+      assert.is(utf8.trim(), 'c3 a9');
+      await rejects<OpenSSHError>(
+        ssh.capture({ argumentEncoding: 'latin1' }, 'echo', '€'),
+        (e) => e.code === 'OSSH_ENCODING_ERROR' && /U\+20AC/.test(e.message),
+      );
+    },
+  );
 
   test('the spawn engine refuses non-UTF-8 command bytes with a clear error', async () => {
     const ssh = connect(f, { engine: 'spawn' });

@@ -55,47 +55,57 @@ const echoes = (ssh: OpenSSH, n: number, opts: object) =>
 const expected = (n: number) => Array.from({ length: n }, (_, i) => `${i}\n`);
 
 if (f) {
-  test(`spawn engine: 16 commands against MaxSessions ${MAX} all succeed, at most ${LIMIT} slaves at once`, async () => {
-    const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });
-    await ssh.waitForMaster();
-    const [outs, peak] = await peakDuring(echoes(ssh, 16, {}), () => slaves(ssh.getCtlPath()!));
-    assert.equal(outs, expected(16));
-    assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
-    assert.ok(peak >= 2, `slaves did run side by side (peak ${peak})`);
-  });
+  test(
+    `spawn engine: 16 commands against MaxSessions ` + `${MAX} all succeed, at most ${LIMIT} slaves at once`,
+    async () => {
+      const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });
+      await ssh.waitForMaster();
+      const [outs, peak] = await peakDuring(echoes(ssh, 16, {}), () => slaves(ssh.getCtlPath()!));
+      assert.equal(outs, expected(16));
+      assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
+      assert.ok(peak >= 2, `slaves did run side by side (peak ${peak})`);
+    },
+  );
 
-  test(`auto: mux and spawn commands mixed on one master never exceed MaxSessions ${MAX}; the master survives`, async () => {
-    const ssh = connect(f, { maxSessions: MAX, muxPrestart: true });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    // a per-call sshOpts sends a call to the spawn engine; the rest go through the mux engine
-    const viaSpawn = { sshOpts: ['-o', 'LogLevel=ERROR'] };
-    const [outs, peak] = await peakDuring(Promise.all([echoes(ssh, 10, viaSpawn), echoes(ssh, 10, {})]), () =>
-      slaves(ssh.getCtlPath()!),
-    );
-    assert.equal(outs, [expected(10), expected(10)]);
-    assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
-    assert.ok(await ssh.checkMaster());
-    assert.is(ssh.masterPid, pid);
-    // with no slave waiting, the mux engine keeps its warm session again, still prestarted (closing warm
-    // sessions to make room for slaves is no sign of a shell that cannot be prestarted)
-    await ssh.capture('true');
-    const stats = () =>
-      (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
-    assert.ok(await eventually(() => stats().warm));
-    assert.ok(stats().prestart);
-  });
+  test(
+    `auto: mux and spawn commands mixed on one master ` + `never exceed MaxSessions ${MAX}; the master survives`,
+    async () => {
+      const ssh = connect(f, { maxSessions: MAX, muxPrestart: true });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      // a per-call sshOpts sends a call to the spawn engine; the rest go through the mux engine
+      const viaSpawn = { sshOpts: ['-o', 'LogLevel=ERROR'] };
+      const [outs, peak] = await peakDuring(Promise.all([echoes(ssh, 10, viaSpawn), echoes(ssh, 10, {})]), () =>
+        slaves(ssh.getCtlPath()!),
+      );
+      assert.equal(outs, [expected(10), expected(10)]);
+      assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
+      assert.ok(await ssh.checkMaster());
+      assert.is(ssh.masterPid, pid);
+      // with no slave waiting, the mux engine keeps its warm session again, still prestarted (closing warm
+      // sessions to make room for slaves is no sign of a shell that cannot be prestarted)
+      await ssh.capture('true');
+      const stats = () =>
+        (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
+      assert.ok(await eventually(() => stats().warm));
+      assert.ok(stats().prestart);
+    },
+  );
 
-  test('a warm session given back (to a waiting slave, or to a command) before its shell started does not turn prestarting off', async () => {
-    const ssh = connect(f, { maxSessions: 2, muxPrestart: true }); // room for one session: the warm one, or a slave
-    const stats = () =>
-      (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
-    await ssh.capture('true'); // the mux engine now opens its warm session...
-    // ...which a slave takes over at once
-    assert.is(await ssh.capture({ sshOpts: ['-o', 'LogLevel=ERROR'] }, 'echo slave'), 'slave\n');
-    assert.is(await ssh.capture('echo mux'), 'mux\n'); // the warm shell, not ready yet, is given back to it
-    assert.ok(stats().prestart, 'still prestarting');
-  });
+  test(
+    'a warm session given back (to a waiting slave, or to a command) ' +
+      'before its shell started does not turn prestarting off',
+    async () => {
+      const ssh = connect(f, { maxSessions: 2, muxPrestart: true }); // room for one session: the warm one, or a slave
+      const stats = () =>
+        (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
+      await ssh.capture('true'); // the mux engine now opens its warm session...
+      // ...which a slave takes over at once
+      assert.is(await ssh.capture({ sshOpts: ['-o', 'LogLevel=ERROR'] }, 'echo slave'), 'slave\n');
+      assert.is(await ssh.capture('echo mux'), 'mux\n'); // the warm shell, not ready yet, is given back to it
+      assert.ok(stats().prestart, 'still prestarting');
+    },
+  );
 
   test('a waiting slave that is cancelled never starts; the others run', async () => {
     const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });

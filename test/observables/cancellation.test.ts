@@ -110,27 +110,30 @@ for (const engine of ENGINES) {
     await assertNoSlaves('downstream error');
   });
 
-  test('an AbortSignal (option of capture$/lines$, or abortable()) errors with OSSH_ABORTED and ends the command', async () => {
-    for (const [name, make] of [
-      ['lines$ signal', (cmd: string, signal: AbortSignal) => lines$(ssh, { signal }, cmd)],
-      [
-        'abortable()',
-        (cmd: string, signal: AbortSignal) => ssh.exec$(cmd).pipe(abortable(signal, { host: ssh.getHost() })),
-      ],
-    ] as const) {
-      const fx = fixture(1);
-      const ac = new AbortController();
-      const done = settle<unknown>(make(fx.follow, ac.signal));
-      const pid = await pidFrom(fx.pid);
-      ac.abort(new Error('user gave up'));
-      const { error } = await done;
-      const e = error as OpenSSHError;
-      assert.is(e.code, 'OSSH_ABORTED', name);
-      assert.is(e.host, ssh.getHost());
-      assert.is((e.cause as Error).message, 'user gave up');
-      await assertRemoteGone(ssh, pid, name);
-    }
-  });
+  test(
+    'an AbortSignal (option of capture$/lines$, or abortable()) ' + 'errors with OSSH_ABORTED and ends the command',
+    async () => {
+      for (const [name, make] of [
+        ['lines$ signal', (cmd: string, signal: AbortSignal) => lines$(ssh, { signal }, cmd)],
+        [
+          'abortable()',
+          (cmd: string, signal: AbortSignal) => ssh.exec$(cmd).pipe(abortable(signal, { host: ssh.getHost() })),
+        ],
+      ] as const) {
+        const fx = fixture(1);
+        const ac = new AbortController();
+        const done = settle<unknown>(make(fx.follow, ac.signal));
+        const pid = await pidFrom(fx.pid);
+        ac.abort(new Error('user gave up'));
+        const { error } = await done;
+        const e = error as OpenSSHError;
+        assert.is(e.code, 'OSSH_ABORTED', name);
+        assert.is(e.host, ssh.getHost());
+        assert.is((e.cause as Error).message, 'user gave up');
+        await assertRemoteGone(ssh, pid, name);
+      }
+    },
+  );
 
   test('an already aborted signal: the command never starts', async () => {
     const marker = dir.path('never-started');

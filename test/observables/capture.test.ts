@@ -59,23 +59,26 @@ for (const engine of ENGINES) {
     assert.ok(Buffer.isBuffer(asBytes[0]));
   });
 
-  test('capture$: a non-zero exit errors with OSSH_SLAVE_CMD_FAILED after the output, with the stderr tail', async () => {
-    const err: string[] = [];
-    const { values, error } = await settle(
-      capture$(
-        ssh,
-        { encoding: 'utf-8', stderrFh: (c: Buffer) => err.push(c.toString()) },
-        'echo partial; echo bad thing >&2; exit 5',
-      ),
-    );
-    const e = error as OpenSSHError;
-    assert.equal(values, ['partial\n']);
-    assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
-    assert.is(e.exitCode, 5);
-    assert.is(e.host, ssh.getHost());
-    assert.is(e.message, 'child exited with code 5: bad thing');
-    assert.equal(err, ['bad thing\n']);
-  });
+  test(
+    'capture$: a non-zero exit errors with OSSH_SLAVE_CMD_FAILED ' + 'after the output, with the stderr tail',
+    async () => {
+      const err: string[] = [];
+      const { values, error } = await settle(
+        capture$(
+          ssh,
+          { encoding: 'utf-8', stderrFh: (c: Buffer) => err.push(c.toString()) },
+          'echo partial; echo bad thing >&2; exit 5',
+        ),
+      );
+      const e = error as OpenSSHError;
+      assert.equal(values, ['partial\n']);
+      assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
+      assert.is(e.exitCode, 5);
+      assert.is(e.host, ssh.getHost());
+      assert.is(e.message, 'child exited with code 5: bad thing');
+      assert.equal(err, ['bad thing\n']);
+    },
+  );
 
   test('capture$ / lines$ with exitEvent: the exit event is the last value, no error', async () => {
     const values = await all(capture$(ssh, { exitEvent: true, stderrDiscard: true }, 'printf out; exit 4'));

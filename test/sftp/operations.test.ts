@@ -35,7 +35,7 @@ for (const engine of ENGINES) {
   let c: SftpClient;
   // files made here belong to the remote account, as if it had made them (setstat, hard links need that)
   const ids = f
-    ? execFileSync('id', ['-u', f.user]).toString().trim() + ':' + execFileSync('id', ['-g', f.user]).toString().trim()
+    ? `${execFileSync('id', ['-u', f.user]).toString().trim()}:${execFileSync('id', ['-g', f.user]).toString().trim()}`
     : '';
   const own = (...paths: string[]) => {
     if (process.getuid?.() !== 0) return;

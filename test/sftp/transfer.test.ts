@@ -187,24 +187,27 @@ if (f) {
     assert.is(Math.floor(b.atimeMs / 1000), Math.floor(r.atimeMs / 1000));
   });
 
-  test('get /nope: error names the remote path and "No such file"; no local file created; progress$ errors too', async () => {
-    const local = join(scratch, 'never');
-    const h = c.get('/nope', local);
-    const viaProgress = lastValueFrom(h.progress$).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    const e = await rejects<SftpError>(h.done);
-    assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
-    assert.is(e.path, '/nope');
-    assert.is(e.statusName, 'NO_SUCH_FILE');
-    assert.match(e.message, 'No such file');
-    assert.is(await viaProgress, e);
-    assert.not.ok(existsSync(local));
-    const dir = await rejects<SftpError>(c.get(scratch, join(scratch, 'never2')).done);
-    assert.match(dir.message, 'is a directory');
-    assert.not.ok(existsSync(join(scratch, 'never2')));
-  });
+  test(
+    'get /nope: error names the remote path and "No such ' + 'file"; no local file created; progress$ errors too',
+    async () => {
+      const local = join(scratch, 'never');
+      const h = c.get('/nope', local);
+      const viaProgress = lastValueFrom(h.progress$).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const e = await rejects<SftpError>(h.done);
+      assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
+      assert.is(e.path, '/nope');
+      assert.is(e.statusName, 'NO_SUCH_FILE');
+      assert.match(e.message, 'No such file');
+      assert.is(await viaProgress, e);
+      assert.not.ok(existsSync(local));
+      const dir = await rejects<SftpError>(c.get(scratch, join(scratch, 'never2')).done);
+      assert.match(dir.message, 'is a directory');
+      assert.not.ok(existsSync(join(scratch, 'never2')));
+    },
+  );
 
   test('put errors: missing local file names the local path; unwritable remote names the remote path', async () => {
     const e = await rejects<SftpError>(c.put(join(scratch, 'no-such-local'), join(scratch, 'x')).done);

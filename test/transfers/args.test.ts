@@ -269,55 +269,58 @@ test('local glob: *, ?, [..], escapes, dot files, nocheck, nested segments', () 
   }
 });
 
-test('slaveCommand: the parts of the argv slaveArgs builds (options, flags, guard, destination); bad sshOpts refused', () => {
-  const input = {
-    sshCmd: 'ssh',
-    ctlPath: '/ctl',
-    host: '::1',
-    user: 'bob',
-    port: 2222,
-    destination: ['-l', 'bob', '-p', '2222', '--', '::1'],
-    defaultSshOpts: ['-F', '/cfg'],
-  };
-  const c = slaveCommand(input);
-  assert.equal(c, {
-    host: '::1',
-    hostSquared: '[::1]',
-    user: 'bob',
-    port: 2222,
-    ctlPath: '/ctl',
-    sshCmd: 'ssh',
-    sshOpts: ['-F', '/cfg'],
-    sshArgvNoHost: [
-      'ssh',
-      '-F',
-      '/cfg',
-      '-S',
-      '/ctl',
-      '-o',
-      'ControlMaster=no',
-      '-o',
-      'ProxyCommand=false',
-      '-l',
-      'bob',
-      '-p',
-      '2222',
-    ],
-    destinationArgs: ['-l', 'bob', '-p', '2222', '--', '::1'],
-  });
-  // the same words, in the same order, as the argv of a command over the master
-  const req = { kind: 'exec', command: 'true', stdin: 'pipe' } as const;
-  const argv = slaveArgs(req, '/ctl', input.destination, input.defaultSshOpts);
-  assert.equal(['ssh', ...argv], [...c.sshArgvNoHost, '--', '::1', 'true']);
-  // the call's sshOpts replace the defaults; forwardAgent 'always' adds -A as slaveArgs does
-  const d = slaveCommand({ ...input, sshOpts: ['-o', 'Compression=yes'], forwardAgent: true });
-  assert.equal(d.sshOpts, ['-o', 'Compression=yes', '-A']);
-  assert.equal(d.sshArgvNoHost.slice(0, 5), ['ssh', '-o', 'Compression=yes', '-A', '-S']);
-  const plainHost = { ...input, host: 'h', destination: ['--', 'h'], user: undefined, port: undefined };
-  assert.is(slaveCommand(plainHost).hostSquared, 'h');
-  for (const bad of [['-S', '/other'], ['-oControlPath=/x'], ['-M'], ['host']])
-    throwsInvalid(() => slaveCommand({ ...input, sshOpts: bad }));
-});
+test(
+  'slaveCommand: the parts of the argv slaveArgs builds ' + '(options, flags, guard, destination); bad sshOpts refused',
+  () => {
+    const input = {
+      sshCmd: 'ssh',
+      ctlPath: '/ctl',
+      host: '::1',
+      user: 'bob',
+      port: 2222,
+      destination: ['-l', 'bob', '-p', '2222', '--', '::1'],
+      defaultSshOpts: ['-F', '/cfg'],
+    };
+    const c = slaveCommand(input);
+    assert.equal(c, {
+      host: '::1',
+      hostSquared: '[::1]',
+      user: 'bob',
+      port: 2222,
+      ctlPath: '/ctl',
+      sshCmd: 'ssh',
+      sshOpts: ['-F', '/cfg'],
+      sshArgvNoHost: [
+        'ssh',
+        '-F',
+        '/cfg',
+        '-S',
+        '/ctl',
+        '-o',
+        'ControlMaster=no',
+        '-o',
+        'ProxyCommand=false',
+        '-l',
+        'bob',
+        '-p',
+        '2222',
+      ],
+      destinationArgs: ['-l', 'bob', '-p', '2222', '--', '::1'],
+    });
+    // the same words, in the same order, as the argv of a command over the master
+    const req = { kind: 'exec', command: 'true', stdin: 'pipe' } as const;
+    const argv = slaveArgs(req, '/ctl', input.destination, input.defaultSshOpts);
+    assert.equal(['ssh', ...argv], [...c.sshArgvNoHost, '--', '::1', 'true']);
+    // the call's sshOpts replace the defaults; forwardAgent 'always' adds -A as slaveArgs does
+    const d = slaveCommand({ ...input, sshOpts: ['-o', 'Compression=yes'], forwardAgent: true });
+    assert.equal(d.sshOpts, ['-o', 'Compression=yes', '-A']);
+    assert.equal(d.sshArgvNoHost.slice(0, 5), ['ssh', '-o', 'Compression=yes', '-A', '-S']);
+    const plainHost = { ...input, host: 'h', destination: ['--', 'h'], user: undefined, port: undefined };
+    assert.is(slaveCommand(plainHost).hostSquared, 'h');
+    for (const bad of [['-S', '/other'], ['-oControlPath=/x'], ['-M'], ['host']])
+      throwsInvalid(() => slaveCommand({ ...input, sshOpts: bad }));
+  },
+);
 
 test("effectiveTimeout: the call's, else the connection's; 0 turns it off", () => {
   assert.is(effectiveTimeout(undefined, undefined), undefined);

@@ -107,22 +107,25 @@ if (f) {
     assert.is(readFileSync(join(back, 'a*b'), 'utf8'), 'star');
   });
 
-  test('a directory tree with odd names (spaces, quotes, newlines, UTF-8, leading dash) round trips recursively', async () => {
-    const l = dir('local');
-    const src = join(l, 'tree');
-    const names = ['a b', "it's", 'say "hi"', 'new\nline', 'ünïcødé ☺', '-dash', '$HOME', 'semi;colon', 'x:y'];
-    mkdirSync(join(src, 'sub dir', "it's deep"), { recursive: true });
-    for (const [i, nm] of names.entries()) {
-      write(join(src, nm), randomBytes(100 + i));
-      write(join(src, 'sub dir', "it's deep", nm), randomBytes(50 + i));
-    }
-    const r = dir('remote');
-    await scpPut(ssh, { recursive: true }, src, join(r, 'copy'));
-    assert.equal(tree(join(r, 'copy')), tree(src));
-    const back = dir('back');
-    await scpGet(ssh, { recursive: true }, join(r, 'copy'), join(back, 'again'));
-    assert.equal(tree(join(back, 'again')), tree(src));
-  });
+  test(
+    'a directory tree with odd names (spaces, quotes, ' + 'newlines, UTF-8, leading dash) round trips recursively',
+    async () => {
+      const l = dir('local');
+      const src = join(l, 'tree');
+      const names = ['a b', "it's", 'say "hi"', 'new\nline', 'ünïcødé ☺', '-dash', '$HOME', 'semi;colon', 'x:y'];
+      mkdirSync(join(src, 'sub dir', "it's deep"), { recursive: true });
+      for (const [i, nm] of names.entries()) {
+        write(join(src, nm), randomBytes(100 + i));
+        write(join(src, 'sub dir', "it's deep", nm), randomBytes(50 + i));
+      }
+      const r = dir('remote');
+      await scpPut(ssh, { recursive: true }, src, join(r, 'copy'));
+      assert.equal(tree(join(r, 'copy')), tree(src));
+      const back = dir('back');
+      await scpGet(ssh, { recursive: true }, join(r, 'copy'), join(back, 'again'));
+      assert.equal(tree(join(back, 'again')), tree(src));
+    },
+  );
 
   test('copyAttrs preserves mode and mtime both ways; without it the mtime is new', async () => {
     const l = dir('local');
@@ -226,27 +229,30 @@ if (f) {
     }
   });
 
-  test('async: a handle with pid, progress$ and done; kill() ends it with OSSH_ABORTED and the master survives', async () => {
-    const l = dir('local');
-    const r = dir('remote');
-    write(join(l, 'slow.bin'), randomBytes(256 * 1024));
-    const h = await scpPut(ssh, { async: true, bwlimit: 64 }, join(l, 'slow.bin'), join(r, 'slow.bin'));
-    assert.type(h.pid, 'number');
-    const seen: TransferProgress[] = [];
-    h.progress$.subscribe((p) => seen.push(p));
-    await new Promise((res) => setTimeout(res, 1500));
-    h.kill();
-    const e = await rejects<OpenSSHError>(h.done);
-    assert.is(e.code, 'OSSH_ABORTED');
-    assert.ok(
-      seen.some((p) => p.bytes > 0 && p.total === 256 * 1024),
-      JSON.stringify(seen.slice(-3)),
-    );
-    assert.is(await ssh.checkMaster(), true);
-    const ok = await scpPut(ssh, { async: true }, join(l, 'slow.bin'), join(r, 'again.bin'));
-    assert.is(await ok.done, true);
-    assert.is(sha(join(r, 'again.bin')), sha(join(l, 'slow.bin')));
-  });
+  test(
+    'async: a handle with pid, progress$ and done; kill() ' + 'ends it with OSSH_ABORTED and the master survives',
+    async () => {
+      const l = dir('local');
+      const r = dir('remote');
+      write(join(l, 'slow.bin'), randomBytes(256 * 1024));
+      const h = await scpPut(ssh, { async: true, bwlimit: 64 }, join(l, 'slow.bin'), join(r, 'slow.bin'));
+      assert.type(h.pid, 'number');
+      const seen: TransferProgress[] = [];
+      h.progress$.subscribe((p) => seen.push(p));
+      await new Promise((res) => setTimeout(res, 1500));
+      h.kill();
+      const e = await rejects<OpenSSHError>(h.done);
+      assert.is(e.code, 'OSSH_ABORTED');
+      assert.ok(
+        seen.some((p) => p.bytes > 0 && p.total === 256 * 1024),
+        JSON.stringify(seen.slice(-3)),
+      );
+      assert.is(await ssh.checkMaster(), true);
+      const ok = await scpPut(ssh, { async: true }, join(l, 'slow.bin'), join(r, 'again.bin'));
+      assert.is(await ok.done, true);
+      assert.is(sha(join(r, 'again.bin')), sha(join(l, 'slow.bin')));
+    },
+  );
 
   test('timeout: a transfer that stops making progress ends with OSSH_SLAVE_TIMEOUT; the master survives', async () => {
     const l = dir('local');

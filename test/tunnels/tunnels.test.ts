@@ -127,20 +127,23 @@ if (f) {
     assert.is(await ssh.checkMaster(), true);
   });
 
-  test('close() ends a tunnel without an error; captureTunnel times out without traffic, keeping what came', async () => {
-    const t = await openTunnel(ssh, {}, '127.0.0.1', echoPort);
-    const first = new Promise<Buffer>((r) => t.socket.once('data', r));
-    t.socket.write('ping');
-    assert.is((await first).toString(), 'echo:ping');
-    t.close();
-    await t.closed;
-    const e = await rejects<OpenSSHError>(
-      captureTunnel(ssh, { stdinData: 'partial', stdinKeepOpen: true, timeout: 1 }, '127.0.0.1', echoPort),
-    );
-    assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
-    assert.is(e.stdout, 'echo:partial');
-    assert.is(await ssh.checkMaster(), true);
-  });
+  test(
+    'close() ends a tunnel without an error; captureTunnel ' + 'times out without traffic, keeping what came',
+    async () => {
+      const t = await openTunnel(ssh, {}, '127.0.0.1', echoPort);
+      const first = new Promise<Buffer>((r) => t.socket.once('data', r));
+      t.socket.write('ping');
+      assert.is((await first).toString(), 'echo:ping');
+      t.close();
+      await t.closed;
+      const e = await rejects<OpenSSHError>(
+        captureTunnel(ssh, { stdinData: 'partial', stdinKeepOpen: true, timeout: 1 }, '127.0.0.1', echoPort),
+      );
+      assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
+      assert.is(e.stdout, 'echo:partial');
+      assert.is(await ssh.checkMaster(), true);
+    },
+  );
 
   test('bad tunnel arguments are OSSH_INVALID_ARGUMENT', async () => {
     for (const args of [
@@ -161,27 +164,31 @@ if (f) {
     );
   });
 
-  test('local forward on the running master carries traffic, survives a cancel with a connection open, and is gone after', async () => {
-    const port = await freePort();
-    const fwd = await addForward(ssh, {
-      local: { host: '127.0.0.1', port },
-      to: { host: '127.0.0.1', port: echoPort },
-    });
-    assert.is(fwd.port, port);
-    assert.is((await roundTrip(port, 'via -L')).toString(), 'echo:via -L');
-    // a connection that stays open across the cancel
-    const open = connect(port, '127.0.0.1');
-    await new Promise((r) => open.once('connect', r));
-    open.write('before');
-    await new Promise((r) => open.once('data', r));
-    await fwd.cancel();
-    const after = new Promise<Buffer>((r) => open.once('data', r));
-    open.write('after');
-    assert.is((await after).toString(), 'echo:after');
-    open.destroy();
-    await rejects(roundTrip(port, 'x'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
-    assert.is(await ssh.checkMaster(), true);
-  });
+  test(
+    'local forward on the running master carries traffic, ' +
+      'survives a cancel with a connection open, and is gone after',
+    async () => {
+      const port = await freePort();
+      const fwd = await addForward(ssh, {
+        local: { host: '127.0.0.1', port },
+        to: { host: '127.0.0.1', port: echoPort },
+      });
+      assert.is(fwd.port, port);
+      assert.is((await roundTrip(port, 'via -L')).toString(), 'echo:via -L');
+      // a connection that stays open across the cancel
+      const open = connect(port, '127.0.0.1');
+      await new Promise((r) => open.once('connect', r));
+      open.write('before');
+      await new Promise((r) => open.once('data', r));
+      await fwd.cancel();
+      const after = new Promise<Buffer>((r) => open.once('data', r));
+      open.write('after');
+      assert.is((await after).toString(), 'echo:after');
+      open.destroy();
+      await rejects(roundTrip(port, 'x'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+      assert.is(await ssh.checkMaster(), true);
+    },
+  );
 
   test('remote forward on port 0 reports the allocated port, carries traffic, and is cancelled', async () => {
     const fwd = await addForward(ssh, {

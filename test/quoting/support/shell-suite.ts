@@ -157,18 +157,21 @@ const addGlobExpansion = (
     return got!.map((b) => b.toString('utf8')).sort();
   };
   const within = (...names: string[]) => names.map((n) => join(dir, n)).sort();
-  test(`${shell.name}: quoteGlob patterns expand to the matching files, names with spaces and quotes included`, async () => {
-    assert.equal(await expand(`${dir}/*.dat`), within('a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', '!x.dat'));
-    assert.equal(await expand(`${dir}/?.dat`), within('a.dat'));
-    // fish has no [...] classes: `[` is an ordinary character there
-    if (shell.name !== 'fish') assert.equal(await expand(`${dir}/[ab].*`), within('a.dat', 'b.txt'));
-    assert.equal(await expand(`${dir}/my *`), within('my file.dat'));
-    assert.equal(await expand(`${dir}/$HOME.*`), within('$HOME.dat'));
-    assert.equal(await expand(`${dir}/it's "q"*`), within(`it's "q".dat`));
-    assert.equal(await expand(`${dir}/!x.*`), within('!x.dat'));
-    assert.equal(await expand('~/x'), [join(home, 'x')]);
-    // dash has no brace expansion: the pattern stays as written
-    const braces = await expand(`${dir}/{a,b}.*`);
-    assert.equal(braces, shell.name === 'dash' ? [`${dir}/{a,b}.*`] : within('a.dat', 'b.txt'));
-  });
+  test(
+    `${shell.name}: quoteGlob patterns expand to the ` + `matching files, names with spaces and quotes included`,
+    async () => {
+      assert.equal(await expand(`${dir}/*.dat`), within('a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', '!x.dat'));
+      assert.equal(await expand(`${dir}/?.dat`), within('a.dat'));
+      // fish has no [...] classes: `[` is an ordinary character there
+      if (shell.name !== 'fish') assert.equal(await expand(`${dir}/[ab].*`), within('a.dat', 'b.txt'));
+      assert.equal(await expand(`${dir}/my *`), within('my file.dat'));
+      assert.equal(await expand(`${dir}/$HOME.*`), within('$HOME.dat'));
+      assert.equal(await expand(`${dir}/it's "q"*`), within(`it's "q".dat`));
+      assert.equal(await expand(`${dir}/!x.*`), within('!x.dat'));
+      assert.equal(await expand('~/x'), [join(home, 'x')]);
+      // dash has no brace expansion: the pattern stays as written
+      const braces = await expand(`${dir}/{a,b}.*`);
+      assert.equal(braces, shell.name === 'dash' ? [`${dir}/{a,b}.*`] : within('a.dat', 'b.txt'));
+    },
+  );
 };
