@@ -68,8 +68,6 @@ import type { ExecEvent } from './observables/events';
 export type { Capture2Result } from './command/promise-methods';
 
 type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
-type Transfer = (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>;
-type TunnelFn<O, R> = (ssh: OpenSSH, o: O, ...t: unknown[]) => Promise<R>;
 type StreamFn = (ssh: ExecSource, ...a: unknown[]) => Observable<unknown>;
 /** An open2socket result: the socket and the process handle. */
 interface SocketProcess {

@@ -1,7 +1,7 @@
 // Where the control socket lives: ctlDir choice and creation (0700), the strictMode safety check of the
 // directory and every parent, and the socket path length limit.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ctlDirFailed, type OpenSSHError } from './errors';
@@ -25,7 +25,10 @@ export const insecurePath = (dir: string, uid = process.geteuid?.() ?? 0): strin
       return `${current} is owned by uid ${st.uid}, neither you (uid ${uid}) nor root`;
     const sticky = (st.mode & 0o1000) !== 0;
     if ((st.mode & 0o022) !== 0 && !sticky)
-      return `${current} is writable by ${st.mode & 0o002 ? 'others' : 'its group'} (mode ${(st.mode & 0o7777).toString(8)})`;
+      return (
+        `${current} is writable by ${st.mode & 0o002 ? 'others' : 'its group'} (mode ` +
+        `${(st.mode & 0o7777).toString(8)})`
+      );
     const parent = dirname(current);
     if (parent === current) return undefined;
     current = parent;
@@ -75,7 +78,7 @@ export const checkCtlPath = (ctlPath: string, external: boolean, host?: string):
       host,
       `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`,
     );
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(ctlPath);
   } catch {

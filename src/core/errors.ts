@@ -130,7 +130,8 @@ export const pipeFailed = (host: string | undefined, reason: string, cause?: unk
 export const slaveTimeout = (host: string | undefined, seconds: number, killed: boolean): OpenSSHError =>
   new OpenSSHError(
     'OSSH_SLAVE_TIMEOUT',
-    `ssh slave failed: timed out after ${seconds} s without traffic${killed ? ' (the command was killed)' : ' (the command was left running; set killSshOnTimeout to end it)'}`,
+    `ssh slave failed: timed out after ${seconds} s without traffic` +
+      (killed ? ' (the command was killed)' : ' (the command was left running; set killSshOnTimeout to end it)'),
     { host },
   );
 
@@ -148,7 +149,9 @@ export const slaveCmdFailed = (
   if (refused)
     return new OpenSSHError(
       'OSSH_SLAVE_FAILED',
-      `unable to run ssh slave: the server refused a new session on the master (${refused[1]!.trim()}): its MaxSessions is probably reached (a command whose slave was killed counts until it ends); run fewer at once, or use the mux engine, which queues`,
+      `unable to run ssh slave: the server refused a new session on the master (${refused[1]!.trim()}): its ` +
+        `MaxSessions is probably reached (a command whose slave was killed counts until it ends); run fewer at ` +
+        `once, or use the mux engine, which queues`,
       { host, exitCode, signal, stderr: stderrTail(stderr!) },
     );
   const how = signal

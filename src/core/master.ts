@@ -115,7 +115,8 @@ export class Master {
       debug(
         'connect',
         () =>
-          `${this.describe()}: ${this.state.name} -> ${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`,
+          `${this.describe()}: ${this.state.name} -> ` +
+          `${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`,
       );
       if (state.name === 'running') this.ptyLog = ''; // kept only when the connection failed (Net::OpenSSH)
       this.states.next(state);

@@ -133,7 +133,9 @@ const watchStdio = (stream: Writable, onError: (e: Error) => void) => {
   if (!set) {
     const watchers = (set = new Set());
     stdioWatchers.set(stream, set);
-    stream.on('error', (e: Error) => watchers.forEach((fn) => fn(e)));
+    stream.on('error', (e: Error) => {
+      for (const fn of watchers) fn(e);
+    });
   }
   set.add(onError);
 };

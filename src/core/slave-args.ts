@@ -31,13 +31,15 @@ const keywordOf = (value: string): string =>
 export const checkSshOpts = (opts: readonly string[], name = 'sshOpts'): readonly string[] => {
   const refuse = (what: string) =>
     invalidArgument(
-      `\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath, externalMaster or persist`,
+      `\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath, ` +
+        `externalMaster or persist`,
     );
   for (let i = 0; i < opts.length; i++) {
     const arg = opts[i]!;
     if (arg === '--' || arg === '-' || !arg.startsWith('-'))
       throw invalidArgument(
-        `\`${name}\` must hold ssh options only: ssh would read ${JSON.stringify(arg)}${arg === '--' ? ' as the end of its options' : ' as the destination'}`,
+        `\`${name}\` must hold ssh options only: ssh would read ` +
+          `${JSON.stringify(arg)}${arg === '--' ? ' as the end of its options' : ' as the destination'}`,
       );
     for (let j = 1; j < arg.length; j++) {
       const flag = arg[j]!;
@@ -77,7 +79,8 @@ const utf8Command = (bytes: Buffer): string => {
   } catch {
     throw encodingError(
       undefined,
-      'the spawn engine can only pass UTF-8 command lines (Node encodes argv as UTF-8); use the mux engine for other argument encodings',
+      'the spawn engine can only pass UTF-8 command lines (Node encodes argv as UTF-8); use the mux engine for ' +
+        'other argument encodings',
     );
   }
 };

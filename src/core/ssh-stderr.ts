@@ -11,11 +11,13 @@ export interface SshDiagnosis {
 const RULES: Array<[RegExp, string]> = [
   [
     /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i,
-    "the remote host public key doesn't match the one stored locally (known_hosts): the host was reinstalled or someone is intercepting the connection",
+    "the remote host public key doesn't match the one stored locally (known_hosts): the host was reinstalled " +
+      'or someone is intercepting the connection',
   ],
   [
     /No \S+ host key is known for|authenticity of host .* can't be established|Host key verification failed/i,
-    "the authenticity of the target host can't be established: its public key is not in the known_hosts file (connect once with ssh to check and add it)",
+    "the authenticity of the target host can't be established: its public key is not in the known_hosts file " +
+      '(connect once with ssh to check and add it)',
   ],
   [
     /Too many authentication failures/i,

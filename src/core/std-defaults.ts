@@ -37,9 +37,8 @@ export const stdDefaults = (raw: Readonly<Record<string, unknown>>): StdDefaults
   try {
     normalizeCallOptions('system', out);
   } catch (e) {
-    throw invalidArgument(
-      `constructor default stdio: ${(e as Error).message.replace(/`(std\w+)`/g, (_, k: string) => `\`default${k[0]!.toUpperCase()}${k.slice(1)}\``)}`,
-    );
+    const ctorName = (_: string, k: string) => `\`default${k[0]!.toUpperCase()}${k.slice(1)}\``;
+    throw invalidArgument(`constructor default stdio: ${(e as Error).message.replace(/`(std\w+)`/g, ctorName)}`);
   }
   return out;
 };

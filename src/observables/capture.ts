@@ -36,7 +36,8 @@ export type CaptureValue<O> =
  * import { OpenSSH, capture$ } from 'net-openssh';
  *
  * const ssh = new OpenSSH('web1');
- * const text = await lastValueFrom(capture$(ssh, { encoding: 'utf-8' }, 'cat', '/etc/os-release').pipe(reduce((a, s) => a + s, '')));
+ * const chunks$ = capture$(ssh, { encoding: 'utf-8' }, 'cat', '/etc/os-release');
+ * const text = await lastValueFrom(chunks$.pipe(reduce((a, s) => a + s, '')));
  * ```
  *
  * @param ssh The connection (an `OpenSSH`; the lead's `ssh.capture$(...)` delegates here).

@@ -41,7 +41,8 @@ export const encodeCommandLine = (text: string, encoding: CommandEncoding | stri
   const m = bad.exec(text);
   if (m !== null)
     throw encodingError(
-      `character ${codePoint(text, m.index)} at offset ${m.index} of ${preview(text)} cannot be encoded in ${canonical}`,
+      `character ${codePoint(text, m.index)} at offset ${m.index} of ${preview(text)} cannot be encoded in ` +
+        `${canonical}`,
     );
   return Buffer.from(text, canonical as BufferEncoding);
 };

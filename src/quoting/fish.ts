@@ -22,7 +22,7 @@ export const quote = (arg: string): string => {
  * (literal in fish 3, but `^` was a redirection in older fish). `\*` keeps the user's escape.
  */
 export const quoteGlob: (arg: string) => string = globQuoter({
-  active: String.raw`*?{},~`,
+  active: '*?{},~',
   quoteRun: (run) => `'${run}'`,
 });
 

@@ -40,7 +40,7 @@ interface Plan {
   chunk: number;
 }
 
-const plan = (client: SftpRequests, o: TransferOptions, limit: number | undefined, op: string): Plan => {
+const plan = (o: TransferOptions, limit: number | undefined, op: string): Plan => {
   const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 4096)
     throw invalidArgument(`sftp ${op}: concurrency must be an integer 1..4096`, o.concurrency);
@@ -110,7 +110,7 @@ const closeQuietly = async (client: SftpRequests, h: SftpHandle | undefined): Pr
  */
 export const get = (client: SftpRequests, remote: string, local: string, o: TransferOptions = {}): TransferHandle =>
   start(client, 'get', remote, local, o, async (meter, cancelled) => {
-    const { concurrency, chunk } = plan(client, o, client.limits?.maxReadLength, 'get');
+    const { concurrency, chunk } = plan(o, client.limits?.maxReadLength, 'get');
     const h = await client.open(remote, 'r');
     let fh: FileHandle | undefined;
     let created = false;
@@ -216,7 +216,7 @@ export const get = (client: SftpRequests, remote: string, local: string, o: Tran
  */
 export const put = (client: SftpRequests, local: string, remote: string, o: TransferOptions = {}): TransferHandle =>
   start(client, 'put', remote, local, o, async (meter, cancelled) => {
-    const { concurrency, chunk } = plan(client, o, client.limits?.maxWriteLength, 'put');
+    const { concurrency, chunk } = plan(o, client.limits?.maxWriteLength, 'put');
     let fh: FileHandle;
     let size: number;
     let mode: number;

@@ -20,7 +20,8 @@ export const scpSshOpts = (opts: readonly string[]): string[] => {
     const tok = opts[i]!;
     if (!/^-[^-]/.test(tok))
       throw invalidArgument(
-        `ssh option ${JSON.stringify(tok)} cannot be passed to scp (expected -o, -F, -i, -c, -J, -4, -6, -A, -C, -q or -v)`,
+        `ssh option ${JSON.stringify(tok)} cannot be passed to scp (expected -o, -F, -i, -c, -J, -4, -6, -A, ` +
+          `-C, -q or -v)`,
       );
     for (let j = 1; j < tok.length; j++) {
       const c = tok[j]!;
@@ -31,7 +32,8 @@ export const scpSshOpts = (opts: readonly string[]): string[] => {
         break;
       }
       throw invalidArgument(
-        `ssh option -${c} (in ${JSON.stringify(tok)}) means something else to scp; pass ssh settings as -o Keyword=value (e.g. -o User=..., -o Port=...)`,
+        `ssh option -${c} (in ${JSON.stringify(tok)}) means something else to scp; pass ssh settings as -o ` +
+          `Keyword=value (e.g. -o User=..., -o Port=...)`,
       );
     }
   }

@@ -40,7 +40,8 @@ const slotOptions = (slot: Slot, v: unknown, host: string): OpenExOptions => {
   )
     return { [`${slot}Fh`]: v };
   throw invalidArgument(
-    `ssh.$: stdio for ${slot} must be 'pipe' or 'ignore'${slot === 'stdin' ? '' : ", 'inherit', a file descriptor or a Writable"} (on ${host})`,
+    `ssh.$: stdio for ${slot} must be 'pipe' or ` +
+      `'ignore'${slot === 'stdin' ? '' : ", 'inherit', a file descriptor or a Writable"} (on ${host})`,
     v,
   );
 };

@@ -73,7 +73,8 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
   const sshd = await startThrowawaySshd();
   try {
     say(
-      `Started a throwaway sshd on 127.0.0.1:${sshd.port} (pid ${sshd.pid}), logging in as ${sshd.user}, everything in ${sshd.dir}.`,
+      `Started a throwaway sshd on 127.0.0.1:${sshd.port} (pid ${sshd.pid}), logging in as ${sshd.user}, ` +
+        `everything in ${sshd.dir}.`,
     );
     const { config, file, downloads } = await stage(sshd);
     say(`It plays ${HOSTS.length} hosts through Host aliases in ${config}; "${OFFLINE}" points at a closed port.`);
@@ -114,7 +115,8 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
       const same = execFileSync('sha256sum', [got]).toString().split(' ')[0] === want;
       sameFiles &&= same;
       say(
-        `${host}/release.tar  ${formatBytes(statSync(got).size)}  ${same ? 'same sha256 as the original' : p.red('DIFFERENT from the original')}`,
+        `${host}/release.tar  ${formatBytes(statSync(got).size)}  ` +
+          `${same ? 'same sha256 as the original' : p.red('DIFFERENT from the original')}`,
       );
     }
 
@@ -126,7 +128,8 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
       sameFiles;
     say(
       asExpected
-        ? `\n${p.green('Demo complete:')} web1-3 succeeded, db1's staged failure and the unreachable host showed up as results, not crashes.\n` +
+        ? `\n${p.green('Demo complete:')} web1-3 succeeded, db1's staged failure and the unreachable host ` +
+            `showed up as results, not crashes.\n` +
             `Try it on your own hosts: net-openssh run -H host1,host2 -- uptime   (your ~/.ssh/config applies)`
         : `\n${p.red('The demo did not come out as expected')}: see the output above.`,
     );
@@ -147,7 +150,9 @@ export const registerDemo = (
     .command('demo')
     .summary('a first run against a throwaway local sshd')
     .description(
-      `Starts a private sshd on 127.0.0.1 (needs the Debian package ${SSHD_PACKAGE}; no service is started), plays several hosts with it, runs a command on all of them, fetches a file from each with progress, prints the summaries, and removes everything.\nExit status: 0 when the demo came out as expected.`,
+      `Starts a private sshd on 127.0.0.1 (needs the Debian package ${SSHD_PACKAGE}; no service is started), ` +
+        `plays several hosts with it, runs a command on all of them, fetches a file from each with progress, ` +
+        `prints the summaries, and removes everything.\nExit status: 0 when the demo came out as expected.`,
     )
     .helpOption('--help', 'show this help')
     .action(async () => {

@@ -17,7 +17,10 @@ export const registerGet = (
       .command('get')
       .summary('copy files from many hosts, one local directory per host')
       .description(
-        'Copies remote files from every host into <dir>/<host>/ (created as needed; the host as given, characters other than letters, digits and . _ - @ : + replaced by _), with per-host progress, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.',
+        'Copies remote files from every host into <dir>/<host>/ (created as needed; the host as given, ' +
+          'characters other than letters, digits and . _ - @ : + replaced by _), with per-host progress, then ' +
+          'a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if ' +
+          'interrupted.',
       )
       .argument('<paths...>', 'remote paths, then the local directory'),
   ).action(async (paths: string[], flags: TransferFlags) => {

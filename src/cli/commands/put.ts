@@ -38,7 +38,9 @@ export const registerPut = (
       .command('put')
       .summary('copy local files to many hosts')
       .description(
-        'Copies local files to the same remote path on every host (scp by default), with per-host progress, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.',
+        'Copies local files to the same remote path on every host (scp by default), with per-host progress, ' +
+          'then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 ' +
+          'if interrupted.',
       )
       .argument('<paths...>', 'local files, then the remote path'),
   ).action(async (paths: string[], flags: TransferFlags) => {

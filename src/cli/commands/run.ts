@@ -77,7 +77,9 @@ export const registerRun = (
       .command('run')
       .summary('run a command on many hosts, output merged live')
       .description(
-        'Runs a command on every host (one ssh master each) with the output merged live behind coloured host names, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.',
+        'Runs a command on every host (one ssh master each) with the output merged live behind coloured host ' +
+          'names, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage ' +
+          'error, 130 if interrupted.',
       )
       .argument(
         '<command...>',

@@ -46,7 +46,8 @@ export const summaryTable = (
   });
   const ok = rows.filter((r) => r.ok).length;
   const failed = rows.length - ok;
-  const tally = `${ok} ok, ${failed} failed, ${rows.length} host${rows.length === 1 ? '' : 's'}, ${formatDuration(totalMs)}`;
+  const tally =
+    `${ok} ok, ${failed} failed, ${rows.length} host${rows.length === 1 ? '' : 's'}, ` + `${formatDuration(totalMs)}`;
   lines.push(failed ? p.red(tally) : p.green(tally));
   return `${lines.join('\n')}\n`;
 };

@@ -18,8 +18,11 @@ export interface TransferView {
 const PLAIN_EVERY_MS = 1000;
 const BAR = 24;
 
-const amount = (p: { bytes: number; total?: number | undefined; rate?: number | undefined }) =>
-  `${formatBytes(p.bytes)}${p.total ? ` / ${formatBytes(p.total)}` : ''}${p.rate ? `  ${formatBytes(Math.round(p.rate))}/s` : ''}`;
+const amount = (p: { bytes: number; total?: number | undefined; rate?: number | undefined }) => {
+  const total = p.total ? ` / ${formatBytes(p.total)}` : '';
+  const rate = p.rate ? `  ${formatBytes(Math.round(p.rate))}/s` : '';
+  return `${formatBytes(p.bytes)}${total}${rate}`;
+};
 
 const percent = (p: { bytes: number; total?: number | undefined }) =>
   p.total ? Math.min(100, Math.floor((p.bytes * 100) / p.total)) : undefined;
@@ -100,7 +103,8 @@ export const humanTransferView = (io: CliIO, hosts: readonly string[]): Transfer
       active.delete(r.host);
       redraw(); // the region drawn again under the line below must no longer show this host
       const text = r.ok
-        ? `${p.green('done')} ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}${r.path ? ` -> ${r.path}` : ''}`
+        ? `${p.green('done')} ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}` +
+          (r.path ? ` -> ${r.path}` : '')
         : p.red(`failed: ${describeError(r)}`);
       region.print(io.stderr, `${name(r.host)} ${text}\n`);
     },
@@ -114,9 +118,8 @@ export const humanTransferView = (io: CliIO, hosts: readonly string[]): Transfer
         extra: [formatBytes(r.bytes)],
         error: r.ok ? '' : oneLine(describeError(r)),
       }));
-      io.stderr.write(
-        `\n${summaryTable(rows, durationMs, p, { width: region.enabled ? region.width : undefined, columns: ['BYTES'] })}`,
-      );
+      const width = region.enabled ? region.width : undefined;
+      io.stderr.write(`\n${summaryTable(rows, durationMs, p, { width, columns: ['BYTES'] })}`);
     },
   };
 };

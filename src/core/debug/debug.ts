@@ -14,7 +14,8 @@ const fromEnv = (): number => {
     return parseDebug(process.env.NET_OPENSSH_DEBUG);
   } catch {
     process.stderr.write(
-      `# net-openssh: ignoring NET_OPENSSH_DEBUG=${JSON.stringify(process.env.NET_OPENSSH_DEBUG)} (not a number or flag list)\n`,
+      `# net-openssh: ignoring NET_OPENSSH_DEBUG=${JSON.stringify(process.env.NET_OPENSSH_DEBUG)} (not a ` +
+        `number or flag list)\n`,
     );
     return 0;
   }

@@ -34,8 +34,14 @@ const HOST_KEY_CHANGED = /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .*
 /** A host-key problem shown on the pty (ssh asks yes/no there: we must never answer it with a secret). */
 export const hostKeyProblem = (text: string): string | undefined => {
   if (HOST_KEY_CHANGED.test(text))
-    return "the remote host public key doesn't match the one stored locally (known_hosts): the host was reinstalled or someone is intercepting the connection";
+    return (
+      "the remote host public key doesn't match the one stored locally (known_hosts): the host was " +
+      'reinstalled or someone is intercepting the connection'
+    );
   if (HOST_KEY_UNKNOWN.test(text))
-    return "the authenticity of the target host can't be established: its public key is not in the known_hosts file (connect once with ssh to check and add it)";
+    return (
+      "the authenticity of the target host can't be established: its public key is not in the known_hosts " +
+      'file (connect once with ssh to check and add it)'
+    );
   return undefined;
 };

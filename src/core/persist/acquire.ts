@@ -49,7 +49,8 @@ export const acquirePersistent = async (
       const who = lock.holder === undefined ? 'another process' : `process ${lock.holder}`;
       throw masterFailed(
         host,
-        `${who} is still starting the persistent master at ${ctlPath} (lock ${lockPath}); remove the lock if no such start is under way`,
+        `${who} is still starting the persistent master at ${ctlPath} (lock ${lockPath}); remove the lock if ` +
+          `no such start is under way`,
       );
     }
     await new Promise((r) => setTimeout(r, POLL_MS).unref()); // whoever waits for the master holds the process

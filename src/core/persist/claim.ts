@@ -30,12 +30,13 @@ export const claimPersistent = async (s: ConnectionSettings, host: string, wante
     bytes > MAX_CTL_PATH
       ? ctlDirFailed(
           host,
-          `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`,
+          `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a ` +
+            `shorter ctlDir`,
         )
       : prepareCtlDir(dirname(ctlPath), s.strictMode, host);
   if (bad) return { kind: 'failed', ctlPath, error: bad };
   const deadline = Date.now() + (s.timeout ?? DEFAULT_WAIT_S) * 1000;
-  let got;
+  let got: Awaited<ReturnType<typeof acquirePersistent>>;
   try {
     got = await acquirePersistent(ctlPath, host, deadline, wanted);
   } catch (e) {

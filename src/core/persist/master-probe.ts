@@ -1,7 +1,7 @@
 // What is at a persistent control path: nothing, a stale socket (no process listens), or a live master
 // of ours (its pid, through the ControlMaster alive check). Anything else is refused, never trusted:
 // a file that is not a socket, a socket or master process of another user, a master that does not answer.
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import type { Socket } from 'node:net';
 import { masterFailed, type OpenSSHError } from '../errors';
 import { runControl } from '../engines/mux/control-socket';
@@ -18,7 +18,7 @@ const refuse = (host: string | undefined, ctlPath: string, why: string): OpenSSH
 
 /** Looks at `ctlPath`; rejects with OSSH_MASTER_FAILED when what is there must not be used. */
 export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<Probe> => {
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(ctlPath);
   } catch {
@@ -31,7 +31,7 @@ export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PR
       ctlPath,
       `it is owned by uid ${st.uid}, not by you (uid ${myUid()}); remove it if you did not put it there`,
     );
-  let reply;
+  let reply: Awaited<ReturnType<typeof runControl>>;
   try {
     reply = await runControl(ctlPath, 'alive-check', () => ({ frame: () => {} }), timeoutMs);
   } catch (e) {

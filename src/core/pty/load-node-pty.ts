@@ -19,7 +19,8 @@ export const loadNodePty = (name = 'node-pty'): Promise<NodePtyModule> => {
       },
       (e: Error) => {
         throw new Error(
-          `the optional dependency ${name} is not available (${e.message.split('\n')[0]}); install it with \`npm install node-pty\` (it builds with node-gyp: python3, make and a C++ compiler)`,
+          `the optional dependency ${name} is not available (${e.message.split('\n')[0]}); install it with ` +
+            `\`npm install node-pty\` (it builds with node-gyp: python3, make and a C++ compiler)`,
         );
       },
     );

@@ -144,14 +144,16 @@ export const openPty = async (ctx: PtyContext, req: ChannelRequest, o: PtyOption
         if (proc.done)
           throw new OpenSSHError(
             'OSSH_SLAVE_FAILED',
-            `expect: the command ended before ${String(pattern)} appeared (last output: ${JSON.stringify(rest.slice(-200))})`,
+            `expect: the command ended before ${String(pattern)} appeared (last output: ` +
+              `${JSON.stringify(rest.slice(-200))})`,
             { host: ctx.host },
           );
         const left = deadline - Date.now();
         if (left <= 0)
           throw new OpenSSHError(
             'OSSH_SLAVE_TIMEOUT',
-            `expect: ${String(pattern)} did not appear within ${timeout} s (last output: ${JSON.stringify(rest.slice(-200))})`,
+            `expect: ${String(pattern)} did not appear within ${timeout} s (last output: ` +
+              `${JSON.stringify(rest.slice(-200))})`,
             { host: ctx.host },
           );
         let timer: NodeJS.Timeout | undefined;

@@ -65,7 +65,8 @@ export class ChunkDecoder {
   private failure(where: string): OpenSSHError {
     return encodingError(
       this.host,
-      `output decoding failed: the output is not valid ${this.encoding}: ${where}; pass \`fatal: false\` to replace such bytes with U+FFFD`,
+      `output decoding failed: the output is not valid ${this.encoding}: ${where}; pass \`fatal: false\` to ` +
+        `replace such bytes with U+FFFD`,
     );
   }
 }

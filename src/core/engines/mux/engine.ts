@@ -250,7 +250,7 @@ export const createMuxEngine = (
       write: (packets, urgent) => (link.closed ? true : link.writer.write(packets, urgent)),
       whenDrained: (fn) => link.writer.whenDrained(fn),
       own: (view) => reads.own(view),
-      openFailed: (ch, reason) => openFailed(link, ch, reason),
+      openFailed: (ch, reason) => openFailed(ch, reason),
       channelGone: (ch) => channelGone(link, ch),
       debug,
     });
@@ -259,7 +259,7 @@ export const createMuxEngine = (
     return link;
   };
 
-  const openFailed = (link: Link, ch: MuxSession, reason: string) => {
+  const openFailed = (ch: MuxSession, reason: string) => {
     if (disposed) {
       if (ch.isSession) activeSessions--;
       ch.failOpen(masterGone(ctx.host, 'the connection was closed'));

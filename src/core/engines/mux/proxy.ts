@@ -74,9 +74,13 @@ export class ProxyConnection implements ChannelSender {
     const p = decodePacket(body);
     if (p.type === 'other' || p.type === 'global-request' || p.type === 'open') {
       // never answered: a global reply is a global message, and we asked for no forwarded channels
-      this.io.debug(
-        `mux: ignoring ${p.type === 'other' ? `message ${p.code}` : p.type === 'open' ? `a ${p.channelType} open` : `global request ${p.name}`}`,
-      );
+      const what =
+        p.type === 'other'
+          ? `message ${p.code}`
+          : p.type === 'open'
+            ? `a ${p.channelType} open`
+            : `global request ${p.name}`;
+      this.io.debug(`mux: ignoring ${what}`);
       return;
     }
     const ch = this.channels.get(p.recipient);
@@ -91,7 +95,8 @@ export class ProxyConnection implements ChannelSender {
       case 'open-failure': {
         this.retired = true;
         this.channels.delete(p.recipient);
-        const reason = `${OPEN_FAILURE_REASONS[p.reason] ?? `reason ${p.reason}`}${p.description ? `: ${p.description}` : ''}`;
+        const why = OPEN_FAILURE_REASONS[p.reason] ?? `reason ${p.reason}`;
+        const reason = `${why}${p.description ? `: ${p.description}` : ''}`;
         this.io.debug(`mux: channel ${p.recipient} open failed (${reason}); this control socket is retired`);
         return this.io.openFailed(ch, reason);
       }

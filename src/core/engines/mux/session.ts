@@ -434,7 +434,9 @@ export class MuxSession implements Channel {
   }
 
   private refused(sig: string): void {
-    this.note = `the server refused to deliver SIG${sig} (sshd refuses signals for root logins and subsystems); the channel was closed and the remote process may still be running`;
+    this.note =
+      `the server refused to deliver SIG${sig} (sshd refuses signals for root logins and ` +
+      `subsystems); the channel was closed and the remote process may still be running`;
     this.debug(`mux: channel ${this.localId}: ${this.note}`);
   }
 

@@ -79,11 +79,7 @@ class SpawnChannel implements Channel {
   private failure: OpenSSHError | undefined;
   private closing = false;
 
-  constructor(
-    private readonly ctx: EngineContext,
-    req: ChannelRequest,
-    done: () => void,
-  ) {
+  constructor(ctx: EngineContext, req: ChannelRequest, done: () => void) {
     const args = slaveArgs(req, ctx.ctlPath, ctx.destinationArgs, ctx.defaultSshOpts);
     ctx.debug?.(`spawn: ${ctx.sshCmd} ${JSON.stringify(args)}`);
     this.child = spawn(ctx.sshCmd, args, {
