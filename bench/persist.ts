@@ -61,10 +61,12 @@ try {
   const [fresh, persisted] = [median(samples.fresh), median(samples.persisted)];
   console.log(`\ntime to ready, ${HOSTS} hosts at once (median of ${ROUNDS})`);
   console.log(
-    `  fresh masters        ${fresh.toFixed(1).padStart(8)} ms   (median host ${median(samples.freshEach).toFixed(1)} ms)`,
+    `  fresh masters        ${fresh.toFixed(1).padStart(8)} ms   ` +
+      `(median host ${median(samples.freshEach).toFixed(1)} ms)`,
   );
   console.log(
-    `  persisted masters    ${persisted.toFixed(1).padStart(8)} ms   (median host ${median(samples.persistedEach).toFixed(1)} ms)`,
+    `  persisted masters    ${persisted.toFixed(1).padStart(8)} ms   ` +
+      `(median host ${median(samples.persistedEach).toFixed(1)} ms)`,
   );
   console.log(`  fresh / persisted    ${(fresh / persisted).toFixed(1).padStart(8)} x`);
 } finally {

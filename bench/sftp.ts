@@ -109,7 +109,8 @@ cases.push({
   fn: () =>
     run('sh', [
       '-c',
-      `ssh -F '${f.configPath}' -S '${ssh.getCtlPath()}' -o ControlMaster=no -p ${f.port} ${f.user}@${f.host} cat '${remote}' | cat >/dev/null`,
+      `ssh -F '${f.configPath}' -S '${ssh.getCtlPath()}' -o ControlMaster=no -p ${f.port} ${f.user}@${f.host} ` +
+        `cat '${remote}' | cat >/dev/null`,
     ]),
 });
 cases.push({ name: 'sftp binary put', fn: () => sftpBinary(`put ${src} ${remote}\n`) });
@@ -136,12 +137,14 @@ for (const dirn of ['put', 'get'])
     const ours = med.get(`ours ${dirn} (${engine})`)!;
     const theirs = med.get(`sftp binary ${dirn}`)!;
     console.log(
-      `  ${dirn} ratio (${engine}): ours/sftp time = ${(ours / theirs).toFixed(2)}  (throughput ${((theirs / ours) * 100).toFixed(0)}% of the sftp binary)`,
+      `  ${dirn} ratio (${engine}): ours/sftp time = ${(ours / theirs).toFixed(2)}  ` +
+        `(throughput ${((theirs / ours) * 100).toFixed(0)}% of the sftp binary)`,
     );
   }
 const ceiling = med.get('cat via our channel')! / med.get('cat via ssh binary')!;
 console.log(
-  `  transport ceiling: reading the file through one of our channels takes ${ceiling.toFixed(2)}x the ssh binary's time`,
+  `  transport ceiling: reading the file through one of our channels takes ${ceiling.toFixed(2)}x ` +
+    "the ssh binary's time",
 );
 
 for (const c of conns.values()) await c.disconnect();

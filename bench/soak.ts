@@ -113,7 +113,8 @@ latencies.clear();
 okCount.clear();
 const start = snapshot();
 console.log(
-  `soak: ${SECONDS} s, ${WORKERS} in flight, ${SOAK_OPS.length} kinds x ${ENGINES.join('+')}; ${process.version}; user ${f.user}`,
+  `soak: ${SECONDS} s, ${WORKERS} in flight, ${SOAK_OPS.length} kinds x ${ENGINES.join('+')}; ` +
+    `${process.version}; user ${f.user}`,
 );
 
 const t0 = Date.now();
@@ -122,7 +123,8 @@ const progress = setInterval(() => {
   const done = [...okCount.values()].reduce((a, b) => a + b, 0);
   const failed = [...errors.values()].reduce((a, b) => a + b, 0);
   console.log(
-    `  ${Math.round((Date.now() - t0) / 1000)} s: ${done} ok, ${failed} errors, ${openFds()} fds, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    `  ${Math.round((Date.now() - t0) / 1000)} s: ${done} ok, ${failed} errors, ${openFds()} fds, ` +
+      `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
 }, 10_000);
 await Promise.all(
@@ -146,7 +148,8 @@ const end = snapshot();
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 console.log(
-  `\n${'operation'.padEnd(16)} ${'engine'.padEnd(6)} ${'ok'.padStart(6)} ${'errors'.padStart(6)}   p50 ms   p90 ms   p99 ms   max ms`,
+  `\n${'operation'.padEnd(16)} ${'engine'.padEnd(6)} ${'ok'.padStart(6)} ${'errors'.padStart(6)}` +
+    '   p50 ms   p90 ms   p99 ms   max ms',
 );
 let total = 0;
 for (const op of SOAK_OPS) {
@@ -157,7 +160,8 @@ for (const op of SOAK_OPS) {
     total += xs.length;
     const cells = [50, 90, 99, 100].map((p) => fmt(percentile(xs, p)).padStart(8)).join(' ');
     console.log(
-      `${op.name.padEnd(16)} ${engine.padEnd(6)} ${String(ok).padStart(6)} ${String(xs.length - ok).padStart(6)} ${cells}`,
+      `${op.name.padEnd(16)} ${engine.padEnd(6)} ${String(ok).padStart(6)} ` +
+        `${String(xs.length - ok).padStart(6)} ${cells}`,
     );
   }
 }
@@ -181,9 +185,8 @@ const grew = [
   end.remote.length > start.remote.length && 'commands left on the server',
 ].filter(Boolean);
 const clean = errors.size === 0 && grew.length === 0;
-console.log(
-  `verdict: ${clean ? 'clean' : `NOT clean (${[errors.size && 'unexpected errors', ...grew].filter(Boolean).join(', ')})`}`,
-);
+const dirt = [errors.size && 'unexpected errors', ...grew].filter(Boolean).join(', ');
+console.log(`verdict: ${clean ? 'clean' : `NOT clean (${dirt})`}`);
 
 for (const ctx of contexts.values()) {
   await ctx.sftp.end();

@@ -12,7 +12,8 @@ const targets = process.argv.slice(2);
 const fixture = targets.length ? undefined : await startSshd();
 if (!targets.length && !fixture) {
   console.error(
-    'sshd is not installed: apt-get install openssh-server (or give destinations: npx tsx examples/event-loop.ts host1 host2)',
+    'sshd is not installed: apt-get install openssh-server ' +
+      '(or give destinations: npx tsx examples/event-loop.ts host1 host2)',
   );
   process.exit(1);
 }

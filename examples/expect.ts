@@ -8,7 +8,8 @@ const target = process.argv[2];
 const fixture = target ? undefined : await startSshd();
 if (!target && !fixture) {
   console.error(
-    'sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/expect.ts user@host)',
+    'sshd is not installed: apt-get install openssh-server ' +
+      '(or give a destination: npx tsx examples/expect.ts user@host)',
   );
   process.exit(1);
 }

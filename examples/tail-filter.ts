@@ -10,7 +10,8 @@ const [target, givenFile, pattern = 'ERROR', count = '5'] = process.argv.slice(2
 const fixture = target ? undefined : await startSshd();
 if (!target && !fixture) {
   console.error(
-    'sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)',
+    'sshd is not installed: apt-get install openssh-server ' +
+      '(or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)',
   );
   process.exit(1);
 }
@@ -25,7 +26,8 @@ try {
     file = (await ssh.capture('mktemp')).trim();
     writer = ssh
       .exec$(
-        `i=0; while :; do i=$((i+1)); case $((i % 3)) in 0) l=ERROR;; *) l=INFO;; esac; echo "$(date +%T) $l request $i" >> ${ssh.shellQuote(file)}; sleep 0.05; done`,
+        'i=0; while :; do i=$((i+1)); case $((i % 3)) in 0) l=ERROR;; *) l=INFO;; esac; ' +
+          `echo "$(date +%T) $l request $i" >> ${ssh.shellQuote(file)}; sleep 0.05; done`,
       )
       .subscribe();
   }

@@ -22,7 +22,8 @@ export const DOWN = 'down1';
  * 127.0.0.9): every alias is the same sshd, told apart by its BindAddress.
  */
 export const HOST_CMD =
-  'a=${SSH_CONNECTION%% *}; echo "one from $a"; echo "two from $a"; if [ "$a" = 127.0.0.9 ]; then echo "db1 fails" >&2; exit 3; fi';
+  'a=${SSH_CONNECTION%% *}; echo "one from $a"; echo "two from $a"; ' +
+  'if [ "$a" = 127.0.0.9 ]; then echo "db1 fails" >&2; exit 3; fi';
 
 /** A temp dir with an ssh config: web1..3 from 127.0.0.2..4, db1 from 127.0.0.9, down1 on a closed port. */
 export interface CliHosts {

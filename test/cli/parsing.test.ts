@@ -140,7 +140,8 @@ test('results in the summary: exit status, signal, errors only where the status 
   );
   assert.is(
     table,
-    'HOST  EXIT  TIME    ERROR\nweb1  0     0.12 s\ndown  -     -       OSSH_MASTER_FAILED: refused\n1 ok, 1 failed, 2 hosts, 1.52 s\n',
+    'HOST  EXIT  TIME    ERROR\nweb1  0     0.12 s\n' +
+      'down  -     -       OSSH_MASTER_FAILED: refused\n1 ok, 1 failed, 2 hosts, 1.52 s\n',
   );
 });
 

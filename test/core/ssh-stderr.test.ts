@@ -7,11 +7,15 @@ const test = suite('core/ssh-stderr');
 // Real OpenSSH 9.2 outputs, captured on this kind of machine.
 const CASES: Array<[string, RegExp]> = [
   [
-    '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\nIT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\nHost key verification failed.\n',
+    '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n' +
+      '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n' +
+      '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n' +
+      'IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\nHost key verification failed.\n',
     /doesn't match/,
   ],
   [
-    'No ED25519 host key is known for [127.0.0.1]:40123 and you have requested strict checking.\nHost key verification failed.\n',
+    'No ED25519 host key is known for [127.0.0.1]:40123 and you have requested strict checking.\n' +
+      'Host key verification failed.\n',
     /authenticity .* known_hosts/,
   ],
   ['netossh@127.0.0.1: Permission denied (publickey).\n', /permission denied/],

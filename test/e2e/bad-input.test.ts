@@ -322,7 +322,8 @@ if (f) {
       'blanks, quotes, backslashes, line breaks (both engines)',
     async () => {
       const value = `a b\t"q" 'r' \\ $HOME\nline 2`;
-      // the spawn engine's env goes through the master's SendEnv filter too (OpenSSH's mux): the master allows all names
+      // the spawn engine's env goes through the master's SendEnv filter too (OpenSSH's mux): the master allows
+      // all names
       const c = connect(f);
       for (const engine of ['spawn', 'mux'] as const) {
         const out = await c.capture(

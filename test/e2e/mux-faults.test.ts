@@ -267,7 +267,8 @@ if (asRoot) {
     const status = await p.exit;
     assert.match(status.note ?? '', /refused to deliver SIGTERM.*channel was closed/);
     console.log(
-      `    root login: after the refused signal and the close, exit ${JSON.stringify(status.code ?? status.signal)}, remote process ${(await ssh.test('kill', '-0', pid)) ? 'still running' : 'gone'}`,
+      `    root login: after the refused signal and the close, exit ${JSON.stringify(status.code ?? status.signal)}, ` +
+        `remote process ${(await ssh.test('kill', '-0', pid)) ? 'still running' : 'gone'}`,
     );
   });
 }

@@ -123,7 +123,8 @@ if (f) {
       assert.is(second!.startedMaster, false, 'the second process started no ssh master');
       assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'still one ssh at that path');
       console.log(
-        `    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, reused from another process ${second!.readyMs.toFixed(1)} ms`,
+        `    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, ` +
+          `reused from another process ${second!.readyMs.toFixed(1)} ms`,
       );
     },
   );

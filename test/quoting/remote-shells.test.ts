@@ -94,12 +94,14 @@ if (fixture) {
       const failures = await roundTrip(shell.quoter, sent, (script) => ssh(user, script), { concurrency: 3 });
       const args = sent.reduce((n, c) => n + c.args.length, 0);
       console.log(
-        `  ssh → ${shell.name} ${what}: ${sent.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`,
+        `  ssh → ${shell.name} ${what}: ${sent.length} argv (${args} arguments) ` +
+          `in ${Date.now() - started} ms, ${failures.length} failures`,
       );
       assert.is(
         failures.length,
         0,
-        `${failures.length} argv did not arrive intact through ${shell.name}\n${describeFailures(shell.quoter, failures)}`,
+        `${failures.length} argv did not arrive intact through ${shell.name}\n` +
+          describeFailures(shell.quoter, failures),
       );
     };
     test(`${shell.name} as the login shell: ${CASES} random text argv arrive byte for byte through ssh`, async () => {

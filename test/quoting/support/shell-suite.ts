@@ -120,12 +120,14 @@ export const addShellRoundTrips = (
       const failures = await roundTrip(quoter, cases, runner, { asGlob });
       const args = cases.reduce((n, c) => n + c.args.length, 0);
       console.log(
-        `  ${shell.name} ${what}: ${cases.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`,
+        `  ${shell.name} ${what}: ${cases.length} argv (${args} arguments) ` +
+          `in ${Date.now() - started} ms, ${failures.length} failures`,
       );
       assert.is(
         failures.length,
         0,
-        `${shell.name} ${what}: ${failures.length} of ${cases.length} argv did not arrive intact\n${describeFailures(quoter, failures)}`,
+        `${shell.name} ${what}: ${failures.length} of ${cases.length} argv did not arrive intact\n` +
+          describeFailures(quoter, failures),
       );
     };
     test(`${shell.name}: random text argv arrive byte for byte (${quoter.name}.quote)`, () => check('text', textCases));
