@@ -68,6 +68,7 @@ import type { ExecEvent } from './observables/events';
 export type { Capture2Result } from './command/promise-methods';
 
 type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
+type TransferFn = (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>;
 type StreamFn = (ssh: ExecSource, ...a: unknown[]) => Observable<unknown>;
 /** An open2socket result: the socket and the process handle. */
 interface SocketProcess {
@@ -480,22 +481,16 @@ export class OpenSSH {
    * docs/transfers.md.
    */
   scpGet(options: ScpOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  scpGet(options: ScpOptions, ...paths: string[]): Promise<true>;
-  scpGet(...paths: string[]): Promise<true>;
+  scpGet(...args: WithOptions<ScpOptions, string>): Promise<true>;
   scpGet(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track(
-      (scpGetWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args),
-    );
+    return this.transfer(scpGetWith as TransferFn, args);
   }
 
   /** Copies local files there with `scp` (Net::OpenSSH's scp_put): `scpPut(opts?, ...local, remote)`. */
   scpPut(options: ScpOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  scpPut(options: ScpOptions, ...paths: string[]): Promise<true>;
-  scpPut(...paths: string[]): Promise<true>;
+  scpPut(...args: WithOptions<ScpOptions, string>): Promise<true>;
   scpPut(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track(
-      (scpPutWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args),
-    );
+    return this.transfer(scpPutWith as TransferFn, args);
   }
 
   /**
@@ -503,22 +498,16 @@ export class OpenSSH {
    * long options.
    */
   rsyncGet(options: RsyncOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  rsyncGet(options: RsyncOptions, ...paths: string[]): Promise<true>;
-  rsyncGet(...paths: string[]): Promise<true>;
+  rsyncGet(...args: WithOptions<RsyncOptions, string>): Promise<true>;
   rsyncGet(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track(
-      (rsyncGetWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args),
-    );
+    return this.transfer(rsyncGetWith as TransferFn, args);
   }
 
   /** Copies local files there with `rsync` (Net::OpenSSH's rsync_put). */
   rsyncPut(options: RsyncOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  rsyncPut(options: RsyncOptions, ...paths: string[]): Promise<true>;
-  rsyncPut(...paths: string[]): Promise<true>;
+  rsyncPut(...args: WithOptions<RsyncOptions, string>): Promise<true>;
   rsyncPut(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track(
-      (rsyncPutWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args),
-    );
+    return this.transfer(rsyncPutWith as TransferFn, args);
   }
 
   /**
@@ -540,6 +529,11 @@ export class OpenSSH {
   sshfsExport(...args: unknown[]): Promise<SshfsMount> {
     const [o, [from, to]] = splitLeadingOptions<SshfsOptions>(args);
     return this.track(sshfsExportWith(this, o, from as string, to as string));
+  }
+
+  /** Runs a transfer function of src/transfers on this connection, keeping its error. */
+  private transfer(fn: TransferFn, args: unknown[]): Promise<true | FileTransferHandle> {
+    return this.track(fn(this, ...args));
   }
 
   // ---- tunnels and forwards ----
