@@ -54,11 +54,11 @@ const conns = fixture
   ? Array.from({ length: 4 }, () => new OpenSSH(fixture.destination, fixture.options()))
   : targets.map((t) => new OpenSSH(t, { batchMode: true, timeout: 15 }));
 const label = (i: number) => `${conns[i]}#${i + 1}`;
-conns.forEach((c, i) =>
+conns.forEach((c, i) => {
   c.state$.subscribe((s) =>
     console.log(`[state] ${label(i)}: ${s.name}${s.name === 'failed' ? ` (${s.error.message})` : ''}`),
-  ),
-);
+  );
+});
 
 try {
   // the AnyEvent-style loop: poll waitForMaster(true) from a timer until every master has settled

@@ -152,6 +152,24 @@ export const screen = (raw: string): string => {
 /** Removes SGR colour and cursor sequences. */
 export const plain = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
+/**
+ * One parsed line of `--json` output, typed for the fields the tests read (which of them an event holds depends on
+ * its `type`).
+ */
+export interface JsonEvent {
+  type: string;
+  host: string;
+  ok: boolean;
+  exitCode: number | null;
+  error: { code: string };
+  stream: 'stdout' | 'stderr';
+  line: string;
+  state: string;
+  bytes: number;
+  total: number;
+  durationMs: number;
+}
+
 /** The rows of the summary table in `text` (after the HOST header, up to the tally): cells split on 2+ spaces. */
 export const summaryRows = (text: string): Record<string, string[]> => {
   const lines = plain(text).split(/\r?\n/);

@@ -22,6 +22,7 @@ import {
   startCli,
   summaryRows,
   type CliHosts,
+  type JsonEvent,
 } from './cli-harness';
 
 strict();
@@ -96,7 +97,7 @@ test(
     const events = r.stdout
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as JsonEvent);
     const ends = events.filter((e) => e.type === 'end');
     assert.equal(ends.map((e) => e.host).sort(), [...ALL].sort(), 'one end per host');
     const end = (host: string) => ends.find((e) => e.host === host)!;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sharedSshd } from '../fixtures/sshd';
 import { requirePrereq } from '../helpers/prereq';
 import { strict } from '../helpers/setup';
-import { cliHosts, hasPty, runCli, runCliPty, screen, summaryRows, type CliHosts } from './cli-harness';
+import { cliHosts, hasPty, runCli, runCliPty, screen, summaryRows, type CliHosts, type JsonEvent } from './cli-harness';
 
 strict();
 const f = await sharedSshd();
@@ -90,7 +90,7 @@ test(
     const events = json.stdout
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as JsonEvent);
     const progress = events.filter((e) => e.type === 'progress' && e.host === 'web3');
     assert.ok(progress.length >= 1 && progress.every((e) => e.total === blob.length), 'progress with the total');
     assert.is(progress.at(-1)!.bytes, blob.length);

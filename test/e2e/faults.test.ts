@@ -28,7 +28,12 @@ const descendants = (pid: number): number[] => {
     kids.set(pp, [...(kids.get(pp) ?? []), p]);
   }
   const all: number[] = [];
-  const walk = (p: number) => (kids.get(p) ?? []).forEach((k) => (all.push(k), walk(k)));
+  const walk = (p: number): void => {
+    for (const k of kids.get(p) ?? []) {
+      all.push(k);
+      walk(k);
+    }
+  };
   walk(pid);
   return all;
 };
@@ -149,6 +154,7 @@ if (f) {
     });
 
     test(
+      // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
       `master SIGKILLed mid-capture: OSSH_MASTER_FAILED, and ` + `every byte that arrived is on the error (${engine})`,
       async () => {
         const ssh = connect(f, { engine });

@@ -208,7 +208,9 @@ if (f && tricky) {
     }, 5);
     const results: Array<boolean | undefined> = conns.map(() => undefined);
     while (results.some((r) => r === undefined)) {
-      conns.forEach((c, i) => (results[i] = c.waitForMaster(true)));
+      conns.forEach((c, i) => {
+        results[i] = c.waitForMaster(true);
+      });
       await new Promise((r) => setTimeout(r, 10));
     }
     clearInterval(timer);

@@ -49,6 +49,7 @@ const remoteAlive = (ssh: OpenSSH, pid: string) => ssh.test('kill', '-0', pid);
 
 if (f) {
   test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
     `40 concurrent commands against MaxSessions ` + `${SERVER_MAX_SESSIONS}: all succeed, the master survives`,
     async () => {
       const ssh = connect(f, { engine: 'mux', maxSessions: SERVER_MAX_SESSIONS });

@@ -56,6 +56,7 @@ const expected = (n: number) => Array.from({ length: n }, (_, i) => `${i}\n`);
 
 if (f) {
   test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
     `spawn engine: 16 commands against MaxSessions ` + `${MAX} all succeed, at most ${LIMIT} slaves at once`,
     async () => {
       const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });
@@ -68,6 +69,7 @@ if (f) {
   );
 
   test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
     `auto: mux and spawn commands mixed on one master ` + `never exceed MaxSessions ${MAX}; the master survives`,
     async () => {
       const ssh = connect(f, { maxSessions: MAX, muxPrestart: true });

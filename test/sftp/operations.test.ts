@@ -286,7 +286,9 @@ for (const engine of ENGINES) {
       const d = join(scratch, 'many');
       mkdirSync(d);
       chmodSync(d, 0o777);
-      names.forEach((n, i) => writeFileSync(join(d, n), 'x'.repeat(i)));
+      names.forEach((n, i) => {
+        writeFileSync(join(d, n), 'x'.repeat(i));
+      });
       const sizes = await Promise.all(names.map((n) => c.stat(join(d, n)).then((s) => s.size)));
       assert.equal(
         sizes,

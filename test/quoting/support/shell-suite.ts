@@ -160,6 +160,7 @@ const addGlobExpansion = (
   };
   const within = (...names: string[]) => names.map((n) => join(dir, n)).sort();
   test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
     `${shell.name}: quoteGlob patterns expand to the ` + `matching files, names with spaces and quotes included`,
     async () => {
       assert.equal(await expand(`${dir}/*.dat`), within('a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', '!x.dat'));
