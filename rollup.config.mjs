@@ -16,7 +16,13 @@ export default [
     plugins: [esbuild({ target: 'node20' })],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        chunkFileNames: 'chunks/[name]-[hash].cjs',
+        exports: 'named',
+      },
     ],
   },
   // the net-openssh executable: ESM only (top-level await), with its shebang
@@ -24,12 +30,23 @@ export default [
     input: { cli: 'src/cli/main.ts' },
     external,
     plugins: [esbuild({ target: 'node20' })],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/cli-[name]-[hash].mjs', banner: '#!/usr/bin/env node' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: 'chunks/cli-[name]-[hash].mjs',
+      banner: '#!/usr/bin/env node',
+    },
   },
   ...['mts', 'cts'].map((ext) => ({
     input: entries,
     external,
     plugins: [dts()],
-    output: { dir: 'dist', format: 'es', entryFileNames: `[name].d.${ext}`, chunkFileNames: `chunks/[name]-[hash].d.${ext}` },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: `[name].d.${ext}`,
+      chunkFileNames: `chunks/[name]-[hash].d.${ext}`,
+    },
   })),
 ];

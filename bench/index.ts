@@ -40,17 +40,33 @@ const clients: BenchClient[] = [
   netOpenSSHLentClient(ssh, 'mux'),
   netOpenSSHClient(ssh, 'spawn'),
 ];
-if (perlAvailable()) clients.push(perlClient({ ctlPath, host: f.host, port: f.port, user: f.user, configPath: f.configPath }));
+if (perlAvailable())
+  clients.push(perlClient({ ctlPath, host: f.host, port: f.port, user: f.user, configPath: f.configPath }));
 else console.log('(Perl Net::OpenSSH not installed: apt-get install libnet-openssh-perl)');
 const ssh2 = await loadSsh2();
-if (ssh2) clients.push(await ssh2Client(ssh2, { host: f.host, port: f.port, user: f.user, keyPath: f.keyPath, hostKeyPub: `${f.dir}/host_ed25519.pub` }));
+if (ssh2)
+  clients.push(
+    await ssh2Client(ssh2, {
+      host: f.host,
+      port: f.port,
+      user: f.user,
+      keyPath: f.keyPath,
+      hostKeyPub: `${f.dir}/host_ed25519.pub`,
+    }),
+  );
 else console.log('(ssh2 not installed: npm install ssh2)');
 
-console.log(`net-openssh bench: ${clients.map((c) => c.name).join(', ')}; ${ROUNDS} rounds; ${process.version}; user ${f.user}`);
+console.log(
+  `net-openssh bench: ${clients.map((c) => c.name).join(', ')}; ${ROUNDS} rounds; ${process.version}; user ${f.user}`,
+);
 for (const c of clients) await c.sequential?.(20); // warm-up: caches, JIT, the mux socket
 
 /** Runs `workload` for every client that has it, rounds interleaved so drift hits everyone alike; medians. */
-const measureAll = async (rounds: number, workload: Workload, measure: (c: Required<BenchClient>) => Promise<number>): Promise<Map<string, number>> => {
+const measureAll = async (
+  rounds: number,
+  workload: Workload,
+  measure: (c: Required<BenchClient>) => Promise<number>,
+): Promise<Map<string, number>> => {
   const taking = clients.filter((c) => c[workload]) as Required<BenchClient>[];
   const samples = new Map<string, number[]>(taking.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) for (const c of taking) samples.get(c.name)!.push(await measure(c));
@@ -61,18 +77,30 @@ const results: Record<string, Map<string, number>> = {};
 if (wanted.has('latency')) {
   const ms = await measureAll(ROUNDS, 'sequential', (c) => c.sequential(SEQUENTIAL));
   results.latency = new Map([...ms].map(([k, v]) => [k, v / SEQUENTIAL]));
-  printTable(`${SEQUENTIAL} sequential \`true\` (per command)`, [...results.latency].map(([client, value]) => ({ client, value, unit: 'ms/cmd' }) as Row), FLOOR);
+  printTable(
+    `${SEQUENTIAL} sequential \`true\` (per command)`,
+    [...results.latency].map(([client, value]) => ({ client, value, unit: 'ms/cmd' }) as Row),
+    FLOOR,
+  );
 }
 if (wanted.has('parallel')) {
   const ms = await measureAll(Math.min(ROUNDS, 3), 'parallel', (c) => c.parallel(PARALLEL, IN_FLIGHT));
   results.parallel = ms;
-  printTable(`${PARALLEL} \`echo\`, ${IN_FLIGHT} in flight (total)`, [...ms].map(([client, value]) => ({ client, value: value / 1000, unit: 's' }) as Row), FLOOR);
+  printTable(
+    `${PARALLEL} \`echo\`, ${IN_FLIGHT} in flight (total)`,
+    [...ms].map(([client, value]) => ({ client, value: value / 1000, unit: 's' }) as Row),
+    FLOOR,
+  );
 }
 if (wanted.has('bulk')) {
   for (const dir of ['download', 'upload'] as const) {
     const ms = await measureAll(Math.min(ROUNDS, 3), dir, (c) => c[dir](BULK));
     results[dir] = new Map([...ms].map(([k, v]) => [k, BULK / 1e6 / (v / 1000)]));
-    printTable(`${BULK >> 20} MiB ${dir === 'download' ? 'down (remote stdout)' : 'up (remote stdin)'}`, [...results[dir]!].map(([client, value]) => ({ client, value, unit: 'MB/s' }) as Row), FLOOR);
+    printTable(
+      `${BULK >> 20} MiB ${dir === 'download' ? 'down (remote stdout)' : 'up (remote stdin)'}`,
+      [...results[dir]!].map(([client, value]) => ({ client, value, unit: 'MB/s' }) as Row),
+      FLOOR,
+    );
   }
 }
 
@@ -80,21 +108,36 @@ if (wanted.has('bulk')) {
 const lat = results.latency;
 if (lat) {
   const mux = lat.get('net-openssh mux')!;
-  const check = (what: string, ok: boolean | undefined) => ok !== undefined && console.log(`  ${ok ? 'met' : 'NOT met'}: ${what}`);
+  const check = (what: string, ok: boolean | undefined) =>
+    ok !== undefined && console.log(`  ${ok ? 'met' : 'NOT met'}: ${what}`);
   console.log('\ntargets');
-  check('mux per-command latency at or below ssh2', lat.has('ssh2 (pure JS)') ? mux <= lat.get('ssh2 (pure JS)')! : undefined);
+  check(
+    'mux per-command latency at or below ssh2',
+    lat.has('ssh2 (pure JS)') ? mux <= lat.get('ssh2 (pure JS)')! : undefined,
+  );
   const pre = lat.get('net-openssh mux prestart')!;
   const ssh2Ms = lat.get('ssh2 (pure JS)');
   check('mux with muxPrestart: true at or below ssh2', ssh2Ms !== undefined ? pre <= ssh2Ms : undefined);
   const saved = `${(mux - pre).toFixed(2)} ms per command (${(pre / mux).toFixed(2)}x the default's time)`;
   console.log(`  muxPrestart: true saves ${saved}`);
-  check('mux at least 2.5x faster than Perl Net::OpenSSH', lat.has('Perl Net::OpenSSH') ? lat.get('Perl Net::OpenSSH')! / mux >= 2.5 : undefined);
+  check(
+    'mux at least 2.5x faster than Perl Net::OpenSSH',
+    lat.has('Perl Net::OpenSSH') ? lat.get('Perl Net::OpenSSH')! / mux >= 2.5 : undefined,
+  );
   for (const dir of ['download', 'upload'] as const) {
     const r = results[dir];
-    if (r) check(`mux bulk ${dir} ('data' events) at or above the ssh -S pipe floor`, r.get('net-openssh mux')! >= r.get(FLOOR)! * 0.95);
+    if (r)
+      check(
+        `mux bulk ${dir} ('data' events) at or above the ssh -S pipe floor`,
+        r.get('net-openssh mux')! >= r.get(FLOOR)! * 0.95,
+      );
   }
   const down = results.download;
-  if (down) check('mux bulk download (onStdout) at or above the ssh -S pipe floor', down.get('net-openssh mux onStdout')! >= down.get(FLOOR)! * 0.95);
+  if (down)
+    check(
+      'mux bulk download (onStdout) at or above the ssh -S pipe floor',
+      down.get('net-openssh mux onStdout')! >= down.get(FLOOR)! * 0.95,
+    );
 }
 
 for (const c of clients) await c.close();

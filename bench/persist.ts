@@ -20,7 +20,11 @@ if (!f) {
 }
 const ctlDir = mkdtempSync(join(tmpdir(), 'nos-bench-persist-'));
 const hostOptions = (i: number, persist: boolean): OpenSSHOptions =>
-  f.options({ ctlDir, masterOpts: ['-F', f.configPath, '-o', `ConnectTimeout=${30 + i}`], ...(persist ? { persist: '10m' } : {}) });
+  f.options({
+    ctlDir,
+    masterOpts: ['-F', f.configPath, '-o', `ConnectTimeout=${30 + i}`],
+    ...(persist ? { persist: '10m' } : {}),
+  });
 
 /** Opens HOSTS connections at once; ms until every one is ready, and each one's own time to ready. */
 const connectAll = async (persist: boolean): Promise<{ all: number; each: number[]; conns: OpenSSH[] }> => {
@@ -30,7 +34,12 @@ const connectAll = async (persist: boolean): Promise<{ all: number; each: number
   return { all: performance.now() - t0, each, conns };
 };
 
-const samples = { fresh: [] as number[], persisted: [] as number[], freshEach: [] as number[], persistedEach: [] as number[] };
+const samples = {
+  fresh: [] as number[],
+  persisted: [] as number[],
+  freshEach: [] as number[],
+  persistedEach: [] as number[],
+};
 try {
   console.log(`net-openssh bench:persist: ${HOSTS} hosts, ${ROUNDS} rounds; ${process.version}; user ${f.user}`);
   // the persistent masters' first start (what the first run of a script pays), not counted below
@@ -43,15 +52,22 @@ try {
     samples.freshEach.push(median(fresh.each));
     await Promise.all(fresh.conns.map((c) => c.disconnect()));
     const again = await connectAll(true);
-    if (new Set(again.conns.map((c) => c.masterPid)).size !== HOSTS) throw new Error('the persisted run did not find one master per host');
+    if (new Set(again.conns.map((c) => c.masterPid)).size !== HOSTS)
+      throw new Error('the persisted run did not find one master per host');
     samples.persisted.push(again.all);
     samples.persistedEach.push(median(again.each));
     await Promise.all(again.conns.map((c) => c.disconnect()));
   }
   const [fresh, persisted] = [median(samples.fresh), median(samples.persisted)];
   console.log(`\ntime to ready, ${HOSTS} hosts at once (median of ${ROUNDS})`);
-  console.log(`  fresh masters        ${fresh.toFixed(1).padStart(8)} ms   (median host ${median(samples.freshEach).toFixed(1)} ms)`);
-  console.log(`  persisted masters    ${persisted.toFixed(1).padStart(8)} ms   (median host ${median(samples.persistedEach).toFixed(1)} ms)`);
+  console.log(
+    `  fresh masters        ${fresh.toFixed(1).padStart(8)} ms   ` +
+      `(median host ${median(samples.freshEach).toFixed(1)} ms)`,
+  );
+  console.log(
+    `  persisted masters    ${persisted.toFixed(1).padStart(8)} ms   ` +
+      `(median host ${median(samples.persistedEach).toFixed(1)} ms)`,
+  );
   console.log(`  fresh / persisted    ${(fresh / persisted).toFixed(1).padStart(8)} x`);
 } finally {
   const stopped = await OpenSSH.stopPersistentMasters({ ctlDir });

@@ -58,7 +58,20 @@ const ssh = conns.get('spawn')!;
 const batch = join(dir, 'batch');
 const sftpBinary = async (cmds: string): Promise<void> => {
   writeFileSync(batch, cmds);
-  await run('sftp', ['-q', '-F', f.configPath, '-o', `ControlPath=${ssh.getCtlPath()}`, '-o', 'ControlMaster=no', '-P', String(f.port), '-b', batch, `${f.user}@${f.host}`]);
+  await run('sftp', [
+    '-q',
+    '-F',
+    f.configPath,
+    '-o',
+    `ControlPath=${ssh.getCtlPath()}`,
+    '-o',
+    'ControlMaster=no',
+    '-P',
+    String(f.port),
+    '-b',
+    batch,
+    `${f.user}@${f.host}`,
+  ]);
 };
 
 type Case = { name: string; fn: () => Promise<unknown> };
@@ -81,7 +94,8 @@ for (const engine of engines) {
     },
   });
 }
-// the transport's ceiling: the same bytes as a plain `cat` through one of our channels, and through the ssh binary into a pipe
+// the transport's ceiling: the same bytes as a plain `cat` through one of our channels, and through the ssh binary into
+// a pipe
 cases.push({
   name: 'cat via our channel',
   fn: async () => {
@@ -92,7 +106,12 @@ cases.push({
 });
 cases.push({
   name: 'cat via ssh binary',
-  fn: () => run('sh', ['-c', `ssh -F '${f.configPath}' -S '${ssh.getCtlPath()}' -o ControlMaster=no -p ${f.port} ${f.user}@${f.host} cat '${remote}' | cat >/dev/null`]),
+  fn: () =>
+    run('sh', [
+      '-c',
+      `ssh -F '${f.configPath}' -S '${ssh.getCtlPath()}' -o ControlMaster=no -p ${f.port} ${f.user}@${f.host} ` +
+        `cat '${remote}' | cat >/dev/null`,
+    ]),
 });
 cases.push({ name: 'sftp binary put', fn: () => sftpBinary(`put ${src} ${remote}\n`) });
 cases.push({ name: 'sftp binary get', fn: () => sftpBinary(`get ${remote} ${back}\n`) });
@@ -111,15 +130,22 @@ for (let round = 0; round < ROUNDS; round++)
 const mbps = (ms: number) => (MB / (ms / 1000)).toFixed(0);
 console.log(`SFTP ${MB} MiB over a ControlMaster to 127.0.0.1, median of ${ROUNDS} rounds`);
 const med = new Map([...times].map(([k, v]) => [k, median(v)]));
-for (const [name, ms] of med) console.log(`  ${name.padEnd(20)} ${ms.toFixed(0).padStart(6)} ms  ${mbps(ms).padStart(5)} MiB/s`);
+for (const [name, ms] of med)
+  console.log(`  ${name.padEnd(20)} ${ms.toFixed(0).padStart(6)} ms  ${mbps(ms).padStart(5)} MiB/s`);
 for (const dirn of ['put', 'get'])
   for (const engine of engines) {
     const ours = med.get(`ours ${dirn} (${engine})`)!;
     const theirs = med.get(`sftp binary ${dirn}`)!;
-    console.log(`  ${dirn} ratio (${engine}): ours/sftp time = ${(ours / theirs).toFixed(2)}  (throughput ${((theirs / ours) * 100).toFixed(0)}% of the sftp binary)`);
+    console.log(
+      `  ${dirn} ratio (${engine}): ours/sftp time = ${(ours / theirs).toFixed(2)}  ` +
+        `(throughput ${((theirs / ours) * 100).toFixed(0)}% of the sftp binary)`,
+    );
   }
 const ceiling = med.get('cat via our channel')! / med.get('cat via ssh binary')!;
-console.log(`  transport ceiling: reading the file through one of our channels takes ${ceiling.toFixed(2)}x the ssh binary's time`);
+console.log(
+  `  transport ceiling: reading the file through one of our channels takes ${ceiling.toFixed(2)}x ` +
+    "the ssh binary's time",
+);
 
 for (const c of conns.values()) await c.disconnect();
 await f.stop();

@@ -31,7 +31,11 @@ const STREAM_BYTES = Array.from({ length: STREAM_LINES }, (_, i) => `${i + 1}\n`
 const SFTP_BYTES = 64 * 1024;
 
 /** Passes when `p` rejects with an OpenSSHError of `code` (and `check`); throws what came instead. */
-const expectFailure = async (p: Promise<unknown>, code: OpenSSHErrorCode, check: (e: OpenSSHError) => boolean = () => true) => {
+const expectFailure = async (
+  p: Promise<unknown>,
+  code: OpenSSHErrorCode,
+  check: (e: OpenSSHError) => boolean = () => true,
+) => {
   try {
     await p;
   } catch (e) {
@@ -42,7 +46,10 @@ const expectFailure = async (p: Promise<unknown>, code: OpenSSHErrorCode, check:
 };
 
 const expectEqual = (what: string, got: unknown, want: unknown) => {
-  if (got !== want) throw new Error(`${what}: got ${JSON.stringify(got)?.slice(0, 80)}, expected ${JSON.stringify(want)?.slice(0, 80)}`);
+  if (got !== want)
+    throw new Error(
+      `${what}: got ${JSON.stringify(got)?.slice(0, 80)}, expected ${JSON.stringify(want)?.slice(0, 80)}`,
+    );
 };
 
 /** The workload, by kind. */
@@ -91,18 +98,25 @@ export const SOAK_OPS: readonly SoakOp[] = [
   {
     name: 'tunnel',
     weight: 1,
-    run: async ({ ssh, echoPort }, n) => expectEqual('tunnel', await ssh.captureTunnel({ stdinData: `t${n}` }, '127.0.0.1', echoPort), `echo:t${n}`),
+    run: async ({ ssh, echoPort }, n) =>
+      expectEqual('tunnel', await ssh.captureTunnel({ stdinData: `t${n}` }, '127.0.0.1', echoPort), `echo:t${n}`),
   },
   {
     name: 'failing command',
     weight: 2,
-    run: ({ ssh }) => expectFailure(ssh.system({ stderrDiscard: true }, 'echo failing >&2; exit 3'), 'OSSH_SLAVE_CMD_FAILED', (e) => e.exitCode === 3),
+    run: ({ ssh }) =>
+      expectFailure(
+        ssh.system({ stderrDiscard: true }, 'echo failing >&2; exit 3'),
+        'OSSH_SLAVE_CMD_FAILED',
+        (e) => e.exitCode === 3,
+      ),
   },
   {
     name: 'timeout',
     weight: 1,
     // not silent at the end: with the spawn engine a killed slave's remote command ends when it next writes
-    run: ({ ssh }) => expectFailure(ssh.capture({ timeout: 0.3, killSshOnTimeout: true }, 'sleep 2; echo late'), 'OSSH_SLAVE_TIMEOUT'),
+    run: ({ ssh }) =>
+      expectFailure(ssh.capture({ timeout: 0.3, killSshOnTimeout: true }, 'sleep 2; echo late'), 'OSSH_SLAVE_TIMEOUT'),
   },
   {
     name: 'abort',

@@ -112,14 +112,20 @@ await new Promise((r) => setTimeout(r, 2500)); // commands the warm-up timed out
 latencies.clear();
 okCount.clear();
 const start = snapshot();
-console.log(`soak: ${SECONDS} s, ${WORKERS} in flight, ${SOAK_OPS.length} kinds x ${ENGINES.join('+')}; ${process.version}; user ${f.user}`);
+console.log(
+  `soak: ${SECONDS} s, ${WORKERS} in flight, ${SOAK_OPS.length} kinds x ${ENGINES.join('+')}; ` +
+    `${process.version}; user ${f.user}`,
+);
 
 const t0 = Date.now();
 const deadline = t0 + SECONDS * 1000;
 const progress = setInterval(() => {
   const done = [...okCount.values()].reduce((a, b) => a + b, 0);
   const failed = [...errors.values()].reduce((a, b) => a + b, 0);
-  console.log(`  ${Math.round((Date.now() - t0) / 1000)} s: ${done} ok, ${failed} errors, ${openFds()} fds, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `  ${Math.round((Date.now() - t0) / 1000)} s: ${done} ok, ${failed} errors, ${openFds()} fds, ` +
+      `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+  );
 }, 10_000);
 await Promise.all(
   Array.from({ length: WORKERS }, async () => {
@@ -131,13 +137,20 @@ const elapsed = (Date.now() - t0) / 1000;
 
 // settle (up to 10 s): killed slaves are reaped, remote commands the timeouts and aborts left end (theirs last 2 s)
 for (let i = 0; i < 100; i++) {
-  if (childProcesses().filter((p) => p.pid !== f.pid).length <= start.children && remoteProcesses().length <= start.remote.length) break;
+  if (
+    childProcesses().filter((p) => p.pid !== f.pid).length <= start.children &&
+    remoteProcesses().length <= start.remote.length
+  )
+    break;
   await new Promise((r) => setTimeout(r, 100));
 }
 const end = snapshot();
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
-console.log(`\n${'operation'.padEnd(16)} ${'engine'.padEnd(6)} ${'ok'.padStart(6)} ${'errors'.padStart(6)}   p50 ms   p90 ms   p99 ms   max ms`);
+console.log(
+  `\n${'operation'.padEnd(16)} ${'engine'.padEnd(6)} ${'ok'.padStart(6)} ${'errors'.padStart(6)}` +
+    '   p50 ms   p90 ms   p99 ms   max ms',
+);
 let total = 0;
 for (const op of SOAK_OPS) {
   for (const engine of ENGINES) {
@@ -146,7 +159,10 @@ for (const op of SOAK_OPS) {
     const ok = okCount.get(key) ?? 0;
     total += xs.length;
     const cells = [50, 90, 99, 100].map((p) => fmt(percentile(xs, p)).padStart(8)).join(' ');
-    console.log(`${op.name.padEnd(16)} ${engine.padEnd(6)} ${String(ok).padStart(6)} ${String(xs.length - ok).padStart(6)} ${cells}`);
+    console.log(
+      `${op.name.padEnd(16)} ${engine.padEnd(6)} ${String(ok).padStart(6)} ` +
+        `${String(xs.length - ok).padStart(6)} ${cells}`,
+    );
   }
 }
 console.log(`\n${total} operations in ${elapsed.toFixed(0)} s (${(total / elapsed).toFixed(0)}/s)`);
@@ -157,7 +173,8 @@ console.log(`  open fds          ${start.fds} -> ${end.fds}`);
 console.log(`  child processes   ${start.children} -> ${end.children}`);
 console.log(`  heap              ${start.heapMiB.toFixed(1)} -> ${end.heapMiB.toFixed(1)} MiB`);
 console.log(`  rss               ${start.rssMiB.toFixed(0)} -> ${end.rssMiB.toFixed(0)} MiB`);
-const names = (xs: string[]) => (xs.length ? ` (${[...new Set(xs)].map((c) => `${c} x${xs.filter((x) => x === c).length}`).join(', ')})` : '');
+const names = (xs: string[]) =>
+  xs.length ? ` (${[...new Set(xs)].map((c) => `${c} x${xs.filter((x) => x === c).length}`).join(', ')})` : '';
 console.log(`  server commands   ${start.remote.length} -> ${end.remote.length}${names(end.remote)}`);
 
 // margins as in test/e2e/load.test.ts
@@ -168,7 +185,8 @@ const grew = [
   end.remote.length > start.remote.length && 'commands left on the server',
 ].filter(Boolean);
 const clean = errors.size === 0 && grew.length === 0;
-console.log(`verdict: ${clean ? 'clean' : `NOT clean (${[errors.size && 'unexpected errors', ...grew].filter(Boolean).join(', ')})`}`);
+const dirt = [errors.size && 'unexpected errors', ...grew].filter(Boolean).join(', ');
+console.log(`verdict: ${clean ? 'clean' : `NOT clean (${dirt})`}`);
 
 for (const ctx of contexts.values()) {
   await ctx.sftp.end();

@@ -19,7 +19,7 @@ export const printTable = (title: string, rows: readonly Row[], floor: string): 
   console.log(`\n${title}`);
   for (const r of rows) {
     const ratio = base ? r.value / base.value : NaN;
-    const note = r.unit === 'MB/s' ? 'x the floor\'s throughput' : 'x the floor\'s time';
+    const note = r.unit === 'MB/s' ? "x the floor's throughput" : "x the floor's time";
     const value = r.value.toFixed(r.unit === 'MB/s' ? 0 : 2).padStart(9);
     const vsFloor = Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}${note}`;
     console.log(`  ${r.client.padEnd(26)} ${value} ${r.unit.padEnd(7)} ${vsFloor}`);

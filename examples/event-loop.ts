@@ -11,7 +11,10 @@ import { startSshd } from '../test/fixtures/sshd';
 const targets = process.argv.slice(2);
 const fixture = targets.length ? undefined : await startSshd();
 if (!targets.length && !fixture) {
-  console.error('sshd is not installed: apt-get install openssh-server (or give destinations: npx tsx examples/event-loop.ts host1 host2)');
+  console.error(
+    'sshd is not installed: apt-get install openssh-server ' +
+      '(or give destinations: npx tsx examples/event-loop.ts host1 host2)',
+  );
   process.exit(1);
 }
 
@@ -51,7 +54,11 @@ const conns = fixture
   ? Array.from({ length: 4 }, () => new OpenSSH(fixture.destination, fixture.options()))
   : targets.map((t) => new OpenSSH(t, { batchMode: true, timeout: 15 }));
 const label = (i: number) => `${conns[i]}#${i + 1}`;
-conns.forEach((c, i) => c.state$.subscribe((s) => console.log(`[state] ${label(i)}: ${s.name}${s.name === 'failed' ? ` (${s.error.message})` : ''}`)));
+conns.forEach((c, i) => {
+  c.state$.subscribe((s) =>
+    console.log(`[state] ${label(i)}: ${s.name}${s.name === 'failed' ? ` (${s.error.message})` : ''}`),
+  );
+});
 
 try {
   // the AnyEvent-style loop: poll waitForMaster(true) from a timer until every master has settled
@@ -70,11 +77,13 @@ try {
   phase = 'streaming';
   const streams: Observable<string>[] = conns.flatMap((c, i) =>
     settled[i]
-      ? [c.exec$('for i in 1 2 3 4 5; do echo "line $i from $(hostname)"; sleep 0.1; done').pipe(
-          map((e) => (e.type === 'stdout' ? e.data : Buffer.alloc(0))),
-          lines(),
-          map((l) => `${label(i)} | ${l}`),
-        )]
+      ? [
+          c.exec$('for i in 1 2 3 4 5; do echo "line $i from $(hostname)"; sleep 0.1; done').pipe(
+            map((e) => (e.type === 'stdout' ? e.data : Buffer.alloc(0))),
+            lines(),
+            map((l) => `${label(i)} | ${l}`),
+          ),
+        ]
       : [],
   );
   await lastValueFrom(merge(...streams).pipe(tap((l) => console.log(l))), { defaultValue: undefined });

@@ -1,6 +1,7 @@
 // One command on many hosts, their output merged line by line with a coloured host prefix; a host
 // that cannot be reached is a line of the run (not its end), and a summary closes it.
-//   npx tsx examples/many-hosts.ts                      (8 connections to a throwaway local sshd + one unreachable host)
+//   npx tsx examples/many-hosts.ts                      (8 connections to a throwaway local sshd
+//                                                        + one unreachable host)
 //   npx tsx examples/many-hosts.ts web1 web2 user@db1   (your hosts, through your ~/.ssh/config)
 import { lastValueFrom, tap } from 'rxjs';
 import { fleet, summarize, type FleetHost } from '../src/index';
@@ -10,7 +11,10 @@ import { freeLoopbackPort } from '../src/testing/throwaway-sshd';
 const targets = process.argv.slice(2);
 const fixture = targets.length ? undefined : await startSshd();
 if (!targets.length && !fixture) {
-  console.error('sshd is not installed: apt-get install openssh-server (or give destinations: npx tsx examples/many-hosts.ts host1 host2)');
+  console.error(
+    'sshd is not installed: apt-get install openssh-server ' +
+      '(or give destinations: npx tsx examples/many-hosts.ts host1 host2)',
+  );
   process.exit(1);
 }
 
@@ -21,7 +25,11 @@ let hosts: FleetHost[];
 if (fixture) {
   const down = await closedPort();
   hosts = [
-    ...Array.from({ length: 8 }, (_, i) => ({ destination: fixture.destination, name: `web${i + 1}`, options: { vars: { N: i + 1 }, expandVars: true } })),
+    ...Array.from({ length: 8 }, (_, i) => ({
+      destination: fixture.destination,
+      name: `web${i + 1}`,
+      options: { vars: { N: i + 1 }, expandVars: true },
+    })),
     { destination: `${fixture.user}@127.0.0.1:${down}`, name: 'down1', options: { timeout: 5 } },
   ];
 } else hosts = targets;
@@ -37,7 +45,8 @@ const paint = (host: string, text: string) => {
 const f = fleet(hosts, { options: fixture ? fixture.options() : { batchMode: true, timeout: 15 }, concurrency: 20 });
 // the demo's hosts differ by %N%; real hosts run the same command and differ by themselves
 const cmd = fixture
-  ? 'echo "up, my number is %N%"; for i in 1 2 3; do echo "step $i"; sleep 0.%N%; done; case %N% in 4) echo "giving up" >&2; exit 4;; esac'
+  ? 'echo "up, my number is %N%"; for i in 1 2 3; do echo "step $i"; sleep 0.%N%; done; ' +
+    'case %N% in 4) echo "giving up" >&2; exit 4;; esac'
   : 'uptime; for i in 1 2 3; do echo "step $i"; sleep 0.2; done';
 const width = Math.max(...f.hosts.map((h) => h.length));
 
@@ -54,7 +63,11 @@ try {
   );
   console.log(`\n${summary.ok} ok, ${summary.failed} failed, ${summary.durationMs} ms`);
   for (const r of summary.results)
-    console.log(`  ${r.host.padEnd(width)}  ${r.ok ? 'ok  ' : 'FAIL'}  exit ${String(r.exitCode ?? '-').padStart(3)}  ${String(r.durationMs).padStart(5)} ms  out ${r.bytesOut} B  err ${r.bytesErr} B${r.error ? `  ${r.error.code}` : ''}`);
+    console.log(
+      `  ${r.host.padEnd(width)}  ${r.ok ? 'ok  ' : 'FAIL'}  exit ${String(r.exitCode ?? '-').padStart(3)}  ` +
+        `${String(r.durationMs).padStart(5)} ms  out ${r.bytesOut} B  err ${r.bytesErr} B` +
+        `${r.error ? `  ${r.error.code}` : ''}`,
+    );
 } catch (e) {
   console.error('many-hosts failed:', (e as Error).message);
   process.exitCode = 1;

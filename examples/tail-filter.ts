@@ -9,7 +9,10 @@ import { startSshd } from '../test/fixtures/sshd';
 const [target, givenFile, pattern = 'ERROR', count = '5'] = process.argv.slice(2);
 const fixture = target ? undefined : await startSshd();
 if (!target && !fixture) {
-  console.error('sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)');
+  console.error(
+    'sshd is not installed: apt-get install openssh-server ' +
+      '(or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)',
+  );
   process.exit(1);
 }
 const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());
@@ -22,7 +25,10 @@ try {
     // no host given: a log that grows while we watch it, one ERROR line in three
     file = (await ssh.capture('mktemp')).trim();
     writer = ssh
-      .exec$(`i=0; while :; do i=$((i+1)); case $((i % 3)) in 0) l=ERROR;; *) l=INFO;; esac; echo "$(date +%T) $l request $i" >> ${ssh.shellQuote(file)}; sleep 0.05; done`)
+      .exec$(
+        'i=0; while :; do i=$((i+1)); case $((i % 3)) in 0) l=ERROR;; *) l=INFO;; esac; ' +
+          `echo "$(date +%T) $l request $i" >> ${ssh.shellQuote(file)}; sleep 0.05; done`,
+      )
       .subscribe();
   }
   console.log(`following ${file} on ${ssh}, keeping ${count} lines containing ${JSON.stringify(pattern)}`);

@@ -9,7 +9,9 @@ import { startSshd } from '../test/fixtures/sshd';
 const target = process.argv[2];
 const fixture = target ? undefined : await startSshd();
 if (!target && !fixture) {
-  console.error('sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/zx.ts user@host)');
+  console.error(
+    'sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/zx.ts user@host)',
+  );
   process.exit(1);
 }
 const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());

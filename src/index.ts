@@ -36,7 +36,17 @@ export { isExit, isStderr, isStdout } from './observables/events';
 export { raw, glob } from './quoting/quoter';
 export type { Arg } from './quoting/quoter';
 export type { CommandArg } from './core/remote-command';
-export { sftp, createSftp, SftpClient, SftpHandle, SftpStats, SftpError, TransferHandle, SFTP_STATUS, SFTP_OPEN_FLAGS } from './sftp/index';
+export {
+  sftp,
+  createSftp,
+  SftpClient,
+  SftpHandle,
+  SftpStats,
+  SftpError,
+  TransferHandle,
+  SFTP_STATUS,
+  SFTP_OPEN_FLAGS,
+} from './sftp/index';
 export type {
   SftpOptions,
   SftpConnection,
@@ -102,6 +112,17 @@ export type { Forward, ForwardListen, ForwardOptions, ForwardSpec, ForwardTarget
 export { Fleet, FleetOf, fleet } from './fleet-default';
 export type { ConnectionFactory, FleetConnection } from './fleet-default';
 export { summarize } from './fleet/index';
-export type { FleetErrorEvent, FleetExecEvent, FleetExecOptions, FleetHost, FleetHostState, FleetLineEvent, FleetLinesOptions, FleetOptions, FleetSummary, HostResult } from './fleet/index';
+export type {
+  FleetErrorEvent,
+  FleetExecEvent,
+  FleetExecOptions,
+  FleetHost,
+  FleetHostState,
+  FleetLineEvent,
+  FleetLinesOptions,
+  FleetOptions,
+  FleetSummary,
+  HostResult,
+} from './fleet/index';
 export { remote$ } from './zx/index';
 export type { RemoteShell, RemoteShellOptions, ZxConnection } from './zx/index';

@@ -68,8 +68,7 @@ import type { ExecEvent } from './observables/events';
 export type { Capture2Result } from './command/promise-methods';
 
 type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Promise<OpenSSH>;
-type Transfer = (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>;
-type TunnelFn<O, R> = (ssh: OpenSSH, o: O, ...t: unknown[]) => Promise<R>;
+type TransferFn = (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>;
 type StreamFn = (ssh: ExecSource, ...a: unknown[]) => Observable<unknown>;
 /** An open2socket result: the socket and the process handle. */
 interface SocketProcess {
@@ -109,7 +108,10 @@ export class OpenSSH {
     setDebugSink(sink);
   }
 
-  /** Creates a connection through `OpenSSH.factory` when set; waits for the master unless `async`. Never rejects for connection problems: check `error`. */
+  /**
+   * Creates a connection through `OpenSSH.factory` when set; waits for the master unless `async`. Never rejects for
+   * connection problems: check `error`.
+   */
   static async create(destination: string, options: OpenSSHOptions = {}): Promise<OpenSSH> {
     if (OpenSSH.factory) return OpenSSH.factory(destination, options);
     const ssh = new OpenSSH(destination, options);
@@ -198,7 +200,10 @@ export class OpenSSH {
   getCtlPath(): string | undefined {
     return this.master.ctlPath;
   }
-  /** The binary this connection runs for a tool: the constructor's `sshCmd`, `scpCmd`, `rsyncCmd`, `sshfsCmd` or `sftpServerCmd`, or its default. */
+  /**
+   * The binary this connection runs for a tool: the constructor's `sshCmd`, `scpCmd`, `rsyncCmd`, `sshfsCmd` or
+   * `sftpServerCmd`, or its default.
+   */
   getCmd(tool: keyof ToolCmds | 'ssh'): string | undefined {
     return tool === 'ssh' ? this.s.sshCmd : this.s.toolCmds[tool];
   }
@@ -462,47 +467,53 @@ export class OpenSSH {
 
   // ---- files ----
 
-  /** An SFTP client over the `sftp` subsystem on this master (INIT/VERSION done); `await client.end()` closes it. See docs/sftp.md. */
+  /**
+   * An SFTP client over the `sftp` subsystem on this master (INIT/VERSION done); `await client.end()` closes it. See
+   * docs/sftp.md.
+   */
   sftp(options: SftpOptions = {}): Promise<SftpClient> {
     return this.track(openSftp(this, options));
   }
 
   /**
    * Copies remote files here with `scp` over the master (Net::OpenSSH's scp_get): `scpGet(opts?, ...remote, local)`.
-   * Several sources need an existing local directory. `async: true` resolves with a handle at once. See docs/transfers.md.
+   * Several sources need an existing local directory. `async: true` resolves with a handle at once. See
+   * docs/transfers.md.
    */
   scpGet(options: ScpOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  scpGet(options: ScpOptions, ...paths: string[]): Promise<true>;
-  scpGet(...paths: string[]): Promise<true>;
+  scpGet(...args: WithOptions<ScpOptions, string>): Promise<true>;
   scpGet(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track((scpGetWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+    return this.transfer(scpGetWith as TransferFn, args);
   }
 
   /** Copies local files there with `scp` (Net::OpenSSH's scp_put): `scpPut(opts?, ...local, remote)`. */
   scpPut(options: ScpOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  scpPut(options: ScpOptions, ...paths: string[]): Promise<true>;
-  scpPut(...paths: string[]): Promise<true>;
+  scpPut(...args: WithOptions<ScpOptions, string>): Promise<true>;
   scpPut(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track((scpPutWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+    return this.transfer(scpPutWith as TransferFn, args);
   }
 
-  /** Copies remote files here with `rsync` over the master (Net::OpenSSH's rsync_get); unknown option keys become rsync long options. */
+  /**
+   * Copies remote files here with `rsync` over the master (Net::OpenSSH's rsync_get); unknown option keys become rsync
+   * long options.
+   */
   rsyncGet(options: RsyncOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  rsyncGet(options: RsyncOptions, ...paths: string[]): Promise<true>;
-  rsyncGet(...paths: string[]): Promise<true>;
+  rsyncGet(...args: WithOptions<RsyncOptions, string>): Promise<true>;
   rsyncGet(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track((rsyncGetWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+    return this.transfer(rsyncGetWith as TransferFn, args);
   }
 
   /** Copies local files there with `rsync` (Net::OpenSSH's rsync_put). */
   rsyncPut(options: RsyncOptions & { async: true }, ...paths: string[]): Promise<FileTransferHandle>;
-  rsyncPut(options: RsyncOptions, ...paths: string[]): Promise<true>;
-  rsyncPut(...paths: string[]): Promise<true>;
+  rsyncPut(...args: WithOptions<RsyncOptions, string>): Promise<true>;
   rsyncPut(...args: unknown[]): Promise<true | FileTransferHandle> {
-    return this.track((rsyncPutWith as (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>)(this, ...args));
+    return this.transfer(rsyncPutWith as TransferFn, args);
   }
 
-  /** Mounts the remote directory `remoteFs` at the local `localMountPoint` with sshfs over the master; `await mount.unmount()` ends it. */
+  /**
+   * Mounts the remote directory `remoteFs` at the local `localMountPoint` with sshfs over the master;
+   * `await mount.unmount()` ends it.
+   */
   sshfsImport(options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount>;
   sshfsImport(remoteFs: string, localMountPoint: string): Promise<SshfsMount>;
   sshfsImport(...args: unknown[]): Promise<SshfsMount> {
@@ -510,12 +521,19 @@ export class OpenSSH {
     return this.track(sshfsImportWith(this, o, from as string, to as string));
   }
 
-  /** Mounts the local directory `localFs` at `remoteMountPoint` on the remote host (sshfs there, our SFTP server here). */
+  /**
+   * Mounts the local directory `localFs` at `remoteMountPoint` on the remote host (sshfs there, our SFTP server here).
+   */
   sshfsExport(options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount>;
   sshfsExport(localFs: string, remoteMountPoint: string): Promise<SshfsMount>;
   sshfsExport(...args: unknown[]): Promise<SshfsMount> {
     const [o, [from, to]] = splitLeadingOptions<SshfsOptions>(args);
     return this.track(sshfsExportWith(this, o, from as string, to as string));
+  }
+
+  /** Runs a transfer function of src/transfers on this connection, keeping its error. */
+  private transfer(fn: TransferFn, args: unknown[]): Promise<true | FileTransferHandle> {
+    return this.track(fn(this, ...args));
   }
 
   // ---- tunnels and forwards ----
@@ -530,7 +548,9 @@ export class OpenSSH {
   openTunnel(socketPath: string): Promise<Tunnel>;
   openTunnel(...args: unknown[]): Promise<Tunnel> {
     const [o, target] = splitLeadingOptions<TunnelOptions>(args);
-    return this.track((openTunnelWith as (ssh: OpenSSH, o: TunnelOptions, ...t: unknown[]) => Promise<Tunnel>)(this, o, ...target));
+    return this.track(
+      (openTunnelWith as (ssh: OpenSSH, o: TunnelOptions, ...t: unknown[]) => Promise<Tunnel>)(this, o, ...target),
+    );
   }
 
   /** Sends `stdinData` through a tunnel and resolves with all that came back (Net::OpenSSH's capture_tunnel). */
@@ -540,10 +560,19 @@ export class OpenSSH {
   captureTunnel(socketPath: string): Promise<string>;
   captureTunnel(...args: unknown[]): Promise<string> {
     const [o, target] = splitLeadingOptions<CaptureTunnelOptions>(args);
-    return this.track((captureTunnelWith as (ssh: OpenSSH, o: CaptureTunnelOptions, ...t: unknown[]) => Promise<string>)(this, o, ...target));
+    return this.track(
+      (captureTunnelWith as (ssh: OpenSSH, o: CaptureTunnelOptions, ...t: unknown[]) => Promise<string>)(
+        this,
+        o,
+        ...target,
+      ),
+    );
   }
 
-  /** Adds a `-L`, `-R` (port 0: the server picks; `forward.port` says which) or `-D` forward to the running master (`ssh -O forward`). */
+  /**
+   * Adds a `-L`, `-R` (port 0: the server picks; `forward.port` says which) or `-D` forward to the running master
+   * (`ssh -O forward`).
+   */
   addForward(spec: ForwardSpec, options: ForwardOptions = {}): Promise<Forward> {
     return this.track(addForwardWith(this, spec, options));
   }
@@ -556,7 +585,9 @@ export class OpenSSH {
   }
 
   private zxShell: RemoteShell | undefined;
-  /** zx's `$` running on this host: ``await ssh.$`ls ${dir}` `` (every interpolation one quoted word). See docs/zx.md. */
+  /**
+   * zx's `$` running on this host: ``await ssh.$`ls ${dir}` `` (every interpolation one quoted word). See docs/zx.md.
+   */
   get $(): RemoteShell {
     return (this.zxShell ??= remote$(this));
   }

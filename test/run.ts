@@ -23,13 +23,17 @@ process.on('warning', () => incidents++);
 process.on('unhandledRejection', () => incidents++);
 await run(suites);
 if (incidents > 0) {
-  console.error(`\n${incidents} Node warning(s) or unhandled rejection(s) during the suite (printed above): failing the run`);
+  console.error(
+    `\n${incidents} Node warning(s) or unhandled rejection(s) during the suite (printed above): failing the run`,
+  );
   process.exitCode = 1;
 }
 
 // An unref'd timer does not keep the process alive: if it fires, something else does.
 setTimeout(() => {
   const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
-  console.error(`\nthe suite finished but the process did not exit within ${GRACE_MS} ms; still open: ${left.join(', ')}`);
+  console.error(
+    `\nthe suite finished but the process did not exit within ${GRACE_MS} ms; still open: ${left.join(', ')}`,
+  );
   process.exit(1);
 }, GRACE_MS).unref();

@@ -7,7 +7,8 @@ import type { BenchClient } from './client';
 const SCRIPT = fileURLToPath(new URL('./net-openssh.pl', import.meta.url));
 
 /** Whether perl can load Net::OpenSSH here. */
-export const perlAvailable = (): boolean => spawnSync('perl', ['-MNet::OpenSSH', '-e', '1'], { stdio: 'ignore' }).status === 0;
+export const perlAvailable = (): boolean =>
+  spawnSync('perl', ['-MNet::OpenSSH', '-e', '1'], { stdio: 'ignore' }).status === 0;
 
 export interface PerlTarget {
   ctlPath: string;
@@ -19,10 +20,14 @@ export interface PerlTarget {
 
 export const perlClient = (t: PerlTarget): BenchClient => {
   const run = async (mode: string, n: number, k = 1): Promise<number> => {
-    const { stdout: out } = await promisify(execFile)('perl', [SCRIPT, mode, String(n), String(k), t.ctlPath, t.host, String(t.port), t.user, t.configPath], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
+    const { stdout: out } = await promisify(execFile)(
+      'perl',
+      [SCRIPT, mode, String(n), String(k), t.ctlPath, t.host, String(t.port), t.user, t.configPath],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
     return Number(out.trim());
   };
   return {

@@ -29,7 +29,12 @@ export const ssh2Client = async (lib: typeof import('ssh2'), t: Ssh2Target): Pro
   const c = new lib.Client();
   await new Promise<void>((resolve, reject) => {
     c.once('ready', resolve).once('error', reject);
-    c.connect({ sock, username: t.user, privateKey: readFileSync(t.keyPath), hostVerifier: (key: Buffer) => key.equals(expected) });
+    c.connect({
+      sock,
+      username: t.user,
+      privateKey: readFileSync(t.keyPath),
+      hostVerifier: (key: Buffer) => key.equals(expected),
+    });
   });
   const run = async (cmd: string): Promise<string> => {
     const ch = await exec(c, cmd);
@@ -62,7 +67,8 @@ export const ssh2Client = async (lib: typeof import('ssh2'), t: Ssh2Target): Pro
         ch.on('data', (d: Buffer) => (out += d));
         ch.stderr.resume();
         for (let left = bytes; left > 0; left -= CHUNK.length) {
-          if (!ch.write(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left))) await new Promise((r) => ch.once('drain', r));
+          if (!ch.write(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left)))
+            await new Promise((r) => ch.once('drain', r));
         }
         ch.end();
         await finished(ch);

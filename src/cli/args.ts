@@ -5,14 +5,16 @@ import { InvalidArgumentError } from 'commander';
 /** `--concurrency 8`: an integer ≥ 1. */
 export const positiveInt = (value: string): number => {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive integer');
   return n;
 };
 
 /** `--timeout 2.5`: a positive number of seconds. */
 export const seconds = (value: string): number => {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive number of seconds');
   return n;
 };
 
@@ -30,7 +32,10 @@ export const duration = (value: string): number => {
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `-H a,b -H c` collects `a`, `b`, `c` (commas or spaces separate). */
-export const hostList = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+export const hostList = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value.split(/[\s,]+/).filter(Boolean),
+];
 
 /** `--via scp|rsync|sftp`. */
 export const oneOf =

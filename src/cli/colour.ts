@@ -23,7 +23,9 @@ export interface Paint {
   bold(text: string): string;
 }
 
-/** A painter; host colours are assigned in the order hosts are first painted (pass `hosts` to fix them by list order). */
+/**
+ * A painter; host colours are assigned in the order hosts are first painted (pass `hosts` to fix them by list order).
+ */
 export const paint = (on: boolean, hosts: readonly string[] = []): Paint => {
   const colours = new Map<string, number>();
   const colourOf = (h: string) => {

@@ -27,10 +27,22 @@ export interface CommonSettings {
 export const addCommonOptions = (cmd: Command): Command =>
   cmd
     .helpOption('--help', 'show this help')
-    .option('-H, --hosts <hosts>', 'destinations, comma-separated (repeatable): host, user@host:port, an ~/.ssh/config alias', hostList)
-    .option('-h, --hosts-file <file>', 'a file with one destination per line (# comments, blank lines); repeatable', collect)
+    .option(
+      '-H, --hosts <hosts>',
+      'destinations, comma-separated (repeatable): host, user@host:port, an ~/.ssh/config alias',
+      hostList,
+    )
+    .option(
+      '-h, --hosts-file <file>',
+      'a file with one destination per line (# comments, blank lines); repeatable',
+      collect,
+    )
     .option('-p, --concurrency <n>', 'hosts connecting and working at once (default 20)', positiveInt)
-    .option('-t, --timeout <seconds>', 'seconds to connect, and seconds a host may stay silent before it is ended', seconds)
+    .option(
+      '-t, --timeout <seconds>',
+      'seconds to connect, and seconds a host may stay silent before it is ended',
+      seconds,
+    )
     .option('-u, --user <user>', 'remote user where the destination names none')
     .option('-i, --identity <key>', 'private key file (ssh -i)')
     .option('-o, --ssh-option <option>', 'an ssh option, as ssh -o takes it (repeatable)', collect)

@@ -9,7 +9,8 @@ export const parseHosts = (text: string, source: string): string[] => {
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, '').trim(); // a comment: whole line, or after a space
     if (line === '') return;
-    if (/\s/.test(line)) throw new UsageError(`${source}:${i + 1}: expected one destination per line, got ${JSON.stringify(line)}`);
+    if (/\s/.test(line))
+      throw new UsageError(`${source}:${i + 1}: expected one destination per line, got ${JSON.stringify(line)}`);
     hosts.push(line);
   });
   return hosts;

@@ -8,9 +8,16 @@ import type { OpenSSHOptions } from '../core/options';
 import { UsageError } from './exit-codes';
 
 /** Connects to `targets` (`concurrency` masters at a time, and as many commands at once); starts at once. */
-export const openFleet = (targets: readonly FleetHost[], connection: OpenSSHOptions, concurrency: number | undefined): Fleet<OpenSSH> => {
+export const openFleet = (
+  targets: readonly FleetHost[],
+  connection: OpenSSHOptions,
+  concurrency: number | undefined,
+): Fleet<OpenSSH> => {
   try {
-    return OpenSSH.fleet(targets, { options: connection, ...(concurrency !== undefined && { concurrency, commandConcurrency: concurrency }) });
+    return OpenSSH.fleet(targets, {
+      options: connection,
+      ...(concurrency !== undefined && { concurrency, commandConcurrency: concurrency }),
+    });
   } catch (e) {
     if (isOpenSSHError(e, 'OSSH_INVALID_ARGUMENT')) throw new UsageError(e.message);
     throw e;

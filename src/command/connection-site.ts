@@ -45,7 +45,12 @@ export const connectionSite = (
   };
   return {
     settings: s,
-    commandContext: () => ({ host: s.dest.host, quoter: s.remoteShell, argumentEncoding: s.argumentEncoding, vars: vars() }),
+    commandContext: () => ({
+      host: s.dest.host,
+      quoter: s.remoteShell,
+      argumentEncoding: s.argumentEncoding,
+      vars: vars(),
+    }),
     // at once while the master runs (no await on the hot path), else once it does
     openChannel: (req, engine) => (master.state.name === 'running' ? open(req, engine) : openLater(req, engine)),
     waitForMaster: () => master.whenRunning().then(() => true as const),

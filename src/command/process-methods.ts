@@ -54,5 +54,9 @@ export const openPtyProcess = async (
     if (o[k] !== undefined && (!Number.isInteger(o[k]) || o[k]! < 1))
       throw invalidArgument(`Expected \`${k}\` to be a positive integer`, o[k]);
   await site.waitForMaster();
-  return openPty(site.engineContext(), { ...call.request, tty: o.tty ?? true }, { cols: o.cols, rows: o.rows, separateStderr: method === 'open3pty' });
+  return openPty(
+    site.engineContext(),
+    { ...call.request, tty: o.tty ?? true },
+    { cols: o.cols, rows: o.rows, separateStderr: method === 'open3pty' },
+  );
 };

@@ -15,11 +15,17 @@ import type { CommandSite } from './site';
 /** Result of capture2: stdout and stderr as strings. */
 export type Capture2Result = [stdout: string, stderr: string];
 
-const run = (site: CommandSite, call: Call, stdout: Sink, stderr: Sink | 'stdout', captured?: { stdout?: CaptureSink; stderr?: CaptureSink }): Promise<ExitStatus> =>
-  runToEnd(commandEvents$(site, call, lendable(stdout, stderr)), { stdout, stderr, captured });
+const run = (
+  site: CommandSite,
+  call: Call,
+  stdout: Sink,
+  stderr: Sink | 'stdout',
+  captured?: { stdout?: CaptureSink; stderr?: CaptureSink },
+): Promise<ExitStatus> => runToEnd(commandEvents$(site, call, lendable(stdout, stderr)), { stdout, stderr, captured });
 
 /** stderr to ours, its tail kept for the error. */
-const inheritedStderr = (call: Call, tail: TailSink) => stderrSink(call.options, call.host, () => teeSink(inheritSink('stderr'), tail));
+const inheritedStderr = (call: Call, tail: TailSink) =>
+  stderrSink(call.options, call.host, () => teeSink(inheritSink('stderr'), tail));
 
 /** system: output to ours unless redirected; true on exit 0; with `async`, the running process. */
 export const system = async (site: CommandSite, args: readonly unknown[]): Promise<true | RemoteProcess> => {

@@ -2,7 +2,16 @@
 import type { Readable, Writable, Duplex } from 'node:stream';
 import type { EngineName } from './engine-name';
 import { invalidArgument } from './errors';
-import { assertArgList, assertBoolean, assertOneOf, assertString, assertTimeout, checkArgumentEncoding, checkStreamEncoding, pickKnown } from './validate';
+import {
+  assertArgList,
+  assertBoolean,
+  assertOneOf,
+  assertString,
+  assertTimeout,
+  checkArgumentEncoding,
+  checkStreamEncoding,
+  pickKnown,
+} from './validate';
 import { getQuoter } from '../quoting/get-quoter';
 import type { Quoter } from '../quoting/quoter';
 import { quoting } from './quoting-guard';
@@ -17,15 +26,24 @@ export type FileSpec = string | [flags: string, path: string];
 
 /** Options every remote-command method takes. */
 export interface CommonCallOptions {
-  /** Quote the arguments (true) or pass them as one shell command line (false). @default true when there are two or more arguments */
+  /**
+   * Quote the arguments (true) or pass them as one shell command line (false).
+   * @default true when there are two or more arguments
+   */
   quoteArgs?: boolean;
   /** Append remote redirections for discarded / merged streams (Net::OpenSSH's quote_args_extended). @default true */
   quoteArgsExtended?: boolean;
-  /** Quote for this remote shell (a name, a chain such as `'MSCmd,MSWin'`, or a Quoter) instead of the connection's `remoteShell`. */
+  /**
+   * Quote for this remote shell (a name, a chain such as `'MSCmd,MSWin'`, or a Quoter) instead of the connection's
+   * `remoteShell`.
+   */
   remoteShell?: string | Quoter;
   /** Encoding of this call's arguments and text output (Net::OpenSSH's `encoding`). @default the connection's */
   encoding?: string;
-  /** Encoding of this call's text output (capture, captureLines, capture2). @default `encoding`, else the connection's `defaultStreamEncoding` */
+  /**
+   * Encoding of this call's text output (capture, captureLines, capture2).
+   * @default `encoding`, else the connection's `defaultStreamEncoding`
+   */
   streamEncoding?: string;
   /** Encoding of this call's arguments. @default `encoding`, else the connection's `defaultArgumentEncoding` */
   argumentEncoding?: string;
@@ -41,9 +59,17 @@ export interface CommonCallOptions {
   forwardAgent?: boolean;
   /** Forward X11 for this call (`-X`) or not (`-x`). */
   forwardX11?: boolean;
-  /** The arguments are `(host, port)`: a TCP tunnel to that port as the remote side sees it (`ssh -W`), instead of a command (Net::OpenSSH's `tunnel`). For a Unix socket use `openTunnel(socketPath)`. @default false */
+  /**
+   * The arguments are `(host, port)`: a TCP tunnel to that port as the remote side sees it (`ssh -W`), instead of a
+   * command (Net::OpenSSH's `tunnel`). For a Unix socket use `openTunnel(socketPath)`.
+   * @default false
+   */
   tunnel?: boolean;
-  /** Run this call's ssh process in its own process group, so a terminal's Ctrl-C does not reach it (Net::OpenSSH's setpgrp). Spawn engine only: the mux engine has no process. @default false */
+  /**
+   * Run this call's ssh process in its own process group, so a terminal's Ctrl-C does not reach it (Net::OpenSSH's
+   * setpgrp). Spawn engine only: the mux engine has no process.
+   * @default false
+   */
   setpgrp?: boolean;
   /** Run the single argument as a subsystem (`ssh -s`), e.g. `'sftp'`. @default false */
   subsystem?: boolean;
@@ -123,36 +149,62 @@ export type DpipeCallOptions = {
    * whose stdout feeds the remote command's stdin. Replaces the stdin and stdout options. Its stderr is ours.
    */
   stdinoutDpipe?: string | readonly string[];
-  /** The handle's `pid` is the local command's instead of the ssh process's (Net::OpenSSH's `stdinout_dpipe_make_parent`). */
+  /**
+   * The handle's `pid` is the local command's instead of the ssh process's (Net::OpenSSH's
+   * `stdinout_dpipe_make_parent`).
+   */
   stdinoutDpipeMakeParent?: boolean;
 };
 /** Options of `system`. */
-export type SystemOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & OutputCallbackOptions & TimeoutCallOptions & DpipeCallOptions & {
-  /** Resolve as soon as the command has started, with its handle, instead of waiting for it. */
-  async?: boolean;
-};
+export type SystemOptions = CommonCallOptions &
+  StdinCallOptions &
+  StdoutCallOptions &
+  StderrCallOptions &
+  OutputCallbackOptions &
+  TimeoutCallOptions &
+  DpipeCallOptions & {
+    /** Resolve as soon as the command has started, with its handle, instead of waiting for it. */
+    async?: boolean;
+  };
 /** Options of `test`. */
-export type TestOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & OutputCallbackOptions & TimeoutCallOptions;
+export type TestOptions = CommonCallOptions &
+  StdinCallOptions &
+  StdoutCallOptions &
+  StderrCallOptions &
+  OutputCallbackOptions &
+  TimeoutCallOptions;
 /** Options of `capture` and `captureLines`. */
-export type CaptureOptions = CommonCallOptions & StdinCallOptions & StderrCallOptions & Pick<OutputCallbackOptions, 'onStderr'> & TimeoutCallOptions & {
-  /** captureLines: the line separator (kept at the end of each line, like Perl's `$/`). @default '\n' */
-  separator?: string;
-};
+export type CaptureOptions = CommonCallOptions &
+  StdinCallOptions &
+  StderrCallOptions &
+  Pick<OutputCallbackOptions, 'onStderr'> &
+  TimeoutCallOptions & {
+    /** captureLines: the line separator (kept at the end of each line, like Perl's `$/`). @default '\n' */
+    separator?: string;
+  };
 /** Options of `capture2`. */
 export type Capture2Options = CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
 /** Options of `openEx`: every stream option, and pipes for the streams you want as Node streams. */
-export type OpenExOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & DpipeCallOptions & {
-  /** Return a Writable for the command's stdin. */
-  stdinPipe?: boolean;
-  /** Return a Readable of the command's stdout. */
-  stdoutPipe?: boolean;
-  /** Return a Readable of the command's stderr. */
-  stderrPipe?: boolean;
-  /** Wire this socket (or any Duplex) to the command's stdin and stdout. */
-  stdinoutSocket?: Duplex;
-};
+export type OpenExOptions = CommonCallOptions &
+  StdinCallOptions &
+  StdoutCallOptions &
+  StderrCallOptions &
+  DpipeCallOptions & {
+    /** Return a Writable for the command's stdin. */
+    stdinPipe?: boolean;
+    /** Return a Readable of the command's stdout. */
+    stdoutPipe?: boolean;
+    /** Return a Readable of the command's stderr. */
+    stderrPipe?: boolean;
+    /** Wire this socket (or any Duplex) to the command's stdin and stdout. */
+    stdinoutSocket?: Duplex;
+  };
 /** Options of `spawn` and `system({ async: true })`. */
-export type SpawnOptions = CommonCallOptions & StdinCallOptions & StdoutCallOptions & StderrCallOptions & DpipeCallOptions;
+export type SpawnOptions = CommonCallOptions &
+  StdinCallOptions &
+  StdoutCallOptions &
+  StderrCallOptions &
+  DpipeCallOptions;
 /** Options of `open2` and `open2socket`. */
 export type Open2Options = CommonCallOptions & StderrCallOptions;
 /** Options of `open3`. */
@@ -170,7 +222,25 @@ export type PtyCallOptions = CommonCallOptions & {
 /** Every per-call option, normalised. */
 export type CallOptions = SystemOptions & CaptureOptions & OpenExOptions & PtyCallOptions;
 
-const COMMON = ['quoteArgs', 'quoteArgsExtended', 'remoteShell', 'encoding', 'argumentEncoding', 'streamEncoding', 'glob', 'tty', 'sshOpts', 'engine', 'forwardAgent', 'forwardX11', 'subsystem', 'env', 'signal', 'setpgrp', 'tunnel'];
+const COMMON = [
+  'quoteArgs',
+  'quoteArgsExtended',
+  'remoteShell',
+  'encoding',
+  'argumentEncoding',
+  'streamEncoding',
+  'glob',
+  'tty',
+  'sshOpts',
+  'engine',
+  'forwardAgent',
+  'forwardX11',
+  'subsystem',
+  'env',
+  'signal',
+  'setpgrp',
+  'tunnel',
+];
 const STDIN = ['stdinData', 'stdinKeepOpen', 'stdinFh', 'stdinFile', 'stdinDiscard'];
 const STDOUT = ['stdoutFh', 'stdoutFile', 'stdoutDiscard'];
 const STDERR = ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout'];
@@ -184,7 +254,17 @@ export const METHOD_OPTIONS = {
   capture: new Set([...COMMON, ...STDIN, ...STDERR, ...TIMEOUT, 'separator', 'onStderr']),
   capture2: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
   exec$: new Set([...COMMON, ...STDIN, ...TIMEOUT]),
-  openEx: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, 'stdinPipe', 'stdoutPipe', 'stderrPipe', 'stdinoutSocket', ...DPIPE]),
+  openEx: new Set([
+    ...COMMON,
+    ...STDIN,
+    ...STDOUT,
+    ...STDERR,
+    'stdinPipe',
+    'stdoutPipe',
+    'stderrPipe',
+    'stdinoutSocket',
+    ...DPIPE,
+  ]),
   spawn: new Set([...COMMON, ...STDIN, ...STDOUT, ...STDERR, ...DPIPE]),
   open2: new Set([...COMMON, ...STDERR]),
   open2socket: new Set([...COMMON, ...STDERR]),
@@ -199,20 +279,45 @@ export type MethodName = keyof typeof METHOD_OPTIONS;
 
 const isHandle = (v: unknown, dir: 'in' | 'out'): boolean =>
   (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
-  (typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[dir === 'in' ? 'pipe' : 'write'] === 'function');
+  (typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Record<string, unknown>)[dir === 'in' ? 'pipe' : 'write'] === 'function');
 
 const checkFileSpec = (name: string, v: unknown): void => {
   if (v === undefined) return;
-  const ok = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+  const ok =
+    typeof v === 'string'
+      ? v !== ''
+      : Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
   if (!ok) throw invalidArgument(`Expected \`${name}\` to be a file name or [flags, name]`, v);
-  if (String(Array.isArray(v) ? v[1] : v).includes('\0')) throw invalidArgument(`\`${name}\` must not contain a NUL byte`);
+  if (String(Array.isArray(v) ? v[1] : v).includes('\0'))
+    throw invalidArgument(`\`${name}\` must not contain a NUL byte`);
 };
 
 /** Validates the options of `method` (unknown names, types, combinations). Throws OSSH_INVALID_ARGUMENT. */
 export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOptions => {
   const o = pickKnown<CallOptions>(raw, METHOD_OPTIONS[method], method) as CallOptions;
-  for (const k of ['quoteArgs', 'quoteArgsExtended', 'glob', 'tty', 'forwardAgent', 'forwardX11', 'setpgrp', 'tunnel', 'subsystem', 'stdinKeepOpen',
-    'stdinDiscard', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout', 'killSshOnTimeout', 'async', 'stdinPipe', 'stdoutPipe', 'stderrPipe'] as const)
+  for (const k of [
+    'quoteArgs',
+    'quoteArgsExtended',
+    'glob',
+    'tty',
+    'forwardAgent',
+    'forwardX11',
+    'setpgrp',
+    'tunnel',
+    'subsystem',
+    'stdinKeepOpen',
+    'stdinDiscard',
+    'stdoutDiscard',
+    'stderrDiscard',
+    'stderrToStdout',
+    'killSshOnTimeout',
+    'async',
+    'stdinPipe',
+    'stdoutPipe',
+    'stderrPipe',
+  ] as const)
     assertBoolean(k, o[k]);
   assertTimeout('timeout', o.timeout);
   assertOneOf('engine', o.engine, ['auto', 'mux', 'spawn'] as const);
@@ -225,39 +330,74 @@ export const normalizeCallOptions = (method: MethodName, raw: unknown): CallOpti
   checkFileSpec('stdoutFile', o.stdoutFile);
   checkFileSpec('stderrFile', o.stderrFile);
   if (o.sshOpts !== undefined) o.sshOpts = [...checkSshOpts(assertArgList('sshOpts', o.sshOpts)!)];
-  if (o.stdinFh !== undefined && !isHandle(o.stdinFh, 'in')) throw invalidArgument('Expected `stdinFh` to be a Readable stream or a file descriptor', o.stdinFh);
+  if (o.stdinFh !== undefined && !isHandle(o.stdinFh, 'in'))
+    throw invalidArgument('Expected `stdinFh` to be a Readable stream or a file descriptor', o.stdinFh);
   for (const k of ['stdoutFh', 'stderrFh'] as const)
-    if (o[k] !== undefined && !isHandle(o[k], 'out')) throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
+    if (o[k] !== undefined && !isHandle(o[k], 'out'))
+      throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
   const data = o.stdinData;
   if (data !== undefined) {
     const items = Array.isArray(data) ? data : [data];
     if (items.some((d) => d !== undefined && d !== null && typeof d !== 'string' && !Buffer.isBuffer(d)))
       throw invalidArgument('Expected `stdinData` to be a string, a Buffer, or an array of them', data);
   }
-  if (o.env !== undefined && (typeof o.env !== 'object' || Object.entries(o.env).some(([k, v]) => !/^\w+$/.test(k) || typeof v !== 'string')))
+  if (
+    o.env !== undefined &&
+    (typeof o.env !== 'object' || Object.entries(o.env).some(([k, v]) => !/^\w+$/.test(k) || typeof v !== 'string'))
+  )
     throw invalidArgument('Expected `env` to be an object of NAME: string', o.env);
   // a NUL cannot travel in an env request: the master drops the whole connection over it
-  if (o.env !== undefined && Object.values(o.env).some((v) => v.includes('\0'))) throw invalidArgument('an `env` value must not contain a NUL byte');
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
-  const stdinSources = ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe'].filter((k) => (o as Record<string, unknown>)[k]);
-  if (stdinSources.length > 1) throw invalidArgument(`conflicting stdin options: ${stdinSources.join(', ')} (give one)`);
+  if (o.env !== undefined && Object.values(o.env).some((v) => v.includes('\0')))
+    throw invalidArgument('an `env` value must not contain a NUL byte');
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
+  const stdinSources = ['stdinData', 'stdinFh', 'stdinFile', 'stdinDiscard', 'stdinPipe'].filter(
+    (k) => (o as Record<string, unknown>)[k],
+  );
+  if (stdinSources.length > 1)
+    throw invalidArgument(`conflicting stdin options: ${stdinSources.join(', ')} (give one)`);
   for (const k of ['onStdout', 'onStderr'] as const)
-    if (o[k] !== undefined && typeof o[k] !== 'function') throw invalidArgument(`Expected \`${k}\` to be a function`, o[k]);
-  if ((o.onStdout || o.onStderr) && o.async) throw invalidArgument('`onStdout` and `onStderr` need the call to run to its end; they cannot be combined with `async`');
-  if ((o.onStdout || o.onStderr) && o.stdinoutDpipe !== undefined) throw invalidArgument('`stdinoutDpipe` cannot be combined with `onStdout` or `onStderr`');
-  for (const [stream, keys] of [['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe', 'onStdout']], ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrPipe', 'stderrToStdout', 'onStderr']]] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function')
+      throw invalidArgument(`Expected \`${k}\` to be a function`, o[k]);
+  if ((o.onStdout || o.onStderr) && o.async)
+    throw invalidArgument(
+      '`onStdout` and `onStderr` need the call to run to its end; they cannot be combined with `async`',
+    );
+  if ((o.onStdout || o.onStderr) && o.stdinoutDpipe !== undefined)
+    throw invalidArgument('`stdinoutDpipe` cannot be combined with `onStdout` or `onStderr`');
+  for (const [stream, keys] of [
+    ['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stdoutPipe', 'onStdout']],
+    ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrPipe', 'stderrToStdout', 'onStderr']],
+  ] as const) {
     const set = keys.filter((k) => (o as Record<string, unknown>)[k]);
     if (set.length > 1) throw invalidArgument(`conflicting ${stream} options: ${set.join(', ')} (give one)`);
   }
   if (o.stdinoutDpipe !== undefined) {
     const d = o.stdinoutDpipe;
-    const ok = (typeof d === 'string' && d.trim() !== '') || (Array.isArray(d) && d.length > 0 && d.every((a) => typeof a === 'string') && d[0] !== '');
-    if (!ok || (typeof d === 'string' ? d : d.join('')).includes('\0')) throw invalidArgument('Expected `stdinoutDpipe` to be a command line or a non-empty argv of strings, without NUL bytes', d);
-    if (o.stdinoutSocket || o.stdinPipe || o.stdoutPipe || stdinSources.length || o.stdoutFh || o.stdoutFile || o.stdoutDiscard)
+    const ok =
+      (typeof d === 'string' && d.trim() !== '') ||
+      (Array.isArray(d) && d.length > 0 && d.every((a) => typeof a === 'string') && d[0] !== '');
+    if (!ok || (typeof d === 'string' ? d : d.join('')).includes('\0'))
+      throw invalidArgument(
+        'Expected `stdinoutDpipe` to be a command line or a non-empty argv of strings, without NUL bytes',
+        d,
+      );
+    if (
+      o.stdinoutSocket ||
+      o.stdinPipe ||
+      o.stdoutPipe ||
+      stdinSources.length ||
+      o.stdoutFh ||
+      o.stdoutFile ||
+      o.stdoutDiscard
+    )
       throw invalidArgument('`stdinoutDpipe` replaces the stdin and stdout options; do not combine them');
   }
   assertBoolean('stdinoutDpipeMakeParent', o.stdinoutDpipeMakeParent);
-  if (o.stdinoutSocket !== undefined && (o.stdinPipe || o.stdoutPipe || stdinSources.length || o.stdoutFh || o.stdoutFile || o.stdoutDiscard))
+  if (
+    o.stdinoutSocket !== undefined &&
+    (o.stdinPipe || o.stdoutPipe || stdinSources.length || o.stdoutFh || o.stdoutFile || o.stdoutDiscard)
+  )
     throw invalidArgument('`stdinoutSocket` replaces the stdin and stdout options; do not combine them');
   return o;
 };

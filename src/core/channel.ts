@@ -15,12 +15,21 @@ export interface ExitStatus {
 
 /** What to open on the master connection. */
 export interface ChannelRequest {
-  /** `exec` runs `command`; `shell` starts the login shell; `subsystem` runs subsystem `command`; `tunnel` connects to `tunnel`. */
+  /**
+   * `exec` runs `command`; `shell` starts the login shell; `subsystem` runs subsystem `command`; `tunnel` connects to
+   * `tunnel`.
+   */
   kind: 'exec' | 'shell' | 'subsystem' | 'tunnel';
-  /** exec: the complete remote command line, already quoted (as bytes when an argument encoding applied). subsystem: its name. */
+  /**
+   * exec: the complete remote command line, already quoted (as bytes when an argument encoding applied). subsystem: its
+   * name.
+   */
   command?: string | Buffer | undefined;
   /** tunnel: a TCP host and port, or a Unix socket path on the remote side. */
-  tunnel?: { /** Remote-side host. */ host: string; /** Remote-side port. */ port: number } | { /** Remote-side Unix socket path. */ path: string } | undefined;
+  tunnel?:
+    | { /** Remote-side host. */ host: string /** Remote-side port. */; port: number }
+    | { /** Remote-side Unix socket path. */ path: string }
+    | undefined;
   /** true: allocate a remote tty (`ssh -tt`); false: never (`ssh -T`); undefined: none for exec. */
   tty?: boolean | undefined;
   /** Environment variables to ask the server to set (`SetEnv`; the server must `AcceptEnv` them). */

@@ -1,7 +1,7 @@
 // Where the control socket lives: ctlDir choice and creation (0700), the strictMode safety check of the
 // directory and every parent, and the socket path length limit.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ctlDirFailed, type OpenSSHError } from './errors';
@@ -21,10 +21,14 @@ export const insecurePath = (dir: string, uid = process.geteuid?.() ?? 0): strin
   for (;;) {
     const st = statSync(current);
     if (!st.isDirectory()) return `${current} is not a directory`;
-    if (st.uid !== uid && st.uid !== 0) return `${current} is owned by uid ${st.uid}, neither you (uid ${uid}) nor root`;
+    if (st.uid !== uid && st.uid !== 0)
+      return `${current} is owned by uid ${st.uid}, neither you (uid ${uid}) nor root`;
     const sticky = (st.mode & 0o1000) !== 0;
     if ((st.mode & 0o022) !== 0 && !sticky)
-      return `${current} is writable by ${st.mode & 0o002 ? 'others' : 'its group'} (mode ${(st.mode & 0o7777).toString(8)})`;
+      return (
+        `${current} is writable by ${st.mode & 0o002 ? 'others' : 'its group'} (mode ` +
+        `${(st.mode & 0o7777).toString(8)})`
+      );
     const parent = dirname(current);
     if (parent === current) return undefined;
     current = parent;
@@ -41,7 +45,8 @@ export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): 
   }
   // checked with or without strictMode: otherwise ssh would start only to fail when it binds the socket
   try {
-    if (!statSync(abs).isDirectory()) return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: it is not a directory`);
+    if (!statSync(abs).isDirectory())
+      return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: it is not a directory`);
     accessSync(abs, constants.W_OK | constants.X_OK);
   } catch (e) {
     return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: ${(e as Error).message}`);
@@ -49,7 +54,8 @@ export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): 
   if (!strictMode) return undefined;
   try {
     const why = insecurePath(abs);
-    if (why) return ctlDirFailed(host, `ctlDir ${abs} is not secure: ${why}; fix the permissions or pass strictMode: false`);
+    if (why)
+      return ctlDirFailed(host, `ctlDir ${abs} is not secure: ${why}; fix the permissions or pass strictMode: false`);
   } catch (e) {
     return ctlDirFailed(host, `unable to check ctlDir ${abs}: ${(e as Error).message}`);
   }
@@ -68,8 +74,11 @@ export const newCtlPath = (dir: string): string => {
 export const checkCtlPath = (ctlPath: string, external: boolean, host?: string): OpenSSHError | undefined => {
   const bytes = Buffer.byteLength(ctlPath);
   if (bytes > MAX_CTL_PATH)
-    return ctlDirFailed(host, `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`);
-  let st;
+    return ctlDirFailed(
+      host,
+      `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`,
+    );
+  let st: Stats;
   try {
     st = lstatSync(ctlPath);
   } catch {

@@ -26,7 +26,8 @@ const IPV6 = /^[0-9A-Fa-f:.]+(%[\w.-]+)?$/;
 export const checkUser = (user: string, what = '`user`'): string => {
   if (user === '') throw invalidArgument(`${what} must not be empty`);
   if (BAD_CHARS.test(user)) throw invalidArgument(`${what} must not contain spaces or control characters`, user);
-  if (user.startsWith('-')) throw invalidArgument(`${what} must not begin with "-" (it would read as an ssh option)`, user);
+  if (user.startsWith('-'))
+    throw invalidArgument(`${what} must not begin with "-" (it would read as an ssh option)`, user);
   return user;
 };
 
@@ -41,14 +42,17 @@ export const checkPort = (port: unknown, what = '`port`'): number => {
 const checkHost = (host: string, dest: string): string => {
   if (host === '') throw invalidArgument('the destination has no host name', dest);
   if (BAD_CHARS.test(host)) throw invalidArgument('the host name must not contain spaces or control characters', dest);
-  if (host.startsWith('-')) throw invalidArgument('the host name must not begin with "-" (it would read as an ssh option)', dest);
-  if (/[[\]@/\\'"`$;&|<>()]/.test(host)) throw invalidArgument('the host name contains a character no host name has', dest);
+  if (host.startsWith('-'))
+    throw invalidArgument('the host name must not begin with "-" (it would read as an ssh option)', dest);
+  if (/[[\]@/\\'"`$;&|<>()]/.test(host))
+    throw invalidArgument('the host name contains a character no host name has', dest);
   return host;
 };
 
 /** Parses a destination string; throws OSSH_INVALID_ARGUMENT naming the problem. */
 export const parseDestination = (dest: unknown): Destination => {
-  if (typeof dest !== 'string') throw invalidArgument('Expected the destination to be a string such as "user@host:22"', dest);
+  if (typeof dest !== 'string')
+    throw invalidArgument('Expected the destination to be a string such as "user@host:22"', dest);
   const text = dest.trim();
   if (text === '') throw invalidArgument('the destination is empty');
   // user (may itself contain "@": the last "@" splits) and password (after the first ":" of the user part)

@@ -25,7 +25,13 @@ export const startDpipe = (command: string | readonly string[], ch: Channel, hos
   const ended = new Promise<void>((resolve, reject) => {
     child.once('error', (e) => {
       ch.close();
-      reject(pipeFailed(host, `stdinoutDpipe: the local command ${JSON.stringify(file)} could not be started (${e.message})`, e));
+      reject(
+        pipeFailed(
+          host,
+          `stdinoutDpipe: the local command ${JSON.stringify(file)} could not be started (${e.message})`,
+          e,
+        ),
+      );
     });
     child.once('close', () => resolve());
   });

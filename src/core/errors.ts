@@ -130,7 +130,8 @@ export const pipeFailed = (host: string | undefined, reason: string, cause?: unk
 export const slaveTimeout = (host: string | undefined, seconds: number, killed: boolean): OpenSSHError =>
   new OpenSSHError(
     'OSSH_SLAVE_TIMEOUT',
-    `ssh slave failed: timed out after ${seconds} s without traffic${killed ? ' (the command was killed)' : ' (the command was left running; set killSshOnTimeout to end it)'}`,
+    `ssh slave failed: timed out after ${seconds} s without traffic` +
+      (killed ? ' (the command was killed)' : ' (the command was left running; set killSshOnTimeout to end it)'),
     { host },
   );
 
@@ -148,10 +149,14 @@ export const slaveCmdFailed = (
   if (refused)
     return new OpenSSHError(
       'OSSH_SLAVE_FAILED',
-      `unable to run ssh slave: the server refused a new session on the master (${refused[1]!.trim()}): its MaxSessions is probably reached (a command whose slave was killed counts until it ends); run fewer at once, or use the mux engine, which queues`,
+      `unable to run ssh slave: the server refused a new session on the master (${refused[1]!.trim()}): its ` +
+        `MaxSessions is probably reached (a command whose slave was killed counts until it ends); run fewer at ` +
+        `once, or use the mux engine, which queues`,
       { host, exitCode, signal, stderr: stderrTail(stderr!) },
     );
-  const how = signal ? `child exited with signal ${signal}` : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
+  const how = signal
+    ? `child exited with signal ${signal}`
+    : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
   const tail = stderr?.trim().split('\n').pop();
   return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}` : how, {
     host,
@@ -168,8 +173,10 @@ export const encodingError = (host: string | undefined, reason: string): OpenSSH
   new OpenSSHError('OSSH_ENCODING_ERROR', reason, { host });
 
 /** The connection-level form of a quoting module error (a QuotingError: same code, same message). */
-export const fromQuotingError = (host: string | undefined, e: Error & { code: 'OSSH_ENCODING_ERROR' | 'OSSH_INVALID_ARGUMENT' }): OpenSSHError =>
-  new OpenSSHError(e.code, e.message, { host, cause: e });
+export const fromQuotingError = (
+  host: string | undefined,
+  e: Error & { code: 'OSSH_ENCODING_ERROR' | 'OSSH_INVALID_ARGUMENT' },
+): OpenSSHError => new OpenSSHError(e.code, e.message, { host, cause: e });
 
 export const aborted = (host: string | undefined, reason?: unknown): OpenSSHError =>
   new OpenSSHError('OSSH_ABORTED', 'the operation was aborted', { host, cause: reason });

@@ -7,7 +7,9 @@ export const isOptionsObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !isRaw(v) && !isGlob(v);
 
 /** Splits off the leading options object; `{}` when the call gives none. */
-export const splitLeadingOptions = <O extends object = Record<string, unknown>>(args: readonly unknown[]): [O, unknown[]] => {
+export const splitLeadingOptions = <O extends object = Record<string, unknown>>(
+  args: readonly unknown[],
+): [O, unknown[]] => {
   const [first, ...rest] = args;
   return isOptionsObject(first) ? [first as O, rest] : [{} as O, [...args]];
 };

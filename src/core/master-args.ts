@@ -26,7 +26,14 @@ export const serverAliveInterval = (timeout: number | undefined): number => Math
  */
 export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => {
   const args = [...s.masterOpts];
-  args.push('-o', `ServerAliveInterval=${serverAliveInterval(s.timeout)}`, '-o', `ControlPersist=${s.persist ?? 'no'}`, '-o', 'SendEnv=*');
+  args.push(
+    '-o',
+    `ServerAliveInterval=${serverAliveInterval(s.timeout)}`,
+    '-o',
+    `ControlPersist=${s.persist ?? 'no'}`,
+    '-o',
+    'SendEnv=*',
+  );
   args.push(`-MN${s.forwardAgent ? 'A' : 'a'}${s.forwardX11 ? 'X' : 'x'}`);
   const secret = s.password !== undefined || s.passphrase !== undefined;
   if (secret) args.push('-o', 'NumberOfPasswordPrompts=1');

@@ -13,7 +13,9 @@ export type MasterStateName =
   | 'failed';
 
 /** A state, with the error when `failed`. */
-export type MasterState = { /** The state's name. */ name: Exclude<MasterStateName, 'failed'> } | { /** `'failed'` */ name: 'failed'; /** Why it failed. */ error: OpenSSHError };
+export type MasterState =
+  | { /** The state's name. */ name: Exclude<MasterStateName, 'failed'> }
+  | { /** `'failed'` */ name: 'failed' /** Why it failed. */; error: OpenSSHError };
 
 /** What can happen to a master. */
 export type MasterEvent =
@@ -51,7 +53,9 @@ export const transition = (state: MasterState, event: MasterEvent): Transition =
     case 'restart':
       return isFinal(state) ? { state: { name: 'connecting' }, effects: ['spawn'] } : stay;
     case 'spawned':
-      return state.name === 'connecting' ? { state: { name: event.login ? 'login' : 'awaiting_mux' }, effects: [] } : stay;
+      return state.name === 'connecting'
+        ? { state: { name: event.login ? 'login' : 'awaiting_mux' }, effects: [] }
+        : stay;
     case 'logged_in':
       return state.name === 'login' ? { state: { name: 'awaiting_mux' }, effects: [] } : stay;
     case 'socket_ready':

@@ -112,7 +112,12 @@ export class Master {
       else if (effect === 'fail_channels') this.onFailure(masterGone(this.host, 'the master connection was closed'));
     }
     if (state !== this.state) {
-      debug('connect', () => `${this.describe()}: ${this.state.name} -> ${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`);
+      debug(
+        'connect',
+        () =>
+          `${this.describe()}: ${this.state.name} -> ` +
+          `${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`,
+      );
       if (state.name === 'running') this.ptyLog = ''; // kept only when the connection failed (Net::OpenSSH)
       this.states.next(state);
     }
@@ -121,7 +126,10 @@ export class Master {
   }
 
   private fail(reason: string): void {
-    this.dispatch({ type: 'fail', error: masterFailed(this.host, reason, { stderr: stderrTail(this.stderr) || undefined }) });
+    this.dispatch({
+      type: 'fail',
+      error: masterFailed(this.host, reason, { stderr: stderrTail(this.stderr) || undefined }),
+    });
   }
 
   private spawnMaster(): void {
@@ -178,10 +186,14 @@ export class Master {
         this.child = undefined;
         const handled = this.foregroundDone(code);
         if (handled) return void handled.then(resolve);
-        const why = describeSshFailure(this.stderr, signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`);
-        const error = this.state.name === 'running'
-          ? masterGone(this.host, why, { stderr: this.stderr || undefined })
-          : masterFailed(this.host, why, { stderr: this.stderr || undefined });
+        const why = describeSshFailure(
+          this.stderr,
+          signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+        );
+        const error =
+          this.state.name === 'running'
+            ? masterGone(this.host, why, { stderr: this.stderr || undefined })
+            : masterFailed(this.host, why, { stderr: this.stderr || undefined });
         this.dispatch({ type: 'exited', error });
         resolve();
       });
@@ -197,7 +209,10 @@ export class Master {
     debug('connect', () => `${this.describe()}: master pid ${pid}${this.pty ? ' on a pty' : ''}`);
     this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
-      this.loginTimer = setTimeout(() => this.fail(`login timeout: not connected after ${this.s.timeout} s`), this.s.timeout * 1000);
+      this.loginTimer = setTimeout(
+        () => this.fail(`login timeout: not connected after ${this.s.timeout} s`),
+        this.s.timeout * 1000,
+      );
       this.loginTimer.unref();
     }
     this.schedulePoll(2);
@@ -223,7 +238,10 @@ export class Master {
     try {
       // persist: ssh must ignore SIGHUP from the start (`trap "" HUP` survives exec), or the pty's hangup when the
       // foreground ssh exits kills the master between its fork to the background and its setsid
-      const argv = this.s.persist === undefined ? [this.s.sshCmd, ...args] : ['/bin/sh', '-c', 'trap "" HUP; exec "$0" "$@"', this.s.sshCmd, ...args];
+      const argv =
+        this.s.persist === undefined
+          ? [this.s.sshCmd, ...args]
+          : ['/bin/sh', '-c', 'trap "" HUP; exec "$0" "$@"', this.s.sshCmd, ...args];
       pty = await spawnOnPtyUnref(argv[0]!, argv.slice(1), { env });
     } catch (e) {
       return this.fail(`this login needs a pty: ${(e as Error).message}`);
@@ -244,10 +262,17 @@ export class Master {
       const handled = this.foregroundDone(code);
       if (handled) return handled;
       const state = this.state.name;
-      let why = describeSshFailure(this.stderr, signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`);
-      if (state === 'login' || state === 'awaiting_mux') why = exitDuringLogin(secret?.kind, this.driver?.sent ?? false, why, this.stderr);
+      let why = describeSshFailure(
+        this.stderr,
+        signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+      );
+      if (state === 'login' || state === 'awaiting_mux')
+        why = exitDuringLogin(secret?.kind, this.driver?.sent ?? false, why, this.stderr);
       const details = { stderr: this.stderr || undefined };
-      this.dispatch({ type: 'exited', error: state === 'running' ? masterGone(this.host, why, details) : masterFailed(this.host, why, details) });
+      this.dispatch({
+        type: 'exited',
+        error: state === 'running' ? masterGone(this.host, why, details) : masterFailed(this.host, why, details),
+      });
     });
     this.started(pty.pid, secret !== undefined || this.s.loginHandler !== undefined);
   }
@@ -262,13 +287,17 @@ export class Master {
     debug('connect', () => `${this.describe()}: master pty shows ${JSON.stringify(text)}`);
     const st = this.state.name;
     if (st !== 'login' && st !== 'awaiting_mux') return;
-    if (this.s.loginHandler && this.s.password === undefined && this.s.passphrase === undefined) return this.runHandler(raw);
+    if (this.s.loginHandler && this.s.password === undefined && this.s.passphrase === undefined)
+      return this.runHandler(raw);
     const action = this.driver?.feed(raw);
     if (action?.type === 'fail') return this.fail(action.reason);
     if (action?.type === 'answer') {
       const secret = this.secret();
       if (!secret || !this.pty) return;
-      debug('connect', () => `${this.describe()}: answering the ${secret.kind} prompt ${JSON.stringify(scrubSecrets(action.prompt))}`);
+      debug(
+        'connect',
+        () => `${this.describe()}: answering the ${secret.kind} prompt ${JSON.stringify(scrubSecrets(action.prompt))}`,
+      );
       this.pty.write(`${secret.value}\r`);
       this.dispatch({ type: 'logged_in' });
     }
@@ -345,7 +374,11 @@ export class Master {
     if (seen instanceof Error) return this.dispatch({ type: 'fail', error: seen });
     if (seen.kind !== 'alive') return this.fail(`ssh went to the background but no master answers at ${this.ctlPath}`);
     writeMasterInfo(this.ctlPath!, { destination: this.describe(), persistSeconds: this.s.persist! });
-    debug('connect', () => `${this.describe()}: persistent master pid ${seen.pid} at ${this.ctlPath} (for ${this.s.persist} s once idle)`);
+    debug(
+      'connect',
+      () =>
+        `${this.describe()}: persistent master pid ${seen.pid} at ${this.ctlPath} (for ${this.s.persist} s once idle)`,
+    );
     this.attachPersistent(seen.pid, seen.socket);
   }
 
@@ -361,14 +394,20 @@ export class Master {
     socket.once('close', () => {
       if (this.watch !== socket) return;
       this.watch = undefined;
-      this.dispatch({ type: 'exited', error: masterGone(this.host, `the persistent master (pid ${pid}) at ${this.ctlPath} ended`) });
+      this.dispatch({
+        type: 'exited',
+        error: masterGone(this.host, `the persistent master (pid ${pid}) at ${this.ctlPath} ended`),
+      });
     });
     this.dispatch({ type: 'socket_ready' });
   }
 
-  /** persist: ssh found a socket already at our path ("already exists, disabling multiplexing"): end ours, use that one. */
+  /**
+   * persist: ssh found a socket already at our path ("already exists, disabling multiplexing"): end ours, use that one.
+   */
   private noticeLostRace(): void {
-    if (this.s.persist === undefined || this.rejoin || !this.stderr.includes('already exists, disabling multiplexing')) return;
+    if (this.s.persist === undefined || this.rejoin || !this.stderr.includes('already exists, disabling multiplexing'))
+      return;
     this.rejoin = true;
     debug('connect', () => `${this.describe()}: another master took ${this.ctlPath} first; using it`);
     this.child?.kill('SIGTERM');
@@ -399,7 +438,12 @@ export class Master {
     const st = this.state.name;
     if (st === 'running') return true;
     if (st === 'failed' || st === 'stopped' || st === 'idle' || st === 'stopping') return false;
-    if ((st === 'awaiting_mux' || st === 'login') && this.s.persist === undefined && this.ctlPath && isSocket(this.ctlPath)) {
+    if (
+      (st === 'awaiting_mux' || st === 'login') &&
+      this.s.persist === undefined &&
+      this.ctlPath &&
+      isSocket(this.ctlPath)
+    ) {
       this.dispatch({ type: 'socket_ready' });
       return true;
     }
@@ -412,18 +456,24 @@ export class Master {
    */
   whenRunning(): Promise<void> {
     if (this.state.name === 'idle') this.start();
-    return holdWhile(new Promise((resolve, reject) => {
-      const sub = this.states.subscribe((s) => {
-        if (s.name === 'running') resolve();
-        else if (s.name === 'failed') reject(s.error);
-        else if (s.name === 'stopped' || s.name === 'stopping') reject(masterGone(this.host, 'the master connection was closed (disconnect or stop)'));
-        else return;
-        queueMicrotask(() => sub.unsubscribe());
-      });
-    }));
+    return holdWhile(
+      new Promise((resolve, reject) => {
+        const sub = this.states.subscribe((s) => {
+          if (s.name === 'running') resolve();
+          else if (s.name === 'failed') reject(s.error);
+          else if (s.name === 'stopped' || s.name === 'stopping')
+            reject(masterGone(this.host, 'the master connection was closed (disconnect or stop)'));
+          else return;
+          queueMicrotask(() => sub.unsubscribe());
+        });
+      }),
+    );
   }
 
-  /** The alive check through the control socket (`ssh -O check` without a process): the master's pid, or undefined when no master answers. */
+  /**
+   * The alive check through the control socket (`ssh -O check` without a process): the master's pid, or undefined when
+   * no master answers.
+   */
   async controlCheck(): Promise<number | undefined> {
     if (!this.ctlPath) return undefined;
     return muxAliveCheck(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => undefined);
@@ -486,7 +536,10 @@ export class Master {
   /** `ssh -O stop`: the master stops accepting new operations; running ones go on. */
   async stop(): Promise<boolean> {
     if (this.state.name !== 'running' || !this.ctlPath) return false;
-    const answered = await muxStopListening(this.ctlPath, CONTROL_TIMEOUT_MS).then(() => true, () => false);
+    const answered = await muxStopListening(this.ctlPath, CONTROL_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
     if (!answered) return false;
     this.onFailure(masterGone(this.host, 'master stopped'));
     this.states.next({ name: 'stopped' });
@@ -529,7 +582,8 @@ export class Master {
     child.once('close', () => {
       clearTimeout(force);
       // ssh removes its socket on SIGTERM; a SIGKILLed one cannot
-      if (this.ctlPath && isSocket(this.ctlPath) && child.signalCode === 'SIGKILL') rmSync(this.ctlPath, { force: true });
+      if (this.ctlPath && isSocket(this.ctlPath) && child.signalCode === 'SIGKILL')
+        rmSync(this.ctlPath, { force: true });
     });
   }
 

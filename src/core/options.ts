@@ -37,13 +37,19 @@ export type { EngineName };
 
 /** Options of `new OpenSSH(destination, options)`. Net::OpenSSH's names, in camelCase. */
 export interface OpenSSHOptions {
-  /** Remote user (`ssh -l`). A user in the destination string wins. @default the ssh_config value (usually your local user) */
+  /**
+   * Remote user (`ssh -l`). A user in the destination string wins.
+   * @default the ssh_config value (usually your local user)
+   */
   user?: string;
   /** Remote port (`ssh -p`). A port in the destination wins. @default the ssh_config value (usually 22) */
   port?: number;
   /** Private key file (`ssh -i`, with `IdentitiesOnly=yes`). @default the keys ssh_config names */
   keyPath?: string;
-  /** Never prompt (`-o BatchMode=yes`): a missing or wrong key fails at once instead of waiting for a password. @default false */
+  /**
+   * Never prompt (`-o BatchMode=yes`): a missing or wrong key fails at once instead of waiting for a password.
+   * @default false
+   */
   batchMode?: boolean;
   /**
    * Seconds: bounds the login (the master is killed if not ready in time), is the default inactivity timeout of every
@@ -51,13 +57,19 @@ export interface OpenSSHOptions {
    * `-o ServerAliveInterval=(timeout+2)/3`. @default no timeout (ServerAliveInterval=30)
    */
   timeout?: number;
-  /** Directory for the control socket; created 0700 and checked for safety (see `strictMode`). @default `~/.net-openssh` */
+  /**
+   * Directory for the control socket; created 0700 and checked for safety (see `strictMode`).
+   * @default `~/.net-openssh`
+   */
   ctlDir?: string;
   /** Control socket path (`ssh -S`). Must not exist, unless `externalMaster`. @default a random name inside `ctlDir` */
   ctlPath?: string;
   /** The ssh binary. @default `'ssh'` */
   sshCmd?: string;
-  /** The scp binary for scpGet/scpPut. @default `sshCmd` with its trailing `ssh` replaced by `scp` (Net::OpenSSH's rule), else `'scp'` */
+  /**
+   * The scp binary for scpGet/scpPut.
+   * @default `sshCmd` with its trailing `ssh` replaced by `scp` (Net::OpenSSH's rule), else `'scp'`
+   */
   scpCmd?: string;
   /** The rsync binary for rsyncGet/rsyncPut. @default `'rsync'` */
   rsyncCmd?: string;
@@ -69,17 +81,32 @@ export interface OpenSSHOptions {
   masterOpts?: string[] | string;
   /** ssh options for every slave ssh process, unless a call passes its own `sshOpts`. */
   defaultSshOpts?: string[] | string;
-  /** Refuse a ctlDir that others could write to (it or a parent: group/other-writable without the sticky bit, or owned by another user). @default true */
+  /**
+   * Refuse a ctlDir that others could write to (it or a parent: group/other-writable without the sticky bit, or owned
+   * by another user).
+   * @default true
+   */
   strictMode?: boolean;
   /** Do not wait for the master in `OpenSSH.create()`; poll `waitForMaster(true)` or watch `state$`. @default false */
   async?: boolean;
-  /** Start the master at construction. With false it starts on the first operation or `waitForMaster()`. @default true */
+  /**
+   * Start the master at construction. With false it starts on the first operation or `waitForMaster()`.
+   * @default true
+   */
   connect?: boolean;
   /** Use an existing master at `ctlPath` instead of starting one. It is not ended on process exit. @default false */
   externalMaster?: boolean;
-  /** The remote shell, for quoting: `'POSIX'` (sh, bash, dash, ksh, zsh), `'csh'`, `'fish'`, `'MSWin'`, `'MSCmd'`, or a chain `'MSCmd,MSWin'`. @default 'POSIX' */
+  /**
+   * The remote shell, for quoting: `'POSIX'` (sh, bash, dash, ksh, zsh), `'csh'`, `'fish'`, `'MSWin'`, `'MSCmd'`, or a
+   * chain `'MSCmd,MSWin'`.
+   * @default 'POSIX'
+   */
   remoteShell?: string | Quoter;
-  /** Encoding of command arguments and of text output, unless the two below say otherwise (Net::OpenSSH's default_encoding). @default 'utf8' */
+  /**
+   * Encoding of command arguments and of text output, unless the two below say otherwise (Net::OpenSSH's
+   * default_encoding).
+   * @default 'utf8'
+   */
   defaultEncoding?: string;
   /** Encoding that turns command arguments into bytes (`'utf8'`, `'latin1'`, ...). @default defaultEncoding */
   defaultArgumentEncoding?: string;
@@ -97,10 +124,15 @@ export interface OpenSSHOptions {
   masterStderrDiscard?: boolean;
   /**
    * Engine for commands: `'spawn'` (one `ssh -S` per operation), `'mux'` (the control socket, no process), `'auto'`.
-   * @default 'auto'; `'spawn'` with `persist` (a master shared by several processes must survive a refused session: see the README)
+   * @default 'auto'; `'spawn'` with `persist` (a master shared by several processes must survive a refused session: see
+   * the README)
    */
   engine?: EngineName;
-  /** Let the mux engine carry tunnels too (direct-tcpip / direct-streamlocal in proxy mode). A refused tunnel retires its control socket (OpenSSH 9.2 keeps a dangling channel), so the default is `ssh -W` through the spawn engine. @default false */
+  /**
+   * Let the mux engine carry tunnels too (direct-tcpip / direct-streamlocal in proxy mode). A refused tunnel retires
+   * its control socket (OpenSSH 9.2 keeps a dangling channel), so the default is `ssh -W` through the spawn engine.
+   * @default false
+   */
   muxTunnels?: boolean;
   /**
    * Prestarted shells: the mux engine's pipelining (as Ansible's `pipelining`), off unless set. The warm session
@@ -139,9 +171,16 @@ export interface OpenSSHOptions {
    * output since the last answer. @default the last, unfinished line of output ends in `:` or `?`
    */
   passwordPrompt?: PasswordPrompt;
-  /** A custom login dialogue on the master's pty (needs node-pty); see {@link LoginHandler}. Used only without password/passphrase. */
+  /**
+   * A custom login dialogue on the master's pty (needs node-pty); see {@link LoginHandler}. Used only without
+   * password/passphrase.
+   */
   loginHandler?: LoginHandler;
-  /** Run the master on a pty even without a secret: host-key questions fail at once with a clear message and `getMasterPtyLog()` shows what ssh said. @default false */
+  /**
+   * Run the master on a pty even without a secret: host-key questions fail at once with a clear message and
+   * `getMasterPtyLog()` shows what ssh said.
+   * @default false
+   */
   masterPtyForce?: boolean;
   /** Default stdin of every call that gives no stdin option and accepts one (Net::OpenSSH's default_stdin_fh). */
   defaultStdinFh?: Readable | number;
@@ -149,7 +188,9 @@ export interface OpenSSHOptions {
   defaultStdinFile?: string;
   /** Such calls read /dev/null (default_stdin_discard; also what an unredirected stdin is here anyway). */
   defaultStdinDiscard?: boolean;
-  /** Default stdout of every call that gives no stdout option and accepts one (system, spawn, openEx...; not capture). */
+  /**
+   * Default stdout of every call that gives no stdout option and accepts one (system, spawn, openEx...; not capture).
+   */
   defaultStdoutFh?: Writable | number;
   /** Default stdout file of such calls (a name or `[flags, name]`). */
   defaultStdoutFile?: string | [string, string];
@@ -161,13 +202,19 @@ export interface OpenSSHOptions {
   defaultStderrFile?: string | [string, string];
   /** Such calls discard stderr. */
   defaultStderrDiscard?: boolean;
-  /** Accepted for Net::OpenSSH compatibility: the master always runs in its own session and process group here. @default true */
+  /**
+   * Accepted for Net::OpenSSH compatibility: the master always runs in its own session and process group here.
+   * @default true
+   */
   masterSetpgrp?: boolean;
   /** Where the master's stdout goes (a stream or fd); overrides `masterStdoutDiscard`. */
   masterStdoutFh?: Writable | number;
   /** Also write the master's stderr here (a stream or fd); it is still kept for error messages. */
   masterStderrFh?: Writable | number;
-  /** Jump hosts or proxies (Net::OpenSSH::Gateway's job): `{ proxy: 'user@jump:port' }` becomes `-J`, see {@link GatewayOptions}. */
+  /**
+   * Jump hosts or proxies (Net::OpenSSH::Gateway's job): `{ proxy: 'user@jump:port' }` becomes `-J`, see
+   * {@link GatewayOptions}.
+   */
   gateway?: GatewayOptions;
   /**
    * Keep the master after this object and this process are done (`-o ControlPersist=<seconds>`): seconds, or
@@ -238,11 +285,52 @@ export interface ToolCmds {
 }
 
 const KNOWN = new Set([
-  'host', 'user', 'port', 'keyPath', 'batchMode', 'timeout', 'ctlDir', 'ctlPath', 'sshCmd', 'scpCmd', 'rsyncCmd', 'sshfsCmd', 'sftpServerCmd', 'masterOpts', 'defaultSshOpts',
-  'strictMode', 'async', 'connect', 'externalMaster', 'remoteShell', 'killSshOnTimeout', 'masterStdoutDiscard',
-  'masterStderrDiscard', 'engine', 'muxTunnels', 'muxPrestart', 'maxSessions', 'forwardAgent', 'forwardX11', 'proxyCommand', 'expandVars', 'vars', 'defaultEncoding', 'defaultArgumentEncoding', 'defaultStreamEncoding',
+  'host',
+  'user',
+  'port',
+  'keyPath',
+  'batchMode',
+  'timeout',
+  'ctlDir',
+  'ctlPath',
+  'sshCmd',
+  'scpCmd',
+  'rsyncCmd',
+  'sshfsCmd',
+  'sftpServerCmd',
+  'masterOpts',
+  'defaultSshOpts',
+  'strictMode',
+  'async',
+  'connect',
+  'externalMaster',
+  'remoteShell',
+  'killSshOnTimeout',
+  'masterStdoutDiscard',
+  'masterStderrDiscard',
+  'engine',
+  'muxTunnels',
+  'muxPrestart',
+  'maxSessions',
+  'forwardAgent',
+  'forwardX11',
+  'proxyCommand',
+  'expandVars',
+  'vars',
+  'defaultEncoding',
+  'defaultArgumentEncoding',
+  'defaultStreamEncoding',
   ...Object.keys(STD_DEFAULT_OPTIONS),
-  'password', 'passphrase', 'passwordPrompt', 'loginHandler', 'masterPtyForce', 'masterSetpgrp', 'masterStdoutFh', 'masterStderrFh', 'gateway', 'persist',
+  'password',
+  'passphrase',
+  'passwordPrompt',
+  'loginHandler',
+  'masterPtyForce',
+  'masterSetpgrp',
+  'masterStdoutFh',
+  'masterStderrFh',
+  'gateway',
+  'persist',
 ]);
 
 /** parseDestination whose error messages show `user:[secret]@host` instead of a password. */
@@ -263,12 +351,14 @@ const parseSecretDestination = (raw: unknown): Destination => {
 const secretOption = (name: string, v: unknown): Secret | undefined => {
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw invalidArgument(`Expected \`${name}\` to be a string (its value is not shown)`);
-  if (/[\r\n\0]/.test(v)) throw invalidArgument(`\`${name}\` must not contain a line break or a NUL byte (its value is not shown)`);
+  if (/[\r\n\0]/.test(v))
+    throw invalidArgument(`\`${name}\` must not contain a line break or a NUL byte (its value is not shown)`);
   return new Secret(v);
 };
 
 const isOutputHandle = (v: unknown): boolean =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function');
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+  (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function');
 
 /** Validates the destination and options and applies every default. Throws OSSH_INVALID_ARGUMENT. */
 export const normalizeCtorOptions = (destination: unknown, raw: unknown): ConnectionSettings => {
@@ -294,23 +384,51 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     vars = {},
     sshCmd = 'ssh',
   } = o;
-  for (const k of ['batchMode', 'strictMode', 'async', 'connect', 'externalMaster', 'killSshOnTimeout', 'masterStdoutDiscard',
-    'masterStderrDiscard', 'forwardX11', 'expandVars', 'muxTunnels', 'muxPrestart', 'masterPtyForce', 'masterSetpgrp'] as const)
+  for (const k of [
+    'batchMode',
+    'strictMode',
+    'async',
+    'connect',
+    'externalMaster',
+    'killSshOnTimeout',
+    'masterStdoutDiscard',
+    'masterStderrDiscard',
+    'forwardX11',
+    'expandVars',
+    'muxTunnels',
+    'muxPrestart',
+    'masterPtyForce',
+    'masterSetpgrp',
+  ] as const)
     assertBoolean(k, o[k]);
-  if (o.passwordPrompt !== undefined && !(typeof o.passwordPrompt === 'string' && o.passwordPrompt !== '') && !(o.passwordPrompt instanceof RegExp))
+  if (
+    o.passwordPrompt !== undefined &&
+    !(typeof o.passwordPrompt === 'string' && o.passwordPrompt !== '') &&
+    !(o.passwordPrompt instanceof RegExp)
+  )
     throw invalidArgument('Expected `passwordPrompt` to be a non-empty string or a RegExp', o.passwordPrompt);
-  if (o.loginHandler !== undefined && typeof o.loginHandler !== 'function') throw invalidArgument('Expected `loginHandler` to be a function', o.loginHandler);
+  if (o.loginHandler !== undefined && typeof o.loginHandler !== 'function')
+    throw invalidArgument('Expected `loginHandler` to be a function', o.loginHandler);
   for (const k of ['masterStdoutFh', 'masterStderrFh'] as const)
-    if (o[k] !== undefined && !isOutputHandle(o[k])) throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
-  if (o.passphrase !== undefined && forwardAgent) throw invalidArgument('`passphrase` cannot be combined with `forwardAgent` (the agent is not used for a passphrase login)');
+    if (o[k] !== undefined && !isOutputHandle(o[k]))
+      throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
+  if (o.passphrase !== undefined && forwardAgent)
+    throw invalidArgument(
+      '`passphrase` cannot be combined with `forwardAgent` (the agent is not used for a passphrase login)',
+    );
   const gateway = gatewayArgs(o.gateway);
-  if (gateway.length && o.proxyCommand !== undefined) throw invalidArgument('give either `gateway` or `proxyCommand`, not both');
+  if (gateway.length && o.proxyCommand !== undefined)
+    throw invalidArgument('give either `gateway` or `proxyCommand`, not both');
   if (forwardAgent !== 'always') assertBoolean('forwardAgent', forwardAgent);
   assertOneOf('engine', engine, ['auto', 'mux', 'spawn'] as const);
   assertPositiveInt('maxSessions', maxSessions);
   assertString('sshCmd', sshCmd);
   const quoter = quoting(dest.host, () => getQuoter(remoteShell as string | Quoter));
-  if (typeof vars !== 'object' || vars === null || Object.values(vars).some((v) => typeof v !== 'string' && typeof v !== 'number'))
+  if (
+    typeof vars !== 'object' ||
+    vars === null ||
+    Object.values(vars).some((v) => typeof v !== 'string' && typeof v !== 'number')
+  )
     throw invalidArgument('Expected `vars` to be an object of strings or numbers', vars);
   const encoding = checkArgumentEncoding('defaultEncoding', o.defaultEncoding) ?? 'utf8';
   // checked even when the destination names its own (which wins): a wrong option is a mistake either way
@@ -320,7 +438,8 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
   const port = dest.port ?? optPort;
   if (externalMaster && o.ctlPath === undefined) throw invalidArgument('`externalMaster` is set but `ctlPath` is not');
   const persist = parsePersist(o.persist);
-  if (persist !== undefined && externalMaster) throw invalidArgument('give either `persist` or `externalMaster`, not both');
+  if (persist !== undefined && externalMaster)
+    throw invalidArgument('give either `persist` or `externalMaster`, not both');
   return {
     dest: { ...dest, password: undefined }, // the password lives in its Secret only
     user,

@@ -31,7 +31,12 @@ export const callbackSink = (fn: (chunk: Buffer) => void, what: string, host: st
       }
     },
     end: async () => {
-      if (failed) throw pipeFailed(host, `the ${what} callback threw: ${(failure as Error)?.message ?? String(failure)}`, failure);
+      if (failed)
+        throw pipeFailed(
+          host,
+          `the ${what} callback threw: ${(failure as Error)?.message ?? String(failure)}`,
+          failure,
+        );
     },
   };
 };
@@ -115,7 +120,8 @@ export const optionSink = (
     }
     return streamSink(createWriteStream('', { fd }), true, `file '${path}'`, host);
   }
-  if (typeof o.fh === 'number') return streamSink(createWriteStream('', { fd: o.fh, autoClose: false }), true, `fd ${o.fh}`, host);
+  if (typeof o.fh === 'number')
+    return streamSink(createWriteStream('', { fd: o.fh, autoClose: false }), true, `fd ${o.fh}`, host);
   if (o.fh !== undefined) return streamSink(o.fh, false, 'the given stream', host);
   return undefined;
 };
@@ -127,12 +133,15 @@ const watchStdio = (stream: Writable, onError: (e: Error) => void) => {
   if (!set) {
     const watchers = (set = new Set());
     stdioWatchers.set(stream, set);
-    stream.on('error', (e: Error) => watchers.forEach((fn) => fn(e)));
+    stream.on('error', (e: Error) => {
+      for (const fn of watchers) fn(e);
+    });
   }
   set.add(onError);
 };
 
 /** The parent's own stdout or stderr (Net::OpenSSH's default for unredirected streams). */
-export const inheritSink = (which: 'stdout' | 'stderr'): Sink => streamSink(process[which], false, `process.${which}`, undefined);
+export const inheritSink = (which: 'stdout' | 'stderr'): Sink =>
+  streamSink(process[which], false, `process.${which}`, undefined);
 
 export const discardSink = (): Sink => discard;

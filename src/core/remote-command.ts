@@ -29,18 +29,22 @@ export const fragmentsFor = (o: CallOptions): FragmentKey[] => {
 /** A command argument: text, a raw()/glob() marker, or bytes (sent as they are, quoted). */
 export type CommandArg = Arg | Uint8Array;
 
-const textOf = (a: unknown): string | undefined => (typeof a === 'string' ? a : isRaw(a) || isGlob(a) ? a.value : undefined);
+const textOf = (a: unknown): string | undefined =>
+  typeof a === 'string' ? a : isRaw(a) || isGlob(a) ? a.value : undefined;
 
 /** Checks that every argument is text, a raw()/glob() marker or bytes, without NUL bytes. */
 export const checkArgs = (args: readonly unknown[]): CommandArg[] => {
   for (const a of args) {
     if (a instanceof Uint8Array) {
-      if (a.includes(0)) throw invalidArgument('a command argument contains a NUL byte, which no command line can carry');
+      if (a.includes(0))
+        throw invalidArgument('a command argument contains a NUL byte, which no command line can carry');
       continue;
     }
     const text = textOf(a);
-    if (text === undefined) throw invalidArgument('Expected command arguments to be strings, Buffers, or raw()/glob() markers', a);
-    if (text.includes('\0')) throw invalidArgument('a command argument contains a NUL byte, which no command line can carry');
+    if (text === undefined)
+      throw invalidArgument('Expected command arguments to be strings, Buffers, or raw()/glob() markers', a);
+    if (text.includes('\0'))
+      throw invalidArgument('a command argument contains a NUL byte, which no command line can carry');
   }
   return args as CommandArg[];
 };

@@ -17,7 +17,10 @@ export interface RemoteProcess {
   readonly stderr: Readable | undefined;
   /** The local ssh process id (spawn engine only; undefined while the slave waits for a free session). */
   readonly pid: number | undefined;
-  /** Resolves with the exit status once the command ended and its redirected output was written; rejects only for SSH-level failures. */
+  /**
+   * Resolves with the exit status once the command ended and its redirected output was written; rejects only for
+   * SSH-level failures.
+   */
   readonly exit: Promise<ExitStatus>;
   /** Sends a signal to the remote command where the engine can (mux), else ends the ssh process. */
   kill(signal?: string): Promise<void>;
@@ -62,15 +65,19 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
     socket.once('close', () => ch.stdout.resume()); // a closed socket unpipes: drain the rest so the exit can come
   } else if (o.stdoutPipe) stdout = o.stderrToStdout ? merge(ch.stdout, ch.stderr) : ch.stdout;
   else {
-    const sink = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');
+    const sink =
+      optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');
     sinks.push(sink);
     routeOutput(ch.stdout, sink);
   }
   if (o.stderrPipe) stderr = ch.stderr;
   else if (o.stderrToStdout && stdout) {
     // merged above
-  }  else {
-    const sink = o.stderrToStdout && sinks[0] ? sinks[0] : optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? inheritSink('stderr');
+  } else {
+    const sink =
+      o.stderrToStdout && sinks[0]
+        ? sinks[0]
+        : (optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? inheritSink('stderr'));
     if (!sinks.includes(sink)) sinks.push(sink);
     routeOutput(ch.stderr, sink);
   }

@@ -15,7 +15,12 @@ const CONTROL_FLAGS = new Set('SMO');
 const CONTROL_KEYWORDS = new Set(['controlpath', 'controlmaster', 'controlpersist']);
 
 /** The keyword of an `-o` value as ssh reads it: blanks and `=` before it skipped, quotes dropped, any case. */
-const keywordOf = (value: string): string => value.replace(/^[\s=]+/, '').split(/[\s=]/)[0]!.replace(/"/g, '').toLowerCase();
+const keywordOf = (value: string): string =>
+  value
+    .replace(/^[\s=]+/, '')
+    .split(/[\s=]/)[0]!
+    .replace(/"/g, '')
+    .toLowerCase();
 
 /**
  * Rejects ssh options that would change which master a process uses (they belong to the connection), read
@@ -25,11 +30,17 @@ const keywordOf = (value: string): string => value.replace(/^[\s=]+/, '').split(
  */
 export const checkSshOpts = (opts: readonly string[], name = 'sshOpts'): readonly string[] => {
   const refuse = (what: string) =>
-    invalidArgument(`\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath, externalMaster or persist`);
+    invalidArgument(
+      `\`${name}\` must not change the control socket or master (${what}); use the constructor's ctlPath, ` +
+        `externalMaster or persist`,
+    );
   for (let i = 0; i < opts.length; i++) {
     const arg = opts[i]!;
     if (arg === '--' || arg === '-' || !arg.startsWith('-'))
-      throw invalidArgument(`\`${name}\` must hold ssh options only: ssh would read ${JSON.stringify(arg)}${arg === '--' ? ' as the end of its options' : ' as the destination'}`);
+      throw invalidArgument(
+        `\`${name}\` must hold ssh options only: ssh would read ` +
+          `${JSON.stringify(arg)}${arg === '--' ? ' as the end of its options' : ' as the destination'}`,
+      );
     for (let j = 1; j < arg.length; j++) {
       const flag = arg[j]!;
       if (CONTROL_FLAGS.has(flag)) throw refuse(arg);
@@ -66,7 +77,11 @@ const utf8Command = (bytes: Buffer): string => {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw encodingError(undefined, 'the spawn engine can only pass UTF-8 command lines (Node encodes argv as UTF-8); use the mux engine for other argument encodings');
+    throw encodingError(
+      undefined,
+      'the spawn engine can only pass UTF-8 command lines (Node encodes argv as UTF-8); use the mux engine for ' +
+        'other argument encodings',
+    );
   }
 };
 
@@ -83,7 +98,10 @@ export const slaveArgs = (
   if (req.kind === 'tunnel') {
     const t = req.tunnel;
     if (!t) throw invalidArgument('a tunnel needs a host and port, or a socket path');
-    args.push('-W', 'path' in t ? tunnelSocketTarget(t.path) : `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`);
+    args.push(
+      '-W',
+      'path' in t ? tunnelSocketTarget(t.path) : `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`,
+    );
   }
   for (const [k, v] of Object.entries(req.env ?? {})) args.push('-o', `SetEnv=${k}=${setEnvValue(v)}`);
   args.push(...onMaster(ctlPath), ...destination);

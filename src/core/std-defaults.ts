@@ -29,20 +29,26 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
 /** Validates the constructor's default* stdio options (as a call would) and returns them as per-call options. */
 export const stdDefaults = (raw: Readonly<Record<string, unknown>>): StdDefaults => {
   const out: Record<string, unknown> = {};
-  for (const [ctor, call] of Object.entries(STD_DEFAULT_OPTIONS)) if (raw[ctor] !== undefined && raw[ctor] !== false) out[call] = raw[ctor];
+  for (const [ctor, call] of Object.entries(STD_DEFAULT_OPTIONS))
+    if (raw[ctor] !== undefined && raw[ctor] !== false) out[call] = raw[ctor];
   // every call appends to a default output file (Net::OpenSSH opens it once and all calls share the handle);
   // a default stdin file is read from its start by each call
   for (const k of ['stdoutFile', 'stderrFile']) if (typeof out[k] === 'string') out[k] = ['a', out[k]];
   try {
     normalizeCallOptions('system', out);
   } catch (e) {
-    throw invalidArgument(`constructor default stdio: ${(e as Error).message.replace(/`(std\w+)`/g, (_, k: string) => `\`default${k[0]!.toUpperCase()}${k.slice(1)}\``)}`);
+    const ctorName = (_: string, k: string) => `\`default${k[0]!.toUpperCase()}${k.slice(1)}\``;
+    throw invalidArgument(`constructor default stdio: ${(e as Error).message.replace(/`(std\w+)`/g, ctorName)}`);
   }
   return out;
 };
 
 /** `options` with the defaults of every stream the call left alone, where `method` accepts them. */
-export const withStdDefaults = (method: MethodName, options: Record<string, unknown>, defaults: StdDefaults): Record<string, unknown> => {
+export const withStdDefaults = (
+  method: MethodName,
+  options: Record<string, unknown>,
+  defaults: StdDefaults,
+): Record<string, unknown> => {
   const accepted: ReadonlySet<string> = METHOD_OPTIONS[method];
   let out = options;
   for (const keys of GROUPS) {

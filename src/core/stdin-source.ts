@@ -18,7 +18,9 @@ export const stdinSource = (o: CallOptions): StdinSource => {
   if (o.stdinPipe || o.stdinoutSocket || o.stdinoutDpipe !== undefined) return { kind: 'pipe' };
   if (o.stdinData !== undefined) {
     const items = Array.isArray(o.stdinData) ? o.stdinData : [o.stdinData];
-    const chunks = items.filter((d): d is string | Buffer => d !== undefined && d !== null).map((d) => (typeof d === 'string' ? Buffer.from(d) : d));
+    const chunks = items
+      .filter((d): d is string | Buffer => d !== undefined && d !== null)
+      .map((d) => (typeof d === 'string' ? Buffer.from(d) : d));
     return { kind: 'data', chunks, keepOpen };
   }
   if (o.stdinFile !== undefined) {
@@ -26,7 +28,8 @@ export const stdinSource = (o: CallOptions): StdinSource => {
     return { kind: 'stream', open: () => createReadStream(path), keepOpen };
   }
   const fh = o.stdinFh;
-  if (typeof fh === 'number') return { kind: 'stream', open: () => createReadStream('', { fd: fh, autoClose: false }), keepOpen };
+  if (typeof fh === 'number')
+    return { kind: 'stream', open: () => createReadStream('', { fd: fh, autoClose: false }), keepOpen };
   if (fh !== undefined) return { kind: 'stream', open: () => fh, keepOpen };
   if (keepOpen) return { kind: 'data', chunks: [], keepOpen: true };
   return { kind: 'none' };

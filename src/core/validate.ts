@@ -5,7 +5,8 @@ import { invalidArgument, unknownOptions } from './errors';
 /** Copies `raw` into a null-prototype object, rejecting keys not in `known` (undefined values are ignored). */
 export const pickKnown = <T extends object>(raw: unknown, known: ReadonlySet<string>, where: string): Partial<T> => {
   if (raw === undefined || raw === null) return Object.create(null);
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidArgument(`Expected the ${where} options to be an object`, raw);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidArgument(`Expected the ${where} options to be an object`, raw);
   const out = Object.create(null);
   const unknown: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
@@ -24,7 +25,8 @@ export const assertBoolean = (name: string, v: unknown): boolean | undefined => 
 
 export const assertString = (name: string, v: unknown, { nonEmpty = true } = {}): string | undefined => {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || (nonEmpty && v === '')) throw invalidArgument(`Expected \`${name}\` to be a non-empty string`, v);
+  if (typeof v !== 'string' || (nonEmpty && v === ''))
+    throw invalidArgument(`Expected \`${name}\` to be a non-empty string`, v);
   if (v.includes('\0')) throw invalidArgument(`\`${name}\` must not contain a NUL byte`);
   return v;
 };
@@ -52,7 +54,8 @@ export const assertArgList = (name: string, v: unknown): string[] | undefined =>
   const list = typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v;
   if (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))
     throw invalidArgument(`Expected \`${name}\` to be an array of strings`, v);
-  for (const x of list as string[]) if (x.includes('\0')) throw invalidArgument(`\`${name}\` must not contain a NUL byte`);
+  for (const x of list as string[])
+    if (x.includes('\0')) throw invalidArgument(`\`${name}\` must not contain a NUL byte`);
   return list as string[];
 };
 
@@ -65,7 +68,8 @@ export const assertOneOf = <T extends string>(name: string, v: unknown, allowed:
 
 export const assertPositiveInt = (name: string, v: unknown): number | undefined => {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidArgument(`Expected \`${name}\` to be a positive integer`, v);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw invalidArgument(`Expected \`${name}\` to be a positive integer`, v);
   return v;
 };
 
@@ -75,7 +79,10 @@ export const checkArgumentEncoding = (name: string, v: unknown): string | undefi
   try {
     encodeCommandLine('', assertString(name, v));
   } catch {
-    throw invalidArgument(`Expected \`${name}\` to be an argument encoding: utf8, latin1 or ascii (or utf-8, binary)`, v);
+    throw invalidArgument(
+      `Expected \`${name}\` to be an argument encoding: utf8, latin1 or ascii (or utf-8, binary)`,
+      v,
+    );
   }
   return v as string;
 };

@@ -3,7 +3,10 @@
 import { defer, from, mergeMap, type Subscription } from 'rxjs';
 import type { HostEntry } from './host-entry';
 
-/** Starts every entry's master, at most `concurrency` connecting at once; settles each entry. Unsubscribe to stop starting more. */
+/**
+ * Starts every entry's master, at most `concurrency` connecting at once; settles each entry. Unsubscribe to stop
+ * starting more.
+ */
 export const connectAll = (entries: readonly HostEntry[], concurrency: number): Subscription =>
   from(entries)
     .pipe(

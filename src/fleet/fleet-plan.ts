@@ -20,11 +20,14 @@ export interface FleetPlan {
 /** Validates a concurrency limit: a positive integer. */
 export const checkConcurrency = (name: string, v: unknown, fallback: number): number => {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidArgument(`Expected \`${name}\` to be a positive integer`, v);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw invalidArgument(`Expected \`${name}\` to be a positive integer`, v);
   return v;
 };
 
-/** The plan of `exec$` / `lines$` / `exec` called with `args`. `lines` allows `encoding` and `stderr` as fleet options. */
+/**
+ * The plan of `exec$` / `lines$` / `exec` called with `args`. `lines` allows `encoding` and `stderr` as fleet options.
+ */
 export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, lines: boolean): FleetPlan => {
   const [first, ...rest] = args;
   const given = isOptionsObject(first) ? (first as FleetLinesOptions) : {};
@@ -37,7 +40,8 @@ export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, 
     assertString('encoding', encoding);
     assertBoolean('stderr', stderr);
   }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw invalidArgument('Expected `signal` to be an AbortSignal', signal);
   const cmd = (isOptionsObject(first) ? rest : args) as CommandArg[];
   if (cmd.length === 0) throw invalidArgument('a fleet run needs a command');
   return {

@@ -1,7 +1,18 @@
 // Many hosts as one: connections started a bounded number at a time, their states in one stream, and
 // one command run on all of them with its events merged and tagged by host. A host that fails is an
 // event of the run, never its end.
-import { defer, from, map, merge, mergeMap, of, lastValueFrom, toArray, type Observable, type Subscription } from 'rxjs';
+import {
+  defer,
+  from,
+  map,
+  merge,
+  mergeMap,
+  of,
+  lastValueFrom,
+  toArray,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
 import { masterGone } from '../core/errors';
 import { pickKnown } from '../core/validate';
 import type { ConnectionFactory, FleetConnection } from '../conn';
@@ -13,7 +24,17 @@ import { hostEntries, type HostEntry } from './host-entry';
 import { hostLines } from './host-lines';
 import { failedEvent, hostRun$ } from './host-run';
 import { resultOf, summaryOf } from './summarize';
-import type { FleetExecEvent, FleetExecOptions, FleetHost, FleetHostState, FleetLineEvent, FleetLinesOptions, FleetOptions, FleetSummary, HostResult } from './types';
+import type {
+  FleetExecEvent,
+  FleetExecOptions,
+  FleetHost,
+  FleetHostState,
+  FleetLineEvent,
+  FleetLinesOptions,
+  FleetOptions,
+  FleetSummary,
+  HostResult,
+} from './types';
 
 const DEFAULT_CONCURRENCY = 20;
 const DEFAULT_COMMAND_CONCURRENCY = 50;
@@ -37,7 +58,11 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
   constructor(hosts: readonly FleetHost[], options: FleetOptions, factory: ConnectionFactory<C>) {
     pickKnown(options, FLEET_OPTIONS, 'fleet');
     const concurrency = checkConcurrency('concurrency', options.concurrency, DEFAULT_CONCURRENCY);
-    this.commandConcurrency = checkConcurrency('commandConcurrency', options.commandConcurrency, DEFAULT_COMMAND_CONCURRENCY);
+    this.commandConcurrency = checkConcurrency(
+      'commandConcurrency',
+      options.commandConcurrency,
+      DEFAULT_COMMAND_CONCURRENCY,
+    );
     this.entries = hostEntries(hosts, options.options ?? {}, factory);
     this.hosts = this.entries.map((e) => e.label);
     this.byLabel = new Map(this.entries.map((e) => [e.label, e]));
@@ -59,8 +84,21 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
     return this.entries.map((e) => ({ host: e.label, state: e.ssh.state }));
   }
 
-  /** Resolves once every master is running or has failed (never rejects): which hosts are up, and why the others are not. */
-  async connected(): Promise<{ /** Hosts whose master runs. */ running: string[]; /** Hosts whose master failed, and why. */ failed: Array<{ /** The host's label. */ host: string; /** Why. */ error: NonNullable<Awaited<HostEntry['ready']>> }> }> {
+  /**
+   * Resolves once every master is running or has failed (never rejects): which hosts are up, and why the others are
+   * not.
+   */
+  async connected(): Promise<{
+    /** Hosts whose master runs. */
+    running: string[];
+    /** Hosts whose master failed, and why. */
+    failed: Array<{
+      /** The host's label. */
+      host: string;
+      /** Why. */
+      error: NonNullable<Awaited<HostEntry['ready']>>;
+    }>;
+  }> {
     const outcomes = await Promise.all(this.entries.map(async (e) => ({ host: e.label, error: await e.ready })));
     return {
       running: outcomes.filter((o) => o.error === undefined).map((o) => o.host),
@@ -95,26 +133,41 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
     return this.run$(plan, (e, run$) => run$.pipe(hostLines(e.label, plan.encoding, plan.stderr)));
   }
 
-  /** Runs `cmd` on every host and resolves with the summary (results in host order); output is not kept. Never rejects because of a host; rejects with OSSH_ABORTED on `signal`. */
+  /**
+   * Runs `cmd` on every host and resolves with the summary (results in host order); output is not kept. Never rejects
+   * because of a host; rejects with OSSH_ABORTED on `signal`.
+   */
   exec(options: FleetExecOptions, ...cmd: CommandArg[]): Promise<FleetSummary>;
   exec(...cmd: CommandArg[]): Promise<FleetSummary>;
   async exec(...args: unknown[]): Promise<FleetSummary> {
     const start = performance.now();
-    const ends = await lastValueFrom((this.exec$ as (...a: unknown[]) => Observable<FleetExecEvent>)(...args).pipe(toArray()));
+    const ends = await lastValueFrom(
+      (this.exec$ as (...a: unknown[]) => Observable<FleetExecEvent>)(...args).pipe(toArray()),
+    );
     const byHost = new Map<string, HostResult>();
     for (const e of ends) {
       const r = resultOf(e);
       if (r) byHost.set(r.host, r);
     }
-    return summaryOf(this.hosts.flatMap((h) => byHost.get(h) ?? []), performance.now() - start);
+    return summaryOf(
+      this.hosts.flatMap((h) => byHost.get(h) ?? []),
+      performance.now() - start,
+    );
   }
 
-  private run$<V>(plan: FleetPlan, shape: (e: HostEntry<C>, run$: Observable<FleetExecEvent>) => Observable<V>): Observable<V> {
+  private run$<V>(
+    plan: FleetPlan,
+    shape: (e: HostEntry<C>, run$: Observable<FleetExecEvent>) => Observable<V>,
+  ): Observable<V> {
     if (this.closing) throw masterGone(undefined, 'the fleet was closed');
     // built now, so that bad options or arguments throw here, before anything runs
     const perHost = this.entries.map((e) => {
       const events$ = e.ssh.exec$(plan.execOptions, ...plan.cmd);
-      return { e, run$: shape(e, hostRun$(e.label, e.ssh.getHost(), events$)), failed$: (error: NonNullable<Awaited<HostEntry['ready']>>) => shape(e, of(failedEvent(e.label, error))) };
+      return {
+        e,
+        run$: shape(e, hostRun$(e.label, e.ssh.getHost(), events$)),
+        failed$: (error: NonNullable<Awaited<HostEntry['ready']>>) => shape(e, of(failedEvent(e.label, error))),
+      };
     });
     let all$ = defer(() =>
       merge(...perHost.map((h) => from(h.e.ready).pipe(map((error) => ({ h, error }))))).pipe(
@@ -130,7 +183,8 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.pool.unsubscribe(); // start no more masters
-      for (const e of this.entries) if (!e.settled) e.settle(masterGone(e.ssh.getHost(), 'the fleet was closed before this host connected'));
+      for (const e of this.entries)
+        if (!e.settled) e.settle(masterGone(e.ssh.getHost(), 'the fleet was closed before this host connected'));
       await Promise.all(this.entries.map((e) => e.ssh.disconnect()));
     })();
     return this.closing;

@@ -34,23 +34,35 @@ const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C>
   };
 };
 
-/** Builds the connections (none started: the fleet starts them at its own pace). Throws OSSH_INVALID_ARGUMENT for bad hosts. */
+/**
+ * Builds the connections (none started: the fleet starts them at its own pace). Throws OSSH_INVALID_ARGUMENT for bad
+ * hosts.
+ */
 export const hostEntries = <C extends FleetConnection>(
   hosts: readonly FleetHost[],
   defaults: OpenSSHOptions,
   factory: ConnectionFactory<C>,
 ): HostEntry<C>[] => {
-  if (!Array.isArray(hosts) || hosts.length === 0) throw invalidArgument('Expected fleet hosts to be a non-empty array of destinations or { destination, options }', hosts);
+  if (!Array.isArray(hosts) || hosts.length === 0)
+    throw invalidArgument(
+      'Expected fleet hosts to be a non-empty array of destinations or { destination, options }',
+      hosts,
+    );
   const seen = new Set<string>();
   return hosts.map((h, i) => {
     const given = typeof h === 'string' ? { destination: h } : h;
     if (typeof given !== 'object' || given === null || typeof given.destination !== 'string')
-      throw invalidArgument(`Expected fleet host #${i} to be a destination string or { destination, options, name }`, h);
-    if (given.name !== undefined && (typeof given.name !== 'string' || given.name === '')) throw invalidArgument(`Expected the name of fleet host #${i} to be a non-empty string`, given.name);
+      throw invalidArgument(
+        `Expected fleet host #${i} to be a destination string or { destination, options, name }`,
+        h,
+      );
+    if (given.name !== undefined && (typeof given.name !== 'string' || given.name === ''))
+      throw invalidArgument(`Expected the name of fleet host #${i} to be a non-empty string`, given.name);
     // connect: false: the fleet starts masters itself, `concurrency` at a time
     const ssh = factory(given.destination, { ...defaults, ...given.options, connect: false });
     const label = given.name ?? ssh.toString();
-    if (seen.has(label)) throw invalidArgument(`fleet host #${i} (${label}) is listed twice; give each a distinct \`name\``);
+    if (seen.has(label))
+      throw invalidArgument(`fleet host #${i} (${label}) is listed twice; give each a distinct \`name\``);
     seen.add(label);
     return entryOf(label, ssh);
   });

@@ -21,7 +21,11 @@ export const failedResult = (host: string, error: OpenSSHError): HostResult => (
 });
 
 /** The end event of a host whose command never ran. */
-export const failedEvent = (host: string, error: OpenSSHError): FleetExecEvent => ({ host, event: { type: 'error', error }, result: failedResult(host, error) });
+export const failedEvent = (host: string, error: OpenSSHError): FleetExecEvent => ({
+  host,
+  event: { type: 'error', error },
+  result: failedResult(host, error),
+});
 
 /** Runs `events$` (one host's command) and tags, counts and closes its events. Never errors. */
 export const hostRun$ = (host: string, sshHost: string, events$: Observable<ExecEvent>): Observable<FleetExecEvent> =>
@@ -46,7 +50,11 @@ export const hostRun$ = (host: string, sshHost: string, events$: Observable<Exec
       },
       error: (e: unknown) => {
         const error = isOpenSSHError(e) ? e : slaveFailed(sshHost, (e as Error)?.message ?? String(e), e);
-        sub.next({ host, event: { type: 'error', error }, result: { ...base(), ok: false, exitCode: error.exitCode ?? null, signal: error.signal ?? null, error } });
+        sub.next({
+          host,
+          event: { type: 'error', error },
+          result: { ...base(), ok: false, exitCode: error.exitCode ?? null, signal: error.signal ?? null, error },
+        });
         sub.complete();
       },
       complete: () => sub.complete(),

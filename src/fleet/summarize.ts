@@ -4,7 +4,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { FleetExecEvent, FleetLineEvent, FleetSummary, HostResult } from './types';
 
 /** The result carried by a per-host end event, if `e` is one. */
-export const resultOf = (e: FleetExecEvent | FleetLineEvent): HostResult | undefined => ('result' in e ? e.result : undefined);
+export const resultOf = (e: FleetExecEvent | FleetLineEvent): HostResult | undefined =>
+  'result' in e ? e.result : undefined;
 
 /** Builds a summary from results (in the order given) and the run's duration. */
 export const summaryOf = (results: HostResult[], durationMs: number): FleetSummary => {

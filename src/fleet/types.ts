@@ -23,7 +23,10 @@ export interface FleetOptions {
   options?: Omit<OpenSSHOptions, 'connect' | 'async'>;
   /** Masters connecting at once (each is an ssh process and a TCP + SSH handshake). @default 20 */
   concurrency?: number;
-  /** Commands running at once across the fleet in `exec$` / `lines$` / `exec`, unless a call says otherwise. @default 50 */
+  /**
+   * Commands running at once across the fleet in `exec$` / `lines$` / `exec`, unless a call says otherwise.
+   * @default 50
+   */
   commandConcurrency?: number;
 }
 
@@ -33,9 +36,15 @@ export interface FleetExecOptions extends CommonCallOptions, StdinCallOptions {
   concurrency?: number;
   /** Aborts the whole run: every remote command is ended and the stream errors with OSSH_ABORTED (`exec()` rejects). */
   signal?: AbortSignal;
-  /** Seconds without traffic from a host before its command fails with OSSH_SLAVE_TIMEOUT (an event, not the end of the run). */
+  /**
+   * Seconds without traffic from a host before its command fails with OSSH_SLAVE_TIMEOUT (an event, not the end of the
+   * run).
+   */
   timeout?: number;
-  /** On `timeout`, end the remote command (remote signal with the mux engine). @default the host's connection setting */
+  /**
+   * On `timeout`, end the remote command (remote signal with the mux engine).
+   * @default the host's connection setting
+   */
   killSshOnTimeout?: boolean;
 }
 
@@ -65,7 +74,10 @@ export interface HostResult {
   exitCode: number | null;
   /** The signal that ended the remote command (`'TERM'`), or null. */
   signal: string | null;
-  /** Why it is not ok: OSSH_MASTER_FAILED (did not connect), OSSH_SLAVE_CMD_FAILED (non-zero exit, with the stderr tail), OSSH_SLAVE_TIMEOUT, ... */
+  /**
+   * Why it is not ok: OSSH_MASTER_FAILED (did not connect), OSSH_SLAVE_CMD_FAILED (non-zero exit, with the stderr
+   * tail), OSSH_SLAVE_TIMEOUT, ...
+   */
   error?: OpenSSHError;
   /** Milliseconds from the command's start on this host to its end (0 when its master never connected). */
   durationMs: number;
@@ -77,13 +89,43 @@ export interface HostResult {
 
 /** A value of `fleet.exec$`: one host's output chunk, or its last event (exit or error) with its result. */
 export type FleetExecEvent =
-  | { /** The host's label. */ host: string; /** An output chunk. */ event: OutputEvent; /** Not set on output. */ result?: undefined }
-  | { /** The host's label. */ host: string; /** How the host ended. */ event: ExitEvent | FleetErrorEvent; /** The host's result. */ result: HostResult };
+  | {
+      /** The host's label. */
+      host: string;
+      /** An output chunk. */
+      event: OutputEvent;
+      /** Not set on output. */
+      result?: undefined;
+    }
+  | {
+      /** The host's label. */
+      host: string;
+      /** How the host ended. */
+      event: ExitEvent | FleetErrorEvent;
+      /** The host's result. */
+      result: HostResult;
+    };
 
 /** A value of `fleet.lines$`: one complete line of a host, or the end of that host with its result. */
 export type FleetLineEvent =
-  | { /** A line. */ type: 'line'; /** The host's label. */ host: string; /** Where it came from. */ stream: 'stdout' | 'stderr'; /** The line, without its separator. */ line: string }
-  | { /** The host is done. */ type: 'end'; /** The host's label. */ host: string; /** The host's result. */ result: HostResult };
+  | {
+      /** A line. */
+      type: 'line';
+      /** The host's label. */
+      host: string;
+      /** Where it came from. */
+      stream: 'stdout' | 'stderr';
+      /** The line, without its separator. */
+      line: string;
+    }
+  | {
+      /** The host is done. */
+      type: 'end';
+      /** The host's label. */
+      host: string;
+      /** The host's result. */
+      result: HostResult;
+    };
 
 /** What a run of the fleet came to. */
 export interface FleetSummary {

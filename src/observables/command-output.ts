@@ -25,35 +25,41 @@ export interface OutputTransform<V> {
 }
 
 /** Emits the transformed stdout, then (with `withExit`) the exit event. */
-const outputOf = <V>(transform: OutputTransform<V>, withExit: boolean): OperatorFunction<ExecEvent, V | ExitEvent> => (source) =>
-  new Observable<V | ExitEvent>((sub) => {
-    const emit = (produce: () => V[]): boolean => {
-      let values: V[];
-      try {
-        values = produce();
-      } catch (e) {
-        sub.error(e);
-        return false;
-      }
-      for (const v of values) sub.next(v);
-      return true;
-    };
-    return source.subscribe({
-      next: (e) => {
-        if (e.type === 'stdout') emit(() => transform.write(e.data));
-        else if (e.type === 'exit' && emit(() => transform.end()) && withExit) sub.next(e);
-      },
-      error: (e) => {
-        // the command exited (unsuccessfully): its last line is complete output, delivered before the error
-        if (isOpenSSHError(e, 'OSSH_SLAVE_CMD_FAILED') && !emit(() => transform.end())) return;
-        sub.error(e);
-      },
-      complete: () => sub.complete(),
+const outputOf =
+  <V>(transform: OutputTransform<V>, withExit: boolean): OperatorFunction<ExecEvent, V | ExitEvent> =>
+  (source) =>
+    new Observable<V | ExitEvent>((sub) => {
+      const emit = (produce: () => V[]): boolean => {
+        let values: V[];
+        try {
+          values = produce();
+        } catch (e) {
+          sub.error(e);
+          return false;
+        }
+        for (const v of values) sub.next(v);
+        return true;
+      };
+      return source.subscribe({
+        next: (e) => {
+          if (e.type === 'stdout') emit(() => transform.write(e.data));
+          else if (e.type === 'exit' && emit(() => transform.end()) && withExit) sub.next(e);
+        },
+        error: (e) => {
+          // the command exited (unsuccessfully): its last line is complete output, delivered before the error
+          if (isOpenSSHError(e, 'OSSH_SLAVE_CMD_FAILED') && !emit(() => transform.end())) return;
+          sub.error(e);
+        },
+        complete: () => sub.complete(),
+      });
     });
-  });
 
 /** The command's stdout as values of `transform`, with the plan's cancellation, timeout, stderr and exit handling. */
-export const commandOutput$ = <V>(ssh: ExecSource, plan: StreamPlan, transform: () => OutputTransform<V>): Observable<V | ExitEvent> => {
+export const commandOutput$ = <V>(
+  ssh: ExecSource,
+  plan: StreamPlan,
+  transform: () => OutputTransform<V>,
+): Observable<V | ExitEvent> => {
   const host = ssh.getHost();
   // timeout and cancellation are exec$'s (the call's, else the connection's); bad options throw here, at once
   let events$ = ssh.exec$(plan.execOptions, ...plan.cmd);

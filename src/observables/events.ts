@@ -15,7 +15,10 @@ export interface ExitEvent {
   code: number | null;
   /** The signal name without `SIG` (e.g. `'TERM'`), or null. */
   signal: string | null;
-  /** Set when the status is not the remote command's own report, saying what happened (e.g. the server refused a signal and the channel was closed). */
+  /**
+   * Set when the status is not the remote command's own report, saying what happened (e.g. the server refused a signal
+   * and the channel was closed).
+   */
   note?: string;
 }
 /** What `exec$` emits: output chunks in arrival order, then one exit event. */

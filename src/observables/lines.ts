@@ -8,13 +8,15 @@ import { LineSplitter } from './operators/line-splitter';
 import { streamPlan, type LinesStreamOptions } from './stream-options';
 
 /** What lines$ emits for options `O`: strings, plus the exit event with `exitEvent: true`. */
-export type LinesValue<O> = string | (O extends { /** The exit event is emitted too. */ exitEvent: true } ? ExitEvent : never);
+export type LinesValue<O> =
+  | string
+  | (O extends { /** The exit event is emitted too. */ exitEvent: true } ? ExitEvent : never);
 
 /**
  * The command's stdout as a cold Observable of complete lines (without the separator unless `keepSeparator`).
  *
- * Bytes are decoded with `streamEncoding` or `encoding` (default `'utf-8'`, fatal unless `fatal: false`) as they arrive, then
- * cut at `separator` (default `'\n'`; `crlf: true` also drops a `\r` before it). The last line, when the
+ * Bytes are decoded with `streamEncoding` or `encoding` (default `'utf-8'`, fatal unless `fatal: false`) as they
+ * arrive, then cut at `separator` (default `'\n'`; `crlf: true` also drops a `\r` before it). The last line, when the
  * output does not end with a separator, is emitted once the command has exited (also when it exited with a
  * failure, just before the OSSH_SLAVE_CMD_FAILED error). Subscribing starts the command; unsubscribing
  * ends it, so `take(n)` on `lines$(ssh, 'tail -f log')` completes and ends the remote `tail`. Other
@@ -38,7 +40,11 @@ export type LinesValue<O> = string | (O extends { /** The exit event is emitted 
  * @returns A cold Observable of the lines (and the exit event with `exitEvent`).
  * @see {@link capture$}
  */
-export function lines$<O extends LinesStreamOptions>(ssh: ExecSource, options: O, ...cmd: CommandArg[]): Observable<LinesValue<O>>;
+export function lines$<O extends LinesStreamOptions>(
+  ssh: ExecSource,
+  options: O,
+  ...cmd: CommandArg[]
+): Observable<LinesValue<O>>;
 export function lines$(ssh: ExecSource, ...cmd: CommandArg[]): Observable<string>;
 export function lines$(ssh: ExecSource, ...args: unknown[]): Observable<string | ExitEvent> {
   const plan = streamPlan('lines$', args);

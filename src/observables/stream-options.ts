@@ -31,7 +31,10 @@ export interface CaptureStreamOptions extends CommonCallOptions, StdinCallOption
   exitEvent?: boolean;
   /** Throw the command's stderr away (it still feeds nothing else). @default false: it goes to this process's stderr */
   stderrDiscard?: boolean;
-  /** Send the command's stderr here (a Writable, never ended by us; a function; or an Observer) instead of this process's stderr. */
+  /**
+   * Send the command's stderr here (a Writable, never ended by us; a function; or an Observer) instead of this
+   * process's stderr.
+   */
   stderrFh?: StderrTarget;
 }
 
@@ -56,24 +59,40 @@ export interface StreamPlan {
   stderr: StderrTarget | undefined;
   separator: string;
   lineOptions: LineOptions;
-  /** The options left for exec$ (it validates them, timeout and signal included; `encoding` stays for the arguments). */
+  /**
+   * The options left for exec$ (it validates them, timeout and signal included; `encoding` stays for the arguments).
+   */
   execOptions: CommonCallOptions & StdinCallOptions & TimeoutCallOptions;
   cmd: CommandArg[];
 }
 
-/** Splits Net::OpenSSH's `(options?, ...cmd)` convention and validates the stream options. Throws OSSH_INVALID_ARGUMENT. */
+/**
+ * Splits Net::OpenSSH's `(options?, ...cmd)` convention and validates the stream options. Throws OSSH_INVALID_ARGUMENT.
+ */
 export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[]): StreamPlan => {
   const first = args[0];
   const given = isOptionsObject(first) ? first : undefined;
   const o = pickKnown<LinesStreamOptions>(given, KNOWN[method], method) as LinesStreamOptions;
-  const { encoding, streamEncoding, fatal, exitEvent, stderrDiscard, stderrFh, separator, crlf, keepSeparator, ...rest } = o;
+  const {
+    encoding,
+    streamEncoding,
+    fatal,
+    exitEvent,
+    stderrDiscard,
+    stderrFh,
+    separator,
+    crlf,
+    keepSeparator,
+    ...rest
+  } = o;
   assertString('encoding', encoding);
   assertString('streamEncoding', streamEncoding);
   // `encoding` also applies to the arguments: exec$ gets it (and checks it), unless it means "no transformation"
   const execOptions = encoding === undefined || encoding === 'bytes' ? rest : { ...rest, encoding };
   const stream = streamEncoding ?? encoding;
   for (const [k, v] of Object.entries({ fatal, exitEvent, stderrDiscard, crlf, keepSeparator })) assertBoolean(k, v);
-  if (stderrDiscard && stderrFh !== undefined) throw invalidArgument('conflicting stderr options: stderrDiscard, stderrFh (give one)');
+  if (stderrDiscard && stderrFh !== undefined)
+    throw invalidArgument('conflicting stderr options: stderrDiscard, stderrFh (give one)');
   return {
     encoding: stream === 'bytes' ? undefined : stream,
     fatal: fatal ?? true,

@@ -34,5 +34,11 @@ const toByteString = (a: ByteArg, encoding: string): Arg => {
  */
 export const buildCommandBytes = (args: readonly ByteArg[], opts: CommandBytesOptions): Buffer => {
   const encoding = opts.encoding ?? 'utf8';
-  return Buffer.from(buildCommandLine(args.map((a) => toByteString(a, encoding)), opts), 'latin1');
+  return Buffer.from(
+    buildCommandLine(
+      args.map((a) => toByteString(a, encoding)),
+      opts,
+    ),
+    'latin1',
+  );
 };

@@ -26,7 +26,10 @@ export const quote = (arg: string): string => {
  * Quotes one argument for csh/tcsh leaving `* ? [ ] { } ~ , : ^` active. Unlike Net::OpenSSH, a `\` that
  * escapes nothing becomes `\\` (Net::OpenSSH died on it) and `!` is always escaped.
  */
-export const quoteGlob: (arg: string) => string = globQuoter({ active: String.raw`*?\[\],{}:^~`, quoteRun: singleQuote });
+export const quoteGlob: (arg: string) => string = globQuoter({
+  active: String.raw`*?\[\],{}:^~`,
+  quoteRun: singleQuote,
+});
 
 /** The csh backend (also tcsh). csh has no way to redirect stderr alone, hence the missing fragments. */
 export const csh: Quoter = {

@@ -19,7 +19,9 @@ const normalize = (encoding: string): { canonical: string; bad: RegExp } => {
   const name = typeof encoding === 'string' ? encoding.toLowerCase() : '';
   const known = Object.hasOwn(UNENCODABLE, name) ? name : Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
   if (known === undefined)
-    throw encodingError(`bad encoding ${JSON.stringify(encoding)}: expected one of utf8, latin1, ascii (or utf-8, binary)`);
+    throw encodingError(
+      `bad encoding ${JSON.stringify(encoding)}: expected one of utf8, latin1, ascii (or utf-8, binary)`,
+    );
   return UNENCODABLE[known] as { canonical: string; bad: RegExp };
 };
 
@@ -39,7 +41,8 @@ export const encodeCommandLine = (text: string, encoding: CommandEncoding | stri
   const m = bad.exec(text);
   if (m !== null)
     throw encodingError(
-      `character ${codePoint(text, m.index)} at offset ${m.index} of ${preview(text)} cannot be encoded in ${canonical}`,
+      `character ${codePoint(text, m.index)} at offset ${m.index} of ${preview(text)} cannot be encoded in ` +
+        `${canonical}`,
     );
   return Buffer.from(text, canonical as BufferEncoding);
 };

@@ -6,9 +6,13 @@ export type Vars =
   | Readonly<Record<string, string | number | undefined>>
   | ReadonlyMap<string, string | number | undefined>;
 
-const valueOf = (vars: Vars, name: string): string => {
+const valueFor = (vars: Vars, name: string): string => {
   const value =
-    vars instanceof Map ? vars.get(name) : Object.hasOwn(vars, name) ? (vars as Record<string, unknown>)[name] : undefined;
+    vars instanceof Map
+      ? vars.get(name)
+      : Object.hasOwn(vars, name)
+        ? (vars as Record<string, unknown>)[name]
+        : undefined;
   return value === undefined || value === null ? '' : String(value);
 };
 
@@ -19,7 +23,7 @@ const valueOf = (vars: Vars, name: string): string => {
  * `expandVars('%HOST%-%NOPE%-%%-100%', { HOST: 'h' })` → `h--%-100%`
  */
 export const expandVars = (text: string, vars: Vars): string =>
-  text.replace(/%(\w*)%/g, (_m, name: string) => (name === '' ? '%' : valueOf(vars, name)));
+  text.replace(/%(\w*)%/g, (_m, name: string) => (name === '' ? '%' : valueFor(vars, name)));
 
 /** expandVars over command arguments, markers included (their kind is kept). */
 export const expandArgs = (args: readonly Arg[], vars: Vars): Arg[] =>

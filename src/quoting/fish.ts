@@ -21,7 +21,10 @@ export const quote = (arg: string): string => {
  * Quotes one argument leaving fish's wildcards `* ?`, braces `{a,b}` and `~` active; `[ ] ! ^` are quoted
  * (literal in fish 3, but `^` was a redirection in older fish). `\*` keeps the user's escape.
  */
-export const quoteGlob: (arg: string) => string = globQuoter({ active: String.raw`*?{},~`, quoteRun: (run) => `'${run}'` });
+export const quoteGlob: (arg: string) => string = globQuoter({
+  active: '*?{},~',
+  quoteRun: (run) => `'${run}'`,
+});
 
 /** The fish backend. */
 export const fish: Quoter = {

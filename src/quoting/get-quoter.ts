@@ -19,7 +19,9 @@ export const BACKENDS: ReadonlyMap<string, Quoter> = new Map([
 
 /** Shell names that map to a backend (Net::OpenSSH's table). */
 export const ALIASES: ReadonlyMap<string, string> = new Map([
-  ...['bash', 'sh', 'ksh', 'ash', 'dash', 'pdksh', 'mksh', 'lksh', 'zsh', 'fizsh', 'posh'].map((n) => [n, 'POSIX'] as const),
+  ...['bash', 'sh', 'ksh', 'ash', 'dash', 'pdksh', 'mksh', 'lksh', 'zsh', 'fizsh', 'posh'].map(
+    (n) => [n, 'POSIX'] as const,
+  ),
   ['tcsh', 'csh'],
 ]);
 
@@ -33,7 +35,9 @@ const lookup = (name: string): Quoter => {
   const backend = BACKENDS.get(ALIASES.get(name) ?? name);
   if (backend !== undefined) return backend;
   const known = [...BACKENDS.keys(), ...ALIASES.keys()].join(', ');
-  throw invalidArgument(`unknown remote shell ${JSON.stringify(name)}: expected one of ${known}, or a chain such as 'MSCmd,MSWin'`);
+  throw invalidArgument(
+    `unknown remote shell ${JSON.stringify(name)}: expected one of ${known}, or a chain such as 'MSCmd,MSWin'`,
+  );
 };
 
 /**
@@ -47,6 +51,8 @@ export const getQuoter = (shell: string | Quoter): Quoter => {
     throw new TypeError('Expected a Quoter object with quote(), quoteGlob() and fragments, got an object without them');
   }
   if (typeof shell !== 'string')
-    throw new TypeError(`Expected the remote shell to be a name or a Quoter, got \`${String(shell)}\` (${typeof shell})`);
+    throw new TypeError(
+      `Expected the remote shell to be a name or a Quoter, got \`${String(shell)}\` (${typeof shell})`,
+    );
   return shell.includes(',') ? chain(shell.split(',').map((n) => lookup(n.trim()))) : lookup(shell);
 };

@@ -27,9 +27,9 @@ export const globQuoter = (style: GlobStyle): ((arg: string) => string) => {
     while (rules.lastIndex < arg.length) {
       const m = rules.exec(arg);
       if (m === null) throw new Error(`internal error: unquotable text at offset ${rules.lastIndex}`);
-      const [, quotes, plain, escape, backslash, other] = m;
+      const [, quotes, plain, escaped, backslash, other] = m;
       if (quotes !== undefined) out += quotes.length === 1 ? "\\'" : `"${quotes}"`;
-      else if (plain !== undefined || escape !== undefined) out += m[0];
+      else if (plain !== undefined || escaped !== undefined) out += m[0];
       else if (backslash !== undefined) out += '\\\\';
       else out += style.quoteRun(other ?? '');
     }

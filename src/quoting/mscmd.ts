@@ -13,7 +13,8 @@ const SPECIAL = /[()!^"<>&|]/;
 // We make the character right after each `%` a caret instead (the name then starts with `^`, which no
 // variable does): `%^`, or a bare `%` when what follows already starts with its own caret (`%^&`; a `^` of
 // ours must never escape the next caret), and `^%` for a final `%`, which has nothing after it in the argument.
-const percent = (after: string | undefined): string => (after === undefined ? '^%' : after.startsWith('^') ? '%' : '%^');
+const percent = (after: string | undefined): string =>
+  after === undefined ? '^%' : after.startsWith('^') ? '%' : '%^';
 
 /**
  * Escapes one argument for cmd.exe: `^` before each of `( ) ! ^ " < > & |`, and every `%` made unable to

@@ -17,7 +17,12 @@ export class QuotingError extends Error {
     this.code = code;
   }
 }
-Object.defineProperty(QuotingError.prototype, 'name', { value: 'QuotingError', enumerable: false, writable: true, configurable: true });
+Object.defineProperty(QuotingError.prototype, 'name', {
+  value: 'QuotingError',
+  enumerable: false,
+  writable: true,
+  configurable: true,
+});
 
 /** `code: 'OSSH_INVALID_ARGUMENT'`: the argument cannot be passed at all. */
 export const invalidArgument = (message: string): QuotingError => new QuotingError('OSSH_INVALID_ARGUMENT', message);

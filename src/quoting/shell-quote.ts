@@ -21,5 +21,7 @@ export const shellQuoteWith = (shell: string | Quoter, args: readonly Arg[], opt
 /** Quotes `args` for a POSIX shell. `shellQuote('./foo*\/bar&biz;')` → `'./foo*\/bar&biz;'` */
 export const shellQuote = (...args: Arg[]): string => shellQuoteWith(posix, args);
 
-/** Quotes `args` for a POSIX shell with wildcards active. `shellQuoteGlob('./foo*\/bar&biz;')` → `./foo*\/bar'&biz;'` */
+/**
+ * Quotes `args` for a POSIX shell with wildcards active. `shellQuoteGlob('./foo*\/bar&biz;')` → `./foo*\/bar'&biz;'`
+ */
 export const shellQuoteGlob = (...args: Arg[]): string => shellQuoteWith(posix, args, { glob: true });

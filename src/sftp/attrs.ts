@@ -106,7 +106,8 @@ export const attrsProblem = (a: SftpAttrInput): string | undefined => {
   }
   for (const k of ['atime', 'mtime'] as const) {
     const v = a[k];
-    if (v !== undefined && !(v instanceof Date ? Number.isFinite(v.getTime()) : Number.isFinite(v))) return `${k} must be a Date or a number of seconds`;
+    if (v !== undefined && !(v instanceof Date ? Number.isFinite(v.getTime()) : Number.isFinite(v)))
+      return `${k} must be a Date or a number of seconds`;
   }
   return undefined;
 };

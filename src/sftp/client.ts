@@ -4,7 +4,7 @@
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { invalidArgument, type OpenSSHError } from '../core/errors';
 import { assertTimeout } from '../core/validate';
-import { attrsProblem, readAttrs, SftpStats, writeAttrs, type SftpAttrInput } from './attrs';
+import { attrsProblem, readAttrs, type SftpStats, writeAttrs, type SftpAttrInput } from './attrs';
 import { SftpHandle, type SftpDirEntry, type SftpLimits, type SftpOpenFlags } from './client-surface';
 import { EXT, FX, FXP, OPEN, SFTP_VERSION } from './constants';
 import { ls, walk, type LsOptions, type SftpListEntry, type SftpWalkEntry, type WalkOptions } from './listing';
@@ -19,7 +19,9 @@ export { SftpHandle };
 export type { SftpDirEntry, SftpLimits, SftpOpenFlags };
 
 /** The byte stream to the server: one Duplex, or the subsystem's `stdout` (read from) and `stdin` (written to). */
-export type SftpTransport = Duplex | { /** Read from: the server's replies. */ stdout: Readable; /** Written to: the requests. */ stdin: Writable };
+export type SftpTransport =
+  | Duplex
+  | { /** Read from: the server's replies. */ stdout: Readable /** Written to: the requests. */; stdin: Writable };
 
 /** Options of {@link createSftp}. */
 export interface CreateSftpOptions {
@@ -110,7 +112,10 @@ export const createSftp = async (transport: SftpTransport, opts: CreateSftpOptio
   return client;
 };
 
-/** An SFTP version 3 session. Create it with {@link createSftp} (or `sftp(ssh)`). Every method rejects with an SftpError. */
+/**
+ * An SFTP version 3 session. Create it with {@link createSftp} (or `sftp(ssh)`). Every method rejects with an
+ * SftpError.
+ */
 export class SftpClient {
   /** The host, for error messages. */
   readonly host: string | undefined;
@@ -170,7 +175,9 @@ export class SftpClient {
       }
     };
     this.readable.on('data', this.onData);
-    this.readable.once('end', () => this.lost(channelClosed(this.host, this.eofSent ? 'the client ended it' : 'the server ended the stream')));
+    this.readable.once('end', () =>
+      this.lost(channelClosed(this.host, this.eofSent ? 'the client ended it' : 'the server ended the stream')),
+    );
     this.readable.once('close', () => this.lost(channelClosed(this.host, 'the stream closed')));
     this.readable.once('error', (e) => this.lost(channelClosed(this.host, `read failed: ${e.message}`, e)));
     this.writable.on('error', (e) => this.lost(channelClosed(this.host, `write failed: ${e.message}`, e)));
@@ -201,14 +208,22 @@ export class SftpClient {
     const { r } = await version;
     this.version = r.u32();
     if (this.version !== SFTP_VERSION) {
-      const e = protocolError(this.host, `the server speaks SFTP version ${this.version}; this client speaks version ${SFTP_VERSION}`);
+      const e = protocolError(
+        this.host,
+        `the server speaks SFTP version ${this.version}; this client speaks version ${SFTP_VERSION}`,
+      );
       this.destroy(e);
       throw e;
     }
     while (r.remaining > 0) this.extensions.set(r.string(), r.string());
     if (this.hasExtension(EXT.LIMITS)) {
       const x = await this.extended('limits', undefined, EXT.LIMITS, () => {});
-      this.limits = { maxPacketLength: x.u64(), maxReadLength: x.u64(), maxWriteLength: x.u64(), maxOpenHandles: x.u64() };
+      this.limits = {
+        maxPacketLength: x.u64(),
+        maxReadLength: x.u64(),
+        maxWriteLength: x.u64(),
+        maxOpenHandles: x.u64(),
+      };
     }
   }
 
@@ -329,7 +344,12 @@ export class SftpClient {
    * into it: no copy). Resolves once the request is sent (or not: `bytes` 0 when `fill` found nothing), with
    * `done` settling on the server's answer. @internal
    */
-  async writeFrom(h: SftpHandle, offset: number, length: number, fill: (into: Buffer) => Promise<number>): Promise<{ bytes: number; done: Promise<void> }> {
+  async writeFrom(
+    h: SftpHandle,
+    offset: number,
+    length: number,
+    fill: (into: Buffer) => Promise<number>,
+  ): Promise<{ bytes: number; done: Promise<void> }> {
     const id = this.live(h, 'write');
     const refused = this.refusal();
     if (refused) throw refused;
@@ -345,7 +365,9 @@ export class SftpClient {
     packet.writeUInt32BE(head.length + n, 0); // length field: everything after it
     packet.writeUInt32BE(n, head.length);
     const asked = { op: 'write', path: h.path };
-    const done = this.sendPacket(reqId, packet.subarray(0, head.length + 4 + n), asked).then((reply) => this.status('write', h.path, reply));
+    const done = this.sendPacket(reqId, packet.subarray(0, head.length + 4 + n), asked).then((reply) =>
+      this.status('write', h.path, reply),
+    );
     done.catch(() => {}); // the caller attaches its handler right after this resolves
     return { bytes: n, done };
   }
@@ -371,10 +393,26 @@ export class SftpClient {
     return statusError(this.host, op, path, code, text);
   }
 
-  /** A reply of type `want`, or the status error it carries instead. Returns null for an EOF status when `eofIsNull`. */
-  private expect(op: string, path: string | undefined, reply: Reply, want: number, wanted: string, eofIsNull: true): PacketReader | null;
+  /**
+   * A reply of type `want`, or the status error it carries instead. Returns null for an EOF status when `eofIsNull`.
+   */
+  private expect(
+    op: string,
+    path: string | undefined,
+    reply: Reply,
+    want: number,
+    wanted: string,
+    eofIsNull: true,
+  ): PacketReader | null;
   private expect(op: string, path: string | undefined, reply: Reply, want: number, wanted: string): PacketReader;
-  private expect(op: string, path: string | undefined, reply: Reply, want: number, wanted: string, eofIsNull = false): PacketReader | null {
+  private expect(
+    op: string,
+    path: string | undefined,
+    reply: Reply,
+    want: number,
+    wanted: string,
+    eofIsNull = false,
+  ): PacketReader | null {
     if (reply.type === want) return reply.r;
     if (reply.type !== FXP.STATUS) throw this.wrongReply(op, reply, wanted);
     const code = reply.r.u32();
@@ -383,38 +421,75 @@ export class SftpClient {
     throw this.statusOf(op, path, code, reply.r);
   }
 
-  private async callStatus(op: string, path: string | undefined, type: number, build: (w: PacketWriter) => void): Promise<void> {
+  private async callStatus(
+    op: string,
+    path: string | undefined,
+    type: number,
+    build: (w: PacketWriter) => void,
+  ): Promise<void> {
     this.status(op, path, await this.send({ op, path }, type, build));
   }
 
-  private async callAttrs(op: string, path: string | undefined, type: number, build: (w: PacketWriter) => void): Promise<SftpStats> {
+  private async callAttrs(
+    op: string,
+    path: string | undefined,
+    type: number,
+    build: (w: PacketWriter) => void,
+  ): Promise<SftpStats> {
     return readAttrs(this.expect(op, path, await this.send({ op, path }, type, build), FXP.ATTRS, 'ATTRS'));
   }
 
-  private async callName(op: string, path: string | undefined, type: number, build: (w: PacketWriter) => void): Promise<string> {
+  private async callName(
+    op: string,
+    path: string | undefined,
+    type: number,
+    build: (w: PacketWriter) => void,
+  ): Promise<string> {
     const r = this.expect(op, path, await this.send({ op, path }, type, build), FXP.NAME, 'NAME');
     if (r.u32() < 1) throw protocolError(this.host, `${op}: the server sent no name`);
     return r.string();
   }
 
-  private async extended(op: string, path: string | undefined, name: string, build: (w: PacketWriter) => void): Promise<PacketReader> {
+  private async extended(
+    op: string,
+    path: string | undefined,
+    name: string,
+    build: (w: PacketWriter) => void,
+  ): Promise<PacketReader> {
     if (!this.hasExtension(name)) throw unsupported(this.host, op, path, name);
-    return this.expect(op, path, await this.send({ op, path }, FXP.EXTENDED, (w) => build(w.string(name))), FXP.EXTENDED_REPLY, 'EXTENDED_REPLY');
+    return this.expect(
+      op,
+      path,
+      await this.send({ op, path }, FXP.EXTENDED, (w) => build(w.string(name))),
+      FXP.EXTENDED_REPLY,
+      'EXTENDED_REPLY',
+    );
   }
 
-  private async extendedStatus(op: string, path: string | undefined, name: string, build: (w: PacketWriter) => void): Promise<void> {
+  private async extendedStatus(
+    op: string,
+    path: string | undefined,
+    name: string,
+    build: (w: PacketWriter) => void,
+  ): Promise<void> {
     if (!this.hasExtension(name)) throw unsupported(this.host, op, path, name);
     this.status(op, path, await this.send({ op, path }, FXP.EXTENDED, (w) => build(w.string(name))));
   }
 
   private live(h: SftpHandle, op: string): Buffer {
     if (!(h instanceof SftpHandle)) throw invalidArgument(`sftp ${op}: expected an SftpHandle`, h);
-    if (h.closed) throw new SftpError(`sftp ${op} ${JSON.stringify(h.path)}: the handle is closed`, { host: this.host, op, path: h.path });
+    if (h.closed)
+      throw new SftpError(`sftp ${op} ${JSON.stringify(h.path)}: the handle is closed`, {
+        host: this.host,
+        op,
+        path: h.path,
+      });
     return h.id;
   }
 
   private static checkPath(op: string, path: unknown): string {
-    if (typeof path !== 'string' || path === '') throw invalidArgument(`sftp ${op}: the path must be a non-empty string`, path);
+    if (typeof path !== 'string' || path === '')
+      throw invalidArgument(`sftp ${op}: the path must be a non-empty string`, path);
     if (path.includes('\0')) throw invalidArgument(`sftp ${op}: the path contains a NUL byte`, path);
     return path;
   }
@@ -427,13 +502,26 @@ export class SftpClient {
 
   // ---- files ----
 
-  /** Opens a remote file. `flags` as in Node (`'r'`, `'w'`, `'a'`, `'r+'`, `'wx'`...) or SSH_FXF_* bits; `attrs` apply when it is created. */
+  /**
+   * Opens a remote file. `flags` as in Node (`'r'`, `'w'`, `'a'`, `'r+'`, `'wx'`...) or SSH_FXF_* bits; `attrs` apply
+   * when it is created.
+   */
   async open(path: string, flags: SftpOpenFlags = 'r', attrs?: SftpAttrInput): Promise<SftpHandle> {
     SftpClient.checkPath('open', path);
     const pflags = typeof flags === 'number' ? flags : FLAG_BITS[flags];
-    if (pflags === undefined) throw invalidArgument("sftp open: flags must be 'r', 'r+', 'w', 'wx', 'w+', 'wx+', 'a', 'ax', 'a+', 'ax+' or a number", flags);
+    if (pflags === undefined)
+      throw invalidArgument(
+        "sftp open: flags must be 'r', 'r+', 'w', 'wx', 'w+', 'wx+', 'a', 'ax', 'a+', 'ax+' or a number",
+        flags,
+      );
     const a = SftpClient.checkAttrs('open', attrs);
-    const r = this.expect('open', path, await this.send({ op: 'open', path }, FXP.OPEN, (w) => writeAttrs(w.string(path).u32(pflags), a)), FXP.HANDLE, 'HANDLE');
+    const r = this.expect(
+      'open',
+      path,
+      await this.send({ op: 'open', path }, FXP.OPEN, (w) => writeAttrs(w.string(path).u32(pflags), a)),
+      FXP.HANDLE,
+      'HANDLE',
+    );
     return new SftpHandle(Buffer.from(r.bytes()), path, 'file');
   }
 
@@ -448,18 +536,33 @@ export class SftpClient {
   /** Reads up to `length` bytes at `offset`; null at end of file. May return fewer bytes than asked. */
   async read(h: SftpHandle, offset: number, length: number): Promise<Buffer | null> {
     const id = this.live(h, 'read');
-    if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument('sftp read: offset must be a non-negative integer', offset);
-    if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) throw invalidArgument('sftp read: length must be an integer 0..2^32-1', length);
-    const r = this.expect('read', h.path, await this.send({ op: 'read', path: h.path }, FXP.READ, (w) => w.string(id).u64(offset).u32(length)), FXP.DATA, 'DATA', true);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw invalidArgument('sftp read: offset must be a non-negative integer', offset);
+    if (!Number.isInteger(length) || length < 0 || length > 0xffffffff)
+      throw invalidArgument('sftp read: length must be an integer 0..2^32-1', length);
+    const r = this.expect(
+      'read',
+      h.path,
+      await this.send({ op: 'read', path: h.path }, FXP.READ, (w) => w.string(id).u64(offset).u32(length)),
+      FXP.DATA,
+      'DATA',
+      true,
+    );
     return r === null ? null : r.bytes();
   }
 
   /** Writes `data` at `offset`. */
   async write(h: SftpHandle, offset: number, data: Uint8Array): Promise<void> {
     const id = this.live(h, 'write');
-    if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument('sftp write: offset must be a non-negative integer', offset);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw invalidArgument('sftp write: offset must be a non-negative integer', offset);
     if (!(data instanceof Uint8Array)) throw invalidArgument('sftp write: data must be a Buffer or Uint8Array', data);
-    const reply = await this.send({ op: 'write', path: h.path }, FXP.WRITE, (w) => w.string(id).u64(offset).string(data), 32 + id.length + data.length);
+    const reply = await this.send(
+      { op: 'write', path: h.path },
+      FXP.WRITE,
+      (w) => w.string(id).u64(offset).string(data),
+      32 + id.length + data.length,
+    );
     this.status('write', h.path, reply);
   }
 
@@ -594,7 +697,19 @@ export class SftpClient {
   async statvfs(path: string): Promise<SftpStatVfs> {
     SftpClient.checkPath('statvfs', path);
     const r = await this.extended('statvfs', path, EXT.STATVFS, (w) => w.string(path));
-    const keys = ['bsize', 'frsize', 'blocks', 'bfree', 'bavail', 'files', 'ffree', 'favail', 'fsid', 'flag', 'namemax'] as const;
+    const keys = [
+      'bsize',
+      'frsize',
+      'blocks',
+      'bfree',
+      'bavail',
+      'files',
+      'ffree',
+      'favail',
+      'fsid',
+      'flag',
+      'namemax',
+    ] as const;
     const out = {} as SftpStatVfs;
     for (const k of keys) out[k] = r.u64();
     return out;
@@ -605,14 +720,29 @@ export class SftpClient {
   /** Opens a directory for readdir. */
   async opendir(path: string): Promise<SftpHandle> {
     SftpClient.checkPath('opendir', path);
-    const r = this.expect('opendir', path, await this.send({ op: 'opendir', path }, FXP.OPENDIR, (w) => w.string(path)), FXP.HANDLE, 'HANDLE');
+    const r = this.expect(
+      'opendir',
+      path,
+      await this.send({ op: 'opendir', path }, FXP.OPENDIR, (w) => w.string(path)),
+      FXP.HANDLE,
+      'HANDLE',
+    );
     return new SftpHandle(Buffer.from(r.bytes()), path, 'dir');
   }
 
-  /** The next batch of entries of an open directory (`.` and `..` included, as the server sends them); null when done. */
+  /**
+   * The next batch of entries of an open directory (`.` and `..` included, as the server sends them); null when done.
+   */
   async readdir(h: SftpHandle): Promise<SftpDirEntry[] | null> {
     const id = this.live(h, 'readdir');
-    const r = this.expect('readdir', h.path, await this.send({ op: 'readdir', path: h.path }, FXP.READDIR, (w) => w.string(id)), FXP.NAME, 'NAME', true);
+    const r = this.expect(
+      'readdir',
+      h.path,
+      await this.send({ op: 'readdir', path: h.path }, FXP.READDIR, (w) => w.string(id)),
+      FXP.NAME,
+      'NAME',
+      true,
+    );
     if (r === null) return null;
     const out: SftpDirEntry[] = [];
     for (let n = r.u32(); n > 0; n--) out.push({ filename: r.string(), longname: r.string(), attrs: readAttrs(r) });
@@ -632,24 +762,34 @@ export class SftpClient {
     return out;
   }
 
-  /** Lists `path`: a directory's entries sorted by name (no `.`/`..`), each with its full `path`; a file lists as itself. */
+  /**
+   * Lists `path`: a directory's entries sorted by name (no `.`/`..`), each with its full `path`; a file lists as
+   * itself.
+   */
   async ls(path: string, opts?: LsOptions): Promise<SftpListEntry[]> {
     return ls(this, path, opts);
   }
 
-  /** Every entry below directory `root`, depth first, without following symlinks (`for await (const e of sftp.walk(dir))`). */
+  /**
+   * Every entry below directory `root`, depth first, without following symlinks
+   * (`for await (const e of sftp.walk(dir))`).
+   */
   walk(root: string, opts?: WalkOptions): AsyncGenerator<SftpWalkEntry> {
     return walk(this, root, opts);
   }
 
   // ---- transfers ----
 
-  /** Downloads `remote` to `local` with pipelined reads. Await the handle for the result; subscribe to it for progress. */
+  /**
+   * Downloads `remote` to `local` with pipelined reads. Await the handle for the result; subscribe to it for progress.
+   */
   get(remote: string, local: string, opts?: TransferOptions): TransferHandle {
     return get(this, remote, local, opts);
   }
 
-  /** Uploads `local` to `remote` with pipelined writes. Await the handle for the result; subscribe to it for progress. */
+  /**
+   * Uploads `local` to `remote` with pipelined writes. Await the handle for the result; subscribe to it for progress.
+   */
   put(local: string, remote: string, opts?: TransferOptions): TransferHandle {
     return put(this, local, remote, opts);
   }

@@ -58,17 +58,31 @@ export const sftp = async (ssh: SftpConnection, opts: SftpOptions = {}): Promise
   const host = ssh.getHost();
   const timeout = effectiveTimeout(assertTimeout('timeout', opts.timeout), ssh.timeout);
   const proc = await ssh.openEx(
-    { subsystem: true, stdinPipe: true, stdoutPipe: true, stderrPipe: true, ...(opts.sshOpts ? { sshOpts: opts.sshOpts } : {}) },
+    {
+      subsystem: true,
+      stdinPipe: true,
+      stdoutPipe: true,
+      stderrPipe: true,
+      ...(opts.sshOpts ? { sshOpts: opts.sshOpts } : {}),
+    },
     'sftp',
   );
   let stderr = '';
-  const { stdout, stdin } = proc as typeof proc & { stdout: NonNullable<typeof proc.stdout>; stdin: NonNullable<typeof proc.stdin> };
+  const { stdout, stdin } = proc as typeof proc & {
+    stdout: NonNullable<typeof proc.stdout>;
+    stdin: NonNullable<typeof proc.stdin>;
+  };
   proc.stderr!.setEncoding('utf8');
   proc.stderr!.on('data', (s: string) => (stderr = stderrTail(stderr + s)));
   const explain = async (): Promise<OpenSSHError | undefined> => {
     try {
       const status = await within(proc.exit, EXPLAIN_MS);
-      const how = status === undefined ? 'the subsystem stream ended' : status.signal ? `ssh ended by signal ${status.signal}` : `ssh exited with code ${status.code}`;
+      const how =
+        status === undefined
+          ? 'the subsystem stream ended'
+          : status.signal
+            ? `ssh ended by signal ${status.signal}`
+            : `ssh exited with code ${status.code}`;
       const tail = stderr.trim().split('\n').pop();
       return channelClosed(host, tail ? `${how}: ${tail}` : how);
     } catch (e) {

@@ -34,7 +34,8 @@ export interface WalkOptions {
 type ListingClient = Pick<SftpRequests, 'stat' | 'lstat' | 'readdirAll'>;
 
 /** Joins a remote directory and a name without normalising `..` (remote paths are the server's business). */
-export const joinRemote = (dir: string, name: string): string => (dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`);
+export const joinRemote = (dir: string, name: string): string =>
+  dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
 
 const baseName = (path: string): string => {
   const trimmed = path.replace(/\/+$/, '');
@@ -60,11 +61,14 @@ export async function* walk(client: ListingClient, root: string, o: WalkOptions 
   const maxDepth = o.maxDepth ?? Infinity;
   if (!(maxDepth >= 1)) throw invalidArgument('sftp walk: maxDepth must be at least 1', o.maxDepth);
   async function* visit(dir: string, depth: number): AsyncGenerator<SftpWalkEntry> {
-    const entries = (await client.readdirAll(dir)).sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+    const entries = (await client.readdirAll(dir)).sort((a, b) =>
+      a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0,
+    );
     for (const e of entries) {
       const entry: SftpWalkEntry = { ...e, path: joinRemote(dir, e.filename), depth };
       yield entry;
-      if (e.attrs.isDirectory() && depth < maxDepth && (o.descend?.(entry) ?? true)) yield* visit(entry.path, depth + 1);
+      if (e.attrs.isDirectory() && depth < maxDepth && (o.descend?.(entry) ?? true))
+        yield* visit(entry.path, depth + 1);
     }
   }
   yield* visit(root, 1);

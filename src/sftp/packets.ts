@@ -3,7 +3,10 @@
 // concatenating the stream.
 import { SftpError } from './sftp-errors';
 
-/** A packet that does not parse (truncated field, impossible length): an SftpError, so callers always get an OpenSSHError. */
+/**
+ * A packet that does not parse (truncated field, impossible length): an SftpError, so callers always get an
+ * OpenSSHError.
+ */
 export class MalformedPacket extends SftpError {
   constructor(readonly reason: string) {
     super(`sftp protocol error: ${reason}`);
@@ -87,7 +90,8 @@ export class PacketReader {
   ) {}
 
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new MalformedPacket(`packet truncated: ${n} more bytes needed at offset ${this.pos} of ${this.buf.length}`);
+    if (this.pos + n > this.buf.length)
+      throw new MalformedPacket(`packet truncated: ${n} more bytes needed at offset ${this.pos} of ${this.buf.length}`);
   }
 
   get remaining(): number {
@@ -158,7 +162,8 @@ export class FrameParser {
     this.avail += chunk.length;
     while (this.avail >= 4) {
       const len = this.peekLength();
-      if (len < 1 || len > this.maxPacket) throw new MalformedPacket(`impossible packet length ${len} (the stream is not SFTP, or out of step)`);
+      if (len < 1 || len > this.maxPacket)
+        throw new MalformedPacket(`impossible packet length ${len} (the stream is not SFTP, or out of step)`);
       if (this.avail < 4 + len) return;
       this.take(4);
       this.onPacket(this.take(len));

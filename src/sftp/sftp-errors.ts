@@ -45,13 +45,22 @@ export class SftpError extends OpenSSHError {
 const shown = (path: string | undefined): string => (path === undefined ? '' : ` ${JSON.stringify(path)}`);
 
 /** The server answered a request with a failure status. */
-export const statusError = (host: string | undefined, op: string, path: string | undefined, status: number, text: string): SftpError =>
-  new SftpError(`sftp ${op}${shown(path)}: ${text || statusName(status).toLowerCase().replace(/_/g, ' ')} (${statusName(status)})`, {
-    host,
-    op,
-    path,
-    status,
-  });
+export const statusError = (
+  host: string | undefined,
+  op: string,
+  path: string | undefined,
+  status: number,
+  text: string,
+): SftpError =>
+  new SftpError(
+    `sftp ${op}${shown(path)}: ${text || statusName(status).toLowerCase().replace(/_/g, ' ')} (${statusName(status)})`,
+    {
+      host,
+      op,
+      path,
+      status,
+    },
+  );
 
 /** The subsystem channel ended or failed: every pending and later request gets this. */
 export const channelClosed = (host: string | undefined, reason: string, cause?: unknown): SftpError =>
@@ -62,7 +71,12 @@ export const protocolError = (host: string | undefined, reason: string, cause?: 
   new SftpError(`sftp protocol error: ${reason}`, { host, cause });
 
 /** The server does not offer an extension the call needs. */
-export const unsupported = (host: string | undefined, op: string, path: string | undefined, extension: string): SftpError =>
+export const unsupported = (
+  host: string | undefined,
+  op: string,
+  path: string | undefined,
+  extension: string,
+): SftpError =>
   new SftpError(`sftp ${op}${shown(path)}: the server does not support ${extension}`, { host, op, path, status: 8 });
 
 /** A local file could not be opened, read or written during get/put. */

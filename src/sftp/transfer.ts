@@ -2,7 +2,7 @@
 // writes at each reply's offset (replies may come in any order), handles closed on every path out, and
 // the partial-file policy applied on failure.
 import { open as openLocal, unlink as unlinkLocal, type FileHandle } from 'node:fs/promises';
-import { aborted, invalidArgument, OpenSSHError } from '../core/errors';
+import { aborted, invalidArgument, type OpenSSHError } from '../core/errors';
 import type { SftpHandle, SftpRequests } from './client-surface';
 import { ProgressMeter, TransferHandle, type TransferResult } from './progress';
 import { localFileError, SftpError } from './sftp-errors';
@@ -11,13 +11,19 @@ import { localFileError, SftpError } from './sftp-errors';
 export interface TransferOptions {
   /** Requests in flight at once. @default 64 */
   concurrency?: number | undefined;
-  /** Bytes per read/write request. @default the server's limit from limits@openssh.com (OpenSSH: 255 KiB), else 32 KiB */
+  /**
+   * Bytes per read/write request.
+   * @default the server's limit from limits@openssh.com (OpenSSH: 255 KiB), else 32 KiB
+   */
   chunkSize?: number | undefined;
   /** Copy the permission bits and the access/modification times to the target. @default false */
   preserve?: boolean | undefined;
   /** On failure, leave the partial target file in place instead of removing it. @default false */
   keepPartial?: boolean | undefined;
-  /** put only: ask the server to flush the file to disk before closing it (fsync@openssh.com, when offered). @default false */
+  /**
+   * put only: ask the server to flush the file to disk before closing it (fsync@openssh.com, when offered).
+   * @default false
+   */
   fsync?: boolean | undefined;
   /** Minimum milliseconds between progress events (the final event always comes). @default 100 */
   progressInterval?: number | undefined;
@@ -34,12 +40,16 @@ interface Plan {
   chunk: number;
 }
 
-const plan = (client: SftpRequests, o: TransferOptions, limit: number | undefined, op: string): Plan => {
+const plan = (o: TransferOptions, limit: number | undefined, op: string): Plan => {
   const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 4096) throw invalidArgument(`sftp ${op}: concurrency must be an integer 1..4096`, o.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 4096)
+    throw invalidArgument(`sftp ${op}: concurrency must be an integer 1..4096`, o.concurrency);
   const cap = Math.min(limit || MAX_CHUNK, MAX_CHUNK);
   if (o.chunkSize !== undefined && (!Number.isInteger(o.chunkSize) || o.chunkSize < 1 || o.chunkSize > cap))
-    throw invalidArgument(`sftp ${op}: chunkSize must be an integer 1..${cap}${limit ? " (the server's limit)" : ''}`, o.chunkSize);
+    throw invalidArgument(
+      `sftp ${op}: chunkSize must be an integer 1..${cap}${limit ? " (the server's limit)" : ''}`,
+      o.chunkSize,
+    );
   return { concurrency, chunk: o.chunkSize ?? (limit ? cap : FALLBACK_CHUNK) };
 };
 
@@ -60,8 +70,10 @@ const start = (
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const done = (async (): Promise<TransferResult> => {
     try {
-      if (typeof remote !== 'string' || remote === '') throw invalidArgument(`sftp ${op}: the remote path must be a non-empty string`, remote);
-      if (typeof local !== 'string' || local === '') throw invalidArgument(`sftp ${op}: the local path must be a non-empty string`, local);
+      if (typeof remote !== 'string' || remote === '')
+        throw invalidArgument(`sftp ${op}: the remote path must be a non-empty string`, remote);
+      if (typeof local !== 'string' || local === '')
+        throw invalidArgument(`sftp ${op}: the local path must be a non-empty string`, local);
       await body(meter, () => cancel);
       const rate = meter.finish();
       return { bytes: meter.bytes, elapsed: meter.elapsed(), rate, remote, local };
@@ -92,17 +104,25 @@ const closeQuietly = async (client: SftpRequests, h: SftpHandle | undefined): Pr
   if (h && client.isOpen) await client.close(h).catch(() => {});
 };
 
-/** Downloads remote file `remote` to local file `local` (created or truncated). Why: the high-level transfer with progress. */
+/**
+ * Downloads remote file `remote` to local file `local` (created or truncated). Why: the high-level transfer with
+ * progress.
+ */
 export const get = (client: SftpRequests, remote: string, local: string, o: TransferOptions = {}): TransferHandle =>
   start(client, 'get', remote, local, o, async (meter, cancelled) => {
-    const { concurrency, chunk } = plan(client, o, client.limits?.maxReadLength, 'get');
+    const { concurrency, chunk } = plan(o, client.limits?.maxReadLength, 'get');
     const h = await client.open(remote, 'r');
     let fh: FileHandle | undefined;
     let created = false;
     let ok = false;
     try {
       const st = await client.fstat(h);
-      if (st.isDirectory()) throw new SftpError(`sftp get ${JSON.stringify(remote)}: is a directory`, { host: client.host, op: 'get', path: remote });
+      if (st.isDirectory())
+        throw new SftpError(`sftp get ${JSON.stringify(remote)}: is a directory`, {
+          host: client.host,
+          op: 'get',
+          path: remote,
+        });
       try {
         fh = await openLocal(local, 'w', o.preserve && st.permissions !== undefined ? st.permissions : 0o666);
         created = true;
@@ -190,10 +210,13 @@ export const get = (client: SftpRequests, remote: string, local: string, o: Tran
     }
   });
 
-/** Uploads local file `local` to remote file `remote` (created or truncated). Why: the high-level transfer with progress. */
+/**
+ * Uploads local file `local` to remote file `remote` (created or truncated). Why: the high-level transfer with
+ * progress.
+ */
 export const put = (client: SftpRequests, local: string, remote: string, o: TransferOptions = {}): TransferHandle =>
   start(client, 'put', remote, local, o, async (meter, cancelled) => {
-    const { concurrency, chunk } = plan(client, o, client.limits?.maxWriteLength, 'put');
+    const { concurrency, chunk } = plan(o, client.limits?.maxWriteLength, 'put');
     let fh: FileHandle;
     let size: number;
     let mode: number;

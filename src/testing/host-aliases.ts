@@ -14,8 +14,21 @@ export interface HostAlias {
 }
 
 /** Writes `path`: the aliases, then the sshd's own client settings (pinned known_hosts, key) for every host. */
-export const writeHostAliases = (sshd: Pick<ThrowawaySshd, 'port' | 'user' | 'configPath'>, aliases: readonly HostAlias[], path: string): string => {
-  const blocks = aliases.map((a) => [`Host ${a.name}`, '  HostName 127.0.0.1', `  Port ${a.port ?? sshd.port}`, `  User ${sshd.user}`, `  BindAddress ${a.from}`, ''].join('\n'));
+export const writeHostAliases = (
+  sshd: Pick<ThrowawaySshd, 'port' | 'user' | 'configPath'>,
+  aliases: readonly HostAlias[],
+  path: string,
+): string => {
+  const blocks = aliases.map((a) =>
+    [
+      `Host ${a.name}`,
+      '  HostName 127.0.0.1',
+      `  Port ${a.port ?? sshd.port}`,
+      `  User ${sshd.user}`,
+      `  BindAddress ${a.from}`,
+      '',
+    ].join('\n'),
+  );
   writeFileSync(path, [...blocks, readFileSync(sshd.configPath, 'utf8')].join('\n'));
   return path;
 };

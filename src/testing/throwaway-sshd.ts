@@ -7,7 +7,10 @@ import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-/** The account logged in as when we run as root, so that remote commands run as a normal user would (`NET_OPENSSH_TEST_USER` changes it). */
+/**
+ * The account logged in as when we run as root, so that remote commands run as a normal user would
+ * (`NET_OPENSSH_TEST_USER` changes it).
+ */
 export const THROWAWAY_USER = process.env.NET_OPENSSH_TEST_USER ?? 'netossh';
 
 /** The Debian package that provides sshd. */
@@ -23,7 +26,10 @@ export interface ThrowawaySshdOptions {
   ipv6?: boolean;
   /** Extra accounts allowed to log in with the client key (AllowUsers). */
   users?: string[];
-  /** Accept passwords (PasswordAuthentication and KbdInteractiveAuthentication yes) on this sshd only. @default false */
+  /**
+   * Accept passwords (PasswordAuthentication and KbdInteractiveAuthentication yes) on this sshd only.
+   * @default false
+   */
   passwordAuth?: boolean;
 }
 
@@ -127,7 +133,10 @@ export const ensureLoginUser = (): string => {
 const keygen = (path: string, comment: string) =>
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
 
-const sshdConfigLines = (o: ThrowawaySshdOptions, c: { port: number; hostKey: string; dir: string; authorizedKeys: string; user: string }): string[] => [
+const sshdConfigLines = (
+  o: ThrowawaySshdOptions,
+  c: { port: number; hostKey: string; dir: string; authorizedKeys: string; user: string },
+): string[] => [
   `Port ${c.port}`,
   'ListenAddress 127.0.0.1',
   ...(o.ipv6 === false ? [] : ['ListenAddress ::1']),

@@ -17,7 +17,7 @@ const MAGIC = /(^|[^\\])[*?[]/;
 /** Whether `s` contains an unescaped wildcard. */
 export const hasWildcard = (s: string): boolean => MAGIC.test(s);
 
-const unescape = (s: string): string => s.replace(/\\(.)/gs, '$1');
+const unescapeGlob = (s: string): string => s.replace(/\\(.)/gs, '$1');
 
 /** One path segment's pattern as an anchored RegExp. */
 const segmentRegExp = (seg: string, nocase: boolean): RegExp => {
@@ -54,7 +54,7 @@ const exists = (p: string): boolean => {
 /** Expands `pattern` against the local file system; sorted matches, [] when none (or [pattern] with nocheck). */
 export const localGlob = (pattern: string, flags: GlobFlags = {}): string[] => {
   if (!hasWildcard(pattern)) {
-    const p = unescape(pattern);
+    const p = unescapeGlob(pattern);
     return exists(p) || flags.nocheck ? [p] : [];
   }
   const absolute = pattern.startsWith('/');
@@ -66,7 +66,7 @@ export const localGlob = (pattern: string, flags: GlobFlags = {}): string[] => {
     for (const base of bases) {
       const join = (name: string) => (base === '' ? name : base.endsWith('/') ? base + name : `${base}/${name}`);
       if (!hasWildcard(seg)) {
-        next.push(join(unescape(seg)));
+        next.push(join(unescapeGlob(seg)));
         continue;
       }
       let names: string[];
@@ -76,7 +76,8 @@ export const localGlob = (pattern: string, flags: GlobFlags = {}): string[] => {
         continue;
       }
       const re = segmentRegExp(seg, flags.nocase ?? false);
-      for (const n of names) if ((flags.dot || !n.startsWith('.') || seg.startsWith('.')) && re.test(n)) next.push(join(n));
+      for (const n of names)
+        if ((flags.dot || !n.startsWith('.') || seg.startsWith('.')) && re.test(n)) next.push(join(n));
     }
     bases = next;
   }

@@ -15,13 +15,37 @@ export const rsyncRsh = (argv: readonly string[]): string => argv.map(rsyncRshWo
 // Options net-openssh manages itself, or that would make rsync leave the master (Net::OpenSSH's list, plus
 // the argument-protection switches: remote paths are quoted here, so rsync must pass them as they are).
 const FORBIDDEN = new Set([
-  'rsh', 'e', 'address', 'port', 'sockopts', 'password-file', 'write-batch', 'only-write-batch', 'read-batch', 'ipv4', 'ipv6',
-  'version', 'help', 'daemon', 'config', 'detach', 'protect-args', 'secluded-args', 's', 'old-args', 'list-only', 'server', 'sender',
+  'rsh',
+  'e',
+  'address',
+  'port',
+  'sockopts',
+  'password-file',
+  'write-batch',
+  'only-write-batch',
+  'read-batch',
+  'ipv4',
+  'ipv6',
+  'version',
+  'help',
+  'daemon',
+  'config',
+  'detach',
+  'protect-args',
+  'secluded-args',
+  's',
+  'old-args',
+  'list-only',
+  'server',
+  'sender',
 ]);
 
 /** `safeLinks` / `safe_links` / `safe-links` -> `safe-links`. */
 export const rsyncOptionName = (key: string): string =>
-  key.replace(/_/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  key
+    .replace(/_/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
 
 /** Other option keys as rsync long options: true `--k`, false omitted, a value `--k=v`, an array repeats. */
 export const rsyncLongOptions = (extra: Readonly<Record<string, unknown>>): string[] => {
@@ -31,14 +55,21 @@ export const rsyncLongOptions = (extra: Readonly<Record<string, unknown>>): stri
     const name = rsyncOptionName(key);
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw invalidArgument(`\`${key}\` is not an rsync option name`);
     const plain = name.replace(/^no-/, '');
-    if (FORBIDDEN.has(name) || FORBIDDEN.has(plain)) throw invalidArgument(`rsync option --${name} cannot be used here (net-openssh sets the transport and argument handling itself)`);
+    if (FORBIDDEN.has(name) || FORBIDDEN.has(plain))
+      throw invalidArgument(
+        `rsync option --${name} cannot be used here (net-openssh sets the transport and argument handling itself)`,
+      );
     const values = Array.isArray(v) ? v : [v];
     for (const x of values) {
       if (x === true) out.push(`--${name}`);
       else if (typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x))) {
         if (String(x).includes('\0')) throw invalidArgument(`rsync option --${name} must not contain a NUL byte`);
         out.push(`--${name}=${x}`);
-      } else throw invalidArgument(`Expected rsync option \`${key}\` to be true, false, a string, a number or an array of them`, x);
+      } else
+        throw invalidArgument(
+          `Expected rsync option \`${key}\` to be true, false, a string, a number or an array of them`,
+          x,
+        );
     }
   }
   return out;
@@ -46,12 +77,26 @@ export const rsyncLongOptions = (extra: Readonly<Record<string, unknown>>): stri
 
 /** rsync's exit codes (rsync(1), EXIT VALUES). */
 const EXIT: Record<number, string> = {
-  1: 'syntax or usage error', 2: 'protocol incompatibility', 3: 'errors selecting input/output files or dirs',
-  4: 'requested action not supported', 5: 'error starting client-server protocol', 6: 'daemon unable to append to log-file',
-  10: 'error in socket I/O', 11: 'error in file I/O', 12: 'error in rsync protocol data stream', 13: 'errors with program diagnostics',
-  14: 'error in IPC code', 20: 'received SIGUSR1 or SIGINT', 21: 'some error returned by waitpid()', 22: 'error allocating core memory buffers',
-  23: 'partial transfer due to error', 24: 'partial transfer due to vanished source files', 25: 'the --max-delete limit stopped deletions',
-  30: 'timeout in data send/receive', 35: 'timeout waiting for daemon connection', 255: 'the ssh transport failed',
+  1: 'syntax or usage error',
+  2: 'protocol incompatibility',
+  3: 'errors selecting input/output files or dirs',
+  4: 'requested action not supported',
+  5: 'error starting client-server protocol',
+  6: 'daemon unable to append to log-file',
+  10: 'error in socket I/O',
+  11: 'error in file I/O',
+  12: 'error in rsync protocol data stream',
+  13: 'errors with program diagnostics',
+  14: 'error in IPC code',
+  20: 'received SIGUSR1 or SIGINT',
+  21: 'some error returned by waitpid()',
+  22: 'error allocating core memory buffers',
+  23: 'partial transfer due to error',
+  24: 'partial transfer due to vanished source files',
+  25: 'the --max-delete limit stopped deletions',
+  30: 'timeout in data send/receive',
+  35: 'timeout waiting for daemon connection',
+  255: 'the ssh transport failed',
 };
 export const rsyncExitMeaning = (code: number): string | undefined => EXIT[code];
 
@@ -79,7 +124,8 @@ export interface RsyncArgsInput {
 /** rsync's argv (without the binary). */
 export const rsyncArgs = (i: RsyncArgsInput): string[] => {
   const quoter = getQuoter(i.remoteShell ?? 'POSIX');
-  const remote = (p: string, isSource: boolean) => `${i.hostSquared}:${isSource && i.glob ? quoter.quoteGlob(p) : quoter.quote(p)}`;
+  const remote = (p: string, isSource: boolean) =>
+    `${i.hostSquared}:${isSource && i.glob ? quoter.quoteGlob(p) : quoter.quote(p)}`;
   // --old-args: rsync >= 3.2.4 would otherwise escape the already quoted remote paths a second time
   const args = ['-e', rsyncRsh(i.sshArgvNoHost), '--old-args'];
   if (i.quiet) args.push('-q');

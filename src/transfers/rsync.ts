@@ -44,38 +44,82 @@ const cleanEnv = (): NodeJS.ProcessEnv => {
   return env;
 };
 
-const run = async (ssh: TransferConnection, direction: 'get' | 'put', args: readonly unknown[]): Promise<true | TransferHandle> => {
+const run = async (
+  ssh: TransferConnection,
+  direction: 'get' | 'put',
+  args: readonly unknown[],
+): Promise<true | TransferHandle> => {
   const { o, cmd, remoteShell, extra, verbose, paths } = prepare(ssh, args);
-  if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', `rsync${direction === 'get' ? 'Get' : 'Put'}: give at least one path`);
+  if (paths.length === 0)
+    throw new OpenSSHError(
+      'OSSH_INVALID_ARGUMENT',
+      `rsync${direction === 'get' ? 'Get' : 'Put'}: give at least one path`,
+    );
   const given = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? (direction === 'get' ? '.' : '') : paths[paths.length - 1]!;
   const sources = direction === 'put' && o.glob ? given.flatMap((p) => localGlob(p, o.globFlags)) : given;
   if (sources.length === 0)
-    throw new OpenSSHError('OSSH_SLAVE_FAILED', `rsync failed: given file name patterns did not match any file: ${showPaths(given)}`, { host: ssh.getHost() });
+    throw new OpenSSHError(
+      'OSSH_SLAVE_FAILED',
+      `rsync failed: given file name patterns did not match any file: ${showPaths(given)}`,
+      { host: ssh.getHost() },
+    );
   const base = await ssh.slaveCommand(o.sshOpts);
   const progress = o.progress !== undefined;
   const argv = rsyncArgs({
-    sshArgvNoHost: base.sshArgvNoHost, hostSquared: base.hostSquared, direction, sources, target, remoteShell, extra,
-    quiet: o.quiet ?? (!verbose && !progress), verbose, recursive: o.recursive ?? false, copyAttrs: o.copyAttrs ?? false,
-    bwlimit: o.bwlimit, timeout: o.timeout, progress, glob: o.glob ?? false,
+    sshArgvNoHost: base.sshArgvNoHost,
+    hostSquared: base.hostSquared,
+    direction,
+    sources,
+    target,
+    remoteShell,
+    extra,
+    quiet: o.quiet ?? (!verbose && !progress),
+    verbose,
+    recursive: o.recursive ?? false,
+    copyAttrs: o.copyAttrs ?? false,
+    bwlimit: o.bwlimit,
+    timeout: o.timeout,
+    progress,
+    glob: o.glob ?? false,
   });
   return runTransfer({
-    ssh, tool: 'rsync', cmd, args: argv, env: cleanEnv(), o, watchdog: true, timeoutExit: 30, exitMeaning: rsyncExitMeaning,
+    ssh,
+    tool: 'rsync',
+    cmd,
+    args: argv,
+    env: cleanEnv(),
+    o,
+    watchdog: true,
+    timeoutExit: 30,
+    exitMeaning: rsyncExitMeaning,
     what: `${direction} ${showPaths(sources)} -> ${JSON.stringify(target || '~')}`,
     progress: progress ? { kind: 'rsync' } : undefined,
   });
 };
 
-/** Copies remote files to a local path with rsync (Net::OpenSSH's rsync_get): `rsyncGet(ssh, opts, ...remote, local)`. */
-export function rsyncGet(ssh: TransferConnection, options: RsyncOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
+/**
+ * Copies remote files to a local path with rsync (Net::OpenSSH's rsync_get): `rsyncGet(ssh, opts, ...remote, local)`.
+ */
+export function rsyncGet(
+  ssh: TransferConnection,
+  options: RsyncOptions & { async: true },
+  ...paths: string[]
+): Promise<TransferHandle>;
 export function rsyncGet(ssh: TransferConnection, options: RsyncOptions, ...paths: string[]): Promise<true>;
 export function rsyncGet(ssh: TransferConnection, ...paths: string[]): Promise<true>;
 export function rsyncGet(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
   return run(ssh, 'get', args);
 }
 
-/** Copies local files to a remote path with rsync (Net::OpenSSH's rsync_put): `rsyncPut(ssh, opts, ...local, remote)`. */
-export function rsyncPut(ssh: TransferConnection, options: RsyncOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
+/**
+ * Copies local files to a remote path with rsync (Net::OpenSSH's rsync_put): `rsyncPut(ssh, opts, ...local, remote)`.
+ */
+export function rsyncPut(
+  ssh: TransferConnection,
+  options: RsyncOptions & { async: true },
+  ...paths: string[]
+): Promise<TransferHandle>;
 export function rsyncPut(ssh: TransferConnection, options: RsyncOptions, ...paths: string[]): Promise<true>;
 export function rsyncPut(ssh: TransferConnection, ...paths: string[]): Promise<true>;
 export function rsyncPut(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {

@@ -52,17 +52,32 @@ const IO_POLL_MS = 250;
 const RELEASE_MS = 200;
 
 /** The error for a tool that exited non-zero: names the tool, the paths and the tool's last stderr line. */
-export const toolFailed = (run: Pick<ToolRun, 'tool' | 'what' | 'exitMeaning'>, host: string, code: number | null, signal: string | null, stderr: string): OpenSSHError => {
+export const toolFailed = (
+  run: Pick<ToolRun, 'tool' | 'what' | 'exitMeaning'>,
+  host: string,
+  code: number | null,
+  signal: string | null,
+  stderr: string,
+): OpenSSHError => {
   const how = slaveCmdFailed(host, code, signal).message; // "child exited with code N" / "... with signal S"
   const meaning = code === null ? undefined : run.exitMeaning?.(code);
   // tools often end with a summary line ("failed to upload file ..."): keep the last few lines, not just one
-  const said = stderr.split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).join('; ');
-  return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', `${run.tool} failed: ${run.what}: ${how}${meaning ? ` (${meaning})` : ''}${said ? `: ${said.slice(-600)}` : ''}`, {
-    host,
-    exitCode: code,
-    signal,
-    stderr: stderr ? stderrTail(stderr) : undefined,
-  });
+  const said = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-3)
+    .join('; ');
+  return new OpenSSHError(
+    'OSSH_SLAVE_CMD_FAILED',
+    `${run.tool} failed: ${run.what}: ${how}${meaning ? ` (${meaning})` : ''}${said ? `: ${said.slice(-600)}` : ''}`,
+    {
+      host,
+      exitCode: code,
+      signal,
+      stderr: stderr ? stderrTail(stderr) : undefined,
+    },
+  );
 };
 
 /** Starts the tool; returns its handle at once. */
@@ -71,15 +86,27 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
   const host = ssh.getHost();
   const subject = new ReplaySubject<TransferProgress>(1);
   const listener = o.progress;
-  if (listener && listener !== true) subject.subscribe(typeof listener === 'function' ? { next: listener } : { next: (p) => listener.next?.(p), complete: () => listener.complete?.() });
+  if (listener && listener !== true)
+    subject.subscribe(
+      typeof listener === 'function'
+        ? { next: listener }
+        : { next: (p) => listener.next?.(p), complete: () => listener.complete?.() },
+    );
 
   const tail = new TailSink();
-  const stdoutSink: Sink = optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');
-  const stderrUser: Sink = o.stderrToStdout ? stdoutSink : optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? inheritSink('stderr');
+  const stdoutSink: Sink =
+    optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');
+  const stderrUser: Sink = o.stderrToStdout
+    ? stdoutSink
+    : (optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? inheritSink('stderr'));
   const stderrSink = teeSink(stderrUser, tail);
 
   // its own process group: ending the transfer ends the tool's ssh too, even a stopped one (SIGKILL to the group)
-  const child = spawn(run.cmd, [...run.args], { stdio: ['ignore', 'pipe', 'pipe'], env: run.env ?? process.env, detached: true });
+  const child = spawn(run.cmd, [...run.args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: run.env ?? process.env,
+    detached: true,
+  });
   let lastActivity = Date.now();
   let ending: 'timeout' | 'abort' | undefined;
   const rate = new RateMeter();
@@ -158,11 +185,14 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
   }
   if (run.watchdog && o.timeout !== undefined) {
     const ms = o.timeout * 1000;
-    const t = setInterval(() => {
-      if (Date.now() - lastActivity < ms || ending) return;
-      ending = 'timeout';
-      kill();
-    }, Math.max(50, Math.min(1000, ms / 4)));
+    const t = setInterval(
+      () => {
+        if (Date.now() - lastActivity < ms || ending) return;
+        ending = 'timeout';
+        kill();
+      },
+      Math.max(50, Math.min(1000, ms / 4)),
+    );
     t.unref();
     timers.push(t);
   }
@@ -196,10 +226,13 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
         else stdoutSink.write(Buffer.from(line));
       }
       let sinkError: unknown;
-      await Promise.all([stdoutSink.end(), stderrUser === stdoutSink ? undefined : stderrUser.end()]).catch((e) => (sinkError = e));
+      await Promise.all([stdoutSink.end(), stderrUser === stdoutSink ? undefined : stderrUser.end()]).catch(
+        (e) => (sinkError = e),
+      );
       const sig = signal ? signal.replace(/^SIG/, '') : null;
       const outcome = ((): OpenSSHError | undefined => {
-        if (spawnError) return slaveFailed(host, `${run.tool} (${run.cmd}) could not be started: ${spawnError.message}`, spawnError);
+        if (spawnError)
+          return slaveFailed(host, `${run.tool} (${run.cmd}) could not be started: ${spawnError.message}`, spawnError);
         if (ending === 'timeout') return slaveTimeout(host, o.timeout!, true);
         if (ending === 'abort') return aborted(host, o.signal?.reason);
         if (code === 0 && !sig) return undefined;

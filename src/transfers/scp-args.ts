@@ -4,7 +4,9 @@ import { invalidArgument } from '../core/errors';
 import { getQuoter } from '../quoting/get-quoter';
 import type { SlaveBase } from './slave-base';
 
-/** Which scp protocol to use: `'sftp'` (`scp -s`, OpenSSH 9's default) or `'legacy'` (`scp -O`, the old rcp protocol). */
+/**
+ * Which scp protocol to use: `'sftp'` (`scp -s`, OpenSSH 9's default) or `'legacy'` (`scp -O`, the old rcp protocol).
+ */
 export type ScpMode = 'sftp' | 'legacy';
 
 // ssh options that mean the same to scp (which passes them to its ssh). Others clash: scp's -l is a
@@ -16,7 +18,11 @@ const SAME_WITH_VALUE = new Set(['c', 'F', 'i', 'J', 'o']);
 export const scpSshOpts = (opts: readonly string[]): string[] => {
   for (let i = 0; i < opts.length; i++) {
     const tok = opts[i]!;
-    if (!/^-[^-]/.test(tok)) throw invalidArgument(`ssh option ${JSON.stringify(tok)} cannot be passed to scp (expected -o, -F, -i, -c, -J, -4, -6, -A, -C, -q or -v)`);
+    if (!/^-[^-]/.test(tok))
+      throw invalidArgument(
+        `ssh option ${JSON.stringify(tok)} cannot be passed to scp (expected -o, -F, -i, -c, -J, -4, -6, -A, ` +
+          `-C, -q or -v)`,
+      );
     for (let j = 1; j < tok.length; j++) {
       const c = tok[j]!;
       if (SAME_FLAGS.has(c)) continue;
@@ -26,7 +32,8 @@ export const scpSshOpts = (opts: readonly string[]): string[] => {
         break;
       }
       throw invalidArgument(
-        `ssh option -${c} (in ${JSON.stringify(tok)}) means something else to scp; pass ssh settings as -o Keyword=value (e.g. -o User=..., -o Port=...)`,
+        `ssh option -${c} (in ${JSON.stringify(tok)}) means something else to scp; pass ssh settings as -o ` +
+          `Keyword=value (e.g. -o User=..., -o Port=...)`,
       );
     }
   }
@@ -35,7 +42,8 @@ export const scpSshOpts = (opts: readonly string[]): string[] => {
 
 /** A value for ssh's `-o Keyword=value`: `%` escaped (ssh expands %-tokens), quoted when it has spaces. */
 export const sshConfigValue = (v: string): string => {
-  if (/["\n]/.test(v)) throw invalidArgument(`cannot pass ${JSON.stringify(v)} in an ssh -o option (it contains a quote or newline)`);
+  if (/["\n]/.test(v))
+    throw invalidArgument(`cannot pass ${JSON.stringify(v)} in an ssh -o option (it contains a quote or newline)`);
   const e = v.replace(/%/g, '%%');
   return /\s/.test(e) ? `"${e}"` : e;
 };
@@ -71,11 +79,24 @@ export const scpArgs = (i: ScpArgsInput): string[] => {
   const { base } = i;
   const quoter = i.mode === 'legacy' ? getQuoter(i.remoteShell ?? 'POSIX') : undefined;
   const remote = (p: string, isSource: boolean): string => {
-    const path = quoter ? (isSource && i.glob ? quoter.quoteGlob(p) : quoter.quote(p)) : isSource ? sftpRemotePath(p, i.glob) : p;
+    const path = quoter
+      ? isSource && i.glob
+        ? quoter.quoteGlob(p)
+        : quoter.quote(p)
+      : isSource
+        ? sftpRemotePath(p, i.glob)
+        : p;
     return `${base.hostSquared}:${path}`;
   };
   // the guard comes first: ssh keeps the first value of each -o, so nothing later can override it
-  const args = ['-o', `ControlPath=${sshConfigValue(base.ctlPath)}`, '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
+  const args = [
+    '-o',
+    `ControlPath=${sshConfigValue(base.ctlPath)}`,
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'ProxyCommand=false',
+  ];
   args.push(...scpSshOpts(base.sshOpts), '-S', base.sshCmd);
   if (base.port !== undefined) args.push('-P', String(base.port));
   if (base.user !== undefined) args.push('-o', `User=${sshConfigValue(base.user)}`);

@@ -29,7 +29,11 @@ const KEYS = new Set<string>([...COMMON_KEYS, 'scpCmd', 'mode', 'remoteShell']);
 export const showPaths = (paths: readonly string[]): string => paths.map((p) => JSON.stringify(p)).join(', ');
 
 const notADirectory = (host: string, target: string, where: 'local' | 'remote'): OpenSSHError =>
-  new OpenSSHError('OSSH_SLAVE_FAILED', `scp failed: several sources need an existing ${where} target directory, and ${JSON.stringify(target)} is not one`, { host });
+  new OpenSSHError(
+    'OSSH_SLAVE_FAILED',
+    `scp failed: several sources need an existing ${where} target directory, and ${JSON.stringify(target)} is not one`,
+    { host },
+  );
 
 const isDir = (p: string): boolean => {
   try {
@@ -53,7 +57,8 @@ export const localSize = (p: string, recursive: boolean): number => {
 };
 
 // a remote path as `test -d` on the remote side sees it: relative to the home directory
-const remoteCheckPath = (p: string): string | undefined => (p === '' || p === '~' ? '.' : p.startsWith('~/') ? p.slice(2) || '.' : p.startsWith('~') ? undefined : p);
+const remoteCheckPath = (p: string): string | undefined =>
+  p === '' || p === '~' ? '.' : p.startsWith('~/') ? p.slice(2) || '.' : p.startsWith('~') ? undefined : p;
 
 const prepare = (ssh: TransferConnection, args: readonly unknown[]) => {
   const [raw, paths] = splitPaths(args, (p) => ssh.expandText(p));
@@ -70,7 +75,11 @@ const prepare = (ssh: TransferConnection, args: readonly unknown[]) => {
  * A single remote path may omit the target (`.`). Several sources need an existing local directory.
  * Resolves true (or a {@link TransferHandle} with `async`); rejects with an OpenSSHError naming the paths.
  */
-export function scpGet(ssh: TransferConnection, options: ScpOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
+export function scpGet(
+  ssh: TransferConnection,
+  options: ScpOptions & { async: true },
+  ...paths: string[]
+): Promise<TransferHandle>;
 export function scpGet(ssh: TransferConnection, options: ScpOptions, ...paths: string[]): Promise<true>;
 export function scpGet(ssh: TransferConnection, ...paths: string[]): Promise<true>;
 export async function scpGet(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
@@ -81,15 +90,35 @@ export async function scpGet(ssh: TransferConnection, ...args: unknown[]): Promi
   if (sources.length > 1 && !isDir(target)) throw notADirectory(ssh.getHost(), target, 'local');
   const base = await ssh.slaveCommand(o.sshOpts);
   const argv = scpArgs({
-    base, mode, direction: 'get', sources, target, remoteShell,
-    quiet: o.quiet ?? !o.verbose, verbose: Boolean(o.verbose), recursive: o.recursive ?? false,
-    copyAttrs: o.copyAttrs ?? false, bwlimit: o.bwlimit, glob: o.glob ?? false,
+    base,
+    mode,
+    direction: 'get',
+    sources,
+    target,
+    remoteShell,
+    quiet: o.quiet ?? !o.verbose,
+    verbose: Boolean(o.verbose),
+    recursive: o.recursive ?? false,
+    copyAttrs: o.copyAttrs ?? false,
+    bwlimit: o.bwlimit,
+    glob: o.glob ?? false,
   });
   return runTransfer({
-    ssh, tool: 'scp', cmd, args: argv, o, watchdog: true,
+    ssh,
+    tool: 'scp',
+    cmd,
+    args: argv,
+    o,
+    watchdog: true,
     what: `get ${showPaths(sources)} -> ${JSON.stringify(target)}`,
     progress: { kind: 'io', counter: 'wchar' },
-    finalBytes: o.glob ? undefined : () => sources.reduce((n, s) => n + localSize(isDir(target) ? join(target, basename(s)) : target, o.recursive ?? false), 0),
+    finalBytes: o.glob
+      ? undefined
+      : () =>
+          sources.reduce(
+            (n, s) => n + localSize(isDir(target) ? join(target, basename(s)) : target, o.recursive ?? false),
+            0,
+          ),
   });
 }
 
@@ -98,7 +127,11 @@ export async function scpGet(ssh: TransferConnection, ...args: unknown[]): Promi
  * A single local path may omit the target (the remote home directory). With `glob`, local patterns are
  * expanded here (`globFlags`). Several sources need an existing remote directory.
  */
-export function scpPut(ssh: TransferConnection, options: ScpOptions & { async: true }, ...paths: string[]): Promise<TransferHandle>;
+export function scpPut(
+  ssh: TransferConnection,
+  options: ScpOptions & { async: true },
+  ...paths: string[]
+): Promise<TransferHandle>;
 export function scpPut(ssh: TransferConnection, options: ScpOptions, ...paths: string[]): Promise<true>;
 export function scpPut(ssh: TransferConnection, ...paths: string[]): Promise<true>;
 export async function scpPut(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
@@ -108,20 +141,39 @@ export async function scpPut(ssh: TransferConnection, ...args: unknown[]): Promi
   const target = paths.length === 1 ? '' : paths[paths.length - 1]!;
   const sources = o.glob ? patterns.flatMap((p) => localGlob(p, o.globFlags)) : patterns;
   if (sources.length === 0)
-    throw new OpenSSHError('OSSH_SLAVE_FAILED', `scp failed: given file name patterns did not match any file: ${showPaths(patterns)}`, { host: ssh.getHost() });
+    throw new OpenSSHError(
+      'OSSH_SLAVE_FAILED',
+      `scp failed: given file name patterns did not match any file: ${showPaths(patterns)}`,
+      { host: ssh.getHost() },
+    );
   if (sources.length > 1) {
     const check = remoteCheckPath(target);
-    if (check !== undefined && !(await ssh.test({ sshOpts: o.sshOpts }, 'test', '-d', check))) throw notADirectory(ssh.getHost(), target, 'remote');
+    if (check !== undefined && !(await ssh.test({ sshOpts: o.sshOpts }, 'test', '-d', check)))
+      throw notADirectory(ssh.getHost(), target, 'remote');
   }
   const base = await ssh.slaveCommand(o.sshOpts);
   const argv = scpArgs({
-    base, mode, direction: 'put', sources, target, remoteShell,
-    quiet: o.quiet ?? !o.verbose, verbose: Boolean(o.verbose), recursive: o.recursive ?? false,
-    copyAttrs: o.copyAttrs ?? false, bwlimit: o.bwlimit, glob: o.glob ?? false,
+    base,
+    mode,
+    direction: 'put',
+    sources,
+    target,
+    remoteShell,
+    quiet: o.quiet ?? !o.verbose,
+    verbose: Boolean(o.verbose),
+    recursive: o.recursive ?? false,
+    copyAttrs: o.copyAttrs ?? false,
+    bwlimit: o.bwlimit,
+    glob: o.glob ?? false,
   });
   const total = sources.reduce((n, s) => n + localSize(s, o.recursive ?? false), 0);
   return runTransfer({
-    ssh, tool: 'scp', cmd, args: argv, o, watchdog: true,
+    ssh,
+    tool: 'scp',
+    cmd,
+    args: argv,
+    o,
+    watchdog: true,
     what: `put ${showPaths(sources)} -> ${JSON.stringify(target || '~')}`,
     progress: { kind: 'io', counter: 'rchar', total },
   });

@@ -20,11 +20,18 @@ import { mountPoints } from './mounts';
 export interface SshfsOptions {
   /** ssh options for the slave, replacing the connection's `defaultSshOpts`. */
   sshOpts?: string[] | string;
-  /** Extra sshfs options, each given to `-o` (e.g. `['reconnect', 'idmap=user']`) or as whole arguments (`['-o', 'ro']`). */
+  /**
+   * Extra sshfs options, each given to `-o` (e.g. `['reconnect', 'idmap=user']`) or as whole arguments
+   * (`['-o', 'ro']`).
+   */
   sshfsOpts?: string[] | string;
   /** The sshfs binary (local for import, remote for export). @default 'sshfs' */
   sshfsCmd?: string;
-  /** export: the local SFTP server binary. @default the first of /usr/lib/openssh/sftp-server, /usr/libexec/openssh/sftp-server, /usr/lib/ssh/sftp-server, /usr/libexec/sftp-server */
+  /**
+   * export: the local SFTP server binary.
+   * @default the first of /usr/lib/openssh/sftp-server, /usr/libexec/openssh/sftp-server, /usr/lib/ssh/sftp-server,
+   * /usr/libexec/sftp-server
+   */
   sftpServerCmd?: string;
   /** Milliseconds to wait for the mount to appear. @default 15000 */
   mountTimeout?: number;
@@ -50,17 +57,33 @@ export interface SshfsMount {
   unmount(): Promise<void>;
 }
 
-const KEYS = new Set(['sshOpts', 'sshfsOpts', 'sshfsCmd', 'sftpServerCmd', 'mountTimeout', 'stderrFh', 'stderrFile', 'stderrDiscard']);
-const SFTP_SERVERS = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server', '/usr/lib/ssh/sftp-server', '/usr/libexec/sftp-server'];
+const KEYS = new Set([
+  'sshOpts',
+  'sshfsOpts',
+  'sshfsCmd',
+  'sftpServerCmd',
+  'mountTimeout',
+  'stderrFh',
+  'stderrFile',
+  'stderrDiscard',
+]);
+const SFTP_SERVERS = [
+  '/usr/lib/openssh/sftp-server',
+  '/usr/libexec/openssh/sftp-server',
+  '/usr/lib/ssh/sftp-server',
+  '/usr/libexec/sftp-server',
+];
 
 // %VAR% in paths, as in commands (a non-string is left for checkPath to refuse)
-const expandPath = (ssh: TransferConnection, p: unknown): string => (typeof p === 'string' ? ssh.expandText(p) : p) as string;
+const expandPath = (ssh: TransferConnection, p: unknown): string =>
+  (typeof p === 'string' ? ssh.expandText(p) : p) as string;
 
 const normalize = (ssh: TransferConnection, raw: unknown, where: string) => {
   const o = pickKnown<SshfsOptions>(raw, KEYS, where) as SshfsOptions;
   const sshfsOpts = assertArgList('sshfsOpts', o.sshfsOpts) ?? [];
   const timeout = o.mountTimeout ?? 15000;
-  if (typeof timeout !== 'number' || !(timeout > 0)) throw invalidArgument('Expected `mountTimeout` to be a positive number of milliseconds', timeout);
+  if (typeof timeout !== 'number' || !(timeout > 0))
+    throw invalidArgument('Expected `mountTimeout` to be a positive number of milliseconds', timeout);
   return {
     o,
     sshOpts: assertArgList('sshOpts', o.sshOpts),
@@ -72,7 +95,8 @@ const normalize = (ssh: TransferConnection, raw: unknown, where: string) => {
 };
 
 const checkPath = (name: string, p: unknown): string => {
-  if (typeof p !== 'string' || p === '' || p.includes('\0')) throw invalidArgument(`Expected \`${name}\` to be a non-empty path`, p);
+  if (typeof p !== 'string' || p === '' || p.includes('\0'))
+    throw invalidArgument(`Expected \`${name}\` to be a non-empty path`, p);
   return p;
 };
 
@@ -80,10 +104,14 @@ const checkPath = (name: string, p: unknown): string => {
 const passiveOption = (help: string): string => (/\bpassive\b/.test(help) ? 'passive' : 'slave');
 
 const mountFailed = (host: string, what: string, reason: string, stderr: string): OpenSSHError =>
-  new OpenSSHError('OSSH_SLAVE_FAILED', `sshfs failed: ${what}: ${reason}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-2).join('; ')}` : ''}`, {
-    host,
-    stderr: stderr ? stderrTail(stderr) : undefined,
-  });
+  new OpenSSHError(
+    'OSSH_SLAVE_FAILED',
+    `sshfs failed: ${what}: ${reason}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-2).join('; ')}` : ''}`,
+    {
+      host,
+      stderr: stderr ? stderrTail(stderr) : undefined,
+    },
+  );
 
 const exitOf = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
@@ -92,7 +120,11 @@ const exitOf = (child: ChildProcess): Promise<void> =>
   });
 
 /** Polls `isMounted` until true; fails early when `ended` settles first. */
-const waitMounted = async (isMounted: () => Promise<boolean> | boolean, ended: Promise<void>, timeoutMs: number): Promise<'mounted' | 'ended' | 'timeout'> => {
+const waitMounted = async (
+  isMounted: () => Promise<boolean> | boolean,
+  ended: Promise<void>,
+  timeoutMs: number,
+): Promise<'mounted' | 'ended' | 'timeout'> => {
   let gone = false;
   void ended.then(() => (gone = true));
   const end = Date.now() + timeoutMs;
@@ -129,7 +161,12 @@ const stderrSinkOf = (o: SshfsOptions, host: string, tail: TailSink): Sink =>
  * Mounts the remote directory `remoteFs` on the local directory `localMountPoint` (which must exist):
  * local `sshfs -f -o passive` wired to the remote SFTP subsystem through the master.
  */
-export const sshfsImport = async (ssh: TransferConnection, options: SshfsOptions, remoteFs: string, localMountPoint: string): Promise<SshfsMount> => {
+export const sshfsImport = async (
+  ssh: TransferConnection,
+  options: SshfsOptions,
+  remoteFs: string,
+  localMountPoint: string,
+): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsImport');
   remoteFs = expandPath(ssh, remoteFs);
   localMountPoint = expandPath(ssh, localMountPoint);
@@ -146,7 +183,11 @@ export const sshfsImport = async (ssh: TransferConnection, options: SshfsOptions
   const argv = [...base.sshArgvNoHost, '-Ts', '--', base.host, 'sftp']; // the sftp subsystem (-s), no tty
   const tail = new TailSink();
   const errSink = stderrSinkOf(o, host, tail);
-  const child = spawn(sshfsCmd, [`${base.hostSquared}:${remoteFs}`, mp, '-f', '-o', passiveOption(help.stdout + help.stderr), ...sshfsArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    sshfsCmd,
+    [`${base.hostSquared}:${remoteFs}`, mp, '-f', '-o', passiveOption(help.stdout + help.stderr), ...sshfsArgs],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   const slave = spawn(argv[0]!, argv.slice(1), { stdio: [child.stdout!, child.stdin!, 'pipe'] });
   child.stdout!.destroy(); // the processes hold their own copies now
   child.stdin!.destroy();
@@ -163,7 +204,12 @@ export const sshfsImport = async (ssh: TransferConnection, options: SshfsOptions
     child.kill('SIGTERM');
     slave.kill('SIGTERM');
     await ended;
-    throw mountFailed(host, what, state === 'timeout' ? `the mount did not appear within ${timeout} ms` : 'sshfs exited before mounting', tail.text);
+    throw mountFailed(
+      host,
+      what,
+      state === 'timeout' ? `the mount did not appear within ${timeout} ms` : 'sshfs exited before mounting',
+      tail.text,
+    );
   }
   let unmounting: Promise<void> | undefined;
   return {
@@ -198,7 +244,12 @@ const remoteMounted = async (ssh: TransferConnection, sshOpts: string[] | undefi
  * remote `sshfs -f -o passive` through the master, wired to a local `sftp-server`. The remote side needs
  * sshfs and FUSE (a usable /dev/fuse and fusermount) for the remote user.
  */
-export const sshfsExport = async (ssh: TransferConnection, options: SshfsOptions, localFs: string, remoteMountPoint: string): Promise<SshfsMount> => {
+export const sshfsExport = async (
+  ssh: TransferConnection,
+  options: SshfsOptions,
+  localFs: string,
+  remoteMountPoint: string,
+): Promise<SshfsMount> => {
   const { o, sshOpts, sshfsArgs, sshfsCmd, timeout } = normalize(ssh, options, 'sshfsExport');
   localFs = expandPath(ssh, localFs);
   remoteMountPoint = expandPath(ssh, remoteMountPoint);
@@ -206,8 +257,17 @@ export const sshfsExport = async (ssh: TransferConnection, options: SshfsOptions
   const mp = checkPath('remoteMountPoint', remoteMountPoint);
   const host = ssh.getHost();
   const what = `export ${JSON.stringify(local)} -> ${JSON.stringify(mp)}`;
-  const server = assertString('sftpServerCmd', o.sftpServerCmd) ?? ssh.getCmd('sftpServer') ?? SFTP_SERVERS.find((p) => existsSync(p));
-  if (server === undefined) throw mountFailed(host, what, `no local sftp-server found (looked in ${SFTP_SERVERS.join(', ')}); set sftpServerCmd`, '');
+  const server =
+    assertString('sftpServerCmd', o.sftpServerCmd) ??
+    ssh.getCmd('sftpServer') ??
+    SFTP_SERVERS.find((p) => existsSync(p));
+  if (server === undefined)
+    throw mountFailed(
+      host,
+      what,
+      `no local sftp-server found (looked in ${SFTP_SERVERS.join(', ')}); set sftpServerCmd`,
+      '',
+    );
   const help = await ssh.capture({ sshOpts, stderrToStdout: true }, sshfsCmd, '-h').catch((e: OpenSSHError) => {
     throw mountFailed(host, what, `remote ${sshfsCmd} -h failed (${e.message})`, '');
   });
@@ -215,7 +275,15 @@ export const sshfsExport = async (ssh: TransferConnection, options: SshfsOptions
   const name = /^localhost|^$/.test(hostname()) ? 'remote' : hostname();
   const tail = new TailSink();
   const errSink = stderrSinkOf(o, host, tail);
-  const cmd = [sshfsCmd, `${name}:${local}`, mp.startsWith('-') ? `./${mp}` : mp, '-f', '-o', passiveOption(help), ...sshfsArgs];
+  const cmd = [
+    sshfsCmd,
+    `${name}:${local}`,
+    mp.startsWith('-') ? `./${mp}` : mp,
+    '-f',
+    '-o',
+    passiveOption(help),
+    ...sshfsArgs,
+  ];
   const base = await ssh.slaveCommand(sshOpts);
   // the paths were expanded once above: quoted as they are, with no second %VAR% expansion
   const argv = [...base.sshArgvNoHost, '--', base.host, ssh.shellQuote(...cmd)];
@@ -237,7 +305,12 @@ export const sshfsExport = async (ssh: TransferConnection, options: SshfsOptions
   if (state !== 'mounted') {
     slave.kill('SIGTERM');
     await ended;
-    throw mountFailed(host, what, state === 'timeout' ? `the mount did not appear within ${timeout} ms` : 'the remote sshfs exited before mounting', tail.text);
+    throw mountFailed(
+      host,
+      what,
+      state === 'timeout' ? `the mount did not appear within ${timeout} ms` : 'the remote sshfs exited before mounting',
+      tail.text,
+    );
   }
   let unmounting: Promise<void> | undefined;
   return {
@@ -249,10 +322,14 @@ export const sshfsExport = async (ssh: TransferConnection, options: SshfsOptions
       (unmounting ??= (async () => {
         let err = '';
         for (const cmd of ['fusermount3', 'fusermount']) {
-          const ok = await ssh.system({ sshOpts, stdoutDiscard: true, stderrDiscard: true }, cmd, '-u', mp).then(() => true, (e: Error) => ((err = e.message), false));
+          const ok = await ssh.system({ sshOpts, stdoutDiscard: true, stderrDiscard: true }, cmd, '-u', mp).then(
+            () => true,
+            (e: Error) => ((err = e.message), false),
+          );
           if (ok) break;
         }
-        if (await remoteMounted(ssh, sshOpts, mp)) throw mountFailed(host, what, `unmounting failed (${err})`, tail.text);
+        if (await remoteMounted(ssh, sshOpts, mp))
+          throw mountFailed(host, what, `unmounting failed (${err})`, tail.text);
         const t = setTimeout(() => slave.kill('SIGTERM'), 5000);
         await ended;
         clearTimeout(t);

@@ -9,7 +9,10 @@ import { effectiveTimeout } from '../conn';
 import type { GlobFlags } from './local-glob';
 import type { TransferProgress } from './progress';
 
-/** Receives progress reports: a function or an rxjs Observer; `true` only turns measuring on (read the handle's `progress$`). */
+/**
+ * Receives progress reports: a function or an rxjs Observer; `true` only turns measuring on (read the handle's
+ * `progress$`).
+ */
 export type ProgressListener = true | ((p: TransferProgress) => void) | Partial<Observer<TransferProgress>>;
 
 /** Options of scpGet/scpPut/rsyncGet/rsyncPut. */
@@ -43,7 +46,10 @@ export interface TransferOptions {
   stdoutFile?: FileSpec;
   /** Discard the tool's stdout. */
   stdoutDiscard?: boolean;
-  /** Where the tool's stderr goes. Its last 4 KiB are also kept for the error message. @default this process's stderr */
+  /**
+   * Where the tool's stderr goes. Its last 4 KiB are also kept for the error message.
+   * @default this process's stderr
+   */
   stderrFh?: OutputHandle;
   /** Write the tool's stderr to this file (`['a', path]` appends). */
   stderrFile?: FileSpec;
@@ -51,15 +57,35 @@ export interface TransferOptions {
   stderrDiscard?: boolean;
   /** Send the tool's stderr where its stdout goes. */
   stderrToStdout?: boolean;
-  /** Progress reports while the transfer runs (also on the handle's `progress$`). rsync measures progress only when this is set. */
+  /**
+   * Progress reports while the transfer runs (also on the handle's `progress$`). rsync measures progress only when this
+   * is set.
+   */
   progress?: ProgressListener;
   /** Cancels the transfer (the tool is ended; the promise rejects with OSSH_ABORTED). */
   signal?: AbortSignal;
 }
 
 export const COMMON_KEYS = [
-  'quiet', 'verbose', 'recursive', 'glob', 'globFlags', 'copyAttrs', 'bwlimit', 'timeout', 'async', 'sshOpts',
-  'stdoutFh', 'stdoutFile', 'stdoutDiscard', 'stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout', 'progress', 'signal',
+  'quiet',
+  'verbose',
+  'recursive',
+  'glob',
+  'globFlags',
+  'copyAttrs',
+  'bwlimit',
+  'timeout',
+  'async',
+  'sshOpts',
+  'stdoutFh',
+  'stdoutFile',
+  'stdoutDiscard',
+  'stderrFh',
+  'stderrFile',
+  'stderrDiscard',
+  'stderrToStdout',
+  'progress',
+  'signal',
 ] as const;
 
 /** Normalised common options. */
@@ -70,31 +96,50 @@ export interface NormalTransferOptions extends Omit<TransferOptions, 'sshOpts' |
 }
 
 const isOutput = (v: unknown): boolean =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function');
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+  (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function');
 
 /** Validates the common options (already picked from the caller's object); `connTimeout` is the connection's. */
 export const checkTransferOptions = (o: TransferOptions, connTimeout?: number): NormalTransferOptions => {
-  for (const k of ['quiet', 'recursive', 'glob', 'copyAttrs', 'async', 'stdoutDiscard', 'stderrDiscard', 'stderrToStdout'] as const) assertBoolean(k, o[k]);
+  for (const k of [
+    'quiet',
+    'recursive',
+    'glob',
+    'copyAttrs',
+    'async',
+    'stdoutDiscard',
+    'stderrDiscard',
+    'stderrToStdout',
+  ] as const)
+    assertBoolean(k, o[k]);
   if (o.verbose !== undefined && typeof o.verbose !== 'boolean' && !(Number.isInteger(o.verbose) && o.verbose >= 0))
     throw invalidArgument('Expected `verbose` to be a boolean or a count', o.verbose);
   if (o.bwlimit !== undefined && (typeof o.bwlimit !== 'number' || !Number.isFinite(o.bwlimit) || o.bwlimit <= 0))
     throw invalidArgument('Expected `bwlimit` to be a positive number of Kbit/s', o.bwlimit);
   const timeout = effectiveTimeout(assertTimeout('timeout', o.timeout), connTimeout);
   for (const k of ['stdoutFh', 'stderrFh'] as const)
-    if (o[k] !== undefined && !isOutput(o[k])) throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
+    if (o[k] !== undefined && !isOutput(o[k]))
+      throw invalidArgument(`Expected \`${k}\` to be a Writable stream or a file descriptor`, o[k]);
   for (const k of ['stdoutFile', 'stderrFile'] as const) {
     const v = o[k];
-    if (v !== undefined && !(typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')))
+    if (
+      v !== undefined &&
+      !(typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'))
+    )
       throw invalidArgument(`Expected \`${k}\` to be a file name or [flags, name]`, v);
   }
-  for (const [stream, keys] of [['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard']], ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout']]] as const) {
+  for (const [stream, keys] of [
+    ['stdout', ['stdoutFh', 'stdoutFile', 'stdoutDiscard']],
+    ['stderr', ['stderrFh', 'stderrFile', 'stderrDiscard', 'stderrToStdout']],
+  ] as const) {
     const set = keys.filter((k) => (o as Record<string, unknown>)[k]);
     if (set.length > 1) throw invalidArgument(`conflicting ${stream} options: ${set.join(', ')} (give one)`);
   }
   const p = o.progress;
   if (p !== undefined && p !== true && typeof p !== 'function' && (typeof p !== 'object' || p === null))
     throw invalidArgument('Expected `progress` to be true, a function or an Observer', p);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
   if (o.globFlags !== undefined && (typeof o.globFlags !== 'object' || o.globFlags === null))
     throw invalidArgument('Expected `globFlags` to be an object such as { dot: true }', o.globFlags);
   return { ...o, sshOpts: assertArgList('sshOpts', o.sshOpts), timeout };
@@ -104,7 +149,10 @@ export const checkTransferOptions = (o: TransferOptions, connTimeout?: number): 
 export const checkCmd = (name: string, v: unknown, fallback: string): string => assertString(name, v) ?? fallback;
 
 /** Splits Net::OpenSSH's `(opts?, ...paths)` calling convention. */
-export const splitPaths = (args: readonly unknown[], expand: (path: string) => string = (p) => p): [Record<string, unknown>, string[]] => {
+export const splitPaths = (
+  args: readonly unknown[],
+  expand: (path: string) => string = (p) => p,
+): [Record<string, unknown>, string[]] => {
   const [opts, given] = splitLeadingOptions(args);
   // %VAR% expansion (expandVars) applies to file names as it does to commands, before the checks
   const paths = given.map((p) => (typeof p === 'string' ? expand(p) : p));

@@ -6,15 +6,49 @@ import { hold } from '../core/keep-alive';
 import { runLocal } from '../core/run-local';
 
 /** Where a forward listens: a port (on the loopback by default), an address and port, or a Unix socket path. */
-export type ForwardListen = number | { /** Address to bind. */ host?: string; /** Port to listen on. */ port: number } | { /** Unix socket path to listen on. */ path: string };
+export type ForwardListen =
+  | number
+  | {
+      /** Address to bind. */
+      host?: string;
+      /** Port to listen on. */
+      port: number;
+    }
+  | {
+      /** Unix socket path to listen on. */
+      path: string;
+    };
 /** Where a forward connects to: a host and port, or a Unix socket path (seen from the other side). */
-export type ForwardTarget = { /** Host to connect to. */ host: string; /** Its port. */ port: number } | { /** Unix socket path to connect to. */ path: string };
+export type ForwardTarget =
+  | {
+      /** Host to connect to. */
+      host: string;
+      /** Its port. */
+      port: number;
+    }
+  | {
+      /** Unix socket path to connect to. */
+      path: string;
+    };
 
 /** A forward to add: local (`-L`), remote (`-R`, port 0 lets the server choose) or dynamic SOCKS (`-D`). */
 export type ForwardSpec =
-  | { /** Listen here (`-L`). */ local: ForwardListen; /** Connect there, from the remote side. */ to: ForwardTarget }
-  | { /** Listen on the remote side (`-R`). */ remote: ForwardListen; /** Connect there, from this side. */ to: ForwardTarget }
-  | { /** A SOCKS proxy listening here (`-D`). */ dynamic: ForwardListen };
+  | {
+      /** Listen here (`-L`). */
+      local: ForwardListen;
+      /** Connect there, from the remote side. */
+      to: ForwardTarget;
+    }
+  | {
+      /** Listen on the remote side (`-R`). */
+      remote: ForwardListen;
+      /** Connect there, from this side. */
+      to: ForwardTarget;
+    }
+  | {
+      /** A SOCKS proxy listening here (`-D`). */
+      dynamic: ForwardListen;
+    };
 
 /** A forward the master is running. */
 export interface Forward {
@@ -38,7 +72,8 @@ export interface ForwardOptions {
 }
 
 const hostPart = (h: string): string => {
-  if (!/^[\w.-]+$|^[0-9a-fA-F:.]+$|^\*$/.test(h) || h.startsWith('-')) throw invalidArgument('Expected a forward host to be a host name, an IP address or *', h);
+  if (!/^[\w.-]+$|^[0-9a-fA-F:.]+$|^\*$/.test(h) || h.startsWith('-'))
+    throw invalidArgument('Expected a forward host to be a host name, an IP address or *', h);
   return h.includes(':') ? `[${h}]` : h;
 };
 const portPart = (p: unknown, allowZero: boolean): string => {
@@ -47,37 +82,68 @@ const portPart = (p: unknown, allowZero: boolean): string => {
   return String(p);
 };
 const pathPart = (p: unknown): string => {
-  if (typeof p !== 'string' || p === '' || /[:\s\0]/.test(p)) throw invalidArgument('Expected a forward socket path without colons or white space', p);
+  if (typeof p !== 'string' || p === '' || /[:\s\0]/.test(p))
+    throw invalidArgument('Expected a forward socket path without colons or white space', p);
   return p;
 };
 const listenPart = (l: ForwardListen, allowZero: boolean): string =>
-  typeof l === 'number' ? portPart(l, allowZero) : 'path' in l ? pathPart(l.path) : `${l.host === undefined ? '' : `${hostPart(l.host)}:`}${portPart(l.port, allowZero)}`;
-const targetPart = (t: ForwardTarget): string => ('path' in t ? pathPart(t.path) : `${hostPart(t.host)}:${portPart(t.port, false)}`);
+  typeof l === 'number'
+    ? portPart(l, allowZero)
+    : 'path' in l
+      ? pathPart(l.path)
+      : `${l.host === undefined ? '' : `${hostPart(l.host)}:`}${portPart(l.port, allowZero)}`;
+const targetPart = (t: ForwardTarget): string =>
+  'path' in t ? pathPart(t.path) : `${hostPart(t.host)}:${portPart(t.port, false)}`;
 
 /** Pure: the `-L`/`-R`/`-D` flag and specification for `spec`. */
-export const forwardSpec = (spec: ForwardSpec): { kind: Forward['kind']; flag: '-L' | '-R' | '-D'; text: string; port: number | undefined } => {
+export const forwardSpec = (
+  spec: ForwardSpec,
+): { kind: Forward['kind']; flag: '-L' | '-R' | '-D'; text: string; port: number | undefined } => {
   const portOf = (l: ForwardListen) => (typeof l === 'number' ? l : 'port' in l ? l.port : undefined);
-  if ('local' in spec) return { kind: 'local', flag: '-L', text: `${listenPart(spec.local, false)}:${targetPart(spec.to)}`, port: portOf(spec.local) };
-  if ('remote' in spec) return { kind: 'remote', flag: '-R', text: `${listenPart(spec.remote, true)}:${targetPart(spec.to)}`, port: portOf(spec.remote) };
-  if ('dynamic' in spec) return { kind: 'dynamic', flag: '-D', text: listenPart(spec.dynamic, false), port: portOf(spec.dynamic) };
+  if ('local' in spec)
+    return {
+      kind: 'local',
+      flag: '-L',
+      text: `${listenPart(spec.local, false)}:${targetPart(spec.to)}`,
+      port: portOf(spec.local),
+    };
+  if ('remote' in spec)
+    return {
+      kind: 'remote',
+      flag: '-R',
+      text: `${listenPart(spec.remote, true)}:${targetPart(spec.to)}`,
+      port: portOf(spec.remote),
+    };
+  if ('dynamic' in spec)
+    return { kind: 'dynamic', flag: '-D', text: listenPart(spec.dynamic, false), port: portOf(spec.dynamic) };
   throw invalidArgument('Expected a forward spec with `local`, `remote` or `dynamic`', spec);
 };
 
 // ssh -O forward/cancel reports some failures only on stderr, with exit code 0 (9.2: "cancel forward request failed")
 const FAILED = /failed|bad .*specification|not forwarded|denied|cannot|could not/i;
 
-const control = async (ssh: TunnelConnection, o: ForwardOptions, op: 'forward' | 'cancel', flag: string, text: string): Promise<string> => {
+const control = async (
+  ssh: TunnelConnection,
+  o: ForwardOptions,
+  op: 'forward' | 'cancel',
+  flag: string,
+  text: string,
+): Promise<string> => {
   const base = await ssh.slaveCommand(o.sshOpts);
   const args = [...base.sshArgvNoHost.slice(1), '-O', op, flag, text, '--', base.host];
   const r = await runLocal(base.sshCmd, args);
   const said = r.stderr.trim();
   if (r.error || r.code !== 0 || FAILED.test(said)) {
     const why = r.error?.message ?? (said.split('\n').pop() || `ssh exited with code ${r.code}`);
-    throw new OpenSSHError('OSSH_SLAVE_FAILED', `${op === 'forward' ? 'adding' : 'cancelling'} forward ${flag} ${text} failed: ${why}`, {
-      host: base.host,
-      exitCode: r.code,
-      stderr: said || undefined,
-    });
+    throw new OpenSSHError(
+      'OSSH_SLAVE_FAILED',
+      `${op === 'forward' ? 'adding' : 'cancelling'} forward ${flag} ${text} failed: ${why}`,
+      {
+        host: base.host,
+        exitCode: r.code,
+        stderr: said || undefined,
+      },
+    );
   }
   return r.stdout;
 };
@@ -87,13 +153,20 @@ const control = async (ssh: TunnelConnection, o: ForwardOptions, op: 'forward' |
  * `{ remote: 0, to: {...} }` (the allocated port is `forward.port`), `{ dynamic: 1080 }`. Rejects with
  * OSSH_SLAVE_FAILED naming the spec when the master or the server refuses it.
  */
-export const addForward = async (ssh: TunnelConnection, spec: ForwardSpec, options: ForwardOptions = {}): Promise<Forward> => {
+export const addForward = async (
+  ssh: TunnelConnection,
+  spec: ForwardSpec,
+  options: ForwardOptions = {},
+): Promise<Forward> => {
   const { kind, flag, text, port } = forwardSpec(spec);
   const out = await control(ssh, options, 'forward', flag, text);
   let actual = port;
   if (kind === 'remote' && port === 0) {
     const m = /^(\d+)\s*$/m.exec(out);
-    if (!m) throw new OpenSSHError('OSSH_SLAVE_FAILED', `adding forward -R ${text}: ssh did not report the allocated port`, { host: ssh.getHost() });
+    if (!m)
+      throw new OpenSSHError('OSSH_SLAVE_FAILED', `adding forward -R ${text}: ssh did not report the allocated port`, {
+        host: ssh.getHost(),
+      });
     actual = Number(m[1]);
   }
   // the master files a port-0 forward under the spec as given (0), so it is cancelled by that spec (measured)

@@ -22,7 +22,11 @@ const connectTo = (path: string): Promise<Socket> =>
   });
 
 /** Opens a tunnel to the remote Unix socket `target.path`. */
-export const openSocketTunnel = async (ssh: TunnelConnection, o: NormalTunnelOptions, target: { path: string }): Promise<Tunnel> => {
+export const openSocketTunnel = async (
+  ssh: TunnelConnection,
+  o: NormalTunnelOptions,
+  target: { path: string },
+): Promise<Tunnel> => {
   const host = ssh.getHost();
   // checked first: a connection the master cannot complete is only closed, without a reason
   const timeout = effectiveTimeout(o.timeout, ssh.timeout);

@@ -5,18 +5,28 @@ import { showTarget, type TunnelTarget } from './tunnel-options';
 
 /** An open tunnel. */
 export interface Tunnel {
-  /** Writes go to the far end, reads come from it. Emits 'error' (an OpenSSHError) if the tunnel fails or is refused. */
+  /**
+   * Writes go to the far end, reads come from it. Emits 'error' (an OpenSSHError) if the tunnel fails or is refused.
+   */
   readonly socket: Duplex;
   /** The local ssh process (`ssh -W`), when there is one. */
   readonly pid: number | undefined;
-  /** Settles when the tunnel has ended: resolves after a normal close, rejects with the error of a refused or failed one. */
+  /**
+   * Settles when the tunnel has ended: resolves after a normal close, rejects with the error of a refused or failed
+   * one.
+   */
   readonly closed: Promise<void>;
   /** Ends the tunnel now. */
   close(): void;
 }
 
 /** The error for a tunnel that could not be opened or broke. */
-export const tunnelFailed = (host: string, target: TunnelTarget, reason: string, details: { exitCode?: number | null; stderr?: string } = {}): OpenSSHError =>
+export const tunnelFailed = (
+  host: string,
+  target: TunnelTarget,
+  reason: string,
+  details: { exitCode?: number | null; stderr?: string } = {},
+): OpenSSHError =>
   new OpenSSHError('OSSH_SLAVE_FAILED', `tunnel to ${showTarget(target)} failed: ${reason}`, {
     host,
     exitCode: details.exitCode,

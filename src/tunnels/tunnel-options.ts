@@ -7,7 +7,10 @@ import { assertArgList, assertBoolean, assertTimeout, pickKnown } from '../core/
 export interface TunnelOptions {
   /** ssh options for this tunnel's slave, replacing the connection's `defaultSshOpts`. */
   sshOpts?: string[] | string;
-  /** Where ssh's own messages go. They are always kept (last 4 KiB) for the error. @default discarded (Net::OpenSSH's default) */
+  /**
+   * Where ssh's own messages go. They are always kept (last 4 KiB) for the error.
+   * @default discarded (Net::OpenSSH's default)
+   */
   stderrFh?: OutputHandle;
   /** Write ssh's messages to this file (`['a', path]` appends). */
   stderrFile?: FileSpec;
@@ -44,14 +47,24 @@ export interface NormalTunnelOptions extends Omit<CaptureTunnelOptions, 'sshOpts
 
 /** Validates tunnel options (`capture` allows the capture ones). */
 export const checkTunnelOptions = (raw: unknown, capture: boolean): NormalTunnelOptions => {
-  const o = pickKnown<CaptureTunnelOptions>(raw, capture ? CAPTURE_KEYS : OPEN_KEYS, capture ? 'captureTunnel' : 'openTunnel') as CaptureTunnelOptions;
+  const o = pickKnown<CaptureTunnelOptions>(
+    raw,
+    capture ? CAPTURE_KEYS : OPEN_KEYS,
+    capture ? 'captureTunnel' : 'openTunnel',
+  ) as CaptureTunnelOptions;
   assertBoolean('stderrDiscard', o.stderrDiscard);
   assertBoolean('stdinKeepOpen', o.stdinKeepOpen);
   assertTimeout('timeout', o.timeout);
   const items = o.stdinData === undefined ? [] : Array.isArray(o.stdinData) ? o.stdinData : [o.stdinData];
-  if (items.some((d) => typeof d !== 'string' && !Buffer.isBuffer(d))) throw invalidArgument('Expected `stdinData` to be a string, a Buffer, or an array of them', o.stdinData);
-  if ([o.stderrFh, o.stderrFile, o.stderrDiscard].filter(Boolean).length > 1) throw invalidArgument('conflicting stderr options (give one)');
-  return { ...o, sshOpts: assertArgList('sshOpts', o.sshOpts), stdinData: items.map((d) => (typeof d === 'string' ? Buffer.from(d) : d)) };
+  if (items.some((d) => typeof d !== 'string' && !Buffer.isBuffer(d)))
+    throw invalidArgument('Expected `stdinData` to be a string, a Buffer, or an array of them', o.stdinData);
+  if ([o.stderrFh, o.stderrFile, o.stderrDiscard].filter(Boolean).length > 1)
+    throw invalidArgument('conflicting stderr options (give one)');
+  return {
+    ...o,
+    sshOpts: assertArgList('sshOpts', o.sshOpts),
+    stdinData: items.map((d) => (typeof d === 'string' ? Buffer.from(d) : d)),
+  };
 };
 
 /** Where a tunnel goes: a TCP host and port on the remote side, or a Unix socket path there. */
@@ -68,7 +81,8 @@ export const checkTarget = (args: readonly unknown[]): TunnelTarget => {
     const [host, port] = args;
     if (typeof host !== 'string' || !/^[\w.-]+$|^[0-9a-fA-F:.]+$/.test(host) || host.startsWith('-'))
       throw invalidArgument('Expected the tunnel host to be a host name or IP address', host);
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw invalidArgument('Expected the tunnel port to be 1..65535', port);
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw invalidArgument('Expected the tunnel port to be 1..65535', port);
     return { host, port };
   }
   throw invalidArgument('a tunnel takes (host, port) or (socketPath)');

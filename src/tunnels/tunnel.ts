@@ -12,7 +12,13 @@ import { ConnectWatch, isVerbose } from './connect-watch';
 import { openSocketTunnel } from './socket-tunnel';
 import { channelDuplex } from './channel-duplex';
 import { tunnelFailed, tunnelTimeout, type Tunnel } from './tunnel-handle';
-import { checkTarget, checkTunnelOptions, type CaptureTunnelOptions, type NormalTunnelOptions, type TunnelOptions } from './tunnel-options';
+import {
+  checkTarget,
+  checkTunnelOptions,
+  type CaptureTunnelOptions,
+  type NormalTunnelOptions,
+  type TunnelOptions,
+} from './tunnel-options';
 
 const openTcpTunnel = async (
   ssh: TunnelConnection,
@@ -35,7 +41,10 @@ const openTcpTunnel = async (
   });
   const ch = engine.open({ kind: 'tunnel', tunnel: target, stdin: 'pipe' });
   const tail = new TailSink();
-  const errSink = teeSink(optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? discardSink(), tail);
+  const errSink = teeSink(
+    optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? discardSink(),
+    tail,
+  );
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   if (timeout === undefined) ch.stderr.on('data', (c: Buffer) => errSink.write(c));
@@ -48,7 +57,11 @@ const openTcpTunnel = async (
       for (const s of [ch.stdout, ch.stderr, ch.stdin]) s.destroy();
     }, timeout * 1000);
     timer.unref(); // the slave process is what keeps a tunnel alive
-    const watch = new ConnectWatch(!verbose, () => clearTimeout(timer), (c) => errSink.write(c));
+    const watch = new ConnectWatch(
+      !verbose,
+      () => clearTimeout(timer),
+      (c) => errSink.write(c),
+    );
     ch.stderr.on('data', (c: Buffer) => watch.push(c));
     ch.stderr.once('end', () => watch.end());
     ch.stdout.once('data', () => watch.open());
@@ -61,8 +74,13 @@ const openTcpTunnel = async (
       await errSink.end().catch(() => {});
       if (timedOut) throw tunnelTimeout(host, target, timeout!);
       if (st.code === 0 || closing) return;
-      const said = tail.text.trim().split('\n').pop() || `ssh exited with ${st.signal ? `signal ${st.signal}` : `code ${st.code}`}`;
-      throw tunnelFailed(host, target, /refused|failed/i.test(said) ? `the server refused it (${said})` : said, { exitCode: st.code, stderr: tail.text });
+      const said =
+        tail.text.trim().split('\n').pop() ||
+        `ssh exited with ${st.signal ? `signal ${st.signal}` : `code ${st.code}`}`;
+      throw tunnelFailed(host, target, /refused|failed/i.test(said) ? `the server refused it (${said})` : said, {
+        exitCode: st.code,
+        stderr: tail.text,
+      });
     },
     (e: unknown) => {
       clearTimeout(timer);
@@ -89,7 +107,12 @@ const openTcpTunnel = async (
  * there: `openTunnel(ssh, opts, host, port)` / `openTunnel(ssh, opts, socketPath)`. Resolves once started; a
  * refusal arrives as the socket's 'error' and as the rejection of `closed`. The master survives either way.
  */
-export async function openTunnel(ssh: TunnelConnection, options: TunnelOptions, host: string, port: number): Promise<Tunnel>;
+export async function openTunnel(
+  ssh: TunnelConnection,
+  options: TunnelOptions,
+  host: string,
+  port: number,
+): Promise<Tunnel>;
 export async function openTunnel(ssh: TunnelConnection, options: TunnelOptions, socketPath: string): Promise<Tunnel>;
 export async function openTunnel(ssh: TunnelConnection, options: TunnelOptions, ...target: unknown[]): Promise<Tunnel> {
   const o = checkTunnelOptions(options, false);
@@ -101,9 +124,22 @@ export async function openTunnel(ssh: TunnelConnection, options: TunnelOptions, 
  * Sends `stdinData` through a tunnel and resolves with everything that came back (Net::OpenSSH's
  * capture_tunnel). Rejects with OSSH_SLAVE_FAILED naming the destination when the tunnel is refused.
  */
-export async function captureTunnel(ssh: TunnelConnection, options: CaptureTunnelOptions, host: string, port: number): Promise<string>;
-export async function captureTunnel(ssh: TunnelConnection, options: CaptureTunnelOptions, socketPath: string): Promise<string>;
-export async function captureTunnel(ssh: TunnelConnection, options: CaptureTunnelOptions, ...target: unknown[]): Promise<string> {
+export async function captureTunnel(
+  ssh: TunnelConnection,
+  options: CaptureTunnelOptions,
+  host: string,
+  port: number,
+): Promise<string>;
+export async function captureTunnel(
+  ssh: TunnelConnection,
+  options: CaptureTunnelOptions,
+  socketPath: string,
+): Promise<string>;
+export async function captureTunnel(
+  ssh: TunnelConnection,
+  options: CaptureTunnelOptions,
+  ...target: unknown[]
+): Promise<string> {
   const o = checkTunnelOptions(options, true);
   const t = checkTarget(target);
   const tunnel = await ('path' in t ? openSocketTunnel(ssh, o, t) : openTcpTunnel(ssh, o, t));

@@ -51,7 +51,10 @@ export class RemoteChild extends EventEmitter {
     );
   }
 
-  /** The local ssh process with the spawn engine; undefined with the mux engine (no process) or before the command opened. */
+  /**
+   * The local ssh process with the spawn engine; undefined with the mux engine (no process) or before the command
+   * opened.
+   */
   get pid(): number | undefined {
     return this.proc?.pid;
   }
@@ -82,7 +85,8 @@ export class RemoteChild extends EventEmitter {
     if (this.stdout && p.stdout) p.stdout.pipe(this.stdout as PassThrough);
     if (this.stderr && p.stderr) p.stderr.pipe(this.stderr as PassThrough);
     p.exit.then(
-      (status) => void this.finish(status.code, status.signal === null ? null : (`SIG${status.signal}` as NodeJS.Signals)),
+      (status) =>
+        void this.finish(status.code, status.signal === null ? null : (`SIG${status.signal}` as NodeJS.Signals)),
       (e: unknown) => this.fail(e),
     );
   }

@@ -9,10 +9,43 @@ import { remoteSpawn, remoteSpawnSync, type ZxConnection } from './remote-spawn'
 
 /** zx options that mean something for a remote command (cwd, env, shell, sync, spawn are local: refused). */
 export type RemoteShellOptions = Partial<
-  Pick<Options, 'nothrow' | 'quiet' | 'verbose' | 'timeout' | 'timeoutSignal' | 'killSignal' | 'input' | 'signal' | 'ac' | 'stdio' | 'halt' | 'prefix' | 'postfix' | 'delimiter' | 'log'>
+  Pick<
+    Options,
+    | 'nothrow'
+    | 'quiet'
+    | 'verbose'
+    | 'timeout'
+    | 'timeoutSignal'
+    | 'killSignal'
+    | 'input'
+    | 'signal'
+    | 'ac'
+    | 'stdio'
+    | 'halt'
+    | 'prefix'
+    | 'postfix'
+    | 'delimiter'
+    | 'log'
+  >
 >;
 
-const ALLOWED = new Set(['nothrow', 'quiet', 'verbose', 'timeout', 'timeoutSignal', 'killSignal', 'input', 'signal', 'ac', 'stdio', 'halt', 'prefix', 'postfix', 'delimiter', 'log']);
+const ALLOWED = new Set([
+  'nothrow',
+  'quiet',
+  'verbose',
+  'timeout',
+  'timeoutSignal',
+  'killSignal',
+  'input',
+  'signal',
+  'ac',
+  'stdio',
+  'halt',
+  'prefix',
+  'postfix',
+  'delimiter',
+  'log',
+]);
 
 /** A zx-style tagged template running on one connection; called with options, a new one with them. */
 export interface RemoteShell {
@@ -52,7 +85,8 @@ const adopt = (pp: ProcessPromise, killSignal: NodeJS.Signals | undefined): Proc
  * ```
  *
  * @param ssh The connection (an `OpenSSH`).
- * @param options zx options for every command of this `$` (see {@link RemoteShellOptions}). `prefix` and `postfix` default to `''`.
+ * @param options zx options for every command of this `$` (see {@link RemoteShellOptions}). `prefix` and `postfix`
+ * default to `''`.
  */
 export const remote$ = (ssh: ZxConnection, options: RemoteShellOptions = {}): RemoteShell => {
   const own = pickKnown<RemoteShellOptions>(options, ALLOWED, 'ssh.$') as RemoteShellOptions;
@@ -66,7 +100,10 @@ export const remote$ = (ssh: ZxConnection, options: RemoteShellOptions = {}): Re
     spawnSync: remoteSpawnSync(ssh) as unknown as Options['spawnSync'],
     quote: (s: string) => ssh.shellQuote(s),
   };
-  const shell = (first: TemplateStringsArray | RemoteShellOptions, ...args: unknown[]): ProcessPromise | RemoteShell => {
+  const shell = (
+    first: TemplateStringsArray | RemoteShellOptions,
+    ...args: unknown[]
+  ): ProcessPromise | RemoteShell => {
     if (Array.isArray(first)) return adopt(zx$(zxOptions)(first as TemplateStringsArray, ...args), own.killSignal);
     return remote$(ssh, { ...own, ...(first as RemoteShellOptions) });
   };

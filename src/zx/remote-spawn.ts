@@ -26,23 +26,41 @@ const stdioOf = (stdio: SpawnOptions['stdio']): unknown[] => {
   return [...stdio, 'pipe', 'pipe', 'pipe'].slice(0, 3);
 };
 
-/** openEx options for one stdio slot: 'pipe' (zx reads or writes it), 'ignore', 'inherit' (ours), or a stream / fd for output. */
+/**
+ * openEx options for one stdio slot: 'pipe' (zx reads or writes it), 'ignore', 'inherit' (ours), or a stream / fd for
+ * output.
+ */
 const slotOptions = (slot: Slot, v: unknown, host: string): OpenExOptions => {
   if (v === 'pipe' || v === 'overlapped' || v === null || v === undefined) return { [`${slot}Pipe`]: true };
   if (v === 'ignore') return slot === 'stdin' ? {} : { [`${slot}Discard`]: true };
   if (slot !== 'stdin' && v === 'inherit') return {}; // openEx's default: this process's stdout / stderr
-  if (slot !== 'stdin' && (typeof v === 'number' || (typeof v === 'object' && typeof (v as Writable).write === 'function')))
+  if (
+    slot !== 'stdin' &&
+    (typeof v === 'number' || (typeof v === 'object' && typeof (v as Writable).write === 'function'))
+  )
     return { [`${slot}Fh`]: v };
-  throw invalidArgument(`ssh.$: stdio for ${slot} must be 'pipe' or 'ignore'${slot === 'stdin' ? '' : ", 'inherit', a file descriptor or a Writable"} (on ${host})`, v);
+  throw invalidArgument(
+    `ssh.$: stdio for ${slot} must be 'pipe' or ` +
+      `'ignore'${slot === 'stdin' ? '' : ", 'inherit', a file descriptor or a Writable"} (on ${host})`,
+    v,
+  );
 };
 
-/** A `spawn` for zx's options that runs each command over `ssh`. Local-only options (cwd, env, shell, detached) do not apply to the remote command. */
-export const remoteSpawn = (ssh: ZxConnection) =>
+/**
+ * A `spawn` for zx's options that runs each command over `ssh`. Local-only options (cwd, env, shell, detached) do not
+ * apply to the remote command.
+ */
+export const remoteSpawn =
+  (ssh: ZxConnection) =>
   (command: string, args: readonly string[] = [], options: SpawnOptions = {}): RemoteChild => {
     const line = [command, ...args].join(' ');
     const [i, o, e] = stdioOf(options.stdio);
     const host = ssh.getHost();
-    const open: OpenExOptions = { ...slotOptions('stdin', i, host), ...slotOptions('stdout', o, host), ...slotOptions('stderr', e, host) };
+    const open: OpenExOptions = {
+      ...slotOptions('stdin', i, host),
+      ...slotOptions('stdout', o, host),
+      ...slotOptions('stderr', e, host),
+    };
     return new RemoteChild(
       () => ssh.openEx(open, line),
       { stdin: open.stdinPipe === true, stdout: open.stdoutPipe === true, stderr: open.stderrPipe === true },
@@ -52,5 +70,7 @@ export const remoteSpawn = (ssh: ZxConnection) =>
 
 /** zx's `sync` mode needs a blocking spawn, which a connection cannot offer. */
 export const remoteSpawnSync = (ssh: ZxConnection) => (): never => {
-  throw invalidArgument(`ssh.$: sync mode is not available for remote commands (on ${ssh.getHost()}); await the ProcessPromise instead`);
+  throw invalidArgument(
+    `ssh.$: sync mode is not available for remote commands (on ${ssh.getHost()}); await the ProcessPromise instead`,
+  );
 };

@@ -21,7 +21,9 @@ export const DOWN = 'down1';
  * A command that prints two lines with the host's client address and exits 3 on db1 (which connects from
  * 127.0.0.9): every alias is the same sshd, told apart by its BindAddress.
  */
-export const HOST_CMD = 'a=${SSH_CONNECTION%% *}; echo "one from $a"; echo "two from $a"; if [ "$a" = 127.0.0.9 ]; then echo "db1 fails" >&2; exit 3; fi';
+export const HOST_CMD =
+  'a=${SSH_CONNECTION%% *}; echo "one from $a"; echo "two from $a"; ' +
+  'if [ "$a" = 127.0.0.9 ]; then echo "db1 fails" >&2; exit 3; fi';
 
 /** A temp dir with an ssh config: web1..3 from 127.0.0.2..4, db1 from 127.0.0.9, down1 on a closed port. */
 export interface CliHosts {
@@ -98,10 +100,20 @@ export const startCli = (args: string[], env: NodeJS.ProcessEnv): CliProcess => 
 export const runCli = (args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> => startCli(args, env).done;
 
 /** Runs `net-openssh ...args` in a pseudo-terminal (node-pty) and collects the screen bytes. */
-export const runCliPty = async (args: string[], env: NodeJS.ProcessEnv, cols = 120): Promise<{ code: number; output: string }> => {
+export const runCliPty = async (
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cols = 120,
+): Promise<{ code: number; output: string }> => {
   const pty = await import('node-pty');
   return new Promise((resolve) => {
-    const term = pty.spawn(TSX, [MAIN, ...args], { name: 'xterm-256color', cols, rows: 40, cwd: ROOT, env: env as Record<string, string> });
+    const term = pty.spawn(TSX, [MAIN, ...args], {
+      name: 'xterm-256color',
+      cols,
+      rows: 40,
+      cwd: ROOT,
+      env: env as Record<string, string>,
+    });
     let output = '';
     term.onData((d) => (output += d));
     term.onExit(({ exitCode }) => resolve({ code: exitCode, output }));
@@ -140,6 +152,24 @@ export const screen = (raw: string): string => {
 /** Removes SGR colour and cursor sequences. */
 export const plain = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
+/**
+ * One parsed line of `--json` output, typed for the fields the tests read (which of them an event holds depends on
+ * its `type`).
+ */
+export interface JsonEvent {
+  type: string;
+  host: string;
+  ok: boolean;
+  exitCode: number | null;
+  error: { code: string };
+  stream: 'stdout' | 'stderr';
+  line: string;
+  state: string;
+  bytes: number;
+  total: number;
+  durationMs: number;
+}
+
 /** The rows of the summary table in `text` (after the HOST header, up to the tally): cells split on 2+ spaces. */
 export const summaryRows = (text: string): Record<string, string[]> => {
   const lines = plain(text).split(/\r?\n/);
@@ -155,7 +185,11 @@ export const summaryRows = (text: string): Record<string, string[]> => {
 };
 
 /** Whether node-pty loads here (an optional dependency). */
-export const hasPty = async (): Promise<boolean> => import('node-pty').then(() => true, () => false);
+export const hasPty = async (): Promise<boolean> =>
+  import('node-pty').then(
+    () => true,
+    () => false,
+  );
 
 /** Pids of processes (any, not just ours) whose command line mentions `needle`. */
 export const processesMentioning = (needle: string): number[] =>

@@ -24,7 +24,11 @@ interface Listed {
   ctlPath: string;
   stopped?: true;
 }
-const listed = (stdout: string): Listed[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Listed);
+const listed = (stdout: string): Listed[] =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Listed);
 
 test.before(async () => {
   if (f) h = await cliHosts(f);
@@ -51,12 +55,20 @@ test('run --persist keeps one master per host for the next run, which reuses the
   }
   const second = await run();
   assert.is(second.code, 0, second.stderr);
-  assert.equal(second.stdout.split('\n').filter(Boolean).sort(), HOSTS.map((x) => `${x} | hi`));
+  assert.equal(
+    second.stdout.split('\n').filter(Boolean).sort(),
+    HOSTS.map((x) => `${x} | hi`),
+  );
   const after = listed((await runCli(['masters', '--json'], h.env())).stdout);
-  assert.equal(after.map((m) => m.pid).sort(), masters.map((m) => m.pid).sort(), 'the second run used the same masters');
+  assert.equal(
+    after.map((m) => m.pid).sort(),
+    masters.map((m) => m.pid).sort(),
+    'the second run used the same masters',
+  );
   const table = await runCli(['masters'], h.env());
   assert.match(table.stdout, /^DESTINATION +PID +AGE +PERSIST +CONTROL PATH$/m);
-  for (const m of masters) assert.match(table.stdout, new RegExp(`^${m.destination} +${m.pid} +.* 5m00s +${m.ctlPath}$`, 'm'));
+  for (const m of masters)
+    assert.match(table.stdout, new RegExp(`^${m.destination} +${m.pid} +.* 5m00s +${m.ctlPath}$`, 'm'));
 });
 
 test('masters --stop ends them all; then there is nothing to list', async () => {

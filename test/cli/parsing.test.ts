@@ -18,49 +18,115 @@ const test = suite('cli: parsing and formatting');
 
 test('option values: positive integers, seconds, durations; anything else is refused', () => {
   assert.is(positiveInt('8'), 8);
-  for (const bad of ['0', '-1', '1.5', 'x', '']) assert.throws(() => positiveInt(bad), (e: unknown) => e instanceof InvalidArgumentError, bad);
+  for (const bad of ['0', '-1', '1.5', 'x', ''])
+    assert.throws(
+      () => positiveInt(bad),
+      (e: unknown) => e instanceof InvalidArgumentError,
+      bad,
+    );
   assert.is(seconds('2.5'), 2.5);
-  for (const bad of ['0', '-3', 'soon', '']) assert.throws(() => seconds(bad), (e: unknown) => e instanceof InvalidArgumentError, bad);
+  for (const bad of ['0', '-3', 'soon', ''])
+    assert.throws(
+      () => seconds(bad),
+      (e: unknown) => e instanceof InvalidArgumentError,
+      bad,
+    );
   assert.equal(['90', '90s', '10m', '2h', '1d', '1.5m'].map(duration), [90, 90, 600, 7200, 86400, 90]);
-  for (const bad of ['0', '10x', 'm', '-5m']) assert.throws(() => duration(bad), (e: unknown) => e instanceof InvalidArgumentError, bad);
+  for (const bad of ['0', '10x', 'm', '-5m'])
+    assert.throws(
+      () => duration(bad),
+      (e: unknown) => e instanceof InvalidArgumentError,
+      bad,
+    );
   assert.equal(hostList('b, c', hostList('a')), ['a', 'b', 'c']);
 });
 
 test('hosts file: comments (whole line or after a space), blank lines, CRLF; two words on a line name the line', () => {
-  assert.equal(parseHosts('# fleet\nweb1\r\n\n  deploy@db1:2222   # primary\nweb#2\n', 'f'), ['web1', 'deploy@db1:2222', 'web#2']);
-  assert.throws(() => parseHosts('web1\nweb2 web3\n', 'hosts.txt'), (e: unknown) => e instanceof UsageError && e.message === 'hosts.txt:2: expected one destination per line, got "web2 web3"');
+  assert.equal(parseHosts('# fleet\nweb1\r\n\n  deploy@db1:2222   # primary\nweb#2\n', 'f'), [
+    'web1',
+    'deploy@db1:2222',
+    'web#2',
+  ]);
+  assert.throws(
+    () => parseHosts('web1\nweb2 web3\n', 'hosts.txt'),
+    (e: unknown) =>
+      e instanceof UsageError && e.message === 'hosts.txt:2: expected one destination per line, got "web2 web3"',
+  );
 });
 
 test('targets: labelled as written, duplicates and bad destinations refused, a password never a label', () => {
-  assert.equal(resolveTargets(['web1', 'u@db:22']), [{ destination: 'web1', name: 'web1' }, { destination: 'u@db:22', name: 'u@db:22' }]);
-  assert.throws(() => resolveTargets([]), (e: unknown) => e instanceof UsageError && /no hosts/.test((e as Error).message));
-  assert.throws(() => resolveTargets(['a', 'b', 'a']), (e: unknown) => e instanceof UsageError && /host a is listed twice/.test((e as Error).message));
-  assert.throws(() => resolveTargets(['-oProxyCommand=x']), (e: unknown) => e instanceof UsageError && /bad destination/.test((e as Error).message));
+  assert.equal(resolveTargets(['web1', 'u@db:22']), [
+    { destination: 'web1', name: 'web1' },
+    { destination: 'u@db:22', name: 'u@db:22' },
+  ]);
+  assert.throws(
+    () => resolveTargets([]),
+    (e: unknown) => e instanceof UsageError && /no hosts/.test((e as Error).message),
+  );
+  assert.throws(
+    () => resolveTargets(['a', 'b', 'a']),
+    (e: unknown) => e instanceof UsageError && /host a is listed twice/.test((e as Error).message),
+  );
+  assert.throws(
+    () => resolveTargets(['-oProxyCommand=x']),
+    (e: unknown) => e instanceof UsageError && /bad destination/.test((e as Error).message),
+  );
   assert.equal(resolveTargets(['me:s3cret@db']), [{ destination: 'me:s3cret@db' }]);
 });
 
-test('connection options: batch mode always; -F and -o reach the master and the tools; timeout ends silent commands', () => {
-  assert.equal(connectionOptions({}), { batchMode: true });
-  assert.equal(connectionOptions({ user: 'u', identity: '/k', config: '/c', sshOption: ['Port=2', 'Compression=yes'], timeout: 5 }), {
-    batchMode: true,
-    user: 'u',
-    keyPath: '/k',
-    timeout: 5,
-    killSshOnTimeout: true,
-    masterOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
-    defaultSshOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
-  });
-});
+test(
+  'connection options: batch mode always; -F and -o reach ' + 'the master and the tools; timeout ends silent commands',
+  () => {
+    assert.equal(connectionOptions({}), { batchMode: true });
+    assert.equal(
+      connectionOptions({
+        user: 'u',
+        identity: '/k',
+        config: '/c',
+        sshOption: ['Port=2', 'Compression=yes'],
+        timeout: 5,
+      }),
+      {
+        batchMode: true,
+        user: 'u',
+        keyPath: '/k',
+        timeout: 5,
+        killSshOnTimeout: true,
+        masterOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
+        defaultSshOpts: ['-F', '/c', '-o', 'Port=2', '-o', 'Compression=yes'],
+      },
+    );
+  },
+);
 
 test('per-host directory names for get: safe, never . or ..', () => {
-  assert.equal(['web1', 'deploy@db1:2222', '[::1]:22', 'a/b', '..', 'x y'].map(hostDirName), ['web1', 'deploy@db1:2222', '_::1_:22', 'a_b', '_..', 'x_y']);
+  assert.equal(['web1', 'deploy@db1:2222', '[::1]:22', 'a/b', '..', 'x y'].map(hostDirName), [
+    'web1',
+    'deploy@db1:2222',
+    '_::1_:22',
+    'a_b',
+    '_..',
+    'x_y',
+  ]);
 });
 
 test('results in the summary: exit status, signal, errors only where the status does not say it', () => {
   const base = { host: 'h', durationMs: 5, bytesOut: 0, bytesErr: 0 };
   assert.equal(describeResult({ ...base, ok: true, exitCode: 0, signal: null }), { exit: '0', error: '' });
-  assert.equal(describeResult({ ...base, ok: false, exitCode: 3, signal: null, error: slaveCmdFailed('h', 3, null, 'boom') }), { exit: '3', error: '' });
-  assert.equal(describeResult({ ...base, ok: false, exitCode: null, signal: 'TERM', error: slaveCmdFailed('h', null, 'TERM', '') }), { exit: 'TERM', error: '' });
+  assert.equal(
+    describeResult({ ...base, ok: false, exitCode: 3, signal: null, error: slaveCmdFailed('h', 3, null, 'boom') }),
+    { exit: '3', error: '' },
+  );
+  assert.equal(
+    describeResult({
+      ...base,
+      ok: false,
+      exitCode: null,
+      signal: 'TERM',
+      error: slaveCmdFailed('h', null, 'TERM', ''),
+    }),
+    { exit: 'TERM', error: '' },
+  );
   const t = describeResult({ ...base, ok: false, exitCode: null, signal: null, error: slaveTimeout('h', 2, true) });
   assert.is(t.exit, '-');
   assert.match(t.error, /^OSSH_SLAVE_TIMEOUT: /);
@@ -72,7 +138,11 @@ test('results in the summary: exit status, signal, errors only where the status 
     1520,
     paint(false),
   );
-  assert.is(table, 'HOST  EXIT  TIME    ERROR\nweb1  0     0.12 s\ndown  -     -       OSSH_MASTER_FAILED: refused\n1 ok, 1 failed, 2 hosts, 1.52 s\n');
+  assert.is(
+    table,
+    'HOST  EXIT  TIME    ERROR\nweb1  0     0.12 s\n' +
+      'down  -     -       OSSH_MASTER_FAILED: refused\n1 ok, 1 failed, 2 hosts, 1.52 s\n',
+  );
 });
 
 test.run();

@@ -44,7 +44,8 @@ test('a directory owned by another user is refused', () => {
 test('a ctlDir that is a file is refused with or without strictMode', () => {
   const file = join(base, 'a-file');
   writeFileSync(file, '');
-  for (const strict of [true, false]) assert.match(prepareCtlDir(file, strict)!.message, /cannot hold control sockets: it is not a directory/);
+  for (const strict of [true, false])
+    assert.match(prepareCtlDir(file, strict)!.message, /cannot hold control sockets: it is not a directory/);
 });
 
 test('ctl paths: new ones are unused and short; length and type checks', () => {
@@ -53,7 +54,7 @@ test('ctl paths: new ones are unused and short; length and type checks', () => {
   assert.ok(Buffer.byteLength(p) < MAX_CTL_PATH);
   assert.is(checkCtlPath(p, false), undefined);
   assert.match(checkCtlPath(p, true)!.message, /does not exist/);
-  assert.match(checkCtlPath('/' + 'x'.repeat(MAX_CTL_PATH), false)!.message, /too long/);
+  assert.match(checkCtlPath(`/${'x'.repeat(MAX_CTL_PATH)}`, false)!.message, /too long/);
   const file = join(base, 'plain');
   writeFileSync(file, '');
   assert.match(checkCtlPath(file, false)!.message, /already exists/);

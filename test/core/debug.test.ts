@@ -49,7 +49,8 @@ test('OpenSSH.debug and OpenSSH.debugSink are the same switch', () => {
   debugData('stdout', Buffer.from('AB pw! CD'));
   s.dispose();
   assert.is(lines.length, 1);
-  assert.match(lines[0]!, /io: stdout: 9 bytes\n000000  41 42 20 5b 73 65 63 72 65 74 5d/); // the bytes were scrubbed before the dump
+  // the bytes were scrubbed before the dump
+  assert.match(lines[0]!, /io: stdout: 9 bytes\n000000 {2}41 42 20 5b 73 65 63 72 65 74 5d/);
   OpenSSH.debugSink = () => {
     throw new Error('a broken sink');
   };
@@ -62,10 +63,19 @@ test('hexdump layout', () => {
 });
 
 test('NET_OPENSSH_DEBUG sets the mask at load', () => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', "import('./src/core/debug/debug.ts').then((m) => process.stdout.write(String(m.getDebug())))"], {
-    env: { ...process.env, NET_OPENSSH_DEBUG: 'connect,8' },
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "import('./src/core/debug/debug.ts').then((m) => process.stdout.write(String(m.getDebug())))",
+    ],
+    {
+      env: { ...process.env, NET_OPENSSH_DEBUG: 'connect,8' },
+      encoding: 'utf8',
+    },
+  );
   assert.is(out.trim(), '12');
 });
 

@@ -7,7 +7,23 @@ const test = suite('core/master-args');
 const args = (dest: string, o: object = {}) => masterArgs(normalizeCtorOptions(dest, o), '/c/ctl');
 
 test('plain key login', () => {
-  assert.equal(args('u@h:2222'), ['-o', 'ServerAliveInterval=30', '-o', 'ControlPersist=no', '-o', 'SendEnv=*', '-MNax', '-S', '/c/ctl', '-l', 'u', '-p', '2222', '--', 'h']);
+  assert.equal(args('u@h:2222'), [
+    '-o',
+    'ServerAliveInterval=30',
+    '-o',
+    'ControlPersist=no',
+    '-o',
+    'SendEnv=*',
+    '-MNax',
+    '-S',
+    '/c/ctl',
+    '-l',
+    'u',
+    '-p',
+    '2222',
+    '--',
+    'h',
+  ]);
 });
 
 test('masterOpts first (ssh keeps the first value), then ours', () => {
@@ -16,10 +32,36 @@ test('masterOpts first (ssh keeps the first value), then ours', () => {
 });
 
 test('batchMode, keyPath (IdentitiesOnly), proxyCommand, forwarding, timeout', () => {
-  const a = args('h', { batchMode: true, keyPath: '/k', proxyCommand: 'nc %h %p', forwardAgent: true, forwardX11: true, timeout: 10 });
+  const a = args('h', {
+    batchMode: true,
+    keyPath: '/k',
+    proxyCommand: 'nc %h %p',
+    forwardAgent: true,
+    forwardX11: true,
+    timeout: 10,
+  });
   assert.equal(a, [
-    '-o', 'ServerAliveInterval=4', '-o', 'ControlPersist=no', '-o', 'SendEnv=*', '-MNAX', '-o', 'BatchMode=yes', '-i', '/k', '-o', 'IdentitiesOnly=yes',
-    '-o', 'ProxyCommand=nc %h %p', '-o', 'PreferredAuthentications=publickey', '-S', '/c/ctl', '--', 'h',
+    '-o',
+    'ServerAliveInterval=4',
+    '-o',
+    'ControlPersist=no',
+    '-o',
+    'SendEnv=*',
+    '-MNAX',
+    '-o',
+    'BatchMode=yes',
+    '-i',
+    '/k',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ProxyCommand=nc %h %p',
+    '-o',
+    'PreferredAuthentications=publickey',
+    '-S',
+    '/c/ctl',
+    '--',
+    'h',
   ]);
 });
 
@@ -43,7 +85,21 @@ test('serverAliveInterval is a third of the timeout', () => {
 });
 
 test('control commands', () => {
-  assert.equal(controlArgs(normalizeCtorOptions('u@h:22', { defaultSshOpts: ['-F', 'cfg'] }), '/c', 'check'), ['-F', 'cfg', '-O', 'check', '-T', '-S', '/c', '-l', 'u', '-p', '22', '--', 'h']);
+  assert.equal(controlArgs(normalizeCtorOptions('u@h:22', { defaultSshOpts: ['-F', 'cfg'] }), '/c', 'check'), [
+    '-F',
+    'cfg',
+    '-O',
+    'check',
+    '-T',
+    '-S',
+    '/c',
+    '-l',
+    'u',
+    '-p',
+    '22',
+    '--',
+    'h',
+  ]);
 });
 
 test.run();

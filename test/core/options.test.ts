@@ -56,7 +56,8 @@ test('options with undefined values are ignored, as in Net::OpenSSH', () => {
 });
 
 const BAD_CALL: Array<[string, object, RegExp]> = [
-  ['capture', { stdoutFile: '/x' }, /unknown option `stdoutFile`/], // capture returns stdout: Net::OpenSSH refuses it too
+  // capture returns stdout: Net::OpenSSH refuses it too
+  ['capture', { stdoutFile: '/x' }, /unknown option `stdoutFile`/],
   ['system', { separator: ';' }, /unknown option `separator`/],
   ['system', { stdinData: 5 }, /stdinData/],
   ['system', { stdoutFh: 'x' }, /stdoutFh/],
@@ -68,6 +69,7 @@ const BAD_CALL: Array<[string, object, RegExp]> = [
   ['openEx', { stdinoutSocket: {}, stdinPipe: true }, /stdinoutSocket/],
 ];
 for (const [method, opts, re] of BAD_CALL)
-  test(`${method} rejects ${JSON.stringify(opts)}`, () => assert.throws(() => normalizeCallOptions(method as 'system', opts), re));
+  test(`${method} rejects ${JSON.stringify(opts)}`, () =>
+    assert.throws(() => normalizeCallOptions(method as 'system', opts), re));
 
 test.run();

@@ -46,7 +46,12 @@ test.after(async () => {
  * Runs `attempt`, which must throw or reject with an OpenSSHError of `code` whose message matches `re`,
  * having started no process and run nothing. A connection it made by mistake is ended.
  */
-const refused = async (label: string, attempt: () => unknown, re: RegExp, code: OpenSSHErrorCode = 'OSSH_INVALID_ARGUMENT') => {
+const refused = async (
+  label: string,
+  attempt: () => unknown,
+  re: RegExp,
+  code: OpenSSHErrorCode = 'OSSH_INVALID_ARGUMENT',
+) => {
   const before = started.length;
   let error: unknown;
   try {
@@ -65,13 +70,30 @@ const refused = async (label: string, attempt: () => unknown, re: RegExp, code: 
 
 /** ssh option lists that would move a process off our control socket, each a spelling ssh accepts. */
 const CONTROL_SPELLINGS: string[][] = [
-  ['-oControlPath=/tmp/elsewhere'], ['-o', 'ControlPath=/tmp/elsewhere'], ['-o', 'ControlPath /tmp/elsewhere'],
-  ['-oControlPath /tmp/elsewhere'], ['-o', 'controlpath=/tmp/elsewhere'], ['-o', 'CONTROLPATH=/tmp/elsewhere'],
-  ['-o', ' ControlPath=/tmp/elsewhere'], ['-o', '=ControlPath=/tmp/elsewhere'], ['-o', '"ControlPath"=/tmp/elsewhere'],
-  ['-qoControlPath=/tmp/elsewhere'], ['-qo', 'ControlPath=/tmp/elsewhere'], ['-v', '-o', 'ControlPath=/tmp/elsewhere'],
-  ['-S', '/tmp/elsewhere'], ['-S/tmp/elsewhere'], ['-qS', '/tmp/elsewhere'],
-  ['-oControlMaster=yes'], ['-o', 'ControlMaster yes'], ['-o', 'controlmaster=auto'], ['-M'], ['-qM'],
-  ['-o', 'ControlPersist=yes'], ['-oControlPersist 1h'], ['-O', 'exit'], ['-Oexit'],
+  ['-oControlPath=/tmp/elsewhere'],
+  ['-o', 'ControlPath=/tmp/elsewhere'],
+  ['-o', 'ControlPath /tmp/elsewhere'],
+  ['-oControlPath /tmp/elsewhere'],
+  ['-o', 'controlpath=/tmp/elsewhere'],
+  ['-o', 'CONTROLPATH=/tmp/elsewhere'],
+  ['-o', ' ControlPath=/tmp/elsewhere'],
+  ['-o', '=ControlPath=/tmp/elsewhere'],
+  ['-o', '"ControlPath"=/tmp/elsewhere'],
+  ['-qoControlPath=/tmp/elsewhere'],
+  ['-qo', 'ControlPath=/tmp/elsewhere'],
+  ['-v', '-o', 'ControlPath=/tmp/elsewhere'],
+  ['-S', '/tmp/elsewhere'],
+  ['-S/tmp/elsewhere'],
+  ['-qS', '/tmp/elsewhere'],
+  ['-oControlMaster=yes'],
+  ['-o', 'ControlMaster yes'],
+  ['-o', 'controlmaster=auto'],
+  ['-M'],
+  ['-qM'],
+  ['-o', 'ControlPersist=yes'],
+  ['-oControlPersist 1h'],
+  ['-O', 'exit'],
+  ['-Oexit'],
 ];
 /** Words that are not options: ssh would read them as the destination and connect on its own. */
 const NOT_OPTIONS: string[][] = [['--', 'elsewhere'], ['elsewhere'], ['-v', 'elsewhere'], ['-']];
@@ -81,7 +103,11 @@ test('every refused spelling is one ssh really obeys (ssh -G shows the control s
     if (opts.some((o) => /^-\w*O/.test(o))) continue; // -O is a control command, not a setting -G can show
     const out = spawnSync('ssh', ['-G', '-F', '/dev/null', ...opts, 'h'], { encoding: 'utf8' });
     assert.is(out.status, 0, `${opts.join(' ')}: ${out.stderr}`);
-    assert.match(out.stdout, /^(controlpath =?\/tmp\/elsewhere|controlmaster (true|auto)|controlpersist (yes|3600))$/m, opts.join(' '));
+    assert.match(
+      out.stdout,
+      /^(controlpath =?\/tmp\/elsewhere|controlmaster (true|auto)|controlpersist (yes|3600))$/m,
+      opts.join(' '),
+    );
   }
 });
 
@@ -110,7 +136,11 @@ test('malformed destinations: empty, blanks, line breaks, NUL, an option as host
     ['host', /`user` must not contain spaces/, { user: 'a b' }],
   ];
   for (const [dest, re, extra] of cases)
-    await refused(`destination ${JSON.stringify(dest)}`, () => new OpenSSH(dest as string, { ...(f?.options() ?? {}), ...extra }), re);
+    await refused(
+      `destination ${JSON.stringify(dest)}`,
+      () => new OpenSSH(dest as string, { ...(f?.options() ?? {}), ...extra }),
+      re,
+    );
 });
 
 test('unknown options and wrong option types: the constructor', async () => {
@@ -135,14 +165,27 @@ test('unknown options and wrong option types: the constructor', async () => {
     [{ remoteShell: 'cmd.exe' }, /cmd\.exe/],
     [{ password: 42 }, /`password` to be a string \(its value is not shown\)/],
   ];
-  for (const [opts, re] of cases) await refused(`options ${JSON.stringify(opts)}`, () => new OpenSSH(f?.destination ?? 'h', opts as OpenSSHOptions), re);
+  for (const [opts, re] of cases)
+    await refused(
+      `options ${JSON.stringify(opts)}`,
+      () => new OpenSSH(f?.destination ?? 'h', opts as OpenSSHOptions),
+      re,
+    );
 });
 
 test('NUL bytes: in options, secrets, command arguments, file names and env values', async () => {
   await refused('ctlDir', () => new OpenSSH('h', { ctlDir: '/tmp/a\0b' }), /`ctlDir` must not contain a NUL byte/);
   await refused('keyPath', () => new OpenSSH('h', { keyPath: '/k\0' }), /`keyPath` must not contain a NUL byte/);
-  await refused('masterOpts', () => new OpenSSH('h', { masterOpts: ['-oUser=a\0b'] }), /`masterOpts` must not contain a NUL byte/);
-  await refused('password', () => new OpenSSH('h', { password: 'pw\0' }), /`password` must not contain a line break or a NUL byte \(its value is not shown\)/);
+  await refused(
+    'masterOpts',
+    () => new OpenSSH('h', { masterOpts: ['-oUser=a\0b'] }),
+    /`masterOpts` must not contain a NUL byte/,
+  );
+  await refused(
+    'password',
+    () => new OpenSSH('h', { password: 'pw\0' }),
+    /`password` must not contain a line break or a NUL byte \(its value is not shown\)/,
+  );
 });
 
 if (f) {
@@ -152,32 +195,59 @@ if (f) {
     await ssh.waitForMaster();
   });
 
-  test('NUL bytes on a running connection: arguments, the command line, file names, env, sshOpts (nothing starts)', async () => {
-    await refused('argument', () => ssh.capture('touch', `${marker}\0x`), /NUL byte/);
-    await refused('command line', () => ssh.capture(`${touch}\0`), /NUL byte/);
-    await refused('Buffer argument', () => ssh.system('touch', Buffer.from(`${marker}\0`)), /NUL byte/);
-    await refused('exec$ argument', () => ssh.exec$('touch', `${marker}\0`), /NUL byte/);
-    await refused('stdinFile', () => ssh.system({ stdinFile: '/etc/hostname\0' }, touch), /`stdinFile` must not contain a NUL byte/);
-    await refused('stdoutFile', () => ssh.system({ stdoutFile: `${marker}\0` }, touch), /`stdoutFile` must not contain a NUL byte/);
-    await refused('stderrFile', () => ssh.system({ stderrFile: ['a', `${marker}\0`] }, touch), /`stderrFile` must not contain a NUL byte/);
-    await refused('env value', () => ssh.system({ env: { NET_OPENSSH_X: 'a\0b' } }, touch), /`env` value must not contain a NUL byte/);
-    await refused('sshOpts', () => ssh.system({ sshOpts: ['-oUser=a\0b'] }, touch), /`sshOpts` must not contain a NUL byte/);
-    await refused('scpGet path', () => ssh.scpGet(`${marker}\0`, scratch), /NUL byte/);
-    await refused('rsyncPut path', () => ssh.rsyncPut(`${marker}\0`, scratch), /NUL byte/);
-    const sftp = await ssh.sftp();
-    try {
-      await refused('sftp path', () => sftp.remove(`${marker}\0.bak`), /sftp remove: the path contains a NUL byte/);
-    } finally {
-      await sftp.end();
-    }
-    assert.ok(await ssh.checkMaster(), 'the master is unharmed');
-  });
+  test(
+    'NUL bytes on a running connection: arguments, the ' + 'command line, file names, env, sshOpts (nothing starts)',
+    async () => {
+      await refused('argument', () => ssh.capture('touch', `${marker}\0x`), /NUL byte/);
+      await refused('command line', () => ssh.capture(`${touch}\0`), /NUL byte/);
+      await refused('Buffer argument', () => ssh.system('touch', Buffer.from(`${marker}\0`)), /NUL byte/);
+      await refused('exec$ argument', () => ssh.exec$('touch', `${marker}\0`), /NUL byte/);
+      await refused(
+        'stdinFile',
+        () => ssh.system({ stdinFile: '/etc/hostname\0' }, touch),
+        /`stdinFile` must not contain a NUL byte/,
+      );
+      await refused(
+        'stdoutFile',
+        () => ssh.system({ stdoutFile: `${marker}\0` }, touch),
+        /`stdoutFile` must not contain a NUL byte/,
+      );
+      await refused(
+        'stderrFile',
+        () => ssh.system({ stderrFile: ['a', `${marker}\0`] }, touch),
+        /`stderrFile` must not contain a NUL byte/,
+      );
+      await refused(
+        'env value',
+        () => ssh.system({ env: { NET_OPENSSH_X: 'a\0b' } }, touch),
+        /`env` value must not contain a NUL byte/,
+      );
+      await refused(
+        'sshOpts',
+        () => ssh.system({ sshOpts: ['-oUser=a\0b'] }, touch),
+        /`sshOpts` must not contain a NUL byte/,
+      );
+      await refused('scpGet path', () => ssh.scpGet(`${marker}\0`, scratch), /NUL byte/);
+      await refused('rsyncPut path', () => ssh.rsyncPut(`${marker}\0`, scratch), /NUL byte/);
+      const sftp = await ssh.sftp();
+      try {
+        await refused('sftp path', () => sftp.remove(`${marker}\0.bak`), /sftp remove: the path contains a NUL byte/);
+      } finally {
+        await sftp.end();
+      }
+      assert.ok(await ssh.checkMaster(), 'the master is unharmed');
+    },
+  );
 
   test('unknown options and wrong option types on a call: rejected, nothing starts', async () => {
     const cases: Array<[string, () => unknown, RegExp]> = [
       ['capture bogus', () => ssh.capture({ bogus: 1 } as never, touch), /capture: unknown option `bogus`/],
       ['system typo', () => ssh.system({ stdoutfile: '/x' } as never, touch), /system: unknown option `stdoutfile`/],
-      ['capture stdoutFile', () => ssh.capture({ stdoutFile: '/x' } as never, touch), /capture: unknown option `stdoutFile`/],
+      [
+        'capture stdoutFile',
+        () => ssh.capture({ stdoutFile: '/x' } as never, touch),
+        /capture: unknown option `stdoutFile`/,
+      ],
       ['exec$ bogus', () => ssh.exec$({ bogus: 1 } as never, touch), /exec\$: unknown option `bogus`/],
       ['timeout string', () => ssh.system({ timeout: '5' as never }, touch), /`timeout` to be a positive number/],
       ['timeout negative', () => ssh.system({ timeout: -1 }, touch), /`timeout` to be a positive number/],
@@ -194,34 +264,76 @@ if (f) {
     for (const [label, attempt, re] of cases) await refused(label, attempt, re);
   });
 
-  test('sshOpts (per call) cannot change the control socket or master, in any spelling, nor name another host', async () => {
-    for (const opts of CONTROL_SPELLINGS)
-      await refused(`sshOpts ${JSON.stringify(opts)}`, () => ssh.system({ sshOpts: opts }, touch), /`sshOpts` must not change the control socket or master/);
-    for (const opts of NOT_OPTIONS)
-      await refused(`sshOpts ${JSON.stringify(opts)}`, () => ssh.system({ sshOpts: opts }, touch), /`sshOpts` must hold ssh options only/);
-    await refused('sshOpts as one string', () => ssh.system({ sshOpts: '-o ControlPath=/tmp/elsewhere' }, touch), /control socket/);
-    await refused('scpGet sshOpts', () => ssh.scpGet({ sshOpts: ['-S', '/tmp/elsewhere'] }, '/etc/hostname', scratch), /control socket/);
-    assert.is(await ssh.capture({ sshOpts: ['-F', f.configPath, '-o', 'LogLevel=ERROR', '-q'] }, 'echo', 'other options pass'), 'other options pass\n');
-  });
+  test(
+    'sshOpts (per call) cannot change the control socket ' + 'or master, in any spelling, nor name another host',
+    async () => {
+      for (const opts of CONTROL_SPELLINGS)
+        await refused(
+          `sshOpts ${JSON.stringify(opts)}`,
+          () => ssh.system({ sshOpts: opts }, touch),
+          /`sshOpts` must not change the control socket or master/,
+        );
+      for (const opts of NOT_OPTIONS)
+        await refused(
+          `sshOpts ${JSON.stringify(opts)}`,
+          () => ssh.system({ sshOpts: opts }, touch),
+          /`sshOpts` must hold ssh options only/,
+        );
+      await refused(
+        'sshOpts as one string',
+        () => ssh.system({ sshOpts: '-o ControlPath=/tmp/elsewhere' }, touch),
+        /control socket/,
+      );
+      await refused(
+        'scpGet sshOpts',
+        () => ssh.scpGet({ sshOpts: ['-S', '/tmp/elsewhere'] }, '/etc/hostname', scratch),
+        /control socket/,
+      );
+      assert.is(
+        await ssh.capture(
+          { sshOpts: ['-F', f.configPath, '-o', 'LogLevel=ERROR', '-q'] },
+          'echo',
+          'other options pass',
+        ),
+        'other options pass\n',
+      );
+    },
+  );
 
   test('defaultSshOpts and masterOpts cannot change the control socket or master either', async () => {
     for (const name of ['defaultSshOpts', 'masterOpts'] as const) {
       for (const opts of CONTROL_SPELLINGS)
-        await refused(`${name} ${JSON.stringify(opts)}`, () => new OpenSSH(f.destination, f.options({ [name]: ['-F', f.configPath, ...opts] })), new RegExp(`\`${name}\` must not change the control socket or master`));
+        await refused(
+          `${name} ${JSON.stringify(opts)}`,
+          () => new OpenSSH(f.destination, f.options({ [name]: ['-F', f.configPath, ...opts] })),
+          new RegExp(`\`${name}\` must not change the control socket or master`),
+        );
       for (const opts of NOT_OPTIONS)
-        await refused(`${name} ${JSON.stringify(opts)}`, () => new OpenSSH(f.destination, f.options({ [name]: opts })), new RegExp(`\`${name}\` must hold ssh options only`));
+        await refused(
+          `${name} ${JSON.stringify(opts)}`,
+          () => new OpenSSH(f.destination, f.options({ [name]: opts })),
+          new RegExp(`\`${name}\` must hold ssh options only`),
+        );
     }
   });
 
-  test('awkward but valid input is not refused: env values with blanks, quotes, backslashes, line breaks (both engines)', async () => {
-    const value = `a b\t"q" 'r' \\ $HOME\nline 2`;
-    // the spawn engine's env goes through the master's SendEnv filter too (OpenSSH's mux): the master allows all names
-    const c = connect(f);
-    for (const engine of ['spawn', 'mux'] as const) {
-      const out = await c.capture({ engine, env: { NET_OPENSSH_AWKWARD: value } }, 'printf %s "$NET_OPENSSH_AWKWARD"');
-      assert.is(out, value, engine);
-    }
-  });
+  test(
+    'awkward but valid input is not refused: env values with ' +
+      'blanks, quotes, backslashes, line breaks (both engines)',
+    async () => {
+      const value = `a b\t"q" 'r' \\ $HOME\nline 2`;
+      // the spawn engine's env goes through the master's SendEnv filter too (OpenSSH's mux): the master allows
+      // all names
+      const c = connect(f);
+      for (const engine of ['spawn', 'mux'] as const) {
+        const out = await c.capture(
+          { engine, env: { NET_OPENSSH_AWKWARD: value } },
+          'printf %s "$NET_OPENSSH_AWKWARD"',
+        );
+        assert.is(out, value, engine);
+      }
+    },
+  );
 
   /** A connection whose ctlDir is unusable fails at once: no ssh started, OSSH_MASTER_FAILED naming the problem. */
   const ctlRefused = (label: string, opts: OpenSSHOptions, re: RegExp) => {
@@ -239,11 +351,27 @@ if (f) {
     const file = join(scratch, 'plain-file');
     writeFileSync(file, '');
     for (const strictMode of [true, false]) {
-      ctlRefused(`a file, strictMode ${strictMode}`, { ctlDir: file, strictMode }, new RegExp(`ctlDir ${file} cannot hold control sockets: it is not a directory`));
-      ctlRefused(`below a file, strictMode ${strictMode}`, { ctlDir: join(file, 'ctl'), strictMode }, /unable to create ctlDir .*plain-file\/ctl/);
+      ctlRefused(
+        `a file, strictMode ${strictMode}`,
+        { ctlDir: file, strictMode },
+        new RegExp(`ctlDir ${file} cannot hold control sockets: it is not a directory`),
+      );
+      ctlRefused(
+        `below a file, strictMode ${strictMode}`,
+        { ctlDir: join(file, 'ctl'), strictMode },
+        /unable to create ctlDir .*plain-file\/ctl/,
+      );
       const long = join(scratch, 'd'.repeat(80));
-      ctlRefused(`too long, strictMode ${strictMode}`, { ctlDir: long, strictMode }, /is too long \(\d+ bytes; at most 90 on this OS\): choose a shorter ctlDir/);
-      ctlRefused(`ctlPath in a file, strictMode ${strictMode}`, { ctlPath: join(file, 'sock'), strictMode }, /plain-file/);
+      ctlRefused(
+        `too long, strictMode ${strictMode}`,
+        { ctlDir: long, strictMode },
+        /is too long \(\d+ bytes; at most 90 on this OS\): choose a shorter ctlDir/,
+      );
+      ctlRefused(
+        `ctlPath in a file, strictMode ${strictMode}`,
+        { ctlPath: join(file, 'sock'), strictMode },
+        /plain-file/,
+      );
     }
   });
 
@@ -255,7 +383,11 @@ if (f) {
     if (!requirePrereq(locked, 'chattr +i on the temp file system (a directory read-only even for root)')) return;
     try {
       for (const strictMode of [true, false])
-        ctlRefused(`read-only, strictMode ${strictMode}`, { ctlDir: dir, strictMode }, new RegExp(`ctlDir ${dir} cannot hold control sockets: (EPERM|EACCES|EROFS)`));
+        ctlRefused(
+          `read-only, strictMode ${strictMode}`,
+          { ctlDir: dir, strictMode },
+          new RegExp(`ctlDir ${dir} cannot hold control sockets: (EPERM|EACCES|EROFS)`),
+        );
     } finally {
       if (isRoot) execFileSync('chattr', ['-i', dir]);
       else chmodSync(dir, 0o700);
@@ -266,7 +398,11 @@ if (f) {
     const open = join(scratch, 'world');
     mkdirSync(open);
     chmodSync(open, 0o777);
-    ctlRefused('world-writable', { ctlDir: open }, new RegExp(`ctlDir ${open} is not secure: ${open} is writable by others \\(mode 777\\)`));
+    ctlRefused(
+      'world-writable',
+      { ctlDir: open },
+      new RegExp(`ctlDir ${open} is not secure: ${open} is writable by others \\(mode 777\\)`),
+    );
     const group = join(scratch, 'group');
     mkdirSync(group);
     chmodSync(group, 0o770);
@@ -280,7 +416,11 @@ if (f) {
     mkdirSync(foreign, { mode: 0o700 });
     const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }));
     chownSync(foreign, uid, uid);
-    ctlRefused('owned by another user', { ctlDir: foreign }, new RegExp(`${foreign} is owned by uid ${uid}, neither you \\(uid 0\\) nor root`));
+    ctlRefused(
+      'owned by another user',
+      { ctlDir: foreign },
+      new RegExp(`${foreign} is owned by uid ${uid}, neither you \\(uid 0\\) nor root`),
+    );
   });
 
   test('a host can never be read as an ssh option: `--` comes before it in every argv (read from /proc)', async () => {
@@ -310,7 +450,10 @@ if (f) {
     const args = [...base, ...destinationArgs({ user: f.user, port: f.port, dest: { host } as Destination }), 'true'];
     const out = spawnSync('ssh', args, { encoding: 'utf8', timeout: 30_000 });
     assert.is.not(out.status, 0);
-    assert.not.ok(existsSync(mark), `with the library's destination argv the ProxyCommand did not run (${out.stderr.trim()})`);
+    assert.not.ok(
+      existsSync(mark),
+      `with the library's destination argv the ProxyCommand did not run (${out.stderr.trim()})`,
+    );
   });
 }
 

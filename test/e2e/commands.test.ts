@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { toArray, lastValueFrom } from 'rxjs';
-import { OpenSSH, OpenSSHError, raw, type ExecEvent } from '../../src/index';
+import { type OpenSSH, type OpenSSHError, raw, type ExecEvent } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
@@ -103,7 +103,10 @@ for (const engine of ENGINES) {
     const p = join(scratch, `in-${engine}`);
     writeFileSync(p, 'from file\n');
     assert.is(await ssh.capture({ stdinFile: p }, 'cat'), 'from file\n');
-    assert.is(await ssh.capture({ stdinFh: Readable.from([Buffer.from('from '), Buffer.from('stream')]) }, 'cat'), 'from stream');
+    assert.is(
+      await ssh.capture({ stdinFh: Readable.from([Buffer.from('from '), Buffer.from('stream')]) }, 'cat'),
+      'from stream',
+    );
   });
 
   test('default stdin is empty (the command does not wait for ours)', async () => {
@@ -232,7 +235,9 @@ for (const engine of ENGINES) {
 
   test('timeout with killSshOnTimeout: false: fails, the command is left to finish', async () => {
     const marker = join(scratch, `left-${engine}`);
-    const e = await rejects<OpenSSHError>(ssh.capture({ timeout: 1.5, killSshOnTimeout: false }, `echo started; sleep 4; touch ${marker}`));
+    const e = await rejects<OpenSSHError>(
+      ssh.capture({ timeout: 1.5, killSshOnTimeout: false }, `echo started; sleep 4; touch ${marker}`),
+    );
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
     assert.is(e.errno, 4);
     assert.is(e.stdout, 'started\n', 'partial output is kept');
@@ -241,7 +246,9 @@ for (const engine of ENGINES) {
   });
 
   test('timeout with killSshOnTimeout: the slave is ended', async () => {
-    const e = await rejects<OpenSSHError>(ssh.system({ timeout: 0.5, killSshOnTimeout: true, stdoutDiscard: true }, 'sleep 5'));
+    const e = await rejects<OpenSSHError>(
+      ssh.system({ timeout: 0.5, killSshOnTimeout: true, stdoutDiscard: true }, 'sleep 5'),
+    );
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
     assert.match(e.message, 'killed');
   });
@@ -287,7 +294,10 @@ if (f) {
       process.kill(pid, 'SIGKILL');
       const e = await noHang(rejects<OpenSSHError>(running), 'a command on a killed master');
       assert.is(e.code, 'OSSH_MASTER_FAILED');
-      await noHang(rejects<OpenSSHError>(ssh.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED'), 'a call after the master was killed');
+      await noHang(
+        rejects<OpenSSHError>(ssh.capture('true'), (x) => x.code === 'OSSH_MASTER_FAILED'),
+        'a call after the master was killed',
+      );
       assert.ok(await eventually(() => !alive(pid)), 'the killed master was reaped');
     });
   }

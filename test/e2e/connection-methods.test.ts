@@ -59,21 +59,24 @@ if (f) {
     assert.is(ssh.error, e);
   });
 
-  test('expandVars: %VAR% in transfer paths (local and remote) is expanded as in commands; off, it stays literal', async () => {
-    const l = dir('l');
-    const r = dir('r');
-    writeFileSync(join(l, 'v.txt'), 'vars');
-    const x = connect(f!, { expandVars: true, vars: { SRC: l, DST: r } });
-    assert.is(await x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', '%DST%/%HOST%.txt'), true);
-    assert.is(readFileSync(join(r, `${x.getHost()}.txt`), 'utf8'), 'vars');
-    assert.is(await x.rsyncGet({ stderrDiscard: true }, '%DST%/%HOST%.txt', '%SRC%/back.txt'), true);
-    assert.is(readFileSync(join(l, 'back.txt'), 'utf8'), 'vars');
-    assert.is(x.getExpandVars(), true);
-    x.setExpandVars(false);
-    assert.is(x.getExpandVars(), false);
-    const e = await rejects<OpenSSHError>(x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', r));
-    assert.match(e.message, '%SRC%');
-  });
+  test(
+    'expandVars: %VAR% in transfer paths (local and remote) ' + 'is expanded as in commands; off, it stays literal',
+    async () => {
+      const l = dir('l');
+      const r = dir('r');
+      writeFileSync(join(l, 'v.txt'), 'vars');
+      const x = connect(f!, { expandVars: true, vars: { SRC: l, DST: r } });
+      assert.is(await x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', '%DST%/%HOST%.txt'), true);
+      assert.is(readFileSync(join(r, `${x.getHost()}.txt`), 'utf8'), 'vars');
+      assert.is(await x.rsyncGet({ stderrDiscard: true }, '%DST%/%HOST%.txt', '%SRC%/back.txt'), true);
+      assert.is(readFileSync(join(l, 'back.txt'), 'utf8'), 'vars');
+      assert.is(x.getExpandVars(), true);
+      x.setExpandVars(false);
+      assert.is(x.getExpandVars(), false);
+      const e = await rejects<OpenSSHError>(x.scpPut({ stderrDiscard: true }, '%SRC%/v.txt', r));
+      assert.match(e.message, '%SRC%');
+    },
+  );
 
   test('rsyncPut / rsyncGet with an rsync long option passed through', async () => {
     const l = dir('l');
@@ -87,18 +90,24 @@ if (f) {
     assert.throws(() => readFileSync(join(back, 'skip.txt~')));
   });
 
-  test('tool binaries from the constructor: scpCmd follows sshCmd, rsyncCmd is used, the per-call option wins', async () => {
-    const probe = new OpenSSH(f!.destination, f!.options({ connect: false, sshCmd: '/usr/bin/ssh', rsyncCmd: '/nonexistent/rsync' }));
-    assert.is(probe.getCmd('scp'), '/usr/bin/scp');
-    assert.is(probe.getCmd('rsync'), '/nonexistent/rsync');
-    assert.is(probe.getCmd('sshfs'), 'sshfs');
-    const other = connect(f!, { rsyncCmd: '/nonexistent/rsync' });
-    const l = dir('l');
-    writeFileSync(join(l, 'x'), 'x');
-    const e = await rejects<OpenSSHError>(other.rsyncPut({ stderrDiscard: true }, join(l, 'x'), dir('r')));
-    assert.match(e.message, '/nonexistent/rsync');
-    assert.is(await other.rsyncPut({ rsyncCmd: 'rsync', stderrDiscard: true }, join(l, 'x'), dir('r')), true);
-  });
+  test(
+    'tool binaries from the constructor: scpCmd follows ' + 'sshCmd, rsyncCmd is used, the per-call option wins',
+    async () => {
+      const probe = new OpenSSH(
+        f!.destination,
+        f!.options({ connect: false, sshCmd: '/usr/bin/ssh', rsyncCmd: '/nonexistent/rsync' }),
+      );
+      assert.is(probe.getCmd('scp'), '/usr/bin/scp');
+      assert.is(probe.getCmd('rsync'), '/nonexistent/rsync');
+      assert.is(probe.getCmd('sshfs'), 'sshfs');
+      const other = connect(f!, { rsyncCmd: '/nonexistent/rsync' });
+      const l = dir('l');
+      writeFileSync(join(l, 'x'), 'x');
+      const e = await rejects<OpenSSHError>(other.rsyncPut({ stderrDiscard: true }, join(l, 'x'), dir('r')));
+      assert.match(e.message, '/nonexistent/rsync');
+      assert.is(await other.rsyncPut({ rsyncCmd: 'rsync', stderrDiscard: true }, join(l, 'x'), dir('r')), true);
+    },
+  );
 
   test('openTunnel and captureTunnel, with and without leading options', async () => {
     const t = await ssh.openTunnel('127.0.0.1', echoPort);
@@ -129,61 +138,83 @@ if (f) {
     }
   });
 
-  test('stdinoutDpipe: a local command talks to the remote one (system, openEx with make-parent); a missing one is a pipe error', async () => {
-    const d = dir('dp');
-    const said = join(d, 'said');
-    // local: says ping, reads the remote echo back, writes it down; remote: cat (echoes until EOF)
-    const local = ['sh', '-c', `echo ping; read line; echo "got $line" > ${said}`];
-    for (const engine of ['mux', 'spawn'] as const) {
-      assert.is(await ssh.system({ engine, stdinoutDpipe: local }, 'cat'), true);
-      assert.is(readFileSync(said, 'utf8'), 'got ping\n', engine);
-      rmSync(said);
-    }
-    const p = await ssh.openEx({ stdinoutDpipe: `echo pong; read line; echo "got $line" > ${said}`, stdinoutDpipeMakeParent: true }, 'cat');
-    assert.is(p.stdin, undefined);
-    assert.type(p.pid, 'number');
-    assert.match(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8'), '/bin/sh', 'the pid is the local command');
-    assert.equal(await p.exit, { code: 0, signal: null });
-    assert.is(readFileSync(said, 'utf8'), 'got pong\n');
-    const e = await rejects<OpenSSHError>(ssh.system({ stdinoutDpipe: ['/nonexistent/cmd'] }, 'cat'));
-    assert.is(e.code, 'OSSH_SLAVE_PIPE_FAILED');
-    assert.match(e.message, '/nonexistent/cmd');
-    const bad = await rejects<OpenSSHError>(ssh.system({ stdinoutDpipe: 'x', stdinData: 'y' }, 'cat'));
-    assert.is(bad.code, 'OSSH_INVALID_ARGUMENT');
-  });
-
-  test('bulk output through the mux engine arrives byte for byte on stdout and stderr (frames spanning socket reads)', async () => {
-    const d = dir('bulk');
-    const file = join(d, 'rand.bin');
-    writeFileSync(file, randomBytes(8 * 1024 * 1024 + 12345), { mode: 0o644 });
-    const want = sha(file);
-    for (const redirect of ['', ' >&2']) {
-      const p = await ssh.openEx({ engine: 'mux', stdoutPipe: true, stderrPipe: true }, `cat ${file}${redirect}`);
-      const hashes = ['stdout', 'stderr'].map((k) => {
-        const h = createHash('sha256');
-        (p as unknown as Record<string, NodeJS.ReadableStream>)[k]!.on('data', (c: Buffer) => h.update(c));
-        return h;
-      });
+  test(
+    'stdinoutDpipe: a local command talks to the remote one (system, ' +
+      'openEx with make-parent); a missing one is a pipe error',
+    async () => {
+      const d = dir('dp');
+      const said = join(d, 'said');
+      // local: says ping, reads the remote echo back, writes it down; remote: cat (echoes until EOF)
+      const local = ['sh', '-c', `echo ping; read line; echo "got $line" > ${said}`];
+      for (const engine of ['mux', 'spawn'] as const) {
+        assert.is(await ssh.system({ engine, stdinoutDpipe: local }, 'cat'), true);
+        assert.is(readFileSync(said, 'utf8'), 'got ping\n', engine);
+        rmSync(said);
+      }
+      const p = await ssh.openEx(
+        { stdinoutDpipe: `echo pong; read line; echo "got $line" > ${said}`, stdinoutDpipeMakeParent: true },
+        'cat',
+      );
+      assert.is(p.stdin, undefined);
+      assert.type(p.pid, 'number');
+      assert.match(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8'), '/bin/sh', 'the pid is the local command');
       assert.equal(await p.exit, { code: 0, signal: null });
-      assert.is(hashes[redirect ? 1 : 0]!.digest('hex'), want, redirect ? 'stderr' : 'stdout');
-    }
-  });
+      assert.is(readFileSync(said, 'utf8'), 'got pong\n');
+      const e = await rejects<OpenSSHError>(ssh.system({ stdinoutDpipe: ['/nonexistent/cmd'] }, 'cat'));
+      assert.is(e.code, 'OSSH_SLAVE_PIPE_FAILED');
+      assert.match(e.message, '/nonexistent/cmd');
+      const bad = await rejects<OpenSSHError>(ssh.system({ stdinoutDpipe: 'x', stdinData: 'y' }, 'cat'));
+      assert.is(bad.code, 'OSSH_INVALID_ARGUMENT');
+    },
+  );
 
-  test('addForward: a remote forward on port 0 reaches the echo server from the remote side; cancel() drops it', async () => {
-    const fwd = await ssh.addForward({ remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
-    assert.ok(fwd.port! > 0, 'the server allocated a port');
-    assert.is(await ssh.captureTunnel({ stdinData: 'three' }, '127.0.0.1', fwd.port!), 'echo:three');
-    await fwd.cancel();
-    const e = await rejects<OpenSSHError>(ssh.captureTunnel({ stdinData: 'four' }, '127.0.0.1', fwd.port!));
-    assert.instance(e, OpenSSHError);
-  });
+  test(
+    'bulk output through the mux engine arrives byte for byte ' + 'on stdout and stderr (frames spanning socket reads)',
+    async () => {
+      const d = dir('bulk');
+      const file = join(d, 'rand.bin');
+      writeFileSync(file, randomBytes(8 * 1024 * 1024 + 12345), { mode: 0o644 });
+      const want = sha(file);
+      for (const redirect of ['', ' >&2']) {
+        const p = await ssh.openEx({ engine: 'mux', stdoutPipe: true, stderrPipe: true }, `cat ${file}${redirect}`);
+        const hashes = ['stdout', 'stderr'].map((k) => {
+          const h = createHash('sha256');
+          (p as unknown as Record<string, NodeJS.ReadableStream>)[k]!.on('data', (c: Buffer) => h.update(c));
+          return h;
+        });
+        assert.equal(await p.exit, { code: 0, signal: null });
+        assert.is(hashes[redirect ? 1 : 0]!.digest('hex'), want, redirect ? 'stderr' : 'stdout');
+      }
+    },
+  );
+
+  test(
+    'addForward: a remote forward on port 0 reaches the ' + 'echo server from the remote side; cancel() drops it',
+    async () => {
+      const fwd = await ssh.addForward({
+        remote: { host: '127.0.0.1', port: 0 },
+        to: { host: '127.0.0.1', port: echoPort },
+      });
+      assert.ok(fwd.port! > 0, 'the server allocated a port');
+      assert.is(await ssh.captureTunnel({ stdinData: 'three' }, '127.0.0.1', fwd.port!), 'echo:three');
+      await fwd.cancel();
+      const e = await rejects<OpenSSHError>(ssh.captureTunnel({ stdinData: 'four' }, '127.0.0.1', fwd.port!));
+      assert.instance(e, OpenSSHError);
+    },
+  );
 
   test('ssh.$ runs on the remote host with interpolations quoted; OpenSSH.fleet merges hosts', async () => {
     const word = "it's $HOME; `x`";
     const out = await ssh.$`printf %s ${word}`;
     assert.is(out.stdout, word);
     assert.is(ssh.$, ssh.$, 'one shell per connection');
-    const fl = OpenSSH.fleet([{ destination: f.destination, name: 'a' }, { destination: f.destination, name: 'b' }], { options: f.options() });
+    const fl = OpenSSH.fleet(
+      [
+        { destination: f.destination, name: 'a' },
+        { destination: f.destination, name: 'b' },
+      ],
+      { options: f.options() },
+    );
     try {
       const summary = await fl.exec('echo', raw('$((6*7))'));
       assert.is(summary.ok, 2);

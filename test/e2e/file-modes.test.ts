@@ -40,21 +40,24 @@ const openPaths = (needle: string): string[] =>
   });
 
 if (f) {
-  test('a ctlDir that does not exist yet is made 0700, with the parents it makes; the socket in it is 0600', async () => {
-    const top = join(scratch, 'new');
-    const dir = join(top, 'deeper', 'ctl');
-    const ssh = connect(f, { ctlDir: dir });
-    await ssh.waitForMaster();
-    assert.is(process.umask(), 0, 'umask 000 while the directory and socket were made');
-    for (const d of [top, dirname(dir), dir]) assert.is(mode(d).toString(8), '700', d);
-    const ctl = ssh.getCtlPath()!;
-    assert.is(dirname(ctl), dir);
-    assert.ok(statSync(ctl).isSocket());
-    assert.is(mode(ctl).toString(8), '600', 'the control socket');
-    assert.is(statSync(ctl).uid, process.getuid!());
-    await ssh.disconnect();
-    assert.not.ok(existsSync(ctl), 'the socket is removed with the master');
-  });
+  test(
+    'a ctlDir that does not exist yet is made 0700, with ' + 'the parents it makes; the socket in it is 0600',
+    async () => {
+      const top = join(scratch, 'new');
+      const dir = join(top, 'deeper', 'ctl');
+      const ssh = connect(f, { ctlDir: dir });
+      await ssh.waitForMaster();
+      assert.is(process.umask(), 0, 'umask 000 while the directory and socket were made');
+      for (const d of [top, dirname(dir), dir]) assert.is(mode(d).toString(8), '700', d);
+      const ctl = ssh.getCtlPath()!;
+      assert.is(dirname(ctl), dir);
+      assert.ok(statSync(ctl).isSocket());
+      assert.is(mode(ctl).toString(8), '600', 'the control socket');
+      assert.is(statSync(ctl).uid, process.getuid!());
+      await ssh.disconnect();
+      assert.not.ok(existsSync(ctl), 'the socket is removed with the master');
+    },
+  );
 
   test('open3pty: the stderr FIFO is 0600 in a 0700 temp dir, gone when the command ends', async () => {
     const ssh = connect(f);

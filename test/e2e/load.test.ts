@@ -121,9 +121,16 @@ if (f) {
     try {
       const results = await Promise.allSettled(conns.map((c) => c.waitForMaster()));
       const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-      assert.equal(failed.map((r) => (r.reason as OpenSSHError).message), [], 'every master connected');
+      assert.equal(
+        failed.map((r) => (r.reason as OpenSSHError).message),
+        [],
+        'every master connected',
+      );
       const outs = await Promise.all(conns.map((c, i) => c.capture('echo', String(i))));
-      assert.equal(outs, conns.map((_, i) => `${i}\n`));
+      assert.equal(
+        outs,
+        conns.map((_, i) => `${i}\n`),
+      );
     } finally {
       await Promise.all(conns.map((c) => c.disconnect()));
     }

@@ -13,7 +13,8 @@ export const PW = "Pw d'x:y?$z\\1";
 
 /** Creates (if missing) the password account and sets its password; false (skipped) when not root. */
 export const ensurePasswordUser = (): boolean => {
-  if (!requirePrereq(process.getuid?.() === 0, 'root (to create the password test account; CI runs as root)')) return false;
+  if (!requirePrereq(process.getuid?.() === 0, 'root (to create the password test account; CI runs as root)'))
+    return false;
   try {
     execFileSync('id', [PW_USER], { stdio: 'ignore' });
   } catch {
@@ -30,7 +31,11 @@ export const passphraseKey = (f: SshdFixture, passphrase: string): string => {
   try {
     readFileSync(path);
   } catch {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'net-openssh-test-passphrase', '-f', path], { stdio: 'ignore' });
+    execFileSync(
+      'ssh-keygen',
+      ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'net-openssh-test-passphrase', '-f', path],
+      { stdio: 'ignore' },
+    );
     appendFileSync(join(f.dir, 'authorized_keys'), readFileSync(`${path}.pub`));
   }
   return path;
@@ -38,11 +43,18 @@ export const passphraseKey = (f: SshdFixture, passphrase: string): string => {
 
 /** ssh options that use only the fixture's known_hosts (no config file, so no other key is offered). */
 export const bareOpts = (f: SshdFixture, logLevel = 'ERROR'): string[] => [
-  '-F', '/dev/null',
-  '-o', `UserKnownHostsFile=${f.knownHostsPath}`,
-  '-o', 'GlobalKnownHostsFile=/dev/null',
-  '-o', 'StrictHostKeyChecking=yes',
-  '-o', 'UpdateHostKeys=no',
-  '-o', 'IdentityAgent=none',
-  '-o', `LogLevel=${logLevel}`, // INFO shows sshd's Banner
+  '-F',
+  '/dev/null',
+  '-o',
+  `UserKnownHostsFile=${f.knownHostsPath}`,
+  '-o',
+  'GlobalKnownHostsFile=/dev/null',
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'UpdateHostKeys=no',
+  '-o',
+  'IdentityAgent=none',
+  '-o',
+  `LogLevel=${logLevel}`, // INFO shows sshd's Banner
 ];

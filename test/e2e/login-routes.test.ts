@@ -33,23 +33,30 @@ test.after(async () => {
 if (f && jump) {
   // one config that knows both servers' host keys and both client keys
   const config = join(scratch, 'ssh_config');
-  writeFileSync(config, [
-    'Host *',
-    `  UserKnownHostsFile ${f.knownHostsPath} ${jump.knownHostsPath}`,
-    '  GlobalKnownHostsFile /dev/null',
-    '  StrictHostKeyChecking yes',
-    '  UpdateHostKeys no',
-    `  IdentityFile ${f.keyPath}`,
-    `  IdentityFile ${jump.keyPath}`,
-    '  IdentitiesOnly yes',
-    '  IdentityAgent none',
-    '  LogLevel ERROR',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'Host *',
+      `  UserKnownHostsFile ${f.knownHostsPath} ${jump.knownHostsPath}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  UpdateHostKeys no',
+      `  IdentityFile ${f.keyPath}`,
+      `  IdentityFile ${jump.keyPath}`,
+      '  IdentitiesOnly yes',
+      '  IdentityAgent none',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
 
   test('gateway { proxy } becomes ProxyJump through the second sshd', async () => {
     const ssh = new OpenSSH(f.destination, {
-      ctlDir: f.ctlDir, masterOpts: ['-F', config], defaultSshOpts: ['-F', config], batchMode: true, timeout: 20,
+      ctlDir: f.ctlDir,
+      masterOpts: ['-F', config],
+      defaultSshOpts: ['-F', config],
+      batchMode: true,
+      timeout: 20,
       gateway: { proxy: `${jump.user}@127.0.0.1:${jump.port}` },
     });
     open.add(ssh);
@@ -63,10 +70,19 @@ if (f && jump) {
       }
       return false;
     };
-    assert.ok(viaJump(ssh.masterPid!), `no ssh -W child of the master (children of ours: ${helpers.map((h) => h.cmd).join('; ')})`);
+    assert.ok(
+      viaJump(ssh.masterPid!),
+      `no ssh -W child of the master (children of ours: ${helpers.map((h) => h.cmd).join('; ')})`,
+    );
     // and without the jump host the same connection is impossible
     await jump.stop();
-    const again = new OpenSSH(f.destination, { ctlDir: f.ctlDir, masterOpts: ['-F', config], batchMode: true, timeout: 20, gateway: { proxy: `${jump.user}@127.0.0.1:${jump.port}` } });
+    const again = new OpenSSH(f.destination, {
+      ctlDir: f.ctlDir,
+      masterOpts: ['-F', config],
+      batchMode: true,
+      timeout: 20,
+      gateway: { proxy: `${jump.user}@127.0.0.1:${jump.port}` },
+    });
     open.add(again);
     const e = await again.waitForMaster().catch((x: Error) => x);
     assert.instance(e, Error);
@@ -74,16 +90,42 @@ if (f && jump) {
     await jump.restart();
   });
 
-  if (requirePrereq(!!(() => { try { execFileSync('which', ['ssh-agent']); return true; } catch { return false; } })(), 'ssh-agent (Debian package openssh-client)')) {
+  if (
+    requirePrereq(
+      !!(() => {
+        try {
+          execFileSync('which', ['ssh-agent']);
+          return true;
+        } catch {
+          return false;
+        }
+      })(),
+      'ssh-agent (Debian package openssh-client)',
+    )
+  ) {
     test('forwardAgent: the remote side sees SSH_AUTH_SOCK and lists the key; per call off hides it', async () => {
       const sock = join(scratch, 'agent.sock');
       agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
-      assert.ok(await eventually(() => { try { return readFileSync(sock) !== undefined; } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENXIO' || (e as NodeJS.ErrnoException).code === 'EOPNOTSUPP'; } }), 'agent socket');
+      assert.ok(
+        await eventually(() => {
+          try {
+            return readFileSync(sock) !== undefined;
+          } catch (e) {
+            return (e as NodeJS.ErrnoException).code === 'ENXIO' || (e as NodeJS.ErrnoException).code === 'EOPNOTSUPP';
+          }
+        }),
+        'agent socket',
+      );
       execFileSync('ssh-add', ['-q', f.keyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
-      const ssh = new OpenSSH(f.destination, f.options({ forwardAgent: true, masterOpts: ['-o', `ForwardAgent=${sock}`, '-F', f.configPath] }));
+      const ssh = new OpenSSH(
+        f.destination,
+        f.options({ forwardAgent: true, masterOpts: ['-o', `ForwardAgent=${sock}`, '-F', f.configPath] }),
+      );
       open.add(ssh);
-      // first without: once one session of a connection forwarded the agent, sshd shows its socket to every later session
-      for (const engine of ['spawn', 'mux'] as const) assert.is(await ssh.capture({ forwardAgent: false, engine }, 'echo "[$SSH_AUTH_SOCK]"'), '[]\n');
+      // first without: once one session of a connection forwarded the agent, sshd shows its socket to every later
+      // session
+      for (const engine of ['spawn', 'mux'] as const)
+        assert.is(await ssh.capture({ forwardAgent: false, engine }, 'echo "[$SSH_AUTH_SOCK]"'), '[]\n');
       const listed = await ssh.capture({ forwardAgent: true }, 'test -n "$SSH_AUTH_SOCK" && ssh-add -l');
       assert.match(listed, /net-openssh-test-client/);
     });

@@ -13,7 +13,8 @@ import { PW, PW_USER, bareOpts, ensurePasswordUser, passphraseKey } from './logi
 strict();
 const test = suite('e2e: login on a pty');
 const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-login-'));
-// A banner with a complete line ending in ':' (Net::OpenSSH would answer it with the password; we wait for the prompt line).
+// A banner with a complete line ending in ':' (Net::OpenSSH would answer it with the password; we wait for the prompt
+// line).
 const banner = join(scratch, 'banner');
 writeFileSync(banner, 'Notice to users:\nThis is the net-openssh test server.\n', { mode: 0o644 });
 // A banner that ends in ':' without a line break: only a custom prompt tells it from ssh's prompt.
@@ -21,8 +22,13 @@ const trickyBanner = join(scratch, 'tricky-banner');
 writeFileSync(trickyBanner, 'Type the password of this account after the colon:', { mode: 0o644 });
 
 const pwOk = ensurePasswordUser();
-const f = pwOk ? await startSshd({ passwordAuth: true, users: [PW_USER], extraConfig: [`Banner ${banner}`] }) : undefined;
-const tricky = pwOk && f ? await startSshd({ passwordAuth: true, users: [PW_USER], extraConfig: [`Banner ${trickyBanner}`] }) : undefined;
+const f = pwOk
+  ? await startSshd({ passwordAuth: true, users: [PW_USER], extraConfig: [`Banner ${banner}`] })
+  : undefined;
+const tricky =
+  pwOk && f
+    ? await startSshd({ passwordAuth: true, users: [PW_USER], extraConfig: [`Banner ${trickyBanner}`] })
+    : undefined;
 
 const open = new Set<OpenSSH>();
 test.after(async () => {
@@ -34,7 +40,13 @@ test.after(async () => {
 
 const pwDest = (fx: SshdFixture, pw?: string) => `${PW_USER}${pw === undefined ? '' : `:${pw}`}@127.0.0.1:${fx.port}`;
 const make = (fx: SshdFixture, dest: string, o: OpenSSHOptions = {}) => {
-  const ssh = new OpenSSH(dest, { ctlDir: fx.ctlDir, masterOpts: bareOpts(fx, 'INFO'), defaultSshOpts: bareOpts(fx), timeout: 20, ...o });
+  const ssh = new OpenSSH(dest, {
+    ctlDir: fx.ctlDir,
+    masterOpts: bareOpts(fx, 'INFO'),
+    defaultSshOpts: bareOpts(fx),
+    timeout: 20,
+    ...o,
+  });
   open.add(ssh);
   return ssh;
 };
@@ -75,7 +87,10 @@ if (f && tricky) {
       OpenSSH.debug = mask;
       OpenSSH.debugSink = sink;
     }
-    assert.ok(lines.some((l) => l.includes('Notice to users:')), 'the banner went through the pty');
+    assert.ok(
+      lines.some((l) => l.includes('Notice to users:')),
+      'the banner went through the pty',
+    );
     assert.is(lines.filter((l) => l.includes('answering the password prompt')).length, 1);
   });
 
@@ -85,15 +100,19 @@ if (f && tricky) {
     assert.is(ssh.toString(), `${PW_USER}@127.0.0.1:${f.port}`);
   });
 
-  test('wrong password: OSSH_MASTER_FAILED saying the password was refused; the pty log shows the prompt, never the secret', async () => {
-    const ssh = make(f, pwDest(f), { password: 'not-the-password' });
-    const e = await loginFailure(ssh, /the password was refused/);
-    const log = ssh.getMasterPtyLog();
-    assert.match(log, /password:/);
-    assert.match(log, /Permission denied/);
-    for (const text of [e.message, e.stderr ?? '', log]) assert.not.ok(text.includes('not-the-password'));
-    assert.is(ssh.state.name, 'failed');
-  });
+  test(
+    'wrong password: OSSH_MASTER_FAILED saying the password was ' +
+      'refused; the pty log shows the prompt, never the secret',
+    async () => {
+      const ssh = make(f, pwDest(f), { password: 'not-the-password' });
+      const e = await loginFailure(ssh, /the password was refused/);
+      const log = ssh.getMasterPtyLog();
+      assert.match(log, /password:/);
+      assert.match(log, /Permission denied/);
+      for (const text of [e.message, e.stderr ?? '', log]) assert.not.ok(text.includes('not-the-password'));
+      assert.is(ssh.state.name, 'failed');
+    },
+  );
 
   test('passphrase + keyPath: the key is unlocked on the pty', async () => {
     const key = passphraseKey(f, 'key phrase: 42?');
@@ -152,13 +171,26 @@ if (f && tricky) {
     await loginFailure(ssh, /custom login handler failed: async refusal/);
   });
 
-  test('masterPtyForce with an unknown host key: fails at once with the known_hosts message and the pty log', async () => {
-    const opts = bareOpts(f).map((o) => (o.startsWith('UserKnownHostsFile=') ? 'UserKnownHostsFile=/dev/null' : o.replace('StrictHostKeyChecking=yes', 'StrictHostKeyChecking=ask')));
-    const ssh = new OpenSSH(pwDest(f), { ctlDir: f.ctlDir, masterOpts: opts, masterPtyForce: true, password: PW, timeout: 20 });
-    open.add(ssh);
-    await loginFailure(ssh, /authenticity of the target host can't be established/);
-    assert.match(ssh.getMasterPtyLog(), /yes\/no/);
-  });
+  test(
+    'masterPtyForce with an unknown host key: fails at ' + 'once with the known_hosts message and the pty log',
+    async () => {
+      const opts = bareOpts(f).map((o) =>
+        o.startsWith('UserKnownHostsFile=')
+          ? 'UserKnownHostsFile=/dev/null'
+          : o.replace('StrictHostKeyChecking=yes', 'StrictHostKeyChecking=ask'),
+      );
+      const ssh = new OpenSSH(pwDest(f), {
+        ctlDir: f.ctlDir,
+        masterOpts: opts,
+        masterPtyForce: true,
+        password: PW,
+        timeout: 20,
+      });
+      open.add(ssh);
+      await loginFailure(ssh, /authenticity of the target host can't be established/);
+      assert.match(ssh.getMasterPtyLog(), /yes\/no/);
+    },
+  );
 
   test('several password logins at once, polled with waitForMaster(true), while a timer keeps firing', async () => {
     const hosts = ['127.0.0.1', 'localhost', '[::1]'];
@@ -176,7 +208,9 @@ if (f && tricky) {
     }, 5);
     const results: Array<boolean | undefined> = conns.map(() => undefined);
     while (results.some((r) => r === undefined)) {
-      conns.forEach((c, i) => (results[i] = c.waitForMaster(true)));
+      conns.forEach((c, i) => {
+        results[i] = c.waitForMaster(true);
+      });
       await new Promise((r) => setTimeout(r, 10));
     }
     clearInterval(timer);
@@ -185,7 +219,10 @@ if (f && tricky) {
     // the loop kept running while each login was answered on its pty
     for (const n of ticksDuringLogin) assert.ok(n > 0);
     const users = await Promise.all(conns.map((c) => c.capture('id', '-un')));
-    assert.equal(users, hosts.map(() => `${PW_USER}\n`));
+    assert.equal(
+      users,
+      hosts.map(() => `${PW_USER}\n`),
+    );
   });
 
   test('bad option values never echo a secret', () => {

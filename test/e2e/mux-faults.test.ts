@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type AddressInfo } from 'node:net';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { OpenSSH, OpenSSHError, type ExecEvent } from '../../src/index';
+import { OpenSSH, type OpenSSHError, type ExecEvent } from '../../src/index';
 import type { EngineContext } from '../../src/core/engines/engine';
 import { createMuxEngine, type MuxEngineStats } from '../../src/core/engines/mux/engine';
 import { startSshd } from '../fixtures/sshd';
@@ -22,7 +22,10 @@ test.after(async () => {
 });
 
 /** The pid printed first by a remote `echo $$; exec sleep ...`. */
-const firstLine = async (ssh: OpenSSH, cmd: string): Promise<{ pid: string; events: Promise<ExecEvent[]>; stop: () => void }> => {
+const firstLine = async (
+  ssh: OpenSSH,
+  cmd: string,
+): Promise<{ pid: string; events: Promise<ExecEvent[]>; stop: () => void }> => {
   let resolvePid!: (pid: string) => void;
   const pid = new Promise<string>((r) => (resolvePid = r));
   const all: ExecEvent[] = [];
@@ -39,43 +42,61 @@ const firstLine = async (ssh: OpenSSH, cmd: string): Promise<{ pid: string; even
   return { pid: await pid, events, stop: () => sub.unsubscribe() };
 };
 
-const muxStats = (ssh: OpenSSH): MuxEngineStats => (ssh as unknown as { engines: { muxStats(): MuxEngineStats } }).engines.muxStats();
+const muxStats = (ssh: OpenSSH): MuxEngineStats =>
+  (ssh as unknown as { engines: { muxStats(): MuxEngineStats } }).engines.muxStats();
 
 const remoteAlive = (ssh: OpenSSH, pid: string) => ssh.test('kill', '-0', pid);
 
 if (f) {
-  test(`40 concurrent commands against MaxSessions ${SERVER_MAX_SESSIONS}: all succeed, the master survives`, async () => {
-    const ssh = connect(f, { engine: 'mux', maxSessions: SERVER_MAX_SESSIONS });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    const outs = await Promise.all(Array.from({ length: 40 }, (_, i) => ssh.capture(`sleep 0.2; echo ${i}`)));
-    assert.equal(outs, Array.from({ length: 40 }, (_, i) => `${i}\n`));
-    assert.ok(await ssh.checkMaster());
-    assert.is(ssh.masterPid, pid);
-  });
+  test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
+    `40 concurrent commands against MaxSessions ` + `${SERVER_MAX_SESSIONS}: all succeed, the master survives`,
+    async () => {
+      const ssh = connect(f, { engine: 'mux', maxSessions: SERVER_MAX_SESSIONS });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const outs = await Promise.all(Array.from({ length: 40 }, (_, i) => ssh.capture(`sleep 0.2; echo ${i}`)));
+      assert.equal(
+        outs,
+        Array.from({ length: 40 }, (_, i) => `${i}\n`),
+      );
+      assert.ok(await ssh.checkMaster());
+      assert.is(ssh.masterPid, pid);
+    },
+  );
 
-  test('refused opens (maxSessions set above the server’s): the engine learns the limit, every command succeeds, the master survives', async () => {
-    // the engine believes 30 sessions fit; sshd refuses beyond 10: that socket is retired (kept open)
-    // and the refused sessions wait for a slot under the learnt limit
-    const ssh = connect(f, { engine: 'mux', maxSessions: 30 });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => ssh.capture(`sleep 0.3; echo ${i}`)));
-    assert.equal(outs, Array.from({ length: 30 }, (_, i) => `${i}\n`));
-    const stats = muxStats(ssh);
-    assert.ok(stats.retiredSockets >= 1, 'a socket saw an open failure and was retired');
-    assert.ok(stats.sessionLimit <= SERVER_MAX_SESSIONS, `limit learnt: ${stats.sessionLimit}`);
-    assert.equal(await Promise.all([ssh.capture('echo a'), ssh.capture('echo b')]), ['a\n', 'b\n']);
-    assert.ok(await ssh.checkMaster());
-    assert.is(ssh.masterPid, pid);
-  });
+  test(
+    'refused opens (maxSessions set above the server’s): the engine ' +
+      'learns the limit, every command succeeds, the master survives',
+    async () => {
+      // the engine believes 30 sessions fit; sshd refuses beyond 10: that socket is retired (kept open)
+      // and the refused sessions wait for a slot under the learnt limit
+      const ssh = connect(f, { engine: 'mux', maxSessions: 30 });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => ssh.capture(`sleep 0.3; echo ${i}`)));
+      assert.equal(
+        outs,
+        Array.from({ length: 30 }, (_, i) => `${i}\n`),
+      );
+      const stats = muxStats(ssh);
+      assert.ok(stats.retiredSockets >= 1, 'a socket saw an open failure and was retired');
+      assert.ok(stats.sessionLimit <= SERVER_MAX_SESSIONS, `limit learnt: ${stats.sessionLimit}`);
+      assert.equal(await Promise.all([ssh.capture('echo a'), ssh.capture('echo b')]), ['a\n', 'b\n']);
+      assert.ok(await ssh.checkMaster());
+      assert.is(ssh.masterPid, pid);
+    },
+  );
 
   test('a retired socket survives the engine’s own shutdown: the master lives on for its other clients', async () => {
     const ssh = connect(f, { engine: 'spawn' });
     await ssh.waitForMaster();
     const pid = ssh.masterPid!;
     // a second mux engine on the same master, told a limit above the server's
-    const engine = createMuxEngine({ ...(ssh as unknown as { engineContext(): EngineContext }).engineContext(), maxSessions: 30 });
+    const engine = createMuxEngine({
+      ...(ssh as unknown as { engineContext(): EngineContext }).engineContext(),
+      maxSessions: 30,
+    });
     const runs = Array.from({ length: 20 }, () => engine.open({ kind: 'exec', command: 'sleep 0.3', stdin: 'ignore' }));
     for (const ch of runs) ch.stdout.resume(), ch.stderr.resume();
     await Promise.all(runs.map((ch) => ch.exit));
@@ -87,49 +108,63 @@ if (f) {
     assert.is(await other, 'other\n');
     assert.ok(await ssh.checkMaster(), 'the master survived the engine shutdown');
     assert.is(ssh.masterPid, pid);
-    assert.is(await ssh.capture({ engine: 'mux' }, 'echo after'), 'after\n', 'the connection’s own mux engine works on the same master');
+    assert.is(
+      await ssh.capture({ engine: 'mux' }, 'echo after'),
+      'after\n',
+      'the connection’s own mux engine works on the same master',
+    );
   });
 
-  test('mux tunnels (opt-in): a TCP tunnel carries bytes; a refused one fails typed, retires its socket, the master lives', async () => {
-    const server = createServer((c) => c.pipe(c)); // an echo server the remote side reaches on 127.0.0.1
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
-    const ssh = connect(f, { engine: 'spawn' });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), { tunnels: true });
-    try {
-      const ch = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port }, stdin: 'pipe' });
-      const echoed = new Promise<string>((r) => ch.stdout.once('data', (d: Buffer) => r(d.toString())));
-      ch.stdin.write('ping through the master');
-      assert.is(await echoed, 'ping through the master');
-      ch.stdin.end();
-      await ch.exit;
-      const closed = await new Promise<number>((r) => {
-        const probe = createServer();
-        probe.listen(0, '127.0.0.1', () => {
-          const p = (probe.address() as AddressInfo).port;
-          probe.close(() => r(p));
-        });
+  test(
+    'mux tunnels (opt-in): a TCP tunnel carries bytes; a refused ' +
+      'one fails typed, retires its socket, the master lives',
+    async () => {
+      const server = createServer((c) => c.pipe(c)); // an echo server the remote side reaches on 127.0.0.1
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      const ssh = connect(f, { engine: 'spawn' });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const engine = createMuxEngine((ssh as unknown as { engineContext(): EngineContext }).engineContext(), {
+        tunnels: true,
       });
-      const refused = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port: closed }, stdin: 'ignore' });
-      refused.stdout.resume();
-      await rejects<OpenSSHError>(refused.exit, (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message));
-      assert.is(engine.stats().retiredSockets, 1);
-      assert.is(await ssh.capture('echo alive'), 'alive\n');
-    } finally {
-      engine.dispose();
-      server.close();
-    }
-    assert.ok(await ssh.checkMaster(), 'the master survived the refused tunnel and the engine shutdown');
-    assert.is(ssh.masterPid, pid);
-  });
+      try {
+        const ch = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port }, stdin: 'pipe' });
+        const echoed = new Promise<string>((r) => ch.stdout.once('data', (d: Buffer) => r(d.toString())));
+        ch.stdin.write('ping through the master');
+        assert.is(await echoed, 'ping through the master');
+        ch.stdin.end();
+        await ch.exit;
+        const closed = await new Promise<number>((r) => {
+          const probe = createServer();
+          probe.listen(0, '127.0.0.1', () => {
+            const p = (probe.address() as AddressInfo).port;
+            probe.close(() => r(p));
+          });
+        });
+        const refused = engine.open({ kind: 'tunnel', tunnel: { host: '127.0.0.1', port: closed }, stdin: 'ignore' });
+        refused.stdout.resume();
+        await rejects<OpenSSHError>(
+          refused.exit,
+          (e) => e.code === 'OSSH_SLAVE_FAILED' && /refused to open the channel/.test(e.message),
+        );
+        assert.is(engine.stats().retiredSockets, 1);
+        assert.is(await ssh.capture('echo alive'), 'alive\n');
+      } finally {
+        engine.dispose();
+        server.close();
+      }
+      assert.ok(await ssh.checkMaster(), 'the master survived the refused tunnel and the engine shutdown');
+      assert.is(ssh.masterPid, pid);
+    },
+  );
 
   test('muxTunnels is a constructor option; without it an explicit mux engine refuses tunnels', () => {
     const off = new OpenSSH('h', { connect: false });
     const on = new OpenSSH('h', { connect: false, muxTunnels: true });
     const req = { kind: 'tunnel' as const, tunnel: { host: 'x', port: 1 }, stdin: 'pipe' as const };
-    const set = (o: OpenSSH) => (o as unknown as { engines: { pick(n: string, r: unknown): { name: string } } }).engines;
+    const set = (o: OpenSSH) =>
+      (o as unknown as { engines: { pick(n: string, r: unknown): { name: string } } }).engines;
     assert.is(set(off).pick('auto', req).name, 'spawn');
     assert.is(set(on).pick('auto', req).name, 'mux');
     try {
@@ -180,7 +215,9 @@ if (f) {
 
   test('take(n) completes and ends the remote command', async () => {
     const ssh = connect(f, { engine: 'mux' });
-    const events = await lastValueFrom(ssh.exec$('echo $$; while :; do echo tick; sleep 0.05; done').pipe(take(3), toArray()));
+    const events = await lastValueFrom(
+      ssh.exec$('echo $$; while :; do echo tick; sleep 0.05; done').pipe(take(3), toArray()),
+    );
     const pid = events[0]!.type === 'stdout' ? events[0]!.data.toString().split('\n')[0]! : '';
     assert.match(pid, /^\d+$/);
     assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid))), 'the remote loop is gone');
@@ -189,7 +226,9 @@ if (f) {
   test('killOnTimeout: the timed-out command does not live on', async () => {
     const ssh = connect(f, { engine: 'mux' });
     const dir = (await ssh.capture('mktemp -d')).trim();
-    const e = await rejects<OpenSSHError>(ssh.system({ timeout: 0.5, killSshOnTimeout: true }, `echo $$ > ${dir}/pid; exec sleep 30`));
+    const e = await rejects<OpenSSHError>(
+      ssh.system({ timeout: 0.5, killSshOnTimeout: true }, `echo $$ > ${dir}/pid; exec sleep 30`),
+    );
     assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
     const pid = (await ssh.capture('cat', `${dir}/pid`)).trim();
     assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid))), 'the remote sleep is gone');
@@ -210,7 +249,10 @@ if (f) {
 
 // sshd 9.2 refuses `signal` requests for root logins: the engine closes the channel and says so.
 const rootTest = suite('e2e: mux engine, signal refused (root login)');
-const asRoot = process.getuid?.() === 0 && f ? await startSshd({ users: ['root'], extraConfig: ['PermitRootLogin prohibit-password'] }) : undefined;
+const asRoot =
+  process.getuid?.() === 0 && f
+    ? await startSshd({ users: ['root'], extraConfig: ['PermitRootLogin prohibit-password'] })
+    : undefined;
 if (!asRoot) console.log('  (signal-refusal test skipped: it needs to run as root to log in as root)');
 rootTest.after(async () => {
   await disconnectAll();
@@ -225,7 +267,10 @@ if (asRoot) {
     await p.kill('TERM');
     const status = await p.exit;
     assert.match(status.note ?? '', /refused to deliver SIGTERM.*channel was closed/);
-    console.log(`    root login: after the refused signal and the close, exit ${JSON.stringify(status.code ?? status.signal)}, remote process ${(await ssh.test('kill', '-0', pid)) ? 'still running' : 'gone'}`);
+    console.log(
+      `    root login: after the refused signal and the close, exit ${JSON.stringify(status.code ?? status.signal)}, ` +
+        `remote process ${(await ssh.test('kill', '-0', pid)) ? 'still running' : 'gone'}`,
+    );
   });
 }
 

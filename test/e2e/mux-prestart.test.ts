@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OpenSSHError, type OpenSSH } from '../../src/index';
+import type { OpenSSHError, OpenSSH } from '../../src/index';
 import { sharedSshd, startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { eventually, strict } from '../helpers/setup';
@@ -66,7 +66,10 @@ if (f) {
     assert.is(stats(plain).prestart, false);
     const calls: Array<[string, (ssh: OpenSSH) => Promise<[string, string]>]> = [
       ['$0, $#, IFS', (s) => s.capture2('echo "$0 $#"; printf %s "$IFS" | od -An -c')],
-      ['our variable is gone', (s) => s.capture2('echo "[${__net_openssh_cmd-unset}]"; set | grep -c __net_openssh || true')],
+      [
+        'our variable is gone',
+        (s) => s.capture2('echo "[${__net_openssh_cmd-unset}]"; set | grep -c __net_openssh || true'),
+      ],
       ['exit status', (s) => s.capture2('echo out; echo err >&2; exit 3')],
       ['not found', (s) => s.capture2('no-such-command-here')],
       ['stdin after the command line', (s) => s.capture2({ stdinData: 'first\nsecond\n' }, 'cat; echo end')],
@@ -97,27 +100,36 @@ if (f) {
     await ssh.capture('true');
     assert.ok(await eventually(() => stats(ssh).prestart && stats(ssh).warm));
     let pid = '';
-    const sub = ssh.exec$('echo $$; exec sleep 30').subscribe((e) => void (e.type === 'stdout' && (pid = e.data.toString().trim())));
+    const sub = ssh
+      .exec$('echo $$; exec sleep 30')
+      .subscribe((e) => void (e.type === 'stdout' && (pid = e.data.toString().trim())));
     assert.ok(await eventually(() => pid !== ''));
     sub.unsubscribe();
-    assert.ok(await eventually(async () => !(await watcher.test('kill', '-0', pid))), 'the unsubscribed command is gone');
+    assert.ok(
+      await eventually(async () => !(await watcher.test('kill', '-0', pid))),
+      'the unsubscribed command is gone',
+    );
   });
 
-  test('prestarted shells killed while they wait: the next command still runs, prestarting stays on; disconnect leaves none behind', async () => {
-    const ssh = connect(f, PRESTART);
-    await ssh.capture('true');
-    assert.ok(await eventually(() => stats(ssh).prestart && ourShells(f).length >= 1), 'a shell waits');
-    const killed = ourShells(f);
-    for (const pid of killed) process.kill(pid, 'SIGTERM');
-    // the engine hears of each death (their sessions close) and starts new shells in their place; a command sent
-    // in the instant between a kill and its news goes to the dead shell and ends as a killed command would
-    const replaced = () => ourShells(f).filter((p) => !killed.includes(p)).length >= killed.length;
-    assert.ok(await eventually(() => replaced() && !ourShells(f).some((p) => killed.includes(p))), 'new shells wait');
-    assert.is(await ssh.capture('echo after'), 'after\n');
-    assert.ok(stats(ssh).prestart);
-    await ssh.disconnect();
-    assert.ok(await eventually(() => ourShells(f).length === 0), 'no waiting shell left on the server');
-  });
+  test(
+    'prestarted shells killed while they wait: the next command ' +
+      'still runs, prestarting stays on; disconnect leaves none behind',
+    async () => {
+      const ssh = connect(f, PRESTART);
+      await ssh.capture('true');
+      assert.ok(await eventually(() => stats(ssh).prestart && ourShells(f).length >= 1), 'a shell waits');
+      const killed = ourShells(f);
+      for (const pid of killed) process.kill(pid, 'SIGTERM');
+      // the engine hears of each death (their sessions close) and starts new shells in their place; a command sent
+      // in the instant between a kill and its news goes to the dead shell and ends as a killed command would
+      const replaced = () => ourShells(f).filter((p) => !killed.includes(p)).length >= killed.length;
+      assert.ok(await eventually(() => replaced() && !ourShells(f).some((p) => killed.includes(p))), 'new shells wait');
+      assert.is(await ssh.capture('echo after'), 'after\n');
+      assert.ok(stats(ssh).prestart);
+      await ssh.disconnect();
+      assert.ok(await eventually(() => ourShells(f).length === 0), 'no waiting shell left on the server');
+    },
+  );
 
   test('off by default: a connection without muxPrestart runs every command as a plain exec', async () => {
     const ssh = connect(f, { engine: 'mux' });
@@ -127,7 +139,10 @@ if (f) {
     assert.is(stats(ssh).prestart, false);
     const self = (s: OpenSSH) => s.capture('ps -o args= -p $$');
     const notFound = (s: OpenSSH) =>
-      s.capture2('no-such-command-here').then(([, err]) => err, (e: OpenSSHError) => e.stderr ?? '');
+      s.capture2('no-such-command-here').then(
+        ([, err]) => err,
+        (e: OpenSSHError) => e.stderr ?? '',
+      );
     const shows = async () => /NET_OPENSSH_READY_/.test(await self(fast));
     assert.ok(await eventually(shows), 'a prestarted shell shows its script');
     assert.match(await notFound(fast), /eval: /);
@@ -144,7 +159,10 @@ if (f) {
 }
 
 // a login shell the fast path does not suit: root's bash (CI runs as root)
-const asRoot = process.getuid?.() === 0 && f ? await startSshd({ users: ['root'], extraConfig: ['PermitRootLogin prohibit-password'] }) : undefined;
+const asRoot =
+  process.getuid?.() === 0 && f
+    ? await startSshd({ users: ['root'], extraConfig: ['PermitRootLogin prohibit-password'] })
+    : undefined;
 if (!asRoot) console.log('  (bash-login test skipped: it needs to run as root to log in as root)');
 // a server that forces its own command: the command line must never reach it
 const forced = f ? await startSshd({ extraConfig: ['ForceCommand cat'] }) : undefined;
@@ -165,7 +183,8 @@ if (asRoot) {
 if (forced) {
   test('ForceCommand: the forced command never gets a command line on its stdin', async () => {
     const ssh = connect(forced, PRESTART);
-    for (let i = 0; i < 4; i++) assert.is(await ssh.capture('echo secret-line'), '', `call ${i}: cat got an empty stdin`);
+    for (let i = 0; i < 4; i++)
+      assert.is(await ssh.capture('echo secret-line'), '', `call ${i}: cat got an empty stdin`);
     assert.is(await ssh.capture({ stdinData: 'data\n' }, 'echo secret-line'), 'data\n', 'only the data we sent');
   });
 }

@@ -34,7 +34,10 @@ const hashThrough = async (ssh: OpenSSH, path: string, stream: 'stdout' | 'stder
     h.update(c);
     n += c.length;
   };
-  await ssh.system(stream === 'stdout' ? { onStdout: take } : { onStderr: take, stdoutDiscard: true }, stream === 'stdout' ? `cat ${path}` : `cat ${path} >&2`);
+  await ssh.system(
+    stream === 'stdout' ? { onStdout: take } : { onStderr: take, stdoutDiscard: true },
+    stream === 'stdout' ? `cat ${path}` : `cat ${path} >&2`,
+  );
   return { sum: h.digest('hex'), size: n };
 };
 
@@ -53,13 +56,24 @@ for (const engine of ENGINES) {
   }
 
   test('every byte arrives, in order, while streamed commands share the connection', async () => {
-    const [a, b, c, d, e, g] = files as [(typeof files)[0], (typeof files)[0], (typeof files)[0], (typeof files)[0], (typeof files)[0], (typeof files)[0]];
+    const [a, b, c, d, e, g] = files as [
+      (typeof files)[0],
+      (typeof files)[0],
+      (typeof files)[0],
+      (typeof files)[0],
+      (typeof files)[0],
+      (typeof files)[0],
+    ];
     const results = await Promise.all([
       hashThrough(ssh, a.path, 'stdout'),
       hashThrough(ssh, b.path, 'stderr'),
-      ssh.capture({ encoding: 'latin1' }, 'cat', c.path).then((s) => ({ sum: sha(Buffer.from(s, 'latin1')), size: s.length })),
+      ssh
+        .capture({ encoding: 'latin1' }, 'cat', c.path)
+        .then((s) => ({ sum: sha(Buffer.from(s, 'latin1')), size: s.length })),
       hashThrough(ssh, d.path, 'stdout'),
-      ssh.capture2({ encoding: 'latin1' }, `cat ${e.path}; cat ${g.path} >&2`).then(([o, er]) => [Buffer.from(o, 'latin1'), Buffer.from(er, 'latin1')]),
+      ssh
+        .capture2({ encoding: 'latin1' }, `cat ${e.path}; cat ${g.path} >&2`)
+        .then(([o, er]) => [Buffer.from(o, 'latin1'), Buffer.from(er, 'latin1')]),
     ]);
     assert.equal(results[0], { sum: a.sum, size: a.size });
     assert.equal(results[1], { sum: b.sum, size: b.size });
@@ -72,7 +86,10 @@ for (const engine of ENGINES) {
   test('stdout and stderr callbacks together get both streams', async () => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    await ssh.system({ onStdout: (c) => out.push(Buffer.from(c)), onStderr: (c) => err.push(Buffer.from(c)) }, 'printf out; printf err >&2');
+    await ssh.system(
+      { onStdout: (c) => out.push(Buffer.from(c)), onStderr: (c) => err.push(Buffer.from(c)) },
+      'printf out; printf err >&2',
+    );
     assert.is(Buffer.concat(out).toString(), 'out');
     assert.is(Buffer.concat(err).toString(), 'err');
   });
@@ -99,15 +116,27 @@ for (const engine of ENGINES) {
 
   test('output keeps the inactivity timeout from firing', async () => {
     let lines = 0;
-    await ssh.system({ timeout: 1, onStdout: (c) => (lines += c.toString().split('\n').length - 1) }, 'for i in 1 2 3 4; do echo $i; sleep 0.4; done');
+    await ssh.system(
+      { timeout: 1, onStdout: (c) => (lines += c.toString().split('\n').length - 1) },
+      'for i in 1 2 3 4; do echo $i; sleep 0.4; done',
+    );
     assert.is(lines, 4);
   });
 
   test('bad values and conflicts are refused before anything runs', async () => {
-    await rejects<OpenSSHError>(ssh.system({ onStdout: 'x' as never }, 'true'), (e) => e.code === 'OSSH_INVALID_ARGUMENT' && /`onStdout` to be a function/.test(e.message));
-    await rejects<OpenSSHError>(ssh.system({ onStdout: () => {}, stdoutDiscard: true }, 'true'), (e) => /conflicting stdout options: stdoutDiscard, onStdout/.test(e.message));
-    await rejects<OpenSSHError>(ssh.system({ onStderr: () => {}, stderrToStdout: true }, 'true'), (e) => /conflicting stderr options/.test(e.message));
-    await rejects<OpenSSHError>(ssh.system({ onStdout: () => {}, async: true }, 'true'), (e) => /cannot be combined with `async`/.test(e.message));
+    await rejects<OpenSSHError>(
+      ssh.system({ onStdout: 'x' as never }, 'true'),
+      (e) => e.code === 'OSSH_INVALID_ARGUMENT' && /`onStdout` to be a function/.test(e.message),
+    );
+    await rejects<OpenSSHError>(ssh.system({ onStdout: () => {}, stdoutDiscard: true }, 'true'), (e) =>
+      /conflicting stdout options: stdoutDiscard, onStdout/.test(e.message),
+    );
+    await rejects<OpenSSHError>(ssh.system({ onStderr: () => {}, stderrToStdout: true }, 'true'), (e) =>
+      /conflicting stderr options/.test(e.message),
+    );
+    await rejects<OpenSSHError>(ssh.system({ onStdout: () => {}, async: true }, 'true'), (e) =>
+      /cannot be combined with `async`/.test(e.message),
+    );
   });
 
   test.run();

@@ -33,7 +33,8 @@ const newCtlDir = (): string => {
   return d;
 };
 const opts = (ctlDir: string, extra: OpenSSHOptions = {}) => f!.options({ ctlDir, persist: 60, ...extra });
-const pathFor = (o: OpenSSHOptions, destination = f!.destination) => persistentPathOf(normalizeCtorOptions(destination, o));
+const pathFor = (o: OpenSSHOptions, destination = f!.destination) =>
+  persistentPathOf(normalizeCtorOptions(destination, o));
 const cleanUp = async () => {
   await disconnectAll();
   for (const d of dirs) await OpenSSH.stopPersistentMasters({ ctlDir: d });
@@ -56,7 +57,11 @@ interface ClientResult {
  * Runs `n` processes of test/fixtures/persist-client.ts with the same job. With `barrier`, they load first
  * and then all get "go" at once, so that their starts race. Settles only once every process has ended.
  */
-const runClients = (n: number, job: { destination: string; options: OpenSSHOptions }, barrier = false): Promise<ClientResult[]> =>
+const runClients = (
+  n: number,
+  job: { destination: string; options: OpenSSHOptions },
+  barrier = false,
+): Promise<ClientResult[]> =>
   noHang(
     new Promise<ClientResult[]>((resolve, reject) => {
       const results: ClientResult[] = new Array(n);
@@ -101,30 +106,44 @@ const runClients = (n: number, job: { destination: string; options: OpenSSHOptio
 const isSocket = (p: string): boolean => existsSync(p) && lstatSync(p).isSocket();
 
 if (f) {
-  test('a second process with the same options reuses the first one’s master: same pid, no new ssh (both times to ready printed)', async () => {
-    const job = { destination: f.destination, options: opts(newCtlDir()) };
-    const [first] = await runClients(1, job);
-    assert.is(first!.out, 'ok');
-    assert.ok(first!.startedMaster, 'the first process started the master');
-    assert.ok(isAlive(first!.pid), 'the master outlived the process that started it (it exited without disconnect)');
-    assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'one ssh at that path: the master');
-    const [second] = await runClients(1, job);
-    assert.is(second!.out, 'ok');
-    assert.is(second!.pid, first!.pid, 'the same master');
-    assert.is(second!.ctlPath, first!.ctlPath);
-    assert.is(second!.startedMaster, false, 'the second process started no ssh master');
-    assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'still one ssh at that path');
-    console.log(`    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, reused from another process ${second!.readyMs.toFixed(1)} ms`);
-  });
+  test(
+    'a second process with the same options reuses the first one’s ' +
+      'master: same pid, no new ssh (both times to ready printed)',
+    async () => {
+      const job = { destination: f.destination, options: opts(newCtlDir()) };
+      const [first] = await runClients(1, job);
+      assert.is(first!.out, 'ok');
+      assert.ok(first!.startedMaster, 'the first process started the master');
+      assert.ok(isAlive(first!.pid), 'the master outlived the process that started it (it exited without disconnect)');
+      assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'one ssh at that path: the master');
+      const [second] = await runClients(1, job);
+      assert.is(second!.out, 'ok');
+      assert.is(second!.pid, first!.pid, 'the same master');
+      assert.is(second!.ctlPath, first!.ctlPath);
+      assert.is(second!.startedMaster, false, 'the second process started no ssh master');
+      assert.equal(sshProcessesWith(first!.ctlPath), [first!.pid], 'still one ssh at that path');
+      console.log(
+        `    time to ready: fresh master ${first!.readyMs.toFixed(1)} ms, ` +
+          `reused from another process ${second!.readyMs.toFixed(1)} ms`,
+      );
+    },
+  );
 
   test('each connection-relevant option gives its own master; irrelevant ones share it', async () => {
     const ctlDir = newCtlDir();
     const sshPath = execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim();
     const base = connect(f, opts(ctlDir));
     await base.waitForMaster();
-    const same = connect(f, opts(ctlDir, { timeout: 25, batchMode: false, engine: 'spawn', defaultSshOpts: ['-F', f.configPath, '-q'] }));
+    const same = connect(
+      f,
+      opts(ctlDir, { timeout: 25, batchMode: false, engine: 'spawn', defaultSshOpts: ['-F', f.configPath, '-q'] }),
+    );
     await same.waitForMaster();
-    assert.is(same.masterPid, base.masterPid, 'timeout, batchMode, engine and slave options do not change the connection');
+    assert.is(
+      same.masterPid,
+      base.masterPid,
+      'timeout, batchMode, engine and slave options do not change the connection',
+    );
     assert.is(same.getCtlPath(), base.getCtlPath());
     const variants: Array<[string, OpenSSH]> = [
       ['masterOpts', connect(f, opts(ctlDir, { masterOpts: ['-F', f.configPath, '-o', 'ServerAliveCountMax=5'] }))],
@@ -166,27 +185,30 @@ if (f) {
     assert.equal(sshProcessesWith(path), [b.masterPid!]);
   });
 
-  test('a socket owned by another user at the path is refused (OSSH_MASTER_FAILED naming it), and no ssh starts', async () => {
-    if (!requirePrereq(process.getuid?.() === 0, 'root (to give a socket to another user)')) return;
-    const o = opts(newCtlDir());
-    const path = pathFor(o);
-    const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }));
-    const planted = createServer((c) => c.destroy());
-    await new Promise<void>((r) => planted.listen(path, r));
-    try {
-      chownSync(path, uid, uid);
-      const ssh = connect(f, o);
-      const e = await rejects<OpenSSHError>(ssh.waitForMaster());
-      assert.instance(e, OpenSSHError);
-      assert.is(e.code, 'OSSH_MASTER_FAILED');
-      assert.ok(e.message.includes(path), e.message);
-      assert.match(e.message, new RegExp(`owned by uid ${uid}, not by you`));
-      assert.equal(sshProcessesWith(path), [], 'no ssh was started');
-      assert.ok(isSocket(path), 'the foreign socket is left alone');
-    } finally {
-      await new Promise((r) => planted.close(r));
-    }
-  });
+  test(
+    'a socket owned by another user at the path is refused ' + '(OSSH_MASTER_FAILED naming it), and no ssh starts',
+    async () => {
+      if (!requirePrereq(process.getuid?.() === 0, 'root (to give a socket to another user)')) return;
+      const o = opts(newCtlDir());
+      const path = pathFor(o);
+      const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }));
+      const planted = createServer((c) => c.destroy());
+      await new Promise<void>((r) => planted.listen(path, r));
+      try {
+        chownSync(path, uid, uid);
+        const ssh = connect(f, o);
+        const e = await rejects<OpenSSHError>(ssh.waitForMaster());
+        assert.instance(e, OpenSSHError);
+        assert.is(e.code, 'OSSH_MASTER_FAILED');
+        assert.ok(e.message.includes(path), e.message);
+        assert.match(e.message, new RegExp(`owned by uid ${uid}, not by you`));
+        assert.equal(sshProcessesWith(path), [], 'no ssh was started');
+        assert.ok(isSocket(path), 'the foreign socket is left alone');
+      } finally {
+        await new Promise((r) => planted.close(r));
+      }
+    },
+  );
 
   test('a persistent master in an insecure ctlDir is refused before anything starts', async () => {
     const ctlDir = newCtlDir();
@@ -211,19 +233,29 @@ if (f) {
     assert.not.ok(existsSync(`${results[0]!.ctlPath}.lock`), 'the start lock is gone');
   });
 
-  test('a start that crashed (stale lock and stale socket): 10 racing processes still end with one master', async () => {
-    const o = opts(newCtlDir());
-    const path = pathFor(o);
-    const dead = spawnSync('true').pid!;
-    writeFileSync(`${path}.lock`, `${dead} 0123456789abcdef\n`, { mode: 0o600 });
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
-    assert.ok(isSocket(path), 'stale socket planted');
-    const results = await runClients(10, { destination: f.destination, options: o }, true);
-    assert.is(new Set(results.map((r) => r.pid)).size, 1);
-    assert.is(results.filter((r) => r.startedMaster).length, 1);
-    assert.equal(sshProcessesWith(path), [results[0]!.pid]);
-    assert.equal(readdirSync(join(path, '..')).filter((n) => n.includes('.lock')), [], 'no lock left, none aside');
-  });
+  test(
+    'a start that crashed (stale lock and stale socket): ' + '10 racing processes still end with one master',
+    async () => {
+      const o = opts(newCtlDir());
+      const path = pathFor(o);
+      const dead = spawnSync('true').pid!;
+      writeFileSync(`${path}.lock`, `${dead} 0123456789abcdef\n`, { mode: 0o600 });
+      spawnSync(process.execPath, [
+        '-e',
+        `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+      ]);
+      assert.ok(isSocket(path), 'stale socket planted');
+      const results = await runClients(10, { destination: f.destination, options: o }, true);
+      assert.is(new Set(results.map((r) => r.pid)).size, 1);
+      assert.is(results.filter((r) => r.startedMaster).length, 1);
+      assert.equal(sshProcessesWith(path), [results[0]!.pid]);
+      assert.equal(
+        readdirSync(join(path, '..')).filter((n) => n.includes('.lock')),
+        [],
+        'no lock left, none aside',
+      );
+    },
+  );
 
   test('a master expires once idle for its duration, not while a connection uses it', async () => {
     const ssh = connect(f, opts(newCtlDir(), { persist: 2 }));
@@ -239,36 +271,42 @@ if (f) {
     assert.not.ok(existsSync(path), 'ssh removed its socket');
   });
 
-  test('disconnect() lets go (later calls fail, the master lives on); terminate() ends it, attached or not', async () => {
-    const o = opts(newCtlDir());
-    const ssh = connect(f, o);
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid!;
-    await ssh.disconnect();
-    assert.is(ssh.state.name, 'stopped');
-    const e = await rejects<OpenSSHError>(ssh.capture('true'));
-    assert.is(e.code, 'OSSH_MASTER_FAILED');
-    assert.ok(isAlive(pid));
-    const other = new OpenSSH(f.destination, { ...o, connect: false });
-    await other.terminate();
-    assert.not.ok(isAlive(pid), 'terminate() waited until the master was gone');
-    assert.equal(await OpenSSH.persistentMasters({ ctlDir: o.ctlDir }), []);
-  });
+  test(
+    'disconnect() lets go (later calls fail, the master ' + 'lives on); terminate() ends it, attached or not',
+    async () => {
+      const o = opts(newCtlDir());
+      const ssh = connect(f, o);
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid!;
+      await ssh.disconnect();
+      assert.is(ssh.state.name, 'stopped');
+      const e = await rejects<OpenSSHError>(ssh.capture('true'));
+      assert.is(e.code, 'OSSH_MASTER_FAILED');
+      assert.ok(isAlive(pid));
+      const other = new OpenSSH(f.destination, { ...o, connect: false });
+      await other.terminate();
+      assert.not.ok(isAlive(pid), 'terminate() waited until the master was gone');
+      assert.equal(await OpenSSH.persistentMasters({ ctlDir: o.ctlDir }), []);
+    },
+  );
 
-  test('a passphrase login (master on a pty) persists too; the next connection reuses it without the passphrase', async () => {
-    const ctlDir = newCtlDir();
-    const keyPath = passphraseKey(f, 'persist phrase: 7?');
-    const base = { ctlDir, masterOpts: bareOpts(f), defaultSshOpts: bareOpts(f), keyPath, timeout: 20, persist: 60 };
-    const a = connect(f, { ...base, passphrase: 'persist phrase: 7?' });
-    await a.waitForMaster();
-    const pid = a.masterPid!;
-    await a.disconnect();
-    assert.ok(isAlive(pid), 'the master survived the end of its pty (it ignores the hangup)');
-    const b = connect(f, { ...base, batchMode: true }); // no passphrase: nothing to answer, it is reused
-    await b.waitForMaster();
-    assert.is(b.masterPid, pid);
-    assert.is(await b.capture('echo', 'via the pty login'), 'via the pty login\n');
-  });
+  test(
+    'a passphrase login (master on a pty) persists too; ' + 'the next connection reuses it without the passphrase',
+    async () => {
+      const ctlDir = newCtlDir();
+      const keyPath = passphraseKey(f, 'persist phrase: 7?');
+      const base = { ctlDir, masterOpts: bareOpts(f), defaultSshOpts: bareOpts(f), keyPath, timeout: 20, persist: 60 };
+      const a = connect(f, { ...base, passphrase: 'persist phrase: 7?' });
+      await a.waitForMaster();
+      const pid = a.masterPid!;
+      await a.disconnect();
+      assert.ok(isAlive(pid), 'the master survived the end of its pty (it ignores the hangup)');
+      const b = connect(f, { ...base, batchMode: true }); // no passphrase: nothing to answer, it is reused
+      await b.waitForMaster();
+      assert.is(b.masterPid, pid);
+      assert.is(await b.capture('echo', 'via the pty login'), 'via the pty login\n');
+    },
+  );
 
   test('persistentMasters() lists destination, pid and age; stop() and stopPersistentMasters() end them', async () => {
     const ctlDir = newCtlDir();
@@ -290,10 +328,16 @@ if (f) {
     assert.ok(isAlive(b.masterPid!));
     const crashed = join(ctlDir, `p-${'0'.repeat(24)}`); // what a start killed halfway leaves: a lock, a stale socket
     writeFileSync(`${crashed}.lock`, `${spawnSync('true').pid} 0123456789abcdef\n`, { mode: 0o600 });
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(crashed)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    spawnSync(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(crashed)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     assert.ok(isSocket(crashed));
     const stopped = await OpenSSH.stopPersistentMasters({ ctlDir });
-    assert.equal(stopped.map((m) => m.pid), [b.masterPid]);
+    assert.equal(
+      stopped.map((m) => m.pid),
+      [b.masterPid],
+    );
     assert.not.ok(isAlive(b.masterPid!));
     assert.equal(readdirSync(ctlDir), [], 'no socket, lock or info file left (the crashed start tidied too)');
   });

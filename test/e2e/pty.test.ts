@@ -1,7 +1,7 @@
 // open2pty / open3pty: a remote interactive program driven through a local pty, Expect-style.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OpenSSHError } from '../../src/index';
+import type { OpenSSHError } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { alive } from '../helpers/processes';
@@ -28,7 +28,10 @@ if (f) {
 
   test('the remote side has a tty of the size asked for, and resize reaches it', async () => {
     const ssh = connect(f);
-    const pty = await ssh.open2pty({ cols: 100, rows: 30 }, 'test -t 0 && echo TTY; stty size; while read x; do stty size; done');
+    const pty = await ssh.open2pty(
+      { cols: 100, rows: 30 },
+      'test -t 0 && echo TTY; stty size; while read x; do stty size; done',
+    );
     await pty.expect('TTY');
     await pty.expect('30 100');
     pty.resize(120, 40);
@@ -64,7 +67,10 @@ if (f) {
   test('expect rejects when the command ends first, and after its timeout', async () => {
     const ssh = connect(f);
     const pty = await ssh.open2pty('echo bye');
-    await rejects<OpenSSHError>(pty.expect('never', 20), (e) => e.code === 'OSSH_SLAVE_FAILED' && /ended before/.test(e.message));
+    await rejects<OpenSSHError>(
+      pty.expect('never', 20),
+      (e) => e.code === 'OSSH_SLAVE_FAILED' && /ended before/.test(e.message),
+    );
     const slow = await ssh.open2pty('sleep 30');
     await rejects<OpenSSHError>(slow.expect('never', 0.3), (e) => e.code === 'OSSH_SLAVE_TIMEOUT');
     const st = await slow.close();

@@ -36,7 +36,10 @@ test('shellQuote: static for POSIX, instance for the connection’s remoteShell'
 test('bad remoteShell / encodings fail at once with OSSH_INVALID_ARGUMENT', () => {
   invalid(() => new OpenSSH('h', { connect: false, remoteShell: 'powershell' }), /unknown remote shell "powershell"/);
   invalid(() => new OpenSSH('h', { connect: false, defaultArgumentEncoding: 'utf16le' }), /defaultArgumentEncoding/);
-  invalid(() => new OpenSSH('h', { connect: false, defaultStreamEncoding: 'no-such-encoding' }), /defaultStreamEncoding/);
+  invalid(
+    () => new OpenSSH('h', { connect: false, defaultStreamEncoding: 'no-such-encoding' }),
+    /defaultStreamEncoding/,
+  );
 });
 
 if (f) {
@@ -45,7 +48,10 @@ if (f) {
     const line = await ssh.makeRemoteCommand({ remoteShell: 'csh' }, 'echo', 'a!b');
     assert.is(line.at(-1), `echo 'a\\!b'`);
     assert.is((await ssh.makeRemoteCommand('echo', 'a!b')).at(-1), `echo 'a!b'`);
-    await rejects<OpenSSHError>(ssh.capture({ remoteShell: 'nope' } as never, 'true'), (e) => e.code === 'OSSH_INVALID_ARGUMENT');
+    await rejects<OpenSSHError>(
+      ssh.capture({ remoteShell: 'nope' } as never, 'true'),
+      (e) => e.code === 'OSSH_INVALID_ARGUMENT',
+    );
   });
 
   test('expandVars: %HOST% %USER% %PORT%, setVar/getVar, %% and unknown names; off by default', async () => {
@@ -62,14 +68,20 @@ if (f) {
     invalid(() => ssh.setVar('not a name', 'x'), /variable name/);
   });
 
-  test('argumentEncoding latin1 sends latin1 bytes (mux); an unencodable character fails before anything runs', async () => {
-    const ssh = connect(f, { engine: 'mux' });
-    const hex = await ssh.capture({ argumentEncoding: 'latin1' }, 'printf', '%s', 'café', raw('| od -An -tx1'));
-    assert.is(hex.trim(), '63 61 66 e9');
-    const utf8 = await ssh.capture('printf', '%s', 'é', raw('| od -An -tx1'));
-    assert.is(utf8.trim(), 'c3 a9');
-    await rejects<OpenSSHError>(ssh.capture({ argumentEncoding: 'latin1' }, 'echo', '€'), (e) => e.code === 'OSSH_ENCODING_ERROR' && /U\+20AC/.test(e.message));
-  });
+  test(
+    'argumentEncoding latin1 sends latin1 bytes (mux); ' + 'an unencodable character fails before anything runs',
+    async () => {
+      const ssh = connect(f, { engine: 'mux' });
+      const hex = await ssh.capture({ argumentEncoding: 'latin1' }, 'printf', '%s', 'café', raw('| od -An -tx1'));
+      assert.is(hex.trim(), '63 61 66 e9');
+      const utf8 = await ssh.capture('printf', '%s', 'é', raw('| od -An -tx1'));
+      assert.is(utf8.trim(), 'c3 a9');
+      await rejects<OpenSSHError>(
+        ssh.capture({ argumentEncoding: 'latin1' }, 'echo', '€'),
+        (e) => e.code === 'OSSH_ENCODING_ERROR' && /U\+20AC/.test(e.message),
+      );
+    },
+  );
 
   test('the spawn engine refuses non-UTF-8 command bytes with a clear error', async () => {
     const ssh = connect(f, { engine: 'spawn' });
@@ -94,7 +106,10 @@ if (f) {
     const ssh = connect(f);
     const hex = await ssh.capture('printf', '%s', Buffer.from([0xff, 0x41, 0x27, 0x20]), raw('| od -An -tx1'));
     assert.is(hex.trim(), 'ff 41 27 20');
-    await rejects<OpenSSHError>(ssh.capture('echo', Buffer.from([0x41, 0])), (e) => e.code === 'OSSH_INVALID_ARGUMENT' && /NUL/.test(e.message));
+    await rejects<OpenSSHError>(
+      ssh.capture('echo', Buffer.from([0x41, 0])),
+      (e) => e.code === 'OSSH_INVALID_ARGUMENT' && /NUL/.test(e.message),
+    );
   });
 }
 

@@ -43,7 +43,8 @@ const descendants = (): number[] => {
     }
   }
   const isOurs = (pid: number): boolean => {
-    for (let p = parent.get(pid), n = 0; p !== undefined && n < 64; p = parent.get(p), n++) if (p === process.pid) return true;
+    for (let p = parent.get(pid), n = 0; p !== undefined && n < 64; p = parent.get(p), n++)
+      if (p === process.pid) return true;
     return false;
   };
   return [...parent.keys()].filter(isOurs);
@@ -65,7 +66,13 @@ const leaking = (pids: number[], secret: string): string[] => {
 };
 
 const make = (fx: SshdFixture, dest: string, o: OpenSSHOptions) => {
-  const ssh = new OpenSSH(dest, { ctlDir: fx.ctlDir, masterOpts: bareOpts(fx), defaultSshOpts: bareOpts(fx), timeout: 20, ...o });
+  const ssh = new OpenSSH(dest, {
+    ctlDir: fx.ctlDir,
+    masterOpts: bareOpts(fx),
+    defaultSshOpts: bareOpts(fx),
+    timeout: 20,
+    ...o,
+  });
   open.add(ssh);
   return ssh;
 };
@@ -107,15 +114,26 @@ if (f) {
     const key = passphraseKey(f, PHRASE);
     const ssh2 = make(f, `${f.user}@127.0.0.1:${f.port}`, { keyPath: key, passphrase: 'wrong-phrase-0c4d' });
     const e2 = await rejects<Error & { stderr?: string }>(ssh2.waitForMaster());
-    for (const [secret, err, conn] of [[bad, e, ssh], ['wrong-phrase-0c4d', e2, ssh2]] as const) {
-      for (const text of [err.message, err.stack ?? '', err.stderr ?? '', conn.getMasterPtyLog(), String(conn.error), inspect(err, { depth: 5 })])
+    for (const [secret, err, conn] of [
+      [bad, e, ssh],
+      ['wrong-phrase-0c4d', e2, ssh2],
+    ] as const) {
+      for (const text of [
+        err.message,
+        err.stack ?? '',
+        err.stderr ?? '',
+        conn.getMasterPtyLog(),
+        String(conn.error),
+        inspect(err, { depth: 5 }),
+      ])
         assert.not.ok(text.includes(secret), `secret in ${text.slice(0, 80)}`);
     }
   });
 
   test('the object itself: inspect, JSON, toString', async () => {
     const ssh = make(f, `${PW_USER}:${PW}@127.0.0.1:${f.port}`, { connect: false });
-    for (const text of [inspect(ssh, { depth: 10, showHidden: true }), JSON.stringify(ssh) ?? '', String(ssh)]) assert.not.ok(text.includes(PW));
+    for (const text of [inspect(ssh, { depth: 10, showHidden: true }), JSON.stringify(ssh) ?? '', String(ssh)])
+      assert.not.ok(text.includes(PW));
     await ssh.disconnect();
   });
 
@@ -124,7 +142,8 @@ if (f) {
     assert.ok(lines.length > 20);
     assert.match(text, /answering the password prompt/);
     assert.match(text, /answering the passphrase prompt/);
-    for (const secret of [PW, PHRASE, 'wrong-pw-5b1e2d', 'wrong-phrase-0c4d']) assert.not.ok(text.includes(secret), secret);
+    for (const secret of [PW, PHRASE, 'wrong-pw-5b1e2d', 'wrong-phrase-0c4d'])
+      assert.not.ok(text.includes(secret), secret);
   });
 }
 

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { OpenSSHError, type OpenSSH } from '../../src/index';
+import type { OpenSSHError, OpenSSH } from '../../src/index';
 import { startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { eventually, rejects, strict } from '../helpers/setup';
@@ -50,46 +50,64 @@ const peakDuring = async <T>(p: Promise<T>, count: () => number): Promise<[T, nu
   }
 };
 
-const echoes = (ssh: OpenSSH, n: number, opts: object) => Promise.all(Array.from({ length: n }, (_, i) => ssh.capture(opts, `sleep 0.2; echo ${i}`)));
+const echoes = (ssh: OpenSSH, n: number, opts: object) =>
+  Promise.all(Array.from({ length: n }, (_, i) => ssh.capture(opts, `sleep 0.2; echo ${i}`)));
 const expected = (n: number) => Array.from({ length: n }, (_, i) => `${i}\n`);
 
 if (f) {
-  test(`spawn engine: 16 commands against MaxSessions ${MAX} all succeed, at most ${LIMIT} slaves at once`, async () => {
-    const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });
-    await ssh.waitForMaster();
-    const [outs, peak] = await peakDuring(echoes(ssh, 16, {}), () => slaves(ssh.getCtlPath()!));
-    assert.equal(outs, expected(16));
-    assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
-    assert.ok(peak >= 2, `slaves did run side by side (peak ${peak})`);
-  });
+  test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
+    `spawn engine: 16 commands against MaxSessions ` + `${MAX} all succeed, at most ${LIMIT} slaves at once`,
+    async () => {
+      const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });
+      await ssh.waitForMaster();
+      const [outs, peak] = await peakDuring(echoes(ssh, 16, {}), () => slaves(ssh.getCtlPath()!));
+      assert.equal(outs, expected(16));
+      assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
+      assert.ok(peak >= 2, `slaves did run side by side (peak ${peak})`);
+    },
+  );
 
-  test(`auto: mux and spawn commands mixed on one master never exceed MaxSessions ${MAX}; the master survives`, async () => {
-    const ssh = connect(f, { maxSessions: MAX, muxPrestart: true });
-    await ssh.waitForMaster();
-    const pid = ssh.masterPid;
-    // a per-call sshOpts sends a call to the spawn engine; the rest go through the mux engine
-    const viaSpawn = { sshOpts: ['-o', 'LogLevel=ERROR'] };
-    const [outs, peak] = await peakDuring(Promise.all([echoes(ssh, 10, viaSpawn), echoes(ssh, 10, {})]), () => slaves(ssh.getCtlPath()!));
-    assert.equal(outs, [expected(10), expected(10)]);
-    assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
-    assert.ok(await ssh.checkMaster());
-    assert.is(ssh.masterPid, pid);
-    // with no slave waiting, the mux engine keeps its warm session again, still prestarted (closing warm
-    // sessions to make room for slaves is no sign of a shell that cannot be prestarted)
-    await ssh.capture('true');
-    const stats = () => (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
-    assert.ok(await eventually(() => stats().warm));
-    assert.ok(stats().prestart);
-  });
+  test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
+    `auto: mux and spawn commands mixed on one master ` + `never exceed MaxSessions ${MAX}; the master survives`,
+    async () => {
+      const ssh = connect(f, { maxSessions: MAX, muxPrestart: true });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      // a per-call sshOpts sends a call to the spawn engine; the rest go through the mux engine
+      const viaSpawn = { sshOpts: ['-o', 'LogLevel=ERROR'] };
+      const [outs, peak] = await peakDuring(Promise.all([echoes(ssh, 10, viaSpawn), echoes(ssh, 10, {})]), () =>
+        slaves(ssh.getCtlPath()!),
+      );
+      assert.equal(outs, [expected(10), expected(10)]);
+      assert.ok(peak <= LIMIT, `peak ${peak} slaves`);
+      assert.ok(await ssh.checkMaster());
+      assert.is(ssh.masterPid, pid);
+      // with no slave waiting, the mux engine keeps its warm session again, still prestarted (closing warm
+      // sessions to make room for slaves is no sign of a shell that cannot be prestarted)
+      await ssh.capture('true');
+      const stats = () =>
+        (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
+      assert.ok(await eventually(() => stats().warm));
+      assert.ok(stats().prestart);
+    },
+  );
 
-  test('a warm session given back (to a waiting slave, or to a command) before its shell started does not turn prestarting off', async () => {
-    const ssh = connect(f, { maxSessions: 2, muxPrestart: true }); // room for one session: the warm one, or a slave
-    const stats = () => (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
-    await ssh.capture('true'); // the mux engine now opens its warm session...
-    assert.is(await ssh.capture({ sshOpts: ['-o', 'LogLevel=ERROR'] }, 'echo slave'), 'slave\n'); // ...which a slave takes over at once
-    assert.is(await ssh.capture('echo mux'), 'mux\n'); // the warm shell, not ready yet, is given back to it
-    assert.ok(stats().prestart, 'still prestarting');
-  });
+  test(
+    'a warm session given back (to a waiting slave, or to a command) ' +
+      'before its shell started does not turn prestarting off',
+    async () => {
+      const ssh = connect(f, { maxSessions: 2, muxPrestart: true }); // room for one session: the warm one, or a slave
+      const stats = () =>
+        (ssh as unknown as { engines: { muxStats(): { warm: boolean; prestart: boolean } } }).engines.muxStats();
+      await ssh.capture('true'); // the mux engine now opens its warm session...
+      // ...which a slave takes over at once
+      assert.is(await ssh.capture({ sshOpts: ['-o', 'LogLevel=ERROR'] }, 'echo slave'), 'slave\n');
+      assert.is(await ssh.capture('echo mux'), 'mux\n'); // the warm shell, not ready yet, is given back to it
+      assert.ok(stats().prestart, 'still prestarting');
+    },
+  );
 
   test('a waiting slave that is cancelled never starts; the others run', async () => {
     const ssh = connect(f, { engine: 'spawn', maxSessions: MAX });
@@ -105,7 +123,10 @@ if (f) {
     assert.equal(await Promise.all(busy), Array(LIMIT).fill('busy\n'));
     // a later command starts in the freed session: the cancelled one, queued first, would have run before it
     const later = await lastValueFrom(ssh.exec$('echo later').pipe(toArray()));
-    assert.equal(later.map((e) => e.type), ['stdout', 'exit']);
+    assert.equal(
+      later.map((e) => e.type),
+      ['stdout', 'exit'],
+    );
     assert.not.ok(existsSync(marker), 'the cancelled command never ran');
   });
 

@@ -20,22 +20,26 @@ for (const engine of ENGINES) {
   const test = suite(`e2e: default stdio from the constructor (${engine})`);
   test.after(disconnectAll);
   if (f) {
-    test('defaultStdoutFile / defaultStderrFile collect the output of every call that gives none; capture still captures', async () => {
-      const out = join(scratch, `out-${engine}`);
-      const err = join(scratch, `err-${engine}`);
-      const ssh = connect(f, { engine, defaultStdoutFile: out, defaultStderrFile: err });
-      await ssh.system('echo one; echo e1 >&2');
-      await ssh.system('echo two; echo e2 >&2');
-      assert.is(readFileSync(out, 'utf8'), 'one\ntwo\n', 'appended by each call');
-      assert.is(readFileSync(err, 'utf8'), 'e1\ne2\n');
-      assert.is(await ssh.capture('echo captured'), 'captured\n', 'capture keeps its stdout');
-      const mine = new PassThrough();
-      const chunks: Buffer[] = [];
-      mine.on('data', (c: Buffer) => chunks.push(c));
-      await ssh.system({ stdoutFh: mine }, 'echo own');
-      assert.is(Buffer.concat(chunks).toString(), 'own\n', "the call's own option wins");
-      assert.is(readFileSync(out, 'utf8'), 'one\ntwo\n', 'nothing more in the default file');
-    });
+    test(
+      'defaultStdoutFile / defaultStderrFile collect the output ' +
+        'of every call that gives none; capture still captures',
+      async () => {
+        const out = join(scratch, `out-${engine}`);
+        const err = join(scratch, `err-${engine}`);
+        const ssh = connect(f, { engine, defaultStdoutFile: out, defaultStderrFile: err });
+        await ssh.system('echo one; echo e1 >&2');
+        await ssh.system('echo two; echo e2 >&2');
+        assert.is(readFileSync(out, 'utf8'), 'one\ntwo\n', 'appended by each call');
+        assert.is(readFileSync(err, 'utf8'), 'e1\ne2\n');
+        assert.is(await ssh.capture('echo captured'), 'captured\n', 'capture keeps its stdout');
+        const mine = new PassThrough();
+        const chunks: Buffer[] = [];
+        mine.on('data', (c: Buffer) => chunks.push(c));
+        await ssh.system({ stdoutFh: mine }, 'echo own');
+        assert.is(Buffer.concat(chunks).toString(), 'own\n', "the call's own option wins");
+        assert.is(readFileSync(out, 'utf8'), 'one\ntwo\n', 'nothing more in the default file');
+      },
+    );
 
     test('defaultStdinFile feeds calls that give no stdin; stdinData overrides', async () => {
       const inFile = join(scratch, `in-${engine}`);

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import type { Observable } from 'rxjs';
-import { capture$, ERROR_CODES, lines$, OpenSSH, OpenSSHError, type TimeoutCallOptions } from '../../src/index';
+import { capture$, ERROR_CODES, lines$, type OpenSSH, OpenSSHError, type TimeoutCallOptions } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { scratch, settle } from '../observables/support';
 import { connect, disconnectAll } from '../helpers/connect';
@@ -117,7 +117,11 @@ for (const engine of ENGINES) {
   }
 
   test('every method and Observable failed with the same message', () => {
-    assert.equal([...messages.keys()], EVERY.map(([name]) => name), 'a method above did not time out');
+    assert.equal(
+      [...messages.keys()],
+      EVERY.map(([name]) => name),
+      'a method above did not time out',
+    );
     assert.is(new Set(messages.values()).size, 1, `messages differ: ${JSON.stringify(Object.fromEntries(messages))}`);
   });
 

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, lastValueFrom, tap, toArray } from 'rxjs';
 import { OpenSSHError } from '../../src/core/errors';
-import { fleet, summarize, type Fleet, type FleetExecEvent, type FleetHost, type FleetLineEvent } from '../../src/index';
+import {
+  fleet,
+  summarize,
+  type Fleet,
+  type FleetExecEvent,
+  type FleetHost,
+  type FleetLineEvent,
+} from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { freeLoopbackPort } from '../../src/testing/throwaway-sshd';
 import { alive, sshProcessesWith } from '../helpers/processes';
@@ -39,8 +46,16 @@ test.before(async () => {
   if (!f) return;
   const port = await closedPort();
   hosts = [
-    ...Array.from({ length: GOOD }, (_, i) => ({ destination: f.destination, name: good(i), options: { vars: { N: i }, expandVars: true } })),
-    ...Array.from({ length: BAD }, (_, i) => ({ destination: `${f.user}@127.0.0.1:${port}`, name: `bad${i}`, options: { timeout: 5 } })),
+    ...Array.from({ length: GOOD }, (_, i) => ({
+      destination: f.destination,
+      name: good(i),
+      options: { vars: { N: i }, expandVars: true },
+    })),
+    ...Array.from({ length: BAD }, (_, i) => ({
+      destination: `${f.user}@127.0.0.1:${port}`,
+      name: `bad${i}`,
+      options: { timeout: 5 },
+    })),
   ];
   fl = fleet(hosts, { options: f.options(), concurrency: 10 });
 });
@@ -67,14 +82,23 @@ if (f) {
         assert.is((e as OpenSSHError).code, 'OSSH_INVALID_ARGUMENT');
       }
     }
-    assert.throws(() => fl.exec$({ concurrency: -1 }, 'true'), (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT');
-    assert.throws(() => fl.exec$({ noSuchOption: 1 } as object, 'true'), (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT');
+    assert.throws(
+      () => fl.exec$({ concurrency: -1 }, 'true'),
+      (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
+    );
+    assert.throws(
+      () => fl.exec$({ noSuchOption: 1 } as object, 'true'),
+      (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
+    );
   });
 
   test('connects every host: reachable ones run, unreachable ones fail with OSSH_MASTER_FAILED', async () => {
     const { running, failed } = await fl.connected();
     assert.is(running.length, GOOD);
-    assert.equal(failed.map((x) => x.host), ['bad0', 'bad1', 'bad2', 'bad3']);
+    assert.equal(
+      failed.map((x) => x.host),
+      ['bad0', 'bad1', 'bad2', 'bad3'],
+    );
     for (const { error } of failed) {
       assert.is(error.code, 'OSSH_MASTER_FAILED');
       assert.match(error.message, /refused/i);
@@ -135,10 +159,16 @@ if (f) {
     assert.is(s1.ok, GOOD - FAILING.size);
     assert.is(s1.failed, FAILING.size + BAD);
     const s2 = await fl.exec(cmd);
-    assert.equal(s2.results.map((r) => r.host), fl.hosts);
+    assert.equal(
+      s2.results.map((r) => r.host),
+      fl.hosts,
+    );
     assert.is(s2.ok, GOOD - FAILING.size);
     for (const r of s2.results.slice(0, GOOD)) assert.is(r.bytesOut, 5);
-    assert.equal(s2.results.filter((r) => !r.ok).map((r) => r.exitCode), [5, 10, 15, 20, null, null, null, null]);
+    assert.equal(
+      s2.results.filter((r) => !r.ok).map((r) => r.exitCode),
+      [5, 10, 15, 20, null, null, null, null],
+    );
   });
 
   test('lines$: complete lines per host and stream, the last partial line flushed, one end per host', async () => {
@@ -146,21 +176,39 @@ if (f) {
     const ends = countEnds(events);
     for (const h of fl.hosts) assert.is(ends.get(h), 1);
     for (let i = 0; i < GOOD; i++) {
-      const lines = events.filter((e): e is Extract<FleetLineEvent, { type: 'line' }> => e.type === 'line' && e.host === good(i));
-      assert.equal(lines.filter((l) => l.stream === 'stdout').map((l) => l.line), [`a-${i}`, `b-${i}`]);
-      assert.equal(lines.filter((l) => l.stream === 'stderr').map((l) => l.line), [`e-${i}`]);
+      const lines = events.filter(
+        (e): e is Extract<FleetLineEvent, { type: 'line' }> => e.type === 'line' && e.host === good(i),
+      );
+      assert.equal(
+        lines.filter((l) => l.stream === 'stdout').map((l) => l.line),
+        [`a-${i}`, `b-${i}`],
+      );
+      assert.equal(
+        lines.filter((l) => l.stream === 'stderr').map((l) => l.line),
+        [`e-${i}`],
+      );
     }
-    const noErr = await lastValueFrom(fl.lines$({ stderr: false }, "echo x; echo y >&2").pipe(filter((e) => e.type === 'line'), toArray()));
+    const noErr = await lastValueFrom(
+      fl.lines$({ stderr: false }, 'echo x; echo y >&2').pipe(
+        filter((e) => e.type === 'line'),
+        toArray(),
+      ),
+    );
     assert.is(noErr.length, GOOD);
   });
 
   test('commands run at most `concurrency` at once (counted on the server)', async () => {
     const dir = join(scratch, 'running');
     const events = await lastValueFrom(
-      fl.lines$({ concurrency: 4 }, `mkdir -p ${dir} && touch ${dir}/%N% && ls ${dir} | wc -l && sleep 0.2 && rm ${dir}/%N%`).pipe(
-        filter((e) => e.type === 'line'),
-        toArray(),
-      ),
+      fl
+        .lines$(
+          { concurrency: 4 },
+          `mkdir -p ${dir} && touch ${dir}/%N% && ls ${dir} | wc -l && sleep 0.2 && rm ${dir}/%N%`,
+        )
+        .pipe(
+          filter((e) => e.type === 'line'),
+          toArray(),
+        ),
     );
     const seen = events.map((e) => Number((e as { line: string }).line.trim()));
     assert.is(seen.length, GOOD);
@@ -168,7 +216,7 @@ if (f) {
     assert.ok(Math.max(...seen) >= 2, 'commands did run side by side');
   });
 
-  test('a per-host timeout is that host\'s event, the others finish', async () => {
+  test("a per-host timeout is that host's event, the others finish", async () => {
     const s = await lastValueFrom(
       fl.exec$({ timeout: 1, killSshOnTimeout: true }, 'case %N% in 3) sleep 30;; esac; echo done').pipe(summarize()),
     );
@@ -202,7 +250,10 @@ if (f) {
     assert.ok(await eventually(() => [...pids.values()].every(isSleep)), 'every host runs its sleep');
     sub!.unsubscribe();
     const all = [...pids.values()];
-    assert.ok(await eventually(() => all.every((p) => !alive(p)), 5000), `still running: ${all.filter(alive).join(' ')}`);
+    assert.ok(
+      await eventually(() => all.every((p) => !alive(p)), 5000),
+      `still running: ${all.filter(alive).join(' ')}`,
+    );
   });
 
   test('AbortSignal aborts the whole run with OSSH_ABORTED and ends the commands', async () => {
@@ -233,7 +284,9 @@ if (f) {
     let maxConnecting = 0;
     const sub = small.state$.subscribe(({ host, state }) => {
       now.set(host, state.name);
-      const connecting = [...now.values()].filter((s) => s === 'connecting' || s === 'awaiting_mux' || s === 'login').length;
+      const connecting = [...now.values()].filter(
+        (s) => s === 'connecting' || s === 'awaiting_mux' || s === 'login',
+      ).length;
       maxConnecting = Math.max(maxConnecting, connecting);
     });
     assert.is(now.size, 8, 'every host reported at once');
@@ -245,9 +298,15 @@ if (f) {
     assert.ok(masters.every(alive));
     await small.close();
     sub.unsubscribe();
-    assert.ok(masters.every((p) => !alive(p)), 'no master left after close()');
+    assert.ok(
+      masters.every((p) => !alive(p)),
+      'no master left after close()',
+    );
     assert.ok(small.states().every((s) => s.state.name === 'stopped'));
-    assert.throws(() => small.exec$('true'), (e: OpenSSHError) => e.code === 'OSSH_MASTER_FAILED');
+    assert.throws(
+      () => small.exec$('true'),
+      (e: OpenSSHError) => e.code === 'OSSH_MASTER_FAILED',
+    );
   });
 
   test('close() before the masters are up: queued hosts end as failures, nothing is left running', async () => {

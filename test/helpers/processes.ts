@@ -42,7 +42,9 @@ export const fdKinds = (): Record<string, number> => {
   const kinds: Record<string, number> = {};
   for (const fd of readdirSync('/proc/self/fd')) {
     try {
-      const k = readlinkSync(`/proc/self/fd/${fd}`).replace(/:\[\d+\]$/, '').replace(/^\/.*/, 'file');
+      const k = readlinkSync(`/proc/self/fd/${fd}`)
+        .replace(/:\[\d+\]$/, '')
+        .replace(/^\/.*/, 'file');
       kinds[k] = (kinds[k] ?? 0) + 1;
     } catch {
       // closed meanwhile

@@ -16,8 +16,8 @@ export const strict = (): void => {
   });
 };
 
-/** Awaits `p`, asserts it rejects, and returns the rejection (optionally checked by `check`). */
-export const rejects = async <E = unknown>(p: Promise<unknown>, check?: (e: E) => boolean | void): Promise<E> => {
+/** Awaits `p`, asserts it rejects, and returns the rejection (optionally checked by `check`: returning false fails). */
+export const rejects = async <E = unknown>(p: Promise<unknown>, check?: (e: E) => unknown): Promise<E> => {
   let result: unknown;
   try {
     result = await p;

@@ -29,8 +29,12 @@ for (const engine of ENGINES) {
     return { log, pid: dir.path(`pid-${n}`), follow: `echo $$ > ${dir.path(`pid-${n}`)}; exec tail -f ${log}` };
   };
   /** ssh slave processes of ours on this connection (spawn engine); none may be left. */
-  const slaves = () => childProcesses().filter((p) => p.cmd.includes(ssh.getCtlPath()!) && p.cmd.includes('ControlMaster=no') && p.state !== 'Z');
-  const assertNoSlaves = async (what: string) => assert.ok(await eventually(() => slaves().length === 0), `${what}: ssh slaves left: ${JSON.stringify(slaves())}`);
+  const slaves = () =>
+    childProcesses().filter(
+      (p) => p.cmd.includes(ssh.getCtlPath()!) && p.cmd.includes('ControlMaster=no') && p.state !== 'Z',
+    );
+  const assertNoSlaves = async (what: string) =>
+    assert.ok(await eventually(() => slaves().length === 0), `${what}: ssh slaves left: ${JSON.stringify(slaves())}`);
 
   test.before(async () => {
     ssh = connect(f!, { engine });
@@ -53,7 +57,10 @@ for (const engine of ENGINES) {
     ] as const) {
       const fx = fixture(2);
       const seen: unknown[] = [];
-      const sub = (make(fx.follow) as import('rxjs').Observable<unknown>).subscribe({ next: (v) => seen.push(v), error: (e) => seen.push(e) });
+      const sub = (make(fx.follow) as import('rxjs').Observable<unknown>).subscribe({
+        next: (v) => seen.push(v),
+        error: (e) => seen.push(e),
+      });
       const pid = await pidFrom(fx.pid);
       assert.ok(await eventually(() => seen.length > 0), `${name}: output arrived`);
       sub.unsubscribe();
@@ -104,24 +111,30 @@ for (const engine of ENGINES) {
     await assertNoSlaves('downstream error');
   });
 
-  test('an AbortSignal (option of capture$/lines$, or abortable()) errors with OSSH_ABORTED and ends the command', async () => {
-    for (const [name, make] of [
-      ['lines$ signal', (cmd: string, signal: AbortSignal) => lines$(ssh, { signal }, cmd)],
-      ['abortable()', (cmd: string, signal: AbortSignal) => ssh.exec$(cmd).pipe(abortable(signal, { host: ssh.getHost() }))],
-    ] as const) {
-      const fx = fixture(1);
-      const ac = new AbortController();
-      const done = settle<unknown>(make(fx.follow, ac.signal));
-      const pid = await pidFrom(fx.pid);
-      ac.abort(new Error('user gave up'));
-      const { error } = await done;
-      const e = error as OpenSSHError;
-      assert.is(e.code, 'OSSH_ABORTED', name);
-      assert.is(e.host, ssh.getHost());
-      assert.is((e.cause as Error).message, 'user gave up');
-      await assertRemoteGone(ssh, pid, name);
-    }
-  });
+  test(
+    'an AbortSignal (option of capture$/lines$, or abortable()) ' + 'errors with OSSH_ABORTED and ends the command',
+    async () => {
+      for (const [name, make] of [
+        ['lines$ signal', (cmd: string, signal: AbortSignal) => lines$(ssh, { signal }, cmd)],
+        [
+          'abortable()',
+          (cmd: string, signal: AbortSignal) => ssh.exec$(cmd).pipe(abortable(signal, { host: ssh.getHost() })),
+        ],
+      ] as const) {
+        const fx = fixture(1);
+        const ac = new AbortController();
+        const done = settle<unknown>(make(fx.follow, ac.signal));
+        const pid = await pidFrom(fx.pid);
+        ac.abort(new Error('user gave up'));
+        const { error } = await done;
+        const e = error as OpenSSHError;
+        assert.is(e.code, 'OSSH_ABORTED', name);
+        assert.is(e.host, ssh.getHost());
+        assert.is((e.cause as Error).message, 'user gave up');
+        await assertRemoteGone(ssh, pid, name);
+      }
+    },
+  );
 
   test('an already aborted signal: the command never starts', async () => {
     const marker = dir.path('never-started');
@@ -140,7 +153,10 @@ for (const engine of ENGINES) {
     await assertNoSlaves('immediate unsubscribe');
     // if the command got started at all, it must be gone: ask the server for any process following that log
     const pattern = `tail -f ${fx.log.replace(/^\//, '[/]')}`;
-    assert.ok(await eventually(async () => !(await ssh.test('pgrep', '-f', pattern)), 8000, 50), 'a remote tail is left');
+    assert.ok(
+      await eventually(async () => !(await ssh.test('pgrep', '-f', pattern)), 8000, 50),
+      'a remote tail is left',
+    );
   });
 
   test('unsubscribing in the tick it started ends even a silent command at once, on a warm connection', async () => {

@@ -59,17 +59,26 @@ for (const engine of ENGINES) {
     assert.ok(Buffer.isBuffer(asBytes[0]));
   });
 
-  test('capture$: a non-zero exit errors with OSSH_SLAVE_CMD_FAILED after the output, with the stderr tail', async () => {
-    const err: string[] = [];
-    const { values, error } = await settle(capture$(ssh, { encoding: 'utf-8', stderrFh: (c: Buffer) => err.push(c.toString()) }, 'echo partial; echo bad thing >&2; exit 5'));
-    const e = error as OpenSSHError;
-    assert.equal(values, ['partial\n']);
-    assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
-    assert.is(e.exitCode, 5);
-    assert.is(e.host, ssh.getHost());
-    assert.is(e.message, 'child exited with code 5: bad thing');
-    assert.equal(err, ['bad thing\n']);
-  });
+  test(
+    'capture$: a non-zero exit errors with OSSH_SLAVE_CMD_FAILED ' + 'after the output, with the stderr tail',
+    async () => {
+      const err: string[] = [];
+      const { values, error } = await settle(
+        capture$(
+          ssh,
+          { encoding: 'utf-8', stderrFh: (c: Buffer) => err.push(c.toString()) },
+          'echo partial; echo bad thing >&2; exit 5',
+        ),
+      );
+      const e = error as OpenSSHError;
+      assert.equal(values, ['partial\n']);
+      assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
+      assert.is(e.exitCode, 5);
+      assert.is(e.host, ssh.getHost());
+      assert.is(e.message, 'child exited with code 5: bad thing');
+      assert.equal(err, ['bad thing\n']);
+    },
+  );
 
   test('capture$ / lines$ with exitEvent: the exit event is the last value, no error', async () => {
     const values = await all(capture$(ssh, { exitEvent: true, stderrDiscard: true }, 'printf out; exit 4'));
@@ -77,7 +86,11 @@ for (const engine of ENGINES) {
     assert.is(values[0]!.toString(), 'out');
     assert.equal(values[1], { type: 'exit', code: 4, signal: null });
     const ls = await all(lines$(ssh, { exitEvent: true }, "printf 'a\\nb'; exit 6"));
-    assert.equal(ls, ['a', 'b', { type: 'exit', code: 6, signal: null }], 'the partial last line comes before the exit event');
+    assert.equal(
+      ls,
+      ['a', 'b', { type: 'exit', code: 6, signal: null }],
+      'the partial last line comes before the exit event',
+    );
   });
 
   test('lines$: complete lines, the last partial line flushed at exit', async () => {
@@ -96,7 +109,13 @@ for (const engine of ENGINES) {
     assert.equal(await all(lines$(ssh, { encoding: 'latin1' }, "printf 'caf\\351\\n'")), ['café']);
     // `encoding` applies to the arguments too: é goes out as the byte e9 and comes back decoded
     // (the spawn engine can only pass UTF-8 command lines: Node encodes argv as UTF-8)
-    if (engine === 'mux') assert.equal(await all(lines$(ssh, { encoding: 'latin1' }, 'printf', '%s|%d\\n', 'café', raw('"$(printf %s café | wc -c)"'))), ['café|4']);
+    if (engine === 'mux')
+      assert.equal(
+        await all(
+          lines$(ssh, { encoding: 'latin1' }, 'printf', '%s|%d\\n', 'café', raw('"$(printf %s café | wc -c)"')),
+        ),
+        ['café|4'],
+      );
     // streamEncoding only for the output: any TextDecoder label
     assert.equal(await all(lines$(ssh, { streamEncoding: 'utf-16le' }, "printf 'h\\000i\\000\\n\\000'")), ['hi']);
     assert.equal((await all(capture$(ssh, { streamEncoding: 'shift_jis' }, "printf '\\202\\240'"))).join(''), 'あ');
@@ -117,7 +136,13 @@ for (const engine of ENGINES) {
 
   test('timeout + killSshOnTimeout: OSSH_SLAVE_TIMEOUT and the remote command ended', async () => {
     const pidFile = dir.path('timeout.pid');
-    const { error } = await settle(lines$(ssh, { timeout: 0.5, killSshOnTimeout: true }, `echo $$ > ${pidFile}; sleep 1.5; while :; do echo tick; sleep 0.1; done`));
+    const { error } = await settle(
+      lines$(
+        ssh,
+        { timeout: 0.5, killSshOnTimeout: true },
+        `echo $$ > ${pidFile}; sleep 1.5; while :; do echo tick; sleep 0.1; done`,
+      ),
+    );
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
     assert.match((error as OpenSSHError).message, 'killed');
     await assertRemoteGone(ssh, await pidFrom(pidFile), 'after the timeout');
@@ -129,7 +154,11 @@ for (const engine of ENGINES) {
     throwsCode(() => lines$(ssh, { separator: '' }, 'true'), 'OSSH_INVALID_ARGUMENT');
     throwsCode(() => capture$(ssh, { fatal: 'yes' } as never, 'true'), 'OSSH_INVALID_ARGUMENT');
     throwsCode(() => capture$(ssh, { timeout: -1 }, 'true'), 'OSSH_INVALID_ARGUMENT');
-    throwsCode(() => capture$(ssh, { stderrDiscard: true, stderrFh: process.stderr }, 'true'), 'OSSH_INVALID_ARGUMENT', /conflicting/);
+    throwsCode(
+      () => capture$(ssh, { stderrDiscard: true, stderrFh: process.stderr }, 'true'),
+      'OSSH_INVALID_ARGUMENT',
+      /conflicting/,
+    );
     throwsCode(() => capture$(ssh, { stdinData: 1 } as never, 'cat'), 'OSSH_INVALID_ARGUMENT');
     throwsCode(() => capture$(ssh, { encoding: 'klingon' }, 'true'), 'OSSH_ENCODING_ERROR', /bad encoding 'klingon'/);
     throwsCode(() => lines$(ssh, { streamEncoding: 'klingon' }, 'true'), 'OSSH_ENCODING_ERROR');

@@ -18,12 +18,20 @@ const pure = suite('observables: decode (logic)');
 pure('a character split over three chunks comes out whole, once', async () => {
   assert.equal(await all(of(bytes(0x61, 0xe2), bytes(0x82), bytes(0xac, 0x62)).pipe(decode())), ['a', '€b']);
   const face = Buffer.from('😀'); // 4 bytes
-  assert.equal(await all(of(face.subarray(0, 1), face.subarray(1, 2), face.subarray(2, 3), face.subarray(3)).pipe(decode('utf-8'))), ['😀']);
+  assert.equal(
+    await all(
+      of(face.subarray(0, 1), face.subarray(1, 2), face.subarray(2, 3), face.subarray(3)).pipe(decode('utf-8')),
+    ),
+    ['😀'],
+  );
 });
 
 pure('other encodings: utf-16le split on an odd byte, iso-8859-2', async () => {
   const t = Buffer.from('ĉu', 'utf16le');
-  assert.equal((await all(of(t.subarray(0, 1), t.subarray(1, 3), t.subarray(3)).pipe(decode('utf-16le')))).join(''), 'ĉu');
+  assert.equal(
+    (await all(of(t.subarray(0, 1), t.subarray(1, 3), t.subarray(3)).pipe(decode('utf-16le')))).join(''),
+    'ĉu',
+  );
   assert.equal(await all(of(bytes(0xb1)).pipe(decode('iso-8859-2'))), ['ą']);
 });
 
@@ -81,7 +89,13 @@ for (const engine of ENGINES) {
     let chunks = 0;
     // € is e2 82 ac and 😀 is f0 9f 98 80: each is cut in two by a pause
     const cmd = "printf 'x\\342\\202'; sleep 0.3; printf '\\254 \\360'; sleep 0.3; printf '\\237\\230\\200\\n'";
-    const got = await all(ssh.exec$(cmd).pipe(stdout(), tap(() => chunks++), decode('utf-8')));
+    const got = await all(
+      ssh.exec$(cmd).pipe(
+        stdout(),
+        tap(() => chunks++),
+        decode('utf-8'),
+      ),
+    );
     assert.ok(chunks >= 3, `the output arrived in ${chunks} chunks; the test needs the split`);
     assert.equal(got, ['x', '€ ', '😀\n']);
   });
@@ -89,7 +103,10 @@ for (const engine of ENGINES) {
   test('invalid bytes from the server: OSSH_ENCODING_ERROR, or U+FFFD', async () => {
     const bad = await settle(ssh.exec$("printf 'ok\\377'").pipe(stdout(), decode()));
     assert.is((bad.error as OpenSSHError).code, 'OSSH_ENCODING_ERROR');
-    assert.equal((await all(ssh.exec$("printf 'ok\\377'").pipe(stdout(), decode('utf-8', { fatal: false })))).join(''), 'ok\ufffd');
+    assert.equal(
+      (await all(ssh.exec$("printf 'ok\\377'").pipe(stdout(), decode('utf-8', { fatal: false })))).join(''),
+      'ok\ufffd',
+    );
   });
 
   test('a large UTF-8 text decodes byte for byte', async () => {

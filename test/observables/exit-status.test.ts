@@ -30,7 +30,9 @@ pure('throwOnFailure: success passes everything; failure keeps only the last 4 K
   const ok = [out('a'), err('w'), exit(0)];
   assert.equal(await all(of(...ok).pipe(throwOnFailure())), ok);
   const noise = Array.from({ length: 100 }, (_, i) => err(`${String(i).padStart(99, '.')}\n`));
-  const { values, error } = await settle(of(out('a'), ...noise, exit(null, 'TERM')).pipe(throwOnFailure({ host: 'h3' })));
+  const { values, error } = await settle(
+    of(out('a'), ...noise, exit(null, 'TERM')).pipe(throwOnFailure({ host: 'h3' })),
+  );
   const e = error as OpenSSHError;
   assert.is(values.length, 101, 'every event before the exit was delivered');
   assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
@@ -69,7 +71,9 @@ for (const engine of ENGINES) {
   });
 
   test('throwOnFailure: OSSH_SLAVE_CMD_FAILED with code and stderr tail, after the output', async () => {
-    const { values, error } = await settle(ssh.exec$('echo out; echo first >&2; echo oops >&2; exit 2').pipe(throwOnFailure({ host: ssh.getHost() })));
+    const { values, error } = await settle(
+      ssh.exec$('echo out; echo first >&2; echo oops >&2; exit 2').pipe(throwOnFailure({ host: ssh.getHost() })),
+    );
     const e = error as OpenSSHError;
     assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
     assert.is(e.exitCode, 2);
@@ -77,7 +81,10 @@ for (const engine of ENGINES) {
     assert.is(e.stderr, 'first\noops\n');
     assert.is(e.message, 'child exited with code 2: oops');
     assert.ok(values.some((v) => v.type === 'stdout' && v.data.toString() === 'out\n'));
-    assert.not.ok(values.some((v) => v.type === 'exit'), 'the failed exit is the error, not a value');
+    assert.not.ok(
+      values.some((v) => v.type === 'exit'),
+      'the failed exit is the error, not a value',
+    );
   });
 
   test('throwOnFailure: a successful command ends with its exit event', async () => {

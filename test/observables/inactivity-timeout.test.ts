@@ -27,14 +27,20 @@ pure('marbles: values closer together than the timeout, and an early completion 
   marbles().run(({ cold, expectObservable }) => {
     expectObservable(cold('-a---b---c|').pipe(inactivityTimeout(0.005))).toBe('-a---b---c|');
     expectObservable(cold('--#').pipe(inactivityTimeout(0.005))).toBe('--#');
-    expectObservable(cold('------a|').pipe(inactivityTimeout(0.005), errorCode())).toBe('-----#', undefined, 'OSSH_SLAVE_TIMEOUT');
+    expectObservable(cold('------a|').pipe(inactivityTimeout(0.005), errorCode())).toBe(
+      '-----#',
+      undefined,
+      'OSSH_SLAVE_TIMEOUT',
+    );
   });
 });
 
 pure('the error is OSSH_SLAVE_TIMEOUT naming the host and the seconds; bad timeouts are rejected at once', () => {
   marbles().run(({ cold, flush }) => {
     let error: OpenSSHError | undefined;
-    cold('-').pipe(inactivityTimeout(0.002, { host: 'h1' })).subscribe({ error: (e) => (error = e) });
+    cold('-')
+      .pipe(inactivityTimeout(0.002, { host: 'h1' }))
+      .subscribe({ error: (e) => (error = e) });
     flush();
     assert.is(error?.code, 'OSSH_SLAVE_TIMEOUT');
     assert.is(error?.host, 'h1');
@@ -83,7 +89,11 @@ for (const engine of ENGINES) {
     const cmd = `echo $$ > ${pidFile}; echo started; sleep 3; echo tick; touch ${done}`;
     const { values, error } = await settle(ssh.exec$({ timeout: 0 }, cmd).pipe(inactivityTimeout(1.5)));
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
-    assert.equal(values.map((e) => e.type), ['stdout'], 'the output before the silence was delivered');
+    assert.equal(
+      values.map((e) => e.type),
+      ['stdout'],
+      'the output before the silence was delivered',
+    );
     const pid = await pidFrom(pidFile);
     assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid)), 10000), 'the remote command was ended');
     await new Promise((r) => setTimeout(r, 2000));
@@ -91,9 +101,17 @@ for (const engine of ENGINES) {
   });
 
   test('stderr traffic counts as traffic', async () => {
-    const { values, error } = await settle(ssh.exec$('for i in 1 2 3 4 5 6; do echo $i >&2; sleep 0.2; done').pipe(inactivityTimeout(1)));
+    const { values, error } = await settle(
+      ssh.exec$('for i in 1 2 3 4 5 6; do echo $i >&2; sleep 0.2; done').pipe(inactivityTimeout(1)),
+    );
     assert.is(error, undefined);
-    assert.is(values.filter((e) => e.type === 'stderr').map((e) => (e.type === 'stderr' ? e.data.toString() : '')).join(''), '1\n2\n3\n4\n5\n6\n');
+    assert.is(
+      values
+        .filter((e) => e.type === 'stderr')
+        .map((e) => (e.type === 'stderr' ? e.data.toString() : ''))
+        .join(''),
+      '1\n2\n3\n4\n5\n6\n',
+    );
     assert.equal(values.at(-1), { type: 'exit', code: 0, signal: null });
   });
 

@@ -32,7 +32,9 @@ pure('marbles: traffic keeps it alive; completion before the timeout passes', ()
 pure('the error says the command was killed; bad timeouts are rejected at once', () => {
   marbles().run(({ cold, flush }) => {
     let error: OpenSSHError | undefined;
-    cold('-').pipe(killOnTimeout(0.002, { host: 'h2' })).subscribe({ error: (e) => (error = e) });
+    cold('-')
+      .pipe(killOnTimeout(0.002, { host: 'h2' }))
+      .subscribe({ error: (e) => (error = e) });
     flush();
     assert.is(error?.code, 'OSSH_SLAVE_TIMEOUT');
     assert.is(error?.host, 'h2');
@@ -70,13 +72,16 @@ for (const engine of ENGINES) {
     const pidFile = dir.path('silent.pid');
     const never = dir.path('silent.never');
     // silent for 4 s, then it would talk and finish: it must not get there. (The timeout is 1.5 s rather than
-    // less so that a slow ssh start on a loaded machine still shows "started" before it.) (The mux engine ends it at once
-    // with a TERM signal; the spawn engine's session is closed and the command dies at its next write.)
+    // less so that a slow ssh start on a loaded machine still shows "started" before it.) (The mux engine ends it at
+    // once with a TERM signal; the spawn engine's session is closed and the command dies at its next write.)
     const cmd = `echo $$ > ${pidFile}; echo started; sleep 4; echo tick; echo tock; touch ${never}`;
     const { values, error } = await settle(ssh.exec$(cmd).pipe(killOnTimeout(1.5, { host: ssh.getHost() })));
     assert.is((error as OpenSSHError).code, 'OSSH_SLAVE_TIMEOUT');
     assert.is((error as OpenSSHError).host, ssh.getHost());
-    assert.equal(values.map((e) => e.type), ['stdout']);
+    assert.equal(
+      values.map((e) => e.type),
+      ['stdout'],
+    );
     await assertRemoteGone(ssh, await pidFrom(pidFile), 'after killOnTimeout');
     await sleep(3000); // past the moment the command would have finished
     assert.not.ok(existsSync(never), 'the command never reached its end');
@@ -91,7 +96,9 @@ for (const engine of ENGINES) {
     });
 
   test('a command that keeps talking is not killed', async () => {
-    const { values, error } = await settle(ssh.exec$('for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 0.2; done').pipe(killOnTimeout(1)));
+    const { values, error } = await settle(
+      ssh.exec$('for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 0.2; done').pipe(killOnTimeout(1)),
+    );
     assert.is(error, undefined);
     assert.is(values.filter((e) => e.type === 'stdout').length >= 2, true);
     assert.equal(values.at(-1), { type: 'exit', code: 0, signal: null });

@@ -50,17 +50,20 @@ pure('an empty or non-string separator is rejected at once', () => {
   }
 });
 
-pure('marbles: a line is emitted when its separator arrives; errors pass through; unsubscription reaches the source', () => {
-  marbles().run(({ cold, expectObservable, expectSubscriptions }) => {
-    const src = cold('-a-b-c-|', { a: 'x\ny', b: 'z', c: '\nw' });
-    expectObservable(src.pipe(lines())).toBe('-x---y-(w|)', { x: 'x', y: 'yz', w: 'w' });
-    const failing = cold('-a-#', { a: 'p\nq' });
-    expectObservable(failing.pipe(lines())).toBe('-p-#', { p: 'p' });
-    const endless = cold('-a-a-a-a-a', { a: 'l\n' });
-    expectObservable(endless.pipe(lines()), '^---!').toBe('-l-l-', { l: 'l' });
-    expectSubscriptions(endless.subscriptions).toBe('^---!');
-  });
-});
+pure(
+  'marbles: a line is emitted when its separator arrives; errors pass through; unsubscription reaches the source',
+  () => {
+    marbles().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const src = cold('-a-b-c-|', { a: 'x\ny', b: 'z', c: '\nw' });
+      expectObservable(src.pipe(lines())).toBe('-x---y-(w|)', { x: 'x', y: 'yz', w: 'w' });
+      const failing = cold('-a-#', { a: 'p\nq' });
+      expectObservable(failing.pipe(lines())).toBe('-p-#', { p: 'p' });
+      const endless = cold('-a-a-a-a-a', { a: 'l\n' });
+      expectObservable(endless.pipe(lines()), '^---!').toBe('-l-l-', { l: 'l' });
+      expectSubscriptions(endless.subscriptions).toBe('^---!');
+    });
+  },
+);
 
 pure.run();
 
@@ -93,7 +96,13 @@ for (const engine of ENGINES) {
 
   test('a CRLF separator split between two chunks', async () => {
     let chunks = 0;
-    const got = await all(ssh.exec$("printf 'a\\r'; sleep 0.3; printf '\\nb\\r\\nc'").pipe(stdout(), tap(() => chunks++), lines('\r\n')));
+    const got = await all(
+      ssh.exec$("printf 'a\\r'; sleep 0.3; printf '\\nb\\r\\nc'").pipe(
+        stdout(),
+        tap(() => chunks++),
+        lines('\r\n'),
+      ),
+    );
     assert.equal(got, ['a', 'b', 'c']);
     assert.ok(chunks >= 2, `the output arrived in ${chunks} chunks`);
   });

@@ -57,7 +57,8 @@ for (const engine of ENGINES) {
     const peak = Math.max(...samples);
     const mib = (n: number) => `${Math.round(n / MiB)} MiB`;
     console.log(
-      `    ${engine}: 1 GiB in ${chunks} chunks, ${((Date.now() - started) / 1000).toFixed(1)} s; RSS baseline ${mib(baseline)}, ` +
+      `    ${engine}: 1 GiB in ${chunks} chunks, ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+        `RSS baseline ${mib(baseline)}, ` +
         `samples ${samples.map((s) => Math.round(s / MiB)).join(' ')} MiB, peak growth ${mib(peak - baseline)}`,
     );
     assert.equal(status, { code: 0, signal: null });

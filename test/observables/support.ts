@@ -44,7 +44,10 @@ export const remoteAlive = (ssh: OpenSSH, pid: number): Promise<boolean> => ssh.
 
 /** Asserts that the remote process `pid` ends within a few seconds (checked on the server). */
 export const assertRemoteGone = async (ssh: OpenSSH, pid: number, what: string): Promise<void> => {
-  assert.ok(await eventually(async () => !(await remoteAlive(ssh, pid)), 8000, 50), `${what}: remote process ${pid} is still running`);
+  assert.ok(
+    await eventually(async () => !(await remoteAlive(ssh, pid)), 8000, 50),
+    `${what}: remote process ${pid} is still running`,
+  );
 };
 
 /** A TestScheduler whose assertions are uvu's. */
@@ -54,8 +57,14 @@ export const marbles = (): TestScheduler => new TestScheduler((actual, expected)
 export const errorCode = <T>(): import('rxjs').MonoTypeOperatorFunction<T> =>
   catchError((e: { code?: string }) => throwError(() => e?.code ?? e));
 
-/** Collects the values of an Observable until it completes or errors: `{values, error}`. Fails instead of hanging after `guardMs`. */
-export const settle = <T>(o: import('rxjs').Observable<T>, guardMs = 30_000): Promise<{ values: T[]; error: unknown }> =>
+/**
+ * Collects the values of an Observable until it completes or errors: `{values, error}`. Fails instead of hanging after
+ * `guardMs`.
+ */
+export const settle = <T>(
+  o: import('rxjs').Observable<T>,
+  guardMs = 30_000,
+): Promise<{ values: T[]; error: unknown }> =>
   new Promise((resolve, reject) => {
     const values: T[] = [];
     const guard = setTimeout(() => {

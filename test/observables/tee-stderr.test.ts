@@ -69,7 +69,9 @@ for (const engine of ENGINES) {
   test('stderr captured beside stdout lines, and still in the failure message', async () => {
     const err = new PassThrough();
     const { values, error } = await settle(
-      ssh.exec$('echo a; echo warn1 >&2; echo b; echo warn2 >&2; exit 1').pipe(teeStderr(err), throwOnFailure(), stdout(), lines()),
+      ssh
+        .exec$('echo a; echo warn1 >&2; echo b; echo warn2 >&2; exit 1')
+        .pipe(teeStderr(err), throwOnFailure(), stdout(), lines()),
     );
     assert.equal(values, ['a', 'b']);
     assert.is(err.read().toString(), 'warn1\nwarn2\n');

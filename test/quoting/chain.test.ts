@@ -36,8 +36,14 @@ test('quoteGlob: the innermost quoteGlob, then the outer quotes', () => {
 });
 
 test('errors: an empty chain; a newline for cmd.exe', () => {
-  assert.throws(() => chain([]), (e: unknown) => e instanceof TypeError);
-  assert.throws(() => cmdWin.quote('a\nb'), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT');
+  assert.throws(
+    () => chain([]),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => cmdWin.quote('a\nb'),
+    (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+  );
 });
 
 const RUNS = 5000;

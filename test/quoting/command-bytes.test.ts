@@ -15,12 +15,18 @@ announceSeed('quoting/command-bytes');
 test('Buffer arguments are quoted byte for byte (every byte >= 0x80 inside quotes)', () => {
   const line = buildCommandBytes(['cat', Buffer.from([0x66, 0xe9, 0x20, 0x27])], { quoter: 'POSIX' });
   assert.equal([...line], [...Buffer.from("cat 'f"), 0xe9, ...Buffer.from(" '\\'")]);
-  assert.equal([...buildCommandBytes(['x', new Uint8Array([0xff])], { quoter: 'POSIX' })], [...Buffer.from("x '"), 0xff, 0x27]);
+  assert.equal(
+    [...buildCommandBytes(['x', new Uint8Array([0xff])], { quoter: 'POSIX' })],
+    [...Buffer.from("x '"), 0xff, 0x27],
+  );
 });
 
 test('text arguments are encoded first (utf8 by default, latin1 on request); markers too', () => {
   assert.equal(buildCommandBytes(['echo', 'café'], { quoter: 'POSIX' }), Buffer.from("echo 'café'", 'utf8'));
-  assert.equal(buildCommandBytes(['echo', 'café'], { quoter: 'POSIX', encoding: 'latin1' }), Buffer.from("echo 'café'", 'latin1'));
+  assert.equal(
+    buildCommandBytes(['echo', 'café'], { quoter: 'POSIX', encoding: 'latin1' }),
+    Buffer.from("echo 'café'", 'latin1'),
+  );
   assert.equal(buildCommandBytes(['ls', glob('é*'), raw('|'), 'wc'], { quoter: 'POSIX' }), Buffer.from("ls 'é'* | wc"));
 });
 

@@ -28,7 +28,7 @@ test('quoteArgs forces either way', () => {
 test('glob() markers and the glob option use quoteGlob; raw() passes untouched', () => {
   assert.is(buildCommandLine(['ls', glob('my dir/*.c'), 'a*'], P), "ls my' dir/'*.c 'a*'");
   assert.is(buildCommandLine(['ls', 'my dir/*.c', 'a*'], { ...P, glob: true }), "ls my' dir/'*.c a*");
-  assert.is(buildCommandLine(['cd', '/tmp', raw('&&'), 'ls', '-l'], P), "cd /tmp && ls -l");
+  assert.is(buildCommandLine(['cd', '/tmp', raw('&&'), 'ls', '-l'], P), 'cd /tmp && ls -l');
 });
 
 test('a glob() marker when quoting is off is an error (nothing to glob-quote against)', () => {
@@ -36,7 +36,7 @@ test('a glob() marker when quoting is off is an error (nothing to glob-quote aga
   assert.throws(() => buildCommandLine(['ls', glob('*.c')], { ...P, quoteArgs: false }), isInvalid);
 });
 
-test("fragments: appended in order when quoting; skipped when the shell has none; a raw() disables them", () => {
+test('fragments: appended in order when quoting; skipped when the shell has none; a raw() disables them', () => {
   const fragments = ['stdout_and_stderr_discard', 'stdin_discard'] as const;
   assert.is(buildCommandLine(['ls', '-l'], { ...P, fragments }), 'ls -l >/dev/null 2>&1 </dev/null');
   assert.is(buildCommandLine(['ls', '-l'], { quoter: 'tcsh', fragments }), 'ls -l >&/dev/null </dev/null');
@@ -49,14 +49,19 @@ test("fragments: appended in order when quoting; skipped when the shell has none
 
 test('NUL bytes are refused everywhere, quoted or not', () => {
   for (const args of [['a\0b'], ['ls', 'a\0'], [raw('x\0')], ['ls', glob('\0')]] as Arg[][])
-    assert.throws(() => buildCommandLine(args, P), (e: unknown) => isInvalid(e) && /NUL byte/.test((e as Error).message));
+    assert.throws(
+      () => buildCommandLine(args, P),
+      (e: unknown) => isInvalid(e) && /NUL byte/.test((e as Error).message),
+    );
 });
 
 test('arguments that are not strings or markers are a TypeError', () => {
   for (const bad of [42, null, undefined, { value: 'x' }, ['x']])
     assert.throws(
       () => buildCommandLine(['ls', bad as unknown as Arg], P),
-      (e: unknown) => e instanceof TypeError && /^Expected command arguments to be strings or raw\(\)\/glob\(\) markers, got `/.test((e as Error).message),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        /^Expected command arguments to be strings or raw\(\)\/glob\(\) markers, got `/.test((e as Error).message),
     );
 });
 

@@ -48,14 +48,21 @@ test('quoteGlob: outputs, with the backslash and ! fixes', () => {
 
 test('fragments: csh cannot redirect stderr alone', () => {
   assert.is(csh.name, 'csh');
-  assert.equal(csh.fragments, { stdin_discard: '</dev/null', stdout_discard: '>/dev/null', stdout_and_stderr_discard: '>&/dev/null' });
+  assert.equal(csh.fragments, {
+    stdin_discard: '</dev/null',
+    stdout_discard: '>/dev/null',
+    stdout_and_stderr_discard: '>&/dev/null',
+  });
   assert.is(csh.fragments.stderr_discard, undefined);
   assert.is(csh.fragments.stderr_to_stdout, undefined);
 });
 
 test('a NUL is refused', () => {
   for (const f of [quote, quoteGlob])
-    assert.throws(() => f('\0'), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT');
+    assert.throws(
+      () => f('\0'),
+      (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+    );
 });
 
 // Named regression cases beside the random ones: the newline, `!` and `^` forms csh is known for.

@@ -20,7 +20,10 @@ test('latin1 (and binary): one byte per character', () => {
 });
 
 test('a character the encoding cannot represent fails before anything runs', () => {
-  assert.throws(() => encodeCommandLine('a☺', 'latin1'), encodingError(/^argument encoding failed: character U\+263A at offset 1 of "a☺" cannot be encoded in latin1$/));
+  assert.throws(
+    () => encodeCommandLine('a☺', 'latin1'),
+    encodingError(/^argument encoding failed: character U\+263A at offset 1 of "a☺" cannot be encoded in latin1$/),
+  );
   assert.throws(() => encodeCommandLine('ñ', 'ascii'), encodingError(/U\+00F1 at offset 0 .* ascii$/));
   assert.throws(() => encodeCommandLine('x\ud800y'), encodingError(/U\+D800 at offset 1 .* utf8$/));
   assert.throws(() => encodeCommandLine('\udc00'), encodingError(/U\+DC00/));
@@ -32,7 +35,10 @@ test('unsupported encodings are refused (UTF-16 and hex/base64 would break the s
 });
 
 test('a NUL is an invalid argument, not an encoding problem', () => {
-  assert.throws(() => encodeCommandLine('a\0b'), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT');
+  assert.throws(
+    () => encodeCommandLine('a\0b'),
+    (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+  );
 });
 
 test('long text keeps the message short', () => {

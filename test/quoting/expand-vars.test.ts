@@ -36,7 +36,17 @@ test('edge cases', () => {
 });
 
 test('a Map works as well; numbers become text', () => {
-  assert.is(expandVars('%A%:%B%:%C%', new Map<string, string | number | undefined>([['A', 'x'], ['B', 0], ['C', undefined]])), 'x:0:');
+  assert.is(
+    expandVars(
+      '%A%:%B%:%C%',
+      new Map<string, string | number | undefined>([
+        ['A', 'x'],
+        ['B', 0],
+        ['C', undefined],
+      ]),
+    ),
+    'x:0:',
+  );
 });
 
 test('expandArgs keeps each marker kind', () => {

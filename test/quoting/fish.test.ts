@@ -43,7 +43,10 @@ test('fragments and NUL', () => {
   assert.is(fish.name, 'fish');
   assert.is(fish.fragments.stdout_and_stderr_discard, '>/dev/null 2>&1');
   assert.is(fish.fragments.stdin_discard, '</dev/null');
-  assert.throws(() => quote('\0'), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT');
+  assert.throws(
+    () => quote('\0'),
+    (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+  );
 });
 
 addShellRoundTrips(test, ['fish'], fish, 200);

@@ -13,7 +13,8 @@ const test = suite('quoting/get-quoter');
 
 test("Net::OpenSSH's backend names and alias table", () => {
   const want: Record<string, Quoter> = { POSIX: posix, csh, fish, MSWin: mswin, MSCmd: mscmd, tcsh: csh };
-  for (const sh of ['bash', 'sh', 'ksh', 'ash', 'dash', 'pdksh', 'mksh', 'lksh', 'zsh', 'fizsh', 'posh']) want[sh] = posix;
+  for (const sh of ['bash', 'sh', 'ksh', 'ash', 'dash', 'pdksh', 'mksh', 'lksh', 'zsh', 'fizsh', 'posh'])
+    want[sh] = posix;
   for (const [name, q] of Object.entries(want)) assert.is(getQuoter(name), q, name);
   assert.is(BACKENDS.size, 5);
   assert.is(ALIASES.size, 12);
@@ -21,7 +22,11 @@ test("Net::OpenSSH's backend names and alias table", () => {
 
 test('names are case-sensitive, as Net::OpenSSH module names are', () => {
   for (const name of ['posix', 'Bash', 'CSH', 'mswin', 'Fish'])
-    assert.throws(() => getQuoter(name), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT', name);
+    assert.throws(
+      () => getQuoter(name),
+      (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+      name,
+    );
 });
 
 test('unknown names: OSSH_INVALID_ARGUMENT naming the choices', () => {
@@ -34,7 +39,10 @@ test('unknown names: OSSH_INVALID_ARGUMENT naming the choices', () => {
     }
     assert.instance(err, QuotingError, name);
     assert.is((err as QuotingError).code, 'OSSH_INVALID_ARGUMENT');
-    assert.match((err as Error).message, /^unknown remote shell ".*": expected one of POSIX, csh, fish, MSWin, MSCmd, bash/);
+    assert.match(
+      (err as Error).message,
+      /^unknown remote shell ".*": expected one of POSIX, csh, fish, MSWin, MSCmd, bash/,
+    );
   }
 });
 
@@ -51,8 +59,14 @@ test('comma chains, blanks around the commas allowed', () => {
 test('a custom Quoter is returned as is; a malformed one is a TypeError', () => {
   const custom: Quoter = { name: 'upper', quote: (s) => s.toUpperCase(), quoteGlob: (s) => s, fragments: {} };
   assert.is(getQuoter(custom), custom);
-  assert.throws(() => getQuoter({ name: 'x' } as unknown as Quoter), (e: unknown) => e instanceof TypeError);
-  assert.throws(() => getQuoter(42 as unknown as string), (e: unknown) => e instanceof TypeError && /got `42` \(number\)/.test((e as Error).message));
+  assert.throws(
+    () => getQuoter({ name: 'x' } as unknown as Quoter),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => getQuoter(42 as unknown as string),
+    (e: unknown) => e instanceof TypeError && /got `42` \(number\)/.test((e as Error).message),
+  );
 });
 
 test.run();

@@ -10,15 +10,36 @@ const SRC = fileURLToPath(new URL('../../src/quoting/', import.meta.url));
 
 test('the barrel exports the public API', () => {
   const want = [
-    'ALIASES', 'BACKENDS', 'QuotingError', 'buildCommandBytes', 'buildCommandLine', 'chain', 'csh', 'encodeCommandLine',
-    'expandArgs', 'expandVars', 'fish', 'getQuoter', 'glob', 'isGlob', 'isRaw', 'mscmd', 'mswin', 'posix', 'raw',
-    'shellQuote', 'shellQuoteGlob', 'shellQuoteWith',
+    'ALIASES',
+    'BACKENDS',
+    'QuotingError',
+    'buildCommandBytes',
+    'buildCommandLine',
+    'chain',
+    'csh',
+    'encodeCommandLine',
+    'expandArgs',
+    'expandVars',
+    'fish',
+    'getQuoter',
+    'glob',
+    'isGlob',
+    'isRaw',
+    'mscmd',
+    'mswin',
+    'posix',
+    'raw',
+    'shellQuote',
+    'shellQuoteGlob',
+    'shellQuoteWith',
   ];
   assert.equal(Object.keys(quoting).sort(), want);
 });
 
 test('the barrel only re-exports', () => {
-  const code = readFileSync(join(SRC, 'index.ts'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('//'));
+  const code = readFileSync(join(SRC, 'index.ts'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('//'));
   for (const line of code) assert.match(line, /^export (type )?\{[^}]+\} from '\.\/[a-z-]+';$/, line);
 });
 

@@ -12,12 +12,24 @@ announceSeed('quoting/mscmd');
 
 test('the cmd.exe model: carets, quotes, percent expansion and its substring/replace forms', () => {
   assert.is(cmdLine('echo ^&^|^^ "^&" ^"a^&b^"', CMD_ENV), 'echo &|^ "^&" "a&b"');
-  assert.throws(() => cmdLine('echo ^"a&b^"'), (e: unknown) => e instanceof CmdSyntax); // ^" is a plain quote: it opens no "…"
+  assert.throws(
+    () => cmdLine('echo ^"a&b^"'),
+    (e: unknown) => e instanceof CmdSyntax,
+  ); // ^" is a plain quote: it opens no "…"
   assert.is(percentPhase('%X% %NOPE% %path:~0,2% %A:1=one% %B% 100% %%', CMD_ENV), 'x&y %NOPE% C: one B|b 100% %%');
   assert.is(percentPhase('%a %A% b%', CMD_ENV), '%a 1 b%'); // an undefined name's closing % opens the next
-  assert.throws(() => cmdLine('echo a&b'), (e: unknown) => e instanceof CmdSyntax);
-  assert.throws(() => cmdLine('echo %X%', CMD_ENV), (e: unknown) => e instanceof CmdSyntax); // the expanded & is cmd syntax
-  assert.throws(() => cmdLine('echo a^'), (e: unknown) => e instanceof CmdSyntax);
+  assert.throws(
+    () => cmdLine('echo a&b'),
+    (e: unknown) => e instanceof CmdSyntax,
+  );
+  assert.throws(
+    () => cmdLine('echo %X%', CMD_ENV),
+    (e: unknown) => e instanceof CmdSyntax,
+  ); // the expanded & is cmd syntax
+  assert.throws(
+    () => cmdLine('echo a^'),
+    (e: unknown) => e instanceof CmdSyntax,
+  );
 });
 
 const QUOTE: readonly (readonly [string, string])[] = [
@@ -44,7 +56,8 @@ test('quote: outputs', () => {
 });
 
 test('what cmd.exe passes on is the argument itself', () => {
-  for (const [input] of QUOTE) assert.is(cmdLine(quote(input), CMD_ENV), input === '' ? '""' : input, JSON.stringify(input));
+  for (const [input] of QUOTE)
+    assert.is(cmdLine(quote(input), CMD_ENV), input === '' ? '""' : input, JSON.stringify(input));
 });
 
 test("Net::OpenSSH's `^%` did not stop %VAR:~n,m% or %VAR:a=b% (why we escape differently)", () => {
@@ -55,7 +68,11 @@ test("Net::OpenSSH's `^%` did not stop %VAR:~n,m% or %VAR:a=b% (why we escape di
 
 test('newlines cannot pass through cmd.exe: OSSH_INVALID_ARGUMENT, as are NULs', () => {
   for (const bad of ['a\nb', 'a\rb', '\n', 'a\0'])
-    assert.throws(() => quote(bad), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT', JSON.stringify(bad));
+    assert.throws(
+      () => quote(bad),
+      (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+      JSON.stringify(bad),
+    );
 });
 
 const RUNS = 5000;

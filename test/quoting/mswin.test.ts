@@ -51,7 +51,10 @@ test("quote: Net::OpenSSH's outputs", () => {
   for (const [input, want] of QUOTE) assert.is(quote(input), want, `quote(${JSON.stringify(input)})`);
   assert.is(mswin.quoteGlob, quote);
   assert.equal(mswin.fragments, {});
-  assert.throws(() => quote('a\0'), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT');
+  assert.throws(
+    () => quote('a\0'),
+    (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT',
+  );
 });
 
 const RUNS = 5000;

@@ -36,7 +36,7 @@ const QUOTE_GLOB: readonly (readonly [string, string])[] = [
   ['./foo*/bar&biz;', "./foo*/bar'&biz;'"],
   ['', "''"],
   ['*.txt', '*.txt'],
-  ['[a-z]?{x,y}~!^:', "[a-z]?{x,y}~!^:"],
+  ['[a-z]?{x,y}~!^:', '[a-z]?{x,y}~!^:'],
   ['my files/*.dat', "my' files/'*.dat"],
   ['$HOME/*', "'$HOME/'*"],
   ['back\\slash', 'back\\\\slash'], // a lone backslash is doubled
@@ -74,7 +74,10 @@ test('the backend object: name, functions and fragments', () => {
 
 test('a NUL is refused, never truncated', () => {
   for (const f of [quote, quoteGlob])
-    assert.throws(() => f('a\0b'), (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT' && /NUL/.test(e.message));
+    assert.throws(
+      () => f('a\0b'),
+      (e: unknown) => e instanceof QuotingError && e.code === 'OSSH_INVALID_ARGUMENT' && /NUL/.test(e.message),
+    );
 });
 
 addShellRoundTrips(test, ['bash', 'dash', 'zsh', 'mksh', 'ksh', 'sh'], posix, 0);

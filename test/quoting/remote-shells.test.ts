@@ -34,7 +34,10 @@ const exists = (user: string) => {
 };
 const passwd = (user: string) => execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).trim().split(':');
 const homeOf = (user: string) => passwd(user)[5] as string;
-const uidGid = (user: string) => execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim() + ':' + execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim();
+const uidGid = (user: string) =>
+  execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim() +
+  ':' +
+  execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim();
 
 // One account per distinct shell binary, created (as root) when missing; sshd refuses locked accounts.
 const isRoot = process.getuid?.() === 0;
@@ -62,9 +65,25 @@ test.after(async () => {
 if (fixture) {
   // the command line goes to ssh as bytes (through xargs), so non-UTF-8 arguments can be sent too
   const ssh = (user: string, command: Buffer) =>
-    runWithLastArg(['ssh', '-F', fixture.configPath, '-o', 'BatchMode=yes', '-p', String(fixture.port), '-l', user, '--', '127.0.0.1'], command, {
-      scriptDir: scripts.dir,
-    });
+    runWithLastArg(
+      [
+        'ssh',
+        '-F',
+        fixture.configPath,
+        '-o',
+        'BatchMode=yes',
+        '-p',
+        String(fixture.port),
+        '-l',
+        user,
+        '--',
+        '127.0.0.1',
+      ],
+      command,
+      {
+        scriptDir: scripts.dir,
+      },
+    );
   const cases: Case[] = sample(argv(), CASES, 300).map(exact);
   const byteCases: Case[] = sample(fc.array(byteArgument(), { maxLength: 6 }), BYTE_CASES, 301).map(exact);
 
@@ -74,14 +93,23 @@ if (fixture) {
       const started = Date.now();
       const failures = await roundTrip(shell.quoter, sent, (script) => ssh(user, script), { concurrency: 3 });
       const args = sent.reduce((n, c) => n + c.args.length, 0);
-      console.log(`  ssh → ${shell.name} ${what}: ${sent.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`);
-      assert.is(failures.length, 0, `${failures.length} argv did not arrive intact through ${shell.name}\n${describeFailures(shell.quoter, failures)}`);
+      console.log(
+        `  ssh → ${shell.name} ${what}: ${sent.length} argv (${args} arguments) ` +
+          `in ${Date.now() - started} ms, ${failures.length} failures`,
+      );
+      assert.is(
+        failures.length,
+        0,
+        `${failures.length} argv did not arrive intact through ${shell.name}\n` +
+          describeFailures(shell.quoter, failures),
+      );
     };
     test(`${shell.name} as the login shell: ${CASES} random text argv arrive byte for byte through ssh`, async () => {
       assert.is(passwd(user)[6], shell.path, `${user}'s login shell`);
       await check('text', cases);
     });
-    test(`${shell.name} as the login shell: ${BYTE_CASES} random byte argv (not UTF-8) arrive byte for byte`, () => check('bytes', byteCases));
+    test(`${shell.name} as the login shell: ${BYTE_CASES} random byte argv (not UTF-8) arrive byte for byte`, () =>
+      check('bytes', byteCases));
 
     test(`${shell.name} as the login shell: a glob pattern expands remotely to the matching files only`, async () => {
       if (!requirePrereq(isRoot, 'root, to create files in the test account')) return;
@@ -96,7 +124,10 @@ if (fixture) {
         const r = await ssh(user, line);
         const [got] = parseOutput(r.stdout, 0, 1);
         assert.ok(got, `no output from ${shell.name}: ${r.stderr}`);
-        assert.equal(got!.map((b) => b.toString()).sort(), [...['a.dat', `it's.dat`, 'my file.dat'].map((f) => join(dir, f)), 'lit*'].sort());
+        assert.equal(
+          got!.map((b) => b.toString()).sort(),
+          [...['a.dat', `it's.dat`, 'my file.dat'].map((f) => join(dir, f)), 'lit*'].sort(),
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

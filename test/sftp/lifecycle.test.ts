@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OpenSSH } from '../../src/index';
-import { createSftp, sftp, SftpError } from '../../src/sftp/index';
+import { createSftp, sftp, type SftpError } from '../../src/sftp/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { childProcesses } from '../helpers/processes';
@@ -35,19 +35,22 @@ for (const engine of ENGINES) {
     continue;
   }
 
-  test('end(): the subsystem channel closes and its ssh process is gone; later requests fail; end is idempotent', async () => {
-    const c = await sftp(ssh);
-    if (engine === 'spawn') assert.ok(c.pid && isChild(c.pid), 'the slave runs');
-    else assert.is(c.pid, undefined);
-    assert.ok(c.isOpen);
-    await c.end();
-    assert.not.ok(c.isOpen);
-    assert.not.ok(isChild(c.pid), 'the slave is gone once end() resolves');
-    const e = await rejects<SftpError>(c.stat('/'));
-    assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
-    assert.match(e.message, 'sftp channel closed');
-    await c.end();
-  });
+  test(
+    'end(): the subsystem channel closes and its ssh process ' + 'is gone; later requests fail; end is idempotent',
+    async () => {
+      const c = await sftp(ssh);
+      if (engine === 'spawn') assert.ok(c.pid && isChild(c.pid), 'the slave runs');
+      else assert.is(c.pid, undefined);
+      assert.ok(c.isOpen);
+      await c.end();
+      assert.not.ok(c.isOpen);
+      assert.not.ok(isChild(c.pid), 'the slave is gone once end() resolves');
+      const e = await rejects<SftpError>(c.stat('/'));
+      assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
+      assert.match(e.message, 'sftp channel closed');
+      await c.end();
+    },
+  );
 
   test('requests sent just before end() are still answered', async () => {
     const c = await sftp(ssh);
@@ -57,36 +60,45 @@ for (const engine of ENGINES) {
     await ended;
   });
 
-  if (engine === 'spawn') test('the ssh process killed: every pending request fails at once, the master survives, a new session works', async () => {
-    const c = await sftp(ssh);
-    const big = join(scratch, `big-${engine}`);
-    writeFileSync(big, randomBytes(16 * 1024 * 1024));
-    const transfer = c.get(big, join(scratch, `big-back-${engine}`), { chunkSize: 8192, concurrency: 64 }).done;
-    await new Promise((r) => setTimeout(r, 50)); // the transfer is under way
-    process.kill(c.pid!, 'SIGKILL');
-    // SIGKILL lands when the process is next scheduled: until then it could still relay a request; wait for the zombie
-    const dead = () => {
-      try {
-        return readFileSync(`/proc/${c.pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-      } catch {
-        return true;
-      }
-    };
-    while (!dead()) await new Promise((r) => setTimeout(r, 1));
-    const settled = Promise.allSettled(Array.from({ length: 50 }, () => c.stat('/'))); // sent into a dead channel: pending until it is known dead
-    const e = await rejects<SftpError>(transfer);
-    const all = await settled;
-    assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
-    assert.match(e.message, 'sftp channel closed');
-    assert.match(e.message, 'signal KILL');
-    assert.ok(all.every((r) => r.status === 'rejected' && r.reason === e), 'every pending request failed with the same error');
-    assert.not.ok(c.isOpen);
-    await c.end(); // harmless after death
-    assert.is(await ssh.checkMaster(), true);
-    const again = await sftp(ssh);
-    assert.ok((await again.stat('/')).isDirectory());
-    await again.end();
-  });
+  if (engine === 'spawn')
+    test(
+      'the ssh process killed: every pending request fails ' + 'at once, the master survives, a new session works',
+      async () => {
+        const c = await sftp(ssh);
+        const big = join(scratch, `big-${engine}`);
+        writeFileSync(big, randomBytes(16 * 1024 * 1024));
+        const transfer = c.get(big, join(scratch, `big-back-${engine}`), { chunkSize: 8192, concurrency: 64 }).done;
+        await new Promise((r) => setTimeout(r, 50)); // the transfer is under way
+        process.kill(c.pid!, 'SIGKILL');
+        // SIGKILL lands when the process is next scheduled: until then it could still relay a request; wait for the
+        // zombie
+        const dead = () => {
+          try {
+            return readFileSync(`/proc/${c.pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+          } catch {
+            return true;
+          }
+        };
+        while (!dead()) await new Promise((r) => setTimeout(r, 1));
+        // sent into a dead channel: pending until it is known dead
+        const settled = Promise.allSettled(Array.from({ length: 50 }, () => c.stat('/')));
+        const e = await rejects<SftpError>(transfer);
+        const all = await settled;
+        assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
+        assert.match(e.message, 'sftp channel closed');
+        assert.match(e.message, 'signal KILL');
+        assert.ok(
+          all.every((r) => r.status === 'rejected' && r.reason === e),
+          'every pending request failed with the same error',
+        );
+        assert.not.ok(c.isOpen);
+        await c.end(); // harmless after death
+        assert.is(await ssh.checkMaster(), true);
+        const again = await sftp(ssh);
+        assert.ok((await again.stat('/')).isDirectory());
+        await again.end();
+      },
+    );
 
   test('createSftp over open2socket (a Duplex): works, and ending it ends the process', async () => {
     const { socket, process: proc } = await ssh.open2socket({ subsystem: true }, 'sftp');
@@ -99,8 +111,13 @@ for (const engine of ENGINES) {
   });
 
   test('a stream that is not SFTP: a protocol error, not a hang', async () => {
-    const proc = await ssh.openEx({ stdinPipe: true, stdoutPipe: true }, 'printf "this is not sftp at all"; cat >/dev/null');
-    const e = await rejects<SftpError>(createSftp({ stdout: proc.stdout!, stdin: proc.stdin! }, { host: ssh.getHost() }));
+    const proc = await ssh.openEx(
+      { stdinPipe: true, stdoutPipe: true },
+      'printf "this is not sftp at all"; cat >/dev/null',
+    );
+    const e = await rejects<SftpError>(
+      createSftp({ stdout: proc.stdout!, stdin: proc.stdin! }, { host: ssh.getHost() }),
+    );
     assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
     assert.match(e.message, 'sftp protocol error: impossible packet length');
     await proc.exit; // the client ended stdin: cat ends

@@ -2,11 +2,23 @@
 // the master alive afterwards.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenSSH } from '../../src/index';
-import { sftp, SftpError, SftpHandle, type SftpClient } from '../../src/sftp/index';
+import { sftp, type SftpError, SftpHandle, type SftpClient } from '../../src/sftp/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { rejects, strict } from '../helpers/setup';
@@ -22,7 +34,9 @@ for (const engine of ENGINES) {
   let ssh: OpenSSH;
   let c: SftpClient;
   // files made here belong to the remote account, as if it had made them (setstat, hard links need that)
-  const ids = f ? execFileSync('id', ['-u', f.user]).toString().trim() + ':' + execFileSync('id', ['-g', f.user]).toString().trim() : '';
+  const ids = f
+    ? `${execFileSync('id', ['-u', f.user]).toString().trim()}:${execFileSync('id', ['-g', f.user]).toString().trim()}`
+    : '';
   const own = (...paths: string[]) => {
     if (process.getuid?.() !== 0) return;
     const [uid, gid] = ids.split(':').map(Number);
@@ -44,7 +58,13 @@ for (const engine of ENGINES) {
   if (f) {
     test('INIT/VERSION: version 3, OpenSSH extensions and limits recorded', () => {
       assert.is(c.version, 3);
-      for (const ext of ['posix-rename@openssh.com', 'statvfs@openssh.com', 'hardlink@openssh.com', 'fsync@openssh.com', 'limits@openssh.com'])
+      for (const ext of [
+        'posix-rename@openssh.com',
+        'statvfs@openssh.com',
+        'hardlink@openssh.com',
+        'fsync@openssh.com',
+        'limits@openssh.com',
+      ])
         assert.ok(c.hasExtension(ext), ext);
       assert.ok(c.limits && c.limits.maxReadLength > 0 && c.limits.maxWriteLength > 0, JSON.stringify(c.limits));
     });
@@ -143,10 +163,16 @@ for (const engine of ENGINES) {
       for (const n of ['zeta', '.hidden', 'alpha']) writeFileSync(join(d, n), n);
       mkdirSync(join(d, 'sub'));
       const l = await c.ls(d);
-      assert.equal(l.map((e) => e.filename), ['.hidden', 'alpha', 'sub', 'zeta']);
+      assert.equal(
+        l.map((e) => e.filename),
+        ['.hidden', 'alpha', 'sub', 'zeta'],
+      );
       assert.is(l[1]!.path, join(d, 'alpha'));
       assert.ok(l[2]!.attrs.isDirectory());
-      assert.equal((await c.ls(d, { all: false })).map((e) => e.filename), ['alpha', 'sub', 'zeta']);
+      assert.equal(
+        (await c.ls(d, { all: false })).map((e) => e.filename),
+        ['alpha', 'sub', 'zeta'],
+      );
       const one = await c.ls(join(d, 'zeta'));
       assert.is(one.length, 1);
       assert.is(one[0]!.filename, 'zeta');
@@ -260,9 +286,14 @@ for (const engine of ENGINES) {
       const d = join(scratch, 'many');
       mkdirSync(d);
       chmodSync(d, 0o777);
-      names.forEach((n, i) => writeFileSync(join(d, n), 'x'.repeat(i)));
+      names.forEach((n, i) => {
+        writeFileSync(join(d, n), 'x'.repeat(i));
+      });
       const sizes = await Promise.all(names.map((n) => c.stat(join(d, n)).then((s) => s.size)));
-      assert.equal(sizes, names.map((_, i) => i));
+      assert.equal(
+        sizes,
+        names.map((_, i) => i),
+      );
     });
   }
 

@@ -15,7 +15,13 @@ const test = suite('sftp: packets');
 const packet = (type: number, id: number, body: Buffer): Buffer => new PacketWriter(type).u32(id).string(body).finish();
 
 // a stream of packets of assorted sizes, including an empty body and one of 5 KB
-const packets = [packet(FXP.DATA, 1, Buffer.alloc(0)), packet(FXP.DATA, 2, randomBytes(1)), packet(FXP.HANDLE, 3, randomBytes(13)), packet(FXP.DATA, 4, randomBytes(5_000)), packet(FXP.STATUS, 5, Buffer.from('x'))];
+const packets = [
+  packet(FXP.DATA, 1, Buffer.alloc(0)),
+  packet(FXP.DATA, 2, randomBytes(1)),
+  packet(FXP.HANDLE, 3, randomBytes(13)),
+  packet(FXP.DATA, 4, randomBytes(5_000)),
+  packet(FXP.STATUS, 5, Buffer.from('x')),
+];
 const stream = Buffer.concat(packets);
 
 const parseAll = (chunks: Buffer[]): Buffer[] => {
@@ -44,7 +50,8 @@ test('split in three at every pair of boundaries in the small packets (length pr
   for (let i = 0; i <= small.length; i++)
     for (let j = i; j <= small.length; j++) {
       const got = parseAll([small.subarray(0, i), small.subarray(i, j), small.subarray(j)]);
-      if (got.length !== want.length || got.some((b, k) => !b.equals(want[k]!))) assert.unreachable(`split at ${i}, ${j}`);
+      if (got.length !== want.length || got.some((b, k) => !b.equals(want[k]!)))
+        assert.unreachable(`split at ${i}, ${j}`);
     }
 });
 
@@ -61,13 +68,25 @@ test('a packet inside one chunk is a view, not a copy', () => {
 });
 
 test('impossible lengths: zero, and beyond the maximum', () => {
-  assert.throws(() => new FrameParser(() => {}).push(Buffer.from([0, 0, 0, 0, 1])), (e: unknown) => e instanceof MalformedPacket);
-  assert.throws(() => new FrameParser(() => {}, 1000).push(Buffer.from([0, 0, 0x10, 0])), (e: unknown) => e instanceof MalformedPacket && /4096/.test((e as Error).message));
+  assert.throws(
+    () => new FrameParser(() => {}).push(Buffer.from([0, 0, 0, 0, 1])),
+    (e: unknown) => e instanceof MalformedPacket,
+  );
+  assert.throws(
+    () => new FrameParser(() => {}, 1000).push(Buffer.from([0, 0, 0x10, 0])),
+    (e: unknown) => e instanceof MalformedPacket && /4096/.test((e as Error).message),
+  );
 });
 
 test('writer / reader round trip: u8, u32, u64 above 2^32, strings in UTF-8 and bytes', () => {
   const big = 2 ** 40 + 12345;
-  const w = new PacketWriter(FXP.WRITE, 4).u32(0xfffffffe).u64(big).u64(0).string('héllo').string(Buffer.from([0, 255])).raw(Buffer.from([7]));
+  const w = new PacketWriter(FXP.WRITE, 4)
+    .u32(0xfffffffe)
+    .u64(big)
+    .u64(0)
+    .string('héllo')
+    .string(Buffer.from([0, 255]))
+    .raw(Buffer.from([7]));
   const p = w.finish();
   assert.is(p.readUInt32BE(0), p.length - 4);
   const r = new PacketReader(p.subarray(4));
@@ -79,7 +98,10 @@ test('writer / reader round trip: u8, u32, u64 above 2^32, strings in UTF-8 and 
   assert.equal([...r.bytes()], [0, 255]);
   assert.is(r.u8(), 7);
   assert.is(r.remaining, 0);
-  assert.throws(() => r.u32(), (e: unknown) => e instanceof MalformedPacket);
+  assert.throws(
+    () => r.u32(),
+    (e: unknown) => e instanceof MalformedPacket,
+  );
   assert.throws(() => new PacketWriter(1).u64(-1), RangeError);
   assert.throws(() => new PacketWriter(1).u64(2 ** 53), RangeError);
 });
@@ -102,7 +124,10 @@ test('attrs: each flag combination round-trips; bytes are the draft layout', () 
   const w = new PacketWriter(FXP.ATTRS);
   writeAttrs(w, { size: 2 ** 33, uid: 1000, gid: 100, mode: 0o100644, atime: 10, mtime: new Date(20_000) });
   const p = w.finish().subarray(5);
-  assert.is(p.toString('hex'), '0000000f' + '0000000200000000' + '000003e8' + '00000064' + '000081a4' + '0000000a' + '00000014');
+  assert.is(
+    p.toString('hex'),
+    '0000000f' + '0000000200000000' + '000003e8' + '00000064' + '000081a4' + '0000000a' + '00000014',
+  );
   const s = readAttrs(new PacketReader(p));
   assert.equal([s.size, s.uid, s.gid, s.mode, s.atime, s.mtime], [2 ** 33, 1000, 100, 0o100644, 10, 20]);
   assert.ok(s.isFile());
@@ -113,7 +138,10 @@ test('attrs: each flag combination round-trips; bytes are the draft layout', () 
   assert.equal([s2.size, s2.uid, s2.mode, s2.mtime], [undefined, undefined, 0o755, undefined]);
   assert.not.ok(s2.isFile() || s2.isDirectory());
   // extended pairs are read
-  const ext = Buffer.concat([Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 1]), new PacketWriter(0).string('k@x').string('v').finish().subarray(5)]);
+  const ext = Buffer.concat([
+    Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 1]),
+    new PacketWriter(0).string('k@x').string('v').finish().subarray(5),
+  ]);
   assert.equal(readAttrs(new PacketReader(ext)).extended, { 'k@x': Buffer.from('v') });
 });
 

@@ -3,12 +3,26 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  createReadStream,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { OpenSSH } from '../../src/index';
-import { sftp, SftpError, type SftpClient, type TransferProgress } from '../../src/sftp/index';
+import { sftp, type SftpError, type SftpClient, type TransferProgress } from '../../src/sftp/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { rejects, strict } from '../helpers/setup';
@@ -18,7 +32,8 @@ const f = await sharedSshd();
 const test = suite('sftp: transfers');
 const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-sftp-xfer-'));
 chmodSync(scratch, 0o777); // the remote account (netossh when we run as root) writes here
-const BIG = process.env.NET_OPENSSH_BIG === '0' ? 64 * 1024 * 1024 : 1024 * 1024 * 1024; // NET_OPENSSH_BIG=0 for a quick local run
+// NET_OPENSSH_BIG=0 for a quick local run
+const BIG = process.env.NET_OPENSSH_BIG === '0' ? 64 * 1024 * 1024 : 1024 * 1024 * 1024;
 let ssh: OpenSSH;
 let c: SftpClient;
 
@@ -44,12 +59,14 @@ const bigFile = (p: string, size: number): string => {
 const limit = async <T>(n: number, jobs: Array<() => Promise<T>>): Promise<T[]> => {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]!();
+      }
+    }),
+  );
   return out;
 };
 
@@ -73,12 +90,22 @@ if (f) {
     mkdirSync(src);
     mkdirSync(back);
     await c.mkdir(remote, { mode: 0o777 });
-    const files = Array.from({ length: 200 }, (_, i) => ({ name: `f ${i}'ü`, data: randomBytes(i * 97) })); // 0 .. ~19 KB, odd names
+    // 0 .. ~19 KB, odd names
+    const files = Array.from({ length: 200 }, (_, i) => ({ name: `f ${i}'ü`, data: randomBytes(i * 97) }));
     for (const x of files) writeFileSync(join(src, x.name), x.data);
-    const put = await limit(8, files.map((x) => () => c.put(join(src, x.name), join(remote, x.name)).done));
-    assert.equal(put.map((r) => r.bytes), files.map((x) => x.data.length));
+    const put = await limit(
+      8,
+      files.map((x) => () => c.put(join(src, x.name), join(remote, x.name)).done),
+    );
+    assert.equal(
+      put.map((r) => r.bytes),
+      files.map((x) => x.data.length),
+    );
     assert.is((await c.readdirAll(remote)).length, 200);
-    await limit(8, files.map((x) => () => c.get(join(remote, x.name), join(back, x.name)).done));
+    await limit(
+      8,
+      files.map((x) => () => c.get(join(remote, x.name), join(back, x.name)).done),
+    );
     for (const x of files) {
       assert.is(sha(readFileSync(join(remote, x.name))), sha(x.data), x.name);
       assert.is(sha(readFileSync(join(back, x.name))), sha(x.data), x.name);
@@ -102,7 +129,10 @@ if (f) {
     assert.is(last.total, BIG);
     assert.ok(last.rate > 0);
     for (let i = 1; i < events.length; i++) assert.ok(events[i]!.bytes >= events[i - 1]!.bytes, 'bytes never go back');
-    assert.ok(events.some((e) => e.bytes > 0 && e.bytes < BIG), 'an event in the middle');
+    assert.ok(
+      events.some((e) => e.bytes > 0 && e.bytes < BIG),
+      'an event in the middle',
+    );
     assert.is(statSync(remote).size, BIG);
 
     const seen: TransferProgress[] = [];
@@ -110,7 +140,9 @@ if (f) {
     down.subscribe((e) => seen.push(e));
     const downResult = await down;
     assert.is(downResult.bytes, BIG);
-    assert.ok(seen.length >= 3 && seen[seen.length - 1]!.bytes === BIG && seen.some((e) => e.bytes > 0 && e.bytes < BIG));
+    assert.ok(
+      seen.length >= 3 && seen[seen.length - 1]!.bytes === BIG && seen.some((e) => e.bytes > 0 && e.bytes < BIG),
+    );
     assert.is(await shaFile(back), want);
     assert.is(await shaFile(remote), want);
     rmSync(local);
@@ -155,21 +187,27 @@ if (f) {
     assert.is(Math.floor(b.atimeMs / 1000), Math.floor(r.atimeMs / 1000));
   });
 
-  test('get /nope: error names the remote path and "No such file"; no local file created; progress$ errors too', async () => {
-    const local = join(scratch, 'never');
-    const h = c.get('/nope', local);
-    const viaProgress = lastValueFrom(h.progress$).then(() => undefined, (e: unknown) => e);
-    const e = await rejects<SftpError>(h.done);
-    assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
-    assert.is(e.path, '/nope');
-    assert.is(e.statusName, 'NO_SUCH_FILE');
-    assert.match(e.message, 'No such file');
-    assert.is(await viaProgress, e);
-    assert.not.ok(existsSync(local));
-    const dir = await rejects<SftpError>(c.get(scratch, join(scratch, 'never2')).done);
-    assert.match(dir.message, 'is a directory');
-    assert.not.ok(existsSync(join(scratch, 'never2')));
-  });
+  test(
+    'get /nope: error names the remote path and "No such ' + 'file"; no local file created; progress$ errors too',
+    async () => {
+      const local = join(scratch, 'never');
+      const h = c.get('/nope', local);
+      const viaProgress = lastValueFrom(h.progress$).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const e = await rejects<SftpError>(h.done);
+      assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
+      assert.is(e.path, '/nope');
+      assert.is(e.statusName, 'NO_SUCH_FILE');
+      assert.match(e.message, 'No such file');
+      assert.is(await viaProgress, e);
+      assert.not.ok(existsSync(local));
+      const dir = await rejects<SftpError>(c.get(scratch, join(scratch, 'never2')).done);
+      assert.match(dir.message, 'is a directory');
+      assert.not.ok(existsSync(join(scratch, 'never2')));
+    },
+  );
 
   test('put errors: missing local file names the local path; unwritable remote names the remote path', async () => {
     const e = await rejects<SftpError>(c.put(join(scratch, 'no-such-local'), join(scratch, 'x')).done);
@@ -180,7 +218,9 @@ if (f) {
     const r = await rejects<SftpError>(c.put(join(scratch, 'src1'), '/nope/dir/file').done);
     assert.is(r.path, '/nope/dir/file');
     assert.is(r.statusName, 'NO_SUCH_FILE');
-    const bad = await rejects<{ code: string }>(c.put(join(scratch, 'src1'), join(scratch, 'y'), { concurrency: 0 }).done);
+    const bad = await rejects<{ code: string }>(
+      c.put(join(scratch, 'src1'), join(scratch, 'y'), { concurrency: 0 }).done,
+    );
     assert.is(bad.code, 'OSSH_INVALID_ARGUMENT');
     assert.not.ok(existsSync(join(scratch, 'y')));
   });

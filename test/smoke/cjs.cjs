@@ -6,5 +6,8 @@ const { posix } = require('net-openssh/quoting');
 assert.equal(typeof OpenSSH, 'function');
 assert.equal(parseDestination('h:2222').port, 2222);
 assert.equal(posix.quote('a b'), "'a b'");
-assert.throws(() => new OpenSSH('a b'), (e) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT');
+assert.throws(
+  () => new OpenSSH('a b'),
+  (e) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT',
+);
 console.log('smoke cjs: ok');

@@ -15,7 +15,8 @@ const cli = (...args) => spawnSync(bin, args, { encoding: 'utf8', env: { ...proc
 assert.equal(cli('--version').stdout.trim(), pkg.version);
 const help = cli('--help');
 assert.equal(help.status, 0);
-for (const sub of ['run', 'put', 'get', 'demo']) assert.match(help.stdout, new RegExp(`\\n\\s+${sub}\\b`), `--help lists ${sub}`);
+for (const sub of ['run', 'put', 'get', 'demo'])
+  assert.match(help.stdout, new RegExp(`\\n\\s+${sub}\\b`), `--help lists ${sub}`);
 const noHosts = cli('run', '--', 'true');
 assert.equal(noHosts.status, 2, noHosts.stderr);
 assert.match(noHosts.stderr, /no hosts/);

@@ -8,5 +8,8 @@ assert.equal(parseDestination('u@[::1]:22').host, '::1');
 assert.equal(new OpenSSHError('OSSH_SLAVE_TIMEOUT', 'x').errno, 4);
 assert.equal(posix.quote("it's"), "it\\'s");
 assert.equal(raw('>').value, '>');
-assert.throws(() => new OpenSSH('-oProxyCommand=x'), (e) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT');
+assert.throws(
+  () => new OpenSSH('-oProxyCommand=x'),
+  (e) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT',
+);
 console.log('smoke esm: ok');

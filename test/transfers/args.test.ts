@@ -24,7 +24,21 @@ const base: SlaveBase = {
   ctlPath: '/home/u/.net-openssh/ctl-1',
   sshCmd: 'ssh',
   sshOpts: ['-F', '/cfg', '-oLogLevel=ERROR'],
-  sshArgvNoHost: ['ssh', '-F', '/c f', '-S', '/ctl', '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false', '-l', 'bob', '-p', '2222'],
+  sshArgvNoHost: [
+    'ssh',
+    '-F',
+    '/c f',
+    '-S',
+    '/ctl',
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'ProxyCommand=false',
+    '-l',
+    'bob',
+    '-p',
+    '2222',
+  ],
   destinationArgs: ['-l', 'bob', '-p', '2222', '--', '::1'],
 };
 const throwsInvalid = (fn: () => unknown) => {
@@ -39,24 +53,101 @@ const throwsInvalid = (fn: () => unknown) => {
 };
 
 test('scp argv: guard first, sftp mode, flags, -- before paths, IPv6 brackets, escaped remote paths', () => {
-  const a = scpArgs({ base, mode: 'sftp', direction: 'get', sources: ['/a*b', 'x y'], target: '-local:x', quiet: true, verbose: false, recursive: true, copyAttrs: true, bwlimit: 800, glob: false });
+  const a = scpArgs({
+    base,
+    mode: 'sftp',
+    direction: 'get',
+    sources: ['/a*b', 'x y'],
+    target: '-local:x',
+    quiet: true,
+    verbose: false,
+    recursive: true,
+    copyAttrs: true,
+    bwlimit: 800,
+    glob: false,
+  });
   assert.equal(a, [
-    '-o', 'ControlPath=/home/u/.net-openssh/ctl-1', '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false',
-    '-F', '/cfg', '-oLogLevel=ERROR', '-S', 'ssh', '-P', '2222', '-o', 'User=bob', '-s', '-q', '-r', '-p', '-l', '800',
-    '--', '[::1]:/a\\*b', '[::1]:x y', './-local:x',
+    '-o',
+    'ControlPath=/home/u/.net-openssh/ctl-1',
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'ProxyCommand=false',
+    '-F',
+    '/cfg',
+    '-oLogLevel=ERROR',
+    '-S',
+    'ssh',
+    '-P',
+    '2222',
+    '-o',
+    'User=bob',
+    '-s',
+    '-q',
+    '-r',
+    '-p',
+    '-l',
+    '800',
+    '--',
+    '[::1]:/a\\*b',
+    '[::1]:x y',
+    './-local:x',
   ]);
-  const g = scpArgs({ base, mode: 'sftp', direction: 'get', sources: ['/logs/*.gz'], target: '.', quiet: false, verbose: true, recursive: false, copyAttrs: false, glob: true });
+  const g = scpArgs({
+    base,
+    mode: 'sftp',
+    direction: 'get',
+    sources: ['/logs/*.gz'],
+    target: '.',
+    quiet: false,
+    verbose: true,
+    recursive: false,
+    copyAttrs: false,
+    glob: true,
+  });
   assert.equal(g.slice(-4), ['-v', '--', '[::1]:/logs/*.gz', '.']);
-  const p = scpArgs({ base, mode: 'sftp', direction: 'put', sources: ['a:b', '/abs'], target: "it's *", quiet: true, verbose: false, recursive: false, copyAttrs: false, glob: false });
+  const p = scpArgs({
+    base,
+    mode: 'sftp',
+    direction: 'put',
+    sources: ['a:b', '/abs'],
+    target: "it's *",
+    quiet: true,
+    verbose: false,
+    recursive: false,
+    copyAttrs: false,
+    glob: false,
+  });
   assert.equal(p.slice(-4), ['--', './a:b', '/abs', "[::1]:it's *"]);
-  const legacy = scpArgs({ base, mode: 'legacy', direction: 'get', sources: ["it's"], target: '.', quiet: true, verbose: false, recursive: false, copyAttrs: false, glob: false });
+  const legacy = scpArgs({
+    base,
+    mode: 'legacy',
+    direction: 'get',
+    sources: ["it's"],
+    target: '.',
+    quiet: true,
+    verbose: false,
+    recursive: false,
+    copyAttrs: false,
+    glob: false,
+  });
   assert.ok(legacy.includes('-O'));
   assert.is(legacy.at(-2), "[::1]:it\\'s");
 });
 
 test('scp: ssh options with another meaning for scp are refused; paths and -o values are made safe', () => {
-  assert.equal(scpSshOpts(['-o', 'A=b', '-F', 'x', '-4C', '-iKEY', '-J', 'jump']), ['-o', 'A=b', '-F', 'x', '-4C', '-iKEY', '-J', 'jump']);
-  for (const bad of [['-l', 'bob'], ['-p', '22'], ['-T'], ['-X'], ['-R', 'x'], ['plain'], ['-o']]) throwsInvalid(() => scpSshOpts(bad));
+  assert.equal(scpSshOpts(['-o', 'A=b', '-F', 'x', '-4C', '-iKEY', '-J', 'jump']), [
+    '-o',
+    'A=b',
+    '-F',
+    'x',
+    '-4C',
+    '-iKEY',
+    '-J',
+    'jump',
+  ]);
+  for (const bad of [['-l', 'bob'], ['-p', '22'], ['-T'], ['-X'], ['-R', 'x'], ['plain'], ['-o']])
+    throwsInvalid(() => scpSshOpts(bad));
   assert.is(localPathArg('-rf'), './-rf');
   assert.is(localPathArg('host:path'), './host:path');
   assert.is(localPathArg('/abs:x'), '/abs:x');
@@ -70,12 +161,37 @@ test('scp: ssh options with another meaning for scp are refused; paths and -o va
 test("rsync -e string follows rsync's splitting (spaces; quotes; doubled quotes)", () => {
   assert.is(rsyncRsh(['ssh', '-F', "/it's dir/cfg", '-o', 'A=b c', '']), "ssh -F '/it''s dir/cfg' -o 'A=b c' ''");
   const a = rsyncArgs({
-    sshArgvNoHost: base.sshArgvNoHost, hostSquared: 'h', direction: 'put', sources: ['-x'], target: 'dir with space/', quiet: true, verbose: 2,
-    recursive: true, copyAttrs: true, bwlimit: 800, timeout: 5, progress: false, glob: false, extra: { safeLinks: true, exclude: ['*~', 'b'] },
+    sshArgvNoHost: base.sshArgvNoHost,
+    hostSquared: 'h',
+    direction: 'put',
+    sources: ['-x'],
+    target: 'dir with space/',
+    quiet: true,
+    verbose: 2,
+    recursive: true,
+    copyAttrs: true,
+    bwlimit: 800,
+    timeout: 5,
+    progress: false,
+    glob: false,
+    extra: { safeLinks: true, exclude: ['*~', 'b'] },
   });
   assert.equal(a, [
-    '-e', "ssh -F '/c f' -S /ctl -o ControlMaster=no -o ProxyCommand=false -l bob -p 2222", '--old-args', '-q', '-vv', '-r', '-pt',
-    '--bwlimit=800', '--timeout=5', '--safe-links', '--exclude=*~', '--exclude=b', '--', './-x', "h:'dir with space/'",
+    '-e',
+    "ssh -F '/c f' -S /ctl -o ControlMaster=no -o ProxyCommand=false -l bob -p 2222",
+    '--old-args',
+    '-q',
+    '-vv',
+    '-r',
+    '-pt',
+    '--bwlimit=800',
+    '--timeout=5',
+    '--safe-links',
+    '--exclude=*~',
+    '--exclude=b',
+    '--',
+    './-x',
+    "h:'dir with space/'",
   ]);
 });
 
@@ -83,15 +199,41 @@ test('rsync option keys: names, values, arrays, false, forbidden ones', () => {
   assert.is(rsyncOptionName('safeLinks'), 'safe-links');
   assert.is(rsyncOptionName('no_perms'), 'no-perms');
   assert.is(rsyncOptionName('max-size'), 'max-size');
-  assert.equal(rsyncLongOptions({ a: true, b: false, c: 3, d: ['x', 'y z'], e: undefined }), ['--a', '--c=3', '--d=x', '--d=y z']);
-  for (const bad of [{ rsh: 'x' }, { e: 'x' }, { protectArgs: true }, { noProtectArgs: true }, { secludedArgs: true }, { 'bad name!': true }, { x: {} }, { x: null }])
+  assert.equal(rsyncLongOptions({ a: true, b: false, c: 3, d: ['x', 'y z'], e: undefined }), [
+    '--a',
+    '--c=3',
+    '--d=x',
+    '--d=y z',
+  ]);
+  for (const bad of [
+    { rsh: 'x' },
+    { e: 'x' },
+    { protectArgs: true },
+    { noProtectArgs: true },
+    { secludedArgs: true },
+    { 'bad name!': true },
+    { x: {} },
+    { x: null },
+  ])
     throwsInvalid(() => rsyncLongOptions(bad));
 });
 
 test('rsync progress2 lines', () => {
-  assert.equal(parseRsyncProgress('      4,259,840  14%    4.03MB/s    0:00:06  '), { bytes: 4259840, total: Math.round(4259840 / 0.14), rate: 4.03 * 1024 * 1024 });
-  assert.equal(parseRsyncProgress('   30,000,000 100%   10.19MB/s    0:00:02 (xfr#1, to-chk=0/1)'), { bytes: 30000000, total: 30000000, rate: 10.19 * 1024 * 1024 });
-  assert.equal(parseRsyncProgress('              0   0%    0.00kB/s    0:00:00  '), { bytes: 0, total: undefined, rate: 0 });
+  assert.equal(parseRsyncProgress('      4,259,840  14%    4.03MB/s    0:00:06  '), {
+    bytes: 4259840,
+    total: Math.round(4259840 / 0.14),
+    rate: 4.03 * 1024 * 1024,
+  });
+  assert.equal(parseRsyncProgress('   30,000,000 100%   10.19MB/s    0:00:02 (xfr#1, to-chk=0/1)'), {
+    bytes: 30000000,
+    total: 30000000,
+    rate: 10.19 * 1024 * 1024,
+  });
+  assert.equal(parseRsyncProgress('              0   0%    0.00kB/s    0:00:00  '), {
+    bytes: 0,
+    total: undefined,
+    rate: 0,
+  });
   assert.is(parseRsyncProgress('sending incremental file list'), undefined);
   const s = new LineSplitter();
   assert.equal(s.push('\r  1 '), []);
@@ -108,7 +250,11 @@ test('local glob: *, ?, [..], escapes, dot files, nocheck, nested segments', () 
     }
     writeFileSync(join(d, 'sub', 'x.txt'), 'x');
     assert.equal(localGlob(join(d, '*.txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
-    assert.equal(localGlob(join(d, '*.txt'), { dot: true }), [join(d, '.hidden.txt'), join(d, 'a.txt'), join(d, 'b.txt')]);
+    assert.equal(localGlob(join(d, '*.txt'), { dot: true }), [
+      join(d, '.hidden.txt'),
+      join(d, 'a.txt'),
+      join(d, 'b.txt'),
+    ]);
     assert.equal(localGlob(join(d, '?.log')), [join(d, 'c.log')]);
     assert.equal(localGlob(join(d, '[ab].txt')), [join(d, 'a.txt'), join(d, 'b.txt')]);
     assert.equal(localGlob(join(d, '[!a].txt')), [join(d, 'b.txt')]);
@@ -123,31 +269,58 @@ test('local glob: *, ?, [..], escapes, dot files, nocheck, nested segments', () 
   }
 });
 
-test('slaveCommand: the parts of the argv slaveArgs builds (options, flags, guard, destination); bad sshOpts refused', () => {
-  const input = {
-    sshCmd: 'ssh', ctlPath: '/ctl', host: '::1', user: 'bob', port: 2222,
-    destination: ['-l', 'bob', '-p', '2222', '--', '::1'], defaultSshOpts: ['-F', '/cfg'],
-  };
-  const c = slaveCommand(input);
-  assert.equal(c, {
-    host: '::1', hostSquared: '[::1]', user: 'bob', port: 2222, ctlPath: '/ctl', sshCmd: 'ssh', sshOpts: ['-F', '/cfg'],
-    sshArgvNoHost: ['ssh', '-F', '/cfg', '-S', '/ctl', '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false',
-      '-l', 'bob', '-p', '2222'],
-    destinationArgs: ['-l', 'bob', '-p', '2222', '--', '::1'],
-  });
-  // the same words, in the same order, as the argv of a command over the master
-  const req = { kind: 'exec', command: 'true', stdin: 'pipe' } as const;
-  const argv = slaveArgs(req, '/ctl', input.destination, input.defaultSshOpts);
-  assert.equal(['ssh', ...argv], [...c.sshArgvNoHost, '--', '::1', 'true']);
-  // the call's sshOpts replace the defaults; forwardAgent 'always' adds -A as slaveArgs does
-  const d = slaveCommand({ ...input, sshOpts: ['-o', 'Compression=yes'], forwardAgent: true });
-  assert.equal(d.sshOpts, ['-o', 'Compression=yes', '-A']);
-  assert.equal(d.sshArgvNoHost.slice(0, 5), ['ssh', '-o', 'Compression=yes', '-A', '-S']);
-  const plainHost = { ...input, host: 'h', destination: ['--', 'h'], user: undefined, port: undefined };
-  assert.is(slaveCommand(plainHost).hostSquared, 'h');
-  for (const bad of [['-S', '/other'], ['-oControlPath=/x'], ['-M'], ['host']])
-    throwsInvalid(() => slaveCommand({ ...input, sshOpts: bad }));
-});
+test(
+  'slaveCommand: the parts of the argv slaveArgs builds ' + '(options, flags, guard, destination); bad sshOpts refused',
+  () => {
+    const input = {
+      sshCmd: 'ssh',
+      ctlPath: '/ctl',
+      host: '::1',
+      user: 'bob',
+      port: 2222,
+      destination: ['-l', 'bob', '-p', '2222', '--', '::1'],
+      defaultSshOpts: ['-F', '/cfg'],
+    };
+    const c = slaveCommand(input);
+    assert.equal(c, {
+      host: '::1',
+      hostSquared: '[::1]',
+      user: 'bob',
+      port: 2222,
+      ctlPath: '/ctl',
+      sshCmd: 'ssh',
+      sshOpts: ['-F', '/cfg'],
+      sshArgvNoHost: [
+        'ssh',
+        '-F',
+        '/cfg',
+        '-S',
+        '/ctl',
+        '-o',
+        'ControlMaster=no',
+        '-o',
+        'ProxyCommand=false',
+        '-l',
+        'bob',
+        '-p',
+        '2222',
+      ],
+      destinationArgs: ['-l', 'bob', '-p', '2222', '--', '::1'],
+    });
+    // the same words, in the same order, as the argv of a command over the master
+    const req = { kind: 'exec', command: 'true', stdin: 'pipe' } as const;
+    const argv = slaveArgs(req, '/ctl', input.destination, input.defaultSshOpts);
+    assert.equal(['ssh', ...argv], [...c.sshArgvNoHost, '--', '::1', 'true']);
+    // the call's sshOpts replace the defaults; forwardAgent 'always' adds -A as slaveArgs does
+    const d = slaveCommand({ ...input, sshOpts: ['-o', 'Compression=yes'], forwardAgent: true });
+    assert.equal(d.sshOpts, ['-o', 'Compression=yes', '-A']);
+    assert.equal(d.sshArgvNoHost.slice(0, 5), ['ssh', '-o', 'Compression=yes', '-A', '-S']);
+    const plainHost = { ...input, host: 'h', destination: ['--', 'h'], user: undefined, port: undefined };
+    assert.is(slaveCommand(plainHost).hostSquared, 'h');
+    for (const bad of [['-S', '/other'], ['-oControlPath=/x'], ['-M'], ['host']])
+      throwsInvalid(() => slaveCommand({ ...input, sshOpts: bad }));
+  },
+);
 
 test("effectiveTimeout: the call's, else the connection's; 0 turns it off", () => {
   assert.is(effectiveTimeout(undefined, undefined), undefined);

@@ -1,11 +1,24 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { OpenSSH, OpenSSHError } from '../../src/index';
+import type { OpenSSH, OpenSSHError } from '../../src/index';
 import { rsyncGet, rsyncPut } from '../../src/transfers/rsync';
 import type { TransferProgress } from '../../src/transfers/progress';
 import { sharedSshd } from '../fixtures/sshd';
@@ -75,7 +88,19 @@ if (ready) {
 
   test('a tree with odd names round trips (archive mode through an option key)', async () => {
     const src = join(dir('local'), 'tree');
-    const names = ['a b', "it's", 'say "hi"', 'new\nline', 'ünïcødé ☺', '-dash', '$HOME', 'semi;colon', 'x:y', 'star*', 'back\\slash'];
+    const names = [
+      'a b',
+      "it's",
+      'say "hi"',
+      'new\nline',
+      'ünïcødé ☺',
+      '-dash',
+      '$HOME',
+      'semi;colon',
+      'x:y',
+      'star*',
+      'back\\slash',
+    ];
     mkdirSync(join(src, 'sub dir', "it's deep"), { recursive: true });
     for (const [i, nm] of names.entries()) {
       write(join(src, nm), randomBytes(100 + i));
@@ -121,13 +146,29 @@ if (ready) {
     const out = new PassThrough();
     let text = '';
     out.on('data', (c: Buffer) => (text += c.toString()));
-    await rsyncPut(ssh, { rsyncCmd: wrapper, stdoutFh: out, safeLinks: true, no_perms: true, exclude: ['*~', 'x y'], delete: false, maxSize: '1m' }, join(src, 'keep.txt'), join(r, 'z z'));
+    await rsyncPut(
+      ssh,
+      {
+        rsyncCmd: wrapper,
+        stdoutFh: out,
+        safeLinks: true,
+        no_perms: true,
+        exclude: ['*~', 'x y'],
+        delete: false,
+        maxSize: '1m',
+      },
+      join(src, 'keep.txt'),
+      join(r, 'z z'),
+    );
     const argv = text.split('\n').filter(Boolean);
     assert.ok(argv.includes('--safe-links'), text);
     assert.ok(argv.includes('--no-perms'), text);
     assert.ok(argv.includes('--exclude=*~') && argv.includes('--exclude=x y'), text);
     assert.ok(argv.includes('--max-size=1m'), text);
-    assert.not.ok(argv.some((a) => a.startsWith('--delete')), text);
+    assert.not.ok(
+      argv.some((a) => a.startsWith('--delete')),
+      text,
+    );
     assert.ok(argv.includes('--old-args'), text);
     assert.is(argv[0], '-e');
     assert.ok(argv[1]!.includes(` -S ${ssh.getCtlPath()} -o ControlMaster=no -o ProxyCommand=false `), argv[1]);
@@ -157,12 +198,23 @@ if (ready) {
     const r = dir('remote');
     write(join(l, 'half.bin'), randomBytes(512 * 1024));
     const events: TransferProgress[] = [];
-    const h = await rsyncPut(ssh, { async: true, bwlimit: 100, progress: (p) => events.push(p) }, join(l, 'half.bin'), join(r, 'slow.bin'));
-    assert.ok(readFileSync(`/proc/${h.pid}/cmdline`, 'utf8').split('\0').includes('--bwlimit=100'), 'bwlimit is given to rsync as is (KiB/s)');
+    const h = await rsyncPut(
+      ssh,
+      { async: true, bwlimit: 100, progress: (p) => events.push(p) },
+      join(l, 'half.bin'),
+      join(r, 'slow.bin'),
+    );
+    assert.ok(
+      readFileSync(`/proc/${h.pid}/cmdline`, 'utf8').split('\0').includes('--bwlimit=100'),
+      'bwlimit is given to rsync as is (KiB/s)',
+    );
     await h.done;
     assert.is(sha(join(r, 'slow.bin')), sha(join(l, 'half.bin')));
     assert.ok(events.length >= 2, JSON.stringify(events));
-    assert.ok(events.some((e) => e.bytes > 0 && e.bytes < 512 * 1024), `a throttled transfer reports partial progress: ${JSON.stringify(events)}`);
+    assert.ok(
+      events.some((e) => e.bytes > 0 && e.bytes < 512 * 1024),
+      `a throttled transfer reports partial progress: ${JSON.stringify(events)}`,
+    );
     assert.is(events.at(-1)!.bytes, 512 * 1024);
     assert.is(events.at(-1)!.total, 512 * 1024);
   });
@@ -191,7 +243,11 @@ if (ready) {
     const p = join(l, 'big.bin');
     const chunk = randomBytes(1024 * 1024);
     const fd = openSync(p, 'w', 0o644);
-    for (let i = 0; i < big; i++) writeSync(fd, chunk.map((b) => b ^ i));
+    for (let i = 0; i < big; i++)
+      writeSync(
+        fd,
+        chunk.map((b) => b ^ i),
+      );
     closeSync(fd);
     const r = dir('remote');
     const up: TransferProgress[] = [];

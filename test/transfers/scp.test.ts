@@ -1,10 +1,20 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OpenSSH, OpenSSHError } from '../../src/index';
+import { type OpenSSH, OpenSSHError } from '../../src/index';
 import { scpGet, scpPut } from '../../src/transfers/scp';
 import type { TransferProgress } from '../../src/transfers/progress';
 import { sharedSshd } from '../fixtures/sshd';
@@ -73,7 +83,12 @@ if (f) {
     for (let i = 0; i < 12; i++) write(join(l, `f${i}.dat`), randomBytes(1000 + i));
     write(join(l, 'skip.txt'), 'not matched');
     await scpPut(ssh, { glob: true }, join(l, '*.dat'), r);
-    assert.equal(readdirSync(r).sort(), readdirSync(l).filter((x) => x.endsWith('.dat')).sort());
+    assert.equal(
+      readdirSync(r).sort(),
+      readdirSync(l)
+        .filter((x) => x.endsWith('.dat'))
+        .sort(),
+    );
     const back = dir('back');
     await scpGet(ssh, { glob: true }, join(r, 'f1*.dat'), back);
     assert.equal(readdirSync(back).sort(), ['f1.dat', 'f10.dat', 'f11.dat']);
@@ -92,22 +107,25 @@ if (f) {
     assert.is(readFileSync(join(back, 'a*b'), 'utf8'), 'star');
   });
 
-  test('a directory tree with odd names (spaces, quotes, newlines, UTF-8, leading dash) round trips recursively', async () => {
-    const l = dir('local');
-    const src = join(l, 'tree');
-    const names = ['a b', "it's", 'say "hi"', 'new\nline', 'ünïcødé ☺', '-dash', '$HOME', 'semi;colon', 'x:y'];
-    mkdirSync(join(src, 'sub dir', "it's deep"), { recursive: true });
-    for (const [i, nm] of names.entries()) {
-      write(join(src, nm), randomBytes(100 + i));
-      write(join(src, 'sub dir', "it's deep", nm), randomBytes(50 + i));
-    }
-    const r = dir('remote');
-    await scpPut(ssh, { recursive: true }, src, join(r, 'copy'));
-    assert.equal(tree(join(r, 'copy')), tree(src));
-    const back = dir('back');
-    await scpGet(ssh, { recursive: true }, join(r, 'copy'), join(back, 'again'));
-    assert.equal(tree(join(back, 'again')), tree(src));
-  });
+  test(
+    'a directory tree with odd names (spaces, quotes, ' + 'newlines, UTF-8, leading dash) round trips recursively',
+    async () => {
+      const l = dir('local');
+      const src = join(l, 'tree');
+      const names = ['a b', "it's", 'say "hi"', 'new\nline', 'ünïcødé ☺', '-dash', '$HOME', 'semi;colon', 'x:y'];
+      mkdirSync(join(src, 'sub dir', "it's deep"), { recursive: true });
+      for (const [i, nm] of names.entries()) {
+        write(join(src, nm), randomBytes(100 + i));
+        write(join(src, 'sub dir', "it's deep", nm), randomBytes(50 + i));
+      }
+      const r = dir('remote');
+      await scpPut(ssh, { recursive: true }, src, join(r, 'copy'));
+      assert.equal(tree(join(r, 'copy')), tree(src));
+      const back = dir('back');
+      await scpGet(ssh, { recursive: true }, join(r, 'copy'), join(back, 'again'));
+      assert.equal(tree(join(back, 'again')), tree(src));
+    },
+  );
 
   test('copyAttrs preserves mode and mtime both ways; without it the mtime is new', async () => {
     const l = dir('local');
@@ -135,13 +153,21 @@ if (f) {
     const r = dir('remote');
     write(join(l, 'half.bin'), randomBytes(512 * 1024));
     const events: TransferProgress[] = [];
-    const h = await scpPut(ssh, { async: true, bwlimit: 800, progress: (p) => events.push(p) }, join(l, 'half.bin'), join(r, 'slow.bin'));
+    const h = await scpPut(
+      ssh,
+      { async: true, bwlimit: 800, progress: (p) => events.push(p) },
+      join(l, 'half.bin'),
+      join(r, 'slow.bin'),
+    );
     const argv = readFileSync(`/proc/${h.pid}/cmdline`, 'utf8').split('\0');
     assert.is(argv[argv.indexOf('-l') + 1], '800', argv.join(' '));
     await h.done;
     assert.is(sha(join(r, 'slow.bin')), sha(join(l, 'half.bin')));
     // 512 KiB at 800 Kbit/s: partial progress is seen on the way (an unthrottled copy on loopback shows none)
-    assert.ok(events.some((e) => e.bytes > 0 && e.bytes < 512 * 1024), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.bytes > 0 && e.bytes < 512 * 1024),
+      JSON.stringify(events),
+    );
   });
 
   test('errors name the path; the master survives each', async () => {
@@ -176,7 +202,9 @@ if (f) {
     assert.ok(e4.message.includes(join(back, 'not-a-dir')), e4.message);
     write(join(back, 'one'), '1');
     write(join(back, 'two'), '2');
-    const e5 = await rejects<OpenSSHError>(scpPut(ssh, quiet, join(back, 'one'), join(back, 'two'), join(r, 'missing-dir')));
+    const e5 = await rejects<OpenSSHError>(
+      scpPut(ssh, quiet, join(back, 'one'), join(back, 'two'), join(r, 'missing-dir')),
+    );
     assert.is(e5.code, 'OSSH_SLAVE_FAILED');
     assert.ok(e5.message.includes(join(r, 'missing-dir')), e5.message);
     const e6 = await rejects<OpenSSHError>(scpPut(ssh, { ...quiet, glob: true }, join(back, '*.none'), r));
@@ -188,44 +216,66 @@ if (f) {
   });
 
   test('bad options are OSSH_INVALID_ARGUMENT before anything runs', async () => {
-    for (const bad of [{ bwlimit: -1 }, { nope: 1 }, { quiet: 'yes' }, { mode: 'rcp' }, { sshOpts: ['-l', 'bob'] }, { sshOpts: ['-o', 'ControlPath=/x'] }]) {
+    for (const bad of [
+      { bwlimit: -1 },
+      { nope: 1 },
+      { quiet: 'yes' },
+      { mode: 'rcp' },
+      { sshOpts: ['-l', 'bob'] },
+      { sshOpts: ['-o', 'ControlPath=/x'] },
+    ]) {
       const e = await rejects<OpenSSHError>(scpGet(ssh, bad as never, '/etc/hostname', scratch));
       assert.is(e.code, 'OSSH_INVALID_ARGUMENT', JSON.stringify(bad));
     }
   });
 
-  test('async: a handle with pid, progress$ and done; kill() ends it with OSSH_ABORTED and the master survives', async () => {
-    const l = dir('local');
-    const r = dir('remote');
-    write(join(l, 'slow.bin'), randomBytes(256 * 1024));
-    const h = await scpPut(ssh, { async: true, bwlimit: 64 }, join(l, 'slow.bin'), join(r, 'slow.bin'));
-    assert.type(h.pid, 'number');
-    const seen: TransferProgress[] = [];
-    h.progress$.subscribe((p) => seen.push(p));
-    await new Promise((res) => setTimeout(res, 1500));
-    h.kill();
-    const e = await rejects<OpenSSHError>(h.done);
-    assert.is(e.code, 'OSSH_ABORTED');
-    assert.ok(seen.some((p) => p.bytes > 0 && p.total === 256 * 1024), JSON.stringify(seen.slice(-3)));
-    assert.is(await ssh.checkMaster(), true);
-    const ok = await scpPut(ssh, { async: true }, join(l, 'slow.bin'), join(r, 'again.bin'));
-    assert.is(await ok.done, true);
-    assert.is(sha(join(r, 'again.bin')), sha(join(l, 'slow.bin')));
-  });
+  test(
+    'async: a handle with pid, progress$ and done; kill() ' + 'ends it with OSSH_ABORTED and the master survives',
+    async () => {
+      const l = dir('local');
+      const r = dir('remote');
+      write(join(l, 'slow.bin'), randomBytes(256 * 1024));
+      const h = await scpPut(ssh, { async: true, bwlimit: 64 }, join(l, 'slow.bin'), join(r, 'slow.bin'));
+      assert.type(h.pid, 'number');
+      const seen: TransferProgress[] = [];
+      h.progress$.subscribe((p) => seen.push(p));
+      await new Promise((res) => setTimeout(res, 1500));
+      h.kill();
+      const e = await rejects<OpenSSHError>(h.done);
+      assert.is(e.code, 'OSSH_ABORTED');
+      assert.ok(
+        seen.some((p) => p.bytes > 0 && p.total === 256 * 1024),
+        JSON.stringify(seen.slice(-3)),
+      );
+      assert.is(await ssh.checkMaster(), true);
+      const ok = await scpPut(ssh, { async: true }, join(l, 'slow.bin'), join(r, 'again.bin'));
+      assert.is(await ok.done, true);
+      assert.is(sha(join(r, 'again.bin')), sha(join(l, 'slow.bin')));
+    },
+  );
 
   test('timeout: a transfer that stops making progress ends with OSSH_SLAVE_TIMEOUT; the master survives', async () => {
     const l = dir('local');
     write(join(l, 'stall.bin'), randomBytes(256 * 1024));
-    const h = await scpPut(ssh, { async: true, timeout: 1, bwlimit: 200, ...quiet }, join(l, 'stall.bin'), join(dir('remote'), 'stall.bin'));
+    const h = await scpPut(
+      ssh,
+      { async: true, timeout: 1, bwlimit: 200, ...quiet },
+      join(l, 'stall.bin'),
+      join(dir('remote'), 'stall.bin'),
+    );
     // stall the transfer for real: stop scp's own ssh process (its child), so no byte moves
     const { readFileSync: rf, readdirSync: rd } = await import('node:fs');
-    const kids = () => rd('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-      try {
-        return rf(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(h.pid);
-      } catch {
-        return false;
-      }
-    }).map(Number);
+    const kids = () =>
+      rd('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return rf(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(h.pid);
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
     let child: number | undefined;
     for (let i = 0; i < 100 && child === undefined; i++) {
       child = kids()[0];
@@ -261,7 +311,11 @@ if (f) {
     const p = join(l, 'big.bin');
     const chunk = randomBytes(1024 * 1024);
     const fd = (await import('node:fs')).openSync(p, 'w', 0o644);
-    for (let i = 0; i < big; i++) (await import('node:fs')).writeSync(fd, chunk.map((b) => b ^ i));
+    for (let i = 0; i < big; i++)
+      (await import('node:fs')).writeSync(
+        fd,
+        chunk.map((b) => b ^ i),
+      );
     (await import('node:fs')).closeSync(fd);
     const up: TransferProgress[] = [];
     await scpPut(ssh, { progress: (e) => up.push(e) }, p, join(r, 'big.bin'));

@@ -1,11 +1,20 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OpenSSH, OpenSSHError } from '../../src/index';
+import type { OpenSSH, OpenSSHError } from '../../src/index';
 import { sshfsExport, sshfsImport } from '../../src/transfers/sshfs';
 import { mountPoints } from '../../src/transfers/mounts';
 import { sharedSshd } from '../fixtures/sshd';
@@ -47,7 +56,8 @@ test.after(async () => {
 });
 
 test('mount table parsing decodes the kernel escapes', () => {
-  const table = 'a:/x /mnt/with\\040space fuse.sshfs rw 0 0\nproc /proc proc rw 0 0\nb: /mnt/back\\134slash fuse.sshfs rw 0 0\n';
+  const table =
+    'a:/x /mnt/with\\040space fuse.sshfs rw 0 0\nproc /proc proc rw 0 0\nb: /mnt/back\\134slash fuse.sshfs rw 0 0\n';
   assert.equal(mountPoints(table, 'fuse'), ['/mnt/with space', '/mnt/back\\slash']);
 });
 
@@ -81,7 +91,13 @@ if (ready) {
 
   test('export: mount a local directory on the remote side, read and write there, unmount', async () => {
     // the remote account mounts through libfuse, which must open /dev/fuse itself (Debian makes it 0666)
-    if (!requirePrereq(await ssh.test('test', '-r', '/dev/fuse', '-a', '-w', '/dev/fuse'), `read-write /dev/fuse for the remote account ${f!.user} (chmod 0666 /dev/fuse)`)) return;
+    if (
+      !requirePrereq(
+        await ssh.test('test', '-r', '/dev/fuse', '-a', '-w', '/dev/fuse'),
+        `read-write /dev/fuse for the remote account ${f!.user} (chmod 0666 /dev/fuse)`,
+      )
+    )
+      return;
     const localDir = join(scratch, 'local-fs');
     mkdirSync(localDir);
     writeFileSync(join(localDir, 'local.txt'), 'from this side');
@@ -109,10 +125,15 @@ if (ready) {
     assert.is(e.code, 'OSSH_SLAVE_FAILED');
     assert.ok(e.message.includes('no such dir'), e.message);
     assert.not.ok(fuseMounts().includes(mp));
-    const e2 = await rejects<OpenSSHError>(sshfsExport(ssh, { mountTimeout: 5000, stderrDiscard: true }, scratch, join(scratch, 'no-mount-point')));
+    const e2 = await rejects<OpenSSHError>(
+      sshfsExport(ssh, { mountTimeout: 5000, stderrDiscard: true }, scratch, join(scratch, 'no-mount-point')),
+    );
     assert.is(e2.code, 'OSSH_SLAVE_FAILED');
     assert.ok(e2.message.includes('no-mount-point'), e2.message);
-    await rejects<OpenSSHError>(sshfsImport(ssh, { bogus: 1 } as never, '/', mp), (x) => x.code === 'OSSH_INVALID_ARGUMENT');
+    await rejects<OpenSSHError>(
+      sshfsImport(ssh, { bogus: 1 } as never, '/', mp),
+      (x) => x.code === 'OSSH_INVALID_ARGUMENT',
+    );
     assert.is(await ssh.checkMaster(), true);
   });
 }

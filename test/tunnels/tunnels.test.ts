@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OpenSSH, OpenSSHError } from '../../src/index';
+import { type OpenSSH, OpenSSHError } from '../../src/index';
 import { captureTunnel, openTunnel } from '../../src/tunnels/tunnel';
 import { addForward, forwardSpec } from '../../src/tunnels/forward';
 import { sharedSshd } from '../fixtures/sshd';
@@ -127,48 +127,74 @@ if (f) {
     assert.is(await ssh.checkMaster(), true);
   });
 
-  test('close() ends a tunnel without an error; captureTunnel times out without traffic, keeping what came', async () => {
-    const t = await openTunnel(ssh, {}, '127.0.0.1', echoPort);
-    const first = new Promise<Buffer>((r) => t.socket.once('data', r));
-    t.socket.write('ping');
-    assert.is((await first).toString(), 'echo:ping');
-    t.close();
-    await t.closed;
-    const e = await rejects<OpenSSHError>(captureTunnel(ssh, { stdinData: 'partial', stdinKeepOpen: true, timeout: 1 }, '127.0.0.1', echoPort));
-    assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
-    assert.is(e.stdout, 'echo:partial');
-    assert.is(await ssh.checkMaster(), true);
-  });
+  test(
+    'close() ends a tunnel without an error; captureTunnel ' + 'times out without traffic, keeping what came',
+    async () => {
+      const t = await openTunnel(ssh, {}, '127.0.0.1', echoPort);
+      const first = new Promise<Buffer>((r) => t.socket.once('data', r));
+      t.socket.write('ping');
+      assert.is((await first).toString(), 'echo:ping');
+      t.close();
+      await t.closed;
+      const e = await rejects<OpenSSHError>(
+        captureTunnel(ssh, { stdinData: 'partial', stdinKeepOpen: true, timeout: 1 }, '127.0.0.1', echoPort),
+      );
+      assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
+      assert.is(e.stdout, 'echo:partial');
+      assert.is(await ssh.checkMaster(), true);
+    },
+  );
 
   test('bad tunnel arguments are OSSH_INVALID_ARGUMENT', async () => {
-    for (const args of [['-oProxyCommand=x', 22], ['h', 0], ['h', 70000], [''], ['a\nb'], [], ['a', 1, 2]] as unknown[][]) {
+    for (const args of [
+      ['-oProxyCommand=x', 22],
+      ['h', 0],
+      ['h', 70000],
+      [''],
+      ['a\nb'],
+      [],
+      ['a', 1, 2],
+    ] as unknown[][]) {
       const e = await rejects<OpenSSHError>((openTunnel as (...a: unknown[]) => Promise<unknown>)(ssh, {}, ...args));
       assert.is(e.code, 'OSSH_INVALID_ARGUMENT', JSON.stringify(args));
     }
-    await rejects<OpenSSHError>(openTunnel(ssh, { stdinData: 'x' } as never, '127.0.0.1', 1), (e) => e.code === 'OSSH_INVALID_ARGUMENT');
+    await rejects<OpenSSHError>(
+      openTunnel(ssh, { stdinData: 'x' } as never, '127.0.0.1', 1),
+      (e) => e.code === 'OSSH_INVALID_ARGUMENT',
+    );
   });
 
-  test('local forward on the running master carries traffic, survives a cancel with a connection open, and is gone after', async () => {
-    const port = await freePort();
-    const fwd = await addForward(ssh, { local: { host: '127.0.0.1', port }, to: { host: '127.0.0.1', port: echoPort } });
-    assert.is(fwd.port, port);
-    assert.is((await roundTrip(port, 'via -L')).toString(), 'echo:via -L');
-    // a connection that stays open across the cancel
-    const open = connect(port, '127.0.0.1');
-    await new Promise((r) => open.once('connect', r));
-    open.write('before');
-    await new Promise((r) => open.once('data', r));
-    await fwd.cancel();
-    const after = new Promise<Buffer>((r) => open.once('data', r));
-    open.write('after');
-    assert.is((await after).toString(), 'echo:after');
-    open.destroy();
-    await rejects(roundTrip(port, 'x'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
-    assert.is(await ssh.checkMaster(), true);
-  });
+  test(
+    'local forward on the running master carries traffic, ' +
+      'survives a cancel with a connection open, and is gone after',
+    async () => {
+      const port = await freePort();
+      const fwd = await addForward(ssh, {
+        local: { host: '127.0.0.1', port },
+        to: { host: '127.0.0.1', port: echoPort },
+      });
+      assert.is(fwd.port, port);
+      assert.is((await roundTrip(port, 'via -L')).toString(), 'echo:via -L');
+      // a connection that stays open across the cancel
+      const open = connect(port, '127.0.0.1');
+      await new Promise((r) => open.once('connect', r));
+      open.write('before');
+      await new Promise((r) => open.once('data', r));
+      await fwd.cancel();
+      const after = new Promise<Buffer>((r) => open.once('data', r));
+      open.write('after');
+      assert.is((await after).toString(), 'echo:after');
+      open.destroy();
+      await rejects(roundTrip(port, 'x'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+      assert.is(await ssh.checkMaster(), true);
+    },
+  );
 
   test('remote forward on port 0 reports the allocated port, carries traffic, and is cancelled', async () => {
-    const fwd = await addForward(ssh, { remote: { host: '127.0.0.1', port: 0 }, to: { host: '127.0.0.1', port: echoPort } });
+    const fwd = await addForward(ssh, {
+      remote: { host: '127.0.0.1', port: 0 },
+      to: { host: '127.0.0.1', port: echoPort },
+    });
     assert.type(fwd.port, 'number');
     assert.ok(fwd.port! > 0);
     // the "remote" side is this machine: sshd listens on the allocated port
@@ -197,11 +223,21 @@ if (f) {
   });
 
   test('forward errors: a port in use, bad specs', async () => {
-    const e = await rejects<OpenSSHError>(addForward(ssh, { local: { host: '127.0.0.1', port: echoPort }, to: { host: '127.0.0.1', port: 9 } }));
+    const e = await rejects<OpenSSHError>(
+      addForward(ssh, { local: { host: '127.0.0.1', port: echoPort }, to: { host: '127.0.0.1', port: 9 } }),
+    );
     assert.is(e.code, 'OSSH_SLAVE_FAILED');
     assert.ok(e.message.includes(`127.0.0.1:${echoPort}:127.0.0.1:9`), e.message);
-    for (const bad of [{ local: 0, to: { host: 'h', port: 1 } }, { local: 1, to: { host: '-oX', port: 1 } }, { dynamic: { path: 'a:b' } }, { nope: 1 }]) {
-      assert.throws(() => forwardSpec(bad as never), (x: OpenSSHError) => x.code === 'OSSH_INVALID_ARGUMENT');
+    for (const bad of [
+      { local: 0, to: { host: 'h', port: 1 } },
+      { local: 1, to: { host: '-oX', port: 1 } },
+      { dynamic: { path: 'a:b' } },
+      { nope: 1 },
+    ]) {
+      assert.throws(
+        () => forwardSpec(bad as never),
+        (x: OpenSSHError) => x.code === 'OSSH_INVALID_ARGUMENT',
+      );
     }
     assert.is(await ssh.checkMaster(), true);
   });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ProcessOutput, type ProcessPromise } from 'zx/core';
-import { OpenSSH, OpenSSHError } from '../../src/index';
+import { type OpenSSH, OpenSSHError } from '../../src/index';
 import { remote$, type RemoteShell } from '../../src/zx/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
@@ -88,7 +88,7 @@ if (f) {
     assert.not.ok(existsSync(marker), 'nothing was executed');
   });
 
-  test('stdout, stderr, exit code; a failure rejects with zx\'s ProcessOutput', async () => {
+  test("stdout, stderr, exit code; a failure rejects with zx's ProcessOutput", async () => {
     const ok = await $`echo out; echo err >&2`;
     assert.is(ok.stdout, 'out\n');
     assert.is(ok.stderr, 'err\n');
@@ -119,7 +119,10 @@ if (f) {
     await remote$(ssh, { log })`echo loud >&2`;
     await remote$(ssh, { log, quiet: true })`echo hushed >&2`;
     const stderr = entries.filter((e) => e.kind === 'stderr');
-    assert.equal(stderr.map((e) => e.verbose), [true, false]);
+    assert.equal(
+      stderr.map((e) => e.verbose),
+      [true, false],
+    );
   });
 
   test('input and stdin reach the remote command', async () => {
@@ -228,13 +231,22 @@ if (f) {
   });
 
   test('a NUL byte in an interpolation throws OSSH_INVALID_ARGUMENT at once', () => {
-    assert.throws(() => $`echo ${'a\0b'}`, (e: OpenSSHError) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT');
+    assert.throws(
+      () => $`echo ${'a\0b'}`,
+      (e: OpenSSHError) => e instanceof OpenSSHError && e.code === 'OSSH_INVALID_ARGUMENT',
+    );
   });
 
   test('local-only options and sync mode are refused with OSSH_INVALID_ARGUMENT', () => {
     for (const bad of [{ cwd: '/tmp' }, { env: {} }, { sync: true }, { spawn: () => {} }]) {
-      assert.throws(() => remote$(ssh, bad as never), (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT');
-      assert.throws(() => $(bad as never), (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT');
+      assert.throws(
+        () => remote$(ssh, bad as never),
+        (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
+      );
+      assert.throws(
+        () => $(bad as never),
+        (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
+      );
     }
   });
 

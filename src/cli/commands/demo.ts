@@ -7,7 +7,13 @@ import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { findSshd, freeLoopbackPort, SSHD_PACKAGE, startThrowawaySshd, type ThrowawaySshd } from '../../testing/throwaway-sshd';
+import {
+  findSshd,
+  freeLoopbackPort,
+  SSHD_PACKAGE,
+  startThrowawaySshd,
+  type ThrowawaySshd,
+} from '../../testing/throwaway-sshd';
 import { writeHostAliases } from '../../testing/host-aliases';
 import { colourFor, paint } from '../colour';
 import { connectionOptions } from '../connection-options';
@@ -44,7 +50,11 @@ const stage = async (sshd: ThrowawaySshd) => {
   const dir = join(sshd.dir, 'demo');
   mkdirSync(dir);
   chmodSync(dir, 0o755); // the login account reads the file to fetch
-  const config = writeHostAliases(sshd, [...HOSTS, { name: OFFLINE, from: '127.0.0.5', port: await freeLoopbackPort() }], join(dir, 'ssh_config'));
+  const config = writeHostAliases(
+    sshd,
+    [...HOSTS, { name: OFFLINE, from: '127.0.0.5', port: await freeLoopbackPort() }],
+    join(dir, 'ssh_config'),
+  );
   const file = join(dir, 'release.tar');
   writeFileSync(file, randomBytes(FILE_SIZE), { mode: 0o644 });
   chmodSync(file, 0o644);
@@ -62,7 +72,10 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
   const shell = (text: string) => say(p.bold(`\n$ ${text}`));
   const sshd = await startThrowawaySshd();
   try {
-    say(`Started a throwaway sshd on 127.0.0.1:${sshd.port} (pid ${sshd.pid}), logging in as ${sshd.user}, everything in ${sshd.dir}.`);
+    say(
+      `Started a throwaway sshd on 127.0.0.1:${sshd.port} (pid ${sshd.pid}), logging in as ${sshd.user}, ` +
+        `everything in ${sshd.dir}.`,
+    );
     const { config, file, downloads } = await stage(sshd);
     say(`It plays ${HOSTS.length} hosts through Host aliases in ${config}; "${OFFLINE}" points at a closed port.`);
     // the control sockets live in the throwaway dir too: nothing is left in ~/.net-openssh
@@ -70,12 +83,28 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
     const names = [...HOSTS.map((h) => h.name), OFFLINE];
 
     shell(`net-openssh run -F ${config} -H ${names.join(',')} -- '${COMMAND}'`);
-    const run = await runOnHosts({ targets: resolveTargets(names), command: COMMAND, connection, output: 'prefix', signal }, io);
+    const run = await runOnHosts(
+      { targets: resolveTargets(names), command: COMMAND, connection, output: 'prefix', signal },
+      io,
+    );
     if (signal.aborted) return EXIT.interrupted;
 
     const fetchFrom = HOSTS.map((h) => h.name);
     shell(`net-openssh get -F ${config} --via sftp -H ${fetchFrom.join(',')} ${file} ${downloads}`);
-    const get = await transferOnHosts({ direction: 'get', via: 'sftp', sources: [file], target: downloads, recursive: false, targets: resolveTargets(fetchFrom), connection, json: false, signal }, io);
+    const get = await transferOnHosts(
+      {
+        direction: 'get',
+        via: 'sftp',
+        sources: [file],
+        target: downloads,
+        recursive: false,
+        targets: resolveTargets(fetchFrom),
+        connection,
+        json: false,
+        signal,
+      },
+      io,
+    );
     if (signal.aborted) return EXIT.interrupted;
 
     shell(`ls -l ${downloads}/*`);
@@ -85,7 +114,10 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
       const got = join(downloads, host, 'release.tar');
       const same = execFileSync('sha256sum', [got]).toString().split(' ')[0] === want;
       sameFiles &&= same;
-      say(`${host}/release.tar  ${formatBytes(statSync(got).size)}  ${same ? 'same sha256 as the original' : p.red('DIFFERENT from the original')}`);
+      say(
+        `${host}/release.tar  ${formatBytes(statSync(got).size)}  ` +
+          `${same ? 'same sha256 as the original' : p.red('DIFFERENT from the original')}`,
+      );
     }
 
     const byHost = new Map(run.results.map((r) => [r.host, r]));
@@ -96,7 +128,8 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
       sameFiles;
     say(
       asExpected
-        ? `\n${p.green('Demo complete:')} web1-3 succeeded, db1's staged failure and the unreachable host showed up as results, not crashes.\n` +
+        ? `\n${p.green('Demo complete:')} web1-3 succeeded, db1's staged failure and the unreachable host ` +
+            `showed up as results, not crashes.\n` +
             `Try it on your own hosts: net-openssh run -H host1,host2 -- uptime   (your ~/.ssh/config applies)`
         : `\n${p.red('The demo did not come out as expected')}: see the output above.`,
     );
@@ -108,12 +141,18 @@ export const runDemo = async (io: CliIO, signal: AbortSignal): Promise<number> =
 };
 
 /** Adds `demo` to the program. */
-export const registerDemo = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerDemo = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   program
     .command('demo')
     .summary('a first run against a throwaway local sshd')
     .description(
-      `Starts a private sshd on 127.0.0.1 (needs the Debian package ${SSHD_PACKAGE}; no service is started), plays several hosts with it, runs a command on all of them, fetches a file from each with progress, prints the summaries, and removes everything.\nExit status: 0 when the demo came out as expected.`,
+      `Starts a private sshd on 127.0.0.1 (needs the Debian package ${SSHD_PACKAGE}; no service is started), ` +
+        `plays several hosts with it, runs a command on all of them, fetches a file from each with progress, ` +
+        `prints the summaries, and removes everything.\nExit status: 0 when the demo came out as expected.`,
     )
     .helpOption('--help', 'show this help')
     .action(async () => {

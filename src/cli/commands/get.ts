@@ -7,17 +7,40 @@ import { commonSettings } from '../common-options';
 import { transferOnHosts } from './transfer';
 
 /** Adds `get` to the program. */
-export const registerGet = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerGet = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   addTransferOptions(
     program
       .command('get')
       .summary('copy files from many hosts, one local directory per host')
       .description(
-        'Copies remote files from every host into <dir>/<host>/ (created as needed; the host as given, characters other than letters, digits and . _ - @ : + replaced by _), with per-host progress, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.',
+        'Copies remote files from every host into <dir>/<host>/ (created as needed; the host as given, ' +
+          'characters other than letters, digits and . _ - @ : + replaced by _), with per-host progress, then ' +
+          'a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if ' +
+          'interrupted.',
       )
       .argument('<paths...>', 'remote paths, then the local directory'),
   ).action(async (paths: string[], flags: TransferFlags) => {
     const common = commonSettings(flags);
     const { sources, target } = sourcesAndTarget(paths, flags);
-    await act(async (signal) => (await transferOnHosts({ ...common, direction: 'get', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io)).status);
+    await act(
+      async (signal) =>
+        (
+          await transferOnHosts(
+            {
+              ...common,
+              direction: 'get',
+              via: flags.via,
+              recursive: flags.recursive === true,
+              sources,
+              target,
+              signal,
+            },
+            io,
+          )
+        ).status,
+    );
   });

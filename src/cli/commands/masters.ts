@@ -37,8 +37,11 @@ export const masters = async (flags: MastersFlags, io: CliIO): Promise<number> =
   const options = flags.ctlDir === undefined ? {} : { ctlDir: flags.ctlDir };
   const found = flags.stop ? await OpenSSH.stopPersistentMasters(options) : await OpenSSH.persistentMasters(options);
   if (flags.json) {
-    for (const m of found)
-      io.stdout.write(`${JSON.stringify({ destination: m.destination, pid: m.pid, ageSeconds: m.ageSeconds, persistSeconds: m.persistSeconds, ctlPath: m.ctlPath, ...(flags.stop && { stopped: true }) })}\n`);
+    for (const m of found) {
+      const { destination, pid, ageSeconds, persistSeconds, ctlPath } = m;
+      const row = { destination, pid, ageSeconds, persistSeconds, ctlPath, ...(flags.stop && { stopped: true }) };
+      io.stdout.write(`${JSON.stringify(row)}\n`);
+    }
     return EXIT.ok;
   }
   if (found.length === 0) io.stderr.write(`no persistent masters${flags.stop ? ' to stop' : ''}\n`);
@@ -47,12 +50,19 @@ export const masters = async (flags: MastersFlags, io: CliIO): Promise<number> =
 };
 
 /** Adds `masters` to the program. */
-export const registerMasters = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerMasters = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   program
     .command('masters')
     .summary('list the persistent masters kept for later runs (--stop ends them)')
     .description(
-      'Lists the persistent masters (kept by run --persist) in the control directory: destination, master pid, age (since it started listening) and how long it persists once idle. Listing counts as a use: it restarts their idle time.\nWith --stop, ends them all and removes stale control sockets.\nExit status: 0, or 2 for a usage error.',
+      'Lists the persistent masters (kept by run --persist) in the control directory: destination, master pid, ' +
+        'age (since it started listening) and how long it persists once idle. Listing counts as a use: it ' +
+        'restarts their idle time.\nWith --stop, ends them all and removes stale control sockets.\nExit ' +
+        'status: 0, or 2 for a usage error.',
     )
     .helpOption('--help', 'show this help')
     .option('--stop', 'end every persistent master (ssh -O exit) and remove stale control sockets')

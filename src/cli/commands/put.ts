@@ -28,16 +28,40 @@ export const sourcesAndTarget = (paths: string[], flags: TransferFlags): { sourc
 };
 
 /** Adds `put` to the program. */
-export const registerPut = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerPut = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   addTransferOptions(
     program
       .command('put')
       .summary('copy local files to many hosts')
-      .description('Copies local files to the same remote path on every host (scp by default), with per-host progress, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.')
+      .description(
+        'Copies local files to the same remote path on every host (scp by default), with per-host progress, ' +
+          'then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 ' +
+          'if interrupted.',
+      )
       .argument('<paths...>', 'local files, then the remote path'),
   ).action(async (paths: string[], flags: TransferFlags) => {
     const common = commonSettings(flags);
     const { sources, target } = sourcesAndTarget(paths, flags);
     for (const s of sources) if (!existsSync(s)) throw new UsageError(`no such local file: ${s}`);
-    await act(async (signal) => (await transferOnHosts({ ...common, direction: 'put', via: flags.via, recursive: flags.recursive === true, sources, target, signal }, io)).status);
+    await act(
+      async (signal) =>
+        (
+          await transferOnHosts(
+            {
+              ...common,
+              direction: 'put',
+              via: flags.via,
+              recursive: flags.recursive === true,
+              sources,
+              target,
+              signal,
+            },
+            io,
+          )
+        ).status,
+    );
   });

@@ -31,10 +31,14 @@ export const exitStatus = (results: ReadonlyArray<HostResult & { interrupted?: t
 
 // The library's fleet does the work; this only renders its events and folds them into an exit status.
 /** Runs the command on every host; resolves with the exit status and every host's result (in host order). */
-export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<{ status: number; results: RunOutcome['results'] }> => {
+export const runOnHosts = async (
+  req: RunRequest,
+  io: CliIO,
+): Promise<{ status: number; results: RunOutcome['results'] }> => {
   const f = openFleet(req.targets, req.connection, req.concurrency);
   try {
-    const view: RunView = req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
+    const view: RunView =
+      req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
     const start = performance.now();
     const results = new Map<string, HostResult>();
     const states = f.state$.subscribe((s) => view.state(s));
@@ -63,16 +67,31 @@ export const runOnHosts = async (req: RunRequest, io: CliIO): Promise<{ status: 
 };
 
 /** Adds `run` to the program; `act` runs a command's work with SIGINT handling and the exit status. */
-export const registerRun = (program: Command, act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO): Command =>
+export const registerRun = (
+  program: Command,
+  act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
+  io: CliIO,
+): Command =>
   addCommonOptions(
     program
       .command('run')
       .summary('run a command on many hosts, output merged live')
-      .description('Runs a command on every host (one ssh master each) with the output merged live behind coloured host names, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage error, 130 if interrupted.')
-      .argument('<command...>', 'the remote command; words are joined with spaces and run by the remote shell, as ssh does (put it after --)'),
+      .description(
+        'Runs a command on every host (one ssh master each) with the output merged live behind coloured host ' +
+          'names, then a summary.\nExit status: 0 if every host succeeded, 1 if any failed, 2 for a usage ' +
+          'error, 130 if interrupted.',
+      )
+      .argument(
+        '<command...>',
+        'the remote command; words are joined with spaces and run by the remote shell, as ssh does (put it after --)',
+      ),
   )
     .option('-g, --group', "print each host's output as one block when the host ends")
-    .option('--persist <duration>', 'keep each host\'s master for later runs once idle this long (90s, 10m, 2h); see net-openssh masters', duration)
+    .option(
+      '--persist <duration>',
+      "keep each host's master for later runs once idle this long (90s, 10m, 2h); see net-openssh masters",
+      duration,
+    )
     .passThroughOptions()
     .action(async (words: string[], flags: CommonFlags & { group?: boolean; persist?: number }) => {
       const common = commonSettings(flags);
@@ -80,5 +99,7 @@ export const registerRun = (program: Command, act: (work: (signal: AbortSignal) 
       if (flags.persist !== undefined) common.connection = { ...common.connection, persist: Math.ceil(flags.persist) };
       if (common.json && flags.group) throw new UsageError('--group and --json do not go together');
       const output = common.json ? 'json' : flags.group ? 'group' : 'prefix';
-      await act(async (signal) => (await runOnHosts({ ...common, command: words.join(' '), output, signal }, io)).status);
+      await act(
+        async (signal) => (await runOnHosts({ ...common, command: words.join(' '), output, signal }, io)).status,
+      );
     });

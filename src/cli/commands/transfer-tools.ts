@@ -40,7 +40,11 @@ const withSftp = async (ssh: OpenSSH, t: HostTransfer): Promise<number> => {
     const sizes = t.direction === 'put' ? t.sources.map((s) => statSync(s).size) : undefined;
     const total = sizes?.reduce((a, b) => a + b, 0);
     let intoDir = t.direction === 'get' || t.sources.length > 1 || t.target.endsWith('/');
-    if (!intoDir) intoDir = await client.stat(t.target).then((s) => s.isDirectory(), () => false);
+    if (!intoDir)
+      intoDir = await client.stat(t.target).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
     let done = 0;
     for (const src of t.sources) {
       const handle =
@@ -48,7 +52,12 @@ const withSftp = async (ssh: OpenSSH, t: HostTransfer): Promise<number> => {
           ? client.put(src, intoDir ? posix.join(t.target, basename(src)) : t.target, { signal: t.signal })
           : client.get(src, join(t.target, posix.basename(src)), { signal: t.signal });
       const sub = handle.subscribe({
-        next: (p) => t.progress({ bytes: done + p.bytes, total: total ?? (t.sources.length === 1 ? p.total : undefined), rate: p.rate }),
+        next: (p) =>
+          t.progress({
+            bytes: done + p.bytes,
+            total: total ?? (t.sources.length === 1 ? p.total : undefined),
+            rate: p.rate,
+          }),
         error: () => {},
       });
       try {
@@ -72,7 +81,13 @@ export const transferOn = async (ssh: OpenSSH, t: HostTransfer): Promise<number>
     bytes = p.bytes;
     t.progress(p);
   };
-  const o = { ...QUIET, progress, signal: t.signal, ...(t.recursive && { recursive: true }), ...(t.timeout !== undefined && { timeout: t.timeout }) };
+  const o = {
+    ...QUIET,
+    progress,
+    signal: t.signal,
+    ...(t.recursive && { recursive: true }),
+    ...(t.timeout !== undefined && { timeout: t.timeout }),
+  };
   const paths = [...t.sources, t.target];
   if (t.via === 'scp') await (t.direction === 'put' ? ssh.scpPut(o, ...paths) : ssh.scpGet(o, ...paths));
   else await (t.direction === 'put' ? ssh.rsyncPut(o, ...paths) : ssh.rsyncGet(o, ...paths));

@@ -46,14 +46,18 @@ const masterOutcome = (ssh: OpenSSH): Promise<OpenSSHError | undefined> =>
     const sub = ssh.state$.subscribe((s) => {
       if (s.name === 'running') resolve(undefined);
       else if (s.name === 'failed') resolve(s.error);
-      else if (s.name === 'stopping' || s.name === 'stopped') resolve(masterGone(ssh.getHost(), 'the connection was closed'));
+      else if (s.name === 'stopping' || s.name === 'stopped')
+        resolve(masterGone(ssh.getHost(), 'the connection was closed'));
       else return;
       queueMicrotask(() => sub.unsubscribe());
     });
   });
 
 /** Runs the transfer on every host; resolves with the exit status and every host's result (in host order). */
-export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<{ status: number; results: TransferResult[] }> => {
+export const transferOnHosts = async (
+  req: TransferRequest,
+  io: CliIO,
+): Promise<{ status: number; results: TransferResult[] }> => {
   const c = req.concurrency ?? DEFAULT_CONCURRENCY;
   const fl = openFleet(req.targets, req.connection, c);
   try {
@@ -84,13 +88,31 @@ export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<
         });
         return { host, ok: true, bytes, durationMs: performance.now() - t0, started: true, path: dir };
       } catch (e) {
-        const error = isOpenSSHError(e) ? e : slaveFailed(ssh.getHost(), (e as Error)?.message ?? String(e), e); // a local file problem (mkdir, stat)
-        return { host, ok: false, bytes, durationMs: performance.now() - t0, started: true, path: dir, error, ...(error.code === 'OSSH_ABORTED' && { interrupted: true as const }) };
+        // a local file problem (mkdir, stat)
+        const error = isOpenSSHError(e) ? e : slaveFailed(ssh.getHost(), (e as Error)?.message ?? String(e), e);
+        return {
+          host,
+          ok: false,
+          bytes,
+          durationMs: performance.now() - t0,
+          started: true,
+          path: dir,
+          error,
+          ...(error.code === 'OSSH_ABORTED' && { interrupted: true as const }),
+        };
       }
     };
 
-    const all$: Observable<TransferResult> = merge(...fl.hosts.map((h) => from(masterOutcome(fl.connection(h)!)).pipe(map((error) => ({ h, error }))))).pipe(
-      mergeMap(({ h, error }) => (error ? of<TransferResult>({ host: h, ok: false, bytes: 0, durationMs: 0, started: false, error }) : defer(() => one(h))), c),
+    const all$: Observable<TransferResult> = merge(
+      ...fl.hosts.map((h) => from(masterOutcome(fl.connection(h)!)).pipe(map((error) => ({ h, error })))),
+    ).pipe(
+      mergeMap(
+        ({ h, error }) =>
+          error
+            ? of<TransferResult>({ host: h, ok: false, bytes: 0, durationMs: 0, started: false, error })
+            : defer(() => one(h)),
+        c,
+      ),
       takeUntil(fromEvent(signal, 'abort')),
     );
     await new Promise<void>((resolve) =>
@@ -103,9 +125,15 @@ export const transferOnHosts = async (req: TransferRequest, io: CliIO): Promise<
         complete: () => resolve(),
       }),
     );
-    const list = fl.hosts.map((h) => results.get(h) ?? { host: h, ok: false, bytes: 0, durationMs: 0, started: false, interrupted: true as const });
+    const list = fl.hosts.map(
+      (h) =>
+        results.get(h) ?? { host: h, ok: false, bytes: 0, durationMs: 0, started: false, interrupted: true as const },
+    );
     view.finish(list, performance.now() - start);
-    return { status: list.some((r) => r.interrupted) ? EXIT.interrupted : list.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed, results: list };
+    return {
+      status: list.some((r) => r.interrupted) ? EXIT.interrupted : list.every((r) => r.ok) ? EXIT.ok : EXIT.hostsFailed,
+      results: list,
+    };
   } finally {
     await fl.close();
   }

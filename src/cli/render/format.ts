@@ -21,7 +21,13 @@ export const formatDuration = (ms: number): string => {
 };
 
 /** Cuts plain text to `width` characters (an ellipsis marks the cut). */
-export const fit = (text: string, width: number): string => (width > 0 && text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text);
+export const fit = (text: string, width: number): string =>
+  width > 0 && text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
 
 /** The first line of an error message, for one-line displays. */
-export const oneLine = (text: string): string => text.split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');
+export const oneLine = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' / ');

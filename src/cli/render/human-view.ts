@@ -44,9 +44,17 @@ export const humanRunView = (io: CliIO, hosts: readonly string[], group: boolean
       region.close();
       const rows = o.results.map((r) => {
         const { exit, error } = describeResult(r);
-        return { host: r.host, ok: r.ok, exit, durationMs: r.interrupted || (r.durationMs === 0 && r.exitCode === null) ? undefined : r.durationMs, error: r.interrupted ? 'interrupted' : error };
+        return {
+          host: r.host,
+          ok: r.ok,
+          exit,
+          durationMs: r.interrupted || (r.durationMs === 0 && r.exitCode === null) ? undefined : r.durationMs,
+          error: r.interrupted ? 'interrupted' : error,
+        };
       });
-      io.stderr.write(`\n${summaryTable(rows, o.durationMs, err, { width: region.enabled ? region.width : undefined })}`);
+      io.stderr.write(
+        `\n${summaryTable(rows, o.durationMs, err, { width: region.enabled ? region.width : undefined })}`,
+      );
     },
   };
 };

@@ -6,7 +6,8 @@ import type { OutStream } from '../io';
 import type { RunLine, RunOutcome, RunView } from './run-view';
 
 /** An error as JSON: its code and message. */
-export const errorJson = (e: OpenSSHError | undefined): { code: string; message: string } | undefined => (e ? { code: e.code, message: e.message } : undefined);
+export const errorJson = (e: OpenSSHError | undefined): { code: string; message: string } | undefined =>
+  e ? { code: e.code, message: e.message } : undefined;
 
 /** A host's result as JSON (the error as code and message). */
 export const resultJson = (r: HostResult & { interrupted?: true }): Record<string, unknown> => ({
@@ -35,13 +36,26 @@ export const jsonLine =
 export const jsonRunView = (out: OutStream): RunView => {
   const emit = jsonLine(out);
   return {
-    state: (s: FleetHostState) => emit({ type: 'state', host: s.host, state: s.state.name, ...(s.state.name === 'failed' && { error: errorJson(s.state.error) }) }),
+    state: (s: FleetHostState) =>
+      emit({
+        type: 'state',
+        host: s.host,
+        state: s.state.name,
+        ...(s.state.name === 'failed' && { error: errorJson(s.state.error) }),
+      }),
     line: (e: RunLine) => emit({ type: 'line', host: e.host, stream: e.stream, line: e.line }),
     end: (r: HostResult) => emit({ type: 'end', ...resultJson(r) }),
     finish: (o: RunOutcome) => {
       for (const r of o.results) if (r.interrupted) emit({ type: 'end', ...resultJson(r) });
       const ok = o.results.filter((r) => r.ok).length;
-      emit({ type: 'summary', ok, failed: o.results.length - ok, hosts: o.results.length, durationMs: Math.round(o.durationMs), interrupted: o.results.some((r) => r.interrupted) });
+      emit({
+        type: 'summary',
+        ok,
+        failed: o.results.length - ok,
+        hosts: o.results.length,
+        durationMs: Math.round(o.durationMs),
+        interrupted: o.results.some((r) => r.interrupted),
+      });
     },
   };
 };

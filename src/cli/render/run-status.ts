@@ -37,7 +37,10 @@ export class RunStatus {
     const of = (ph: Phase) => this.hosts.filter((h) => this.phase.get(h) === ph);
     const failed = of('failed').length;
     const ended = of('done').length + failed;
-    const parts = [`${ended}/${this.hosts.length} done${failed ? `, ${failed} failed` : ''}`, formatDuration(performance.now() - this.start)];
+    const parts = [
+      `${ended}/${this.hosts.length} done${failed ? `, ${failed} failed` : ''}`,
+      formatDuration(performance.now() - this.start),
+    ];
     const running = of('running');
     const connecting = of('connecting');
     const queued = of('queued');

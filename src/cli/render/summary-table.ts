@@ -17,12 +17,27 @@ export interface SummaryRow {
 }
 
 /** The table and its tally line, each line ending in `\n`; lines are cut to `width` when given (a terminal). */
-export const summaryTable = (rows: readonly SummaryRow[], totalMs: number, p: Paint, opts: { width?: number | undefined; columns?: string[] } = {}): string => {
+export const summaryTable = (
+  rows: readonly SummaryRow[],
+  totalMs: number,
+  p: Paint,
+  opts: { width?: number | undefined; columns?: string[] } = {},
+): string => {
   const extraHeads = opts.columns ?? [];
-  const cells = rows.map((r) => [r.host, r.exit, r.durationMs === undefined ? '-' : formatDuration(r.durationMs), ...(r.extra ?? []), r.error]);
+  const cells = rows.map((r) => [
+    r.host,
+    r.exit,
+    r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
+    ...(r.extra ?? []),
+    r.error,
+  ]);
   const head = ['HOST', 'EXIT', 'TIME', ...extraHeads, 'ERROR'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const row = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const row = (c: string[]) =>
+    c
+      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const cut = (s: string) => (opts.width ? fit(s, opts.width) : s);
   const lines = [p.bold(cut(row(head)))];
   rows.forEach((r, i) => {
@@ -31,7 +46,8 @@ export const summaryTable = (rows: readonly SummaryRow[], totalMs: number, p: Pa
   });
   const ok = rows.filter((r) => r.ok).length;
   const failed = rows.length - ok;
-  const tally = `${ok} ok, ${failed} failed, ${rows.length} host${rows.length === 1 ? '' : 's'}, ${formatDuration(totalMs)}`;
+  const tally =
+    `${ok} ok, ${failed} failed, ${rows.length} host${rows.length === 1 ? '' : 's'}, ` + `${formatDuration(totalMs)}`;
   lines.push(failed ? p.red(tally) : p.green(tally));
   return `${lines.join('\n')}\n`;
 };

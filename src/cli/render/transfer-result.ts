@@ -18,4 +18,5 @@ export interface TransferResult {
 }
 
 /** Why a transfer failed, in one line. */
-export const describeError = (r: TransferResult): string => (r.interrupted ? 'interrupted' : r.error ? `${r.error.code}: ${oneLine(r.error.message)}` : 'failed');
+export const describeError = (r: TransferResult): string =>
+  r.interrupted ? 'interrupted' : r.error ? `${r.error.code}: ${oneLine(r.error.message)}` : 'failed';

@@ -18,22 +18,48 @@ export interface TransferView {
 const PLAIN_EVERY_MS = 1000;
 const BAR = 24;
 
-const amount = (p: { bytes: number; total?: number | undefined; rate?: number | undefined }) =>
-  `${formatBytes(p.bytes)}${p.total ? ` / ${formatBytes(p.total)}` : ''}${p.rate ? `  ${formatBytes(Math.round(p.rate))}/s` : ''}`;
+const amount = (p: { bytes: number; total?: number | undefined; rate?: number | undefined }) => {
+  const total = p.total ? ` / ${formatBytes(p.total)}` : '';
+  const rate = p.rate ? `  ${formatBytes(Math.round(p.rate))}/s` : '';
+  return `${formatBytes(p.bytes)}${total}${rate}`;
+};
 
-const percent = (p: { bytes: number; total?: number | undefined }) => (p.total ? Math.min(100, Math.floor((p.bytes * 100) / p.total)) : undefined);
+const percent = (p: { bytes: number; total?: number | undefined }) =>
+  p.total ? Math.min(100, Math.floor((p.bytes * 100) / p.total)) : undefined;
 
 /** `--json`: `{"type":"progress","host","bytes","total","rate"}`, `{"type":"end",...}`, `{"type":"summary",...}`. */
 export const jsonTransferView = (io: CliIO): TransferView => {
   const emit = jsonLine(io.stdout);
-  const resultJson = (r: TransferResult) => ({ host: r.host, ok: r.ok, bytes: r.bytes, durationMs: Math.round(r.durationMs), ...(r.path && { path: r.path }), ...(r.interrupted && { interrupted: true }), ...(r.error && { error: errorJson(r.error) }) });
+  const resultJson = (r: TransferResult) => ({
+    host: r.host,
+    ok: r.ok,
+    bytes: r.bytes,
+    durationMs: Math.round(r.durationMs),
+    ...(r.path && { path: r.path }),
+    ...(r.interrupted && { interrupted: true }),
+    ...(r.error && { error: errorJson(r.error) }),
+  });
   return {
-    progress: (host, p) => emit({ type: 'progress', host, bytes: p.bytes, total: p.total ?? null, rate: p.rate === undefined ? null : Math.round(p.rate) }),
+    progress: (host, p) =>
+      emit({
+        type: 'progress',
+        host,
+        bytes: p.bytes,
+        total: p.total ?? null,
+        rate: p.rate === undefined ? null : Math.round(p.rate),
+      }),
     end: (r) => emit({ type: 'end', ...resultJson(r) }),
     finish: (results, durationMs) => {
       for (const r of results) if (r.interrupted) emit({ type: 'end', ...resultJson(r) });
       const ok = results.filter((r) => r.ok).length;
-      emit({ type: 'summary', ok, failed: results.length - ok, hosts: results.length, durationMs: Math.round(durationMs), interrupted: results.some((r) => r.interrupted) });
+      emit({
+        type: 'summary',
+        ok,
+        failed: results.length - ok,
+        hosts: results.length,
+        durationMs: Math.round(durationMs),
+        interrupted: results.some((r) => r.interrupted),
+      });
     },
   };
 };
@@ -54,7 +80,10 @@ export const humanTransferView = (io: CliIO, hosts: readonly string[]): Transfer
   };
   const redraw = () => {
     const rows = Math.max(1, ((io.stderr as { rows?: number }).rows ?? 24) - 2);
-    const lines = [...active].sort(([a], [b]) => hosts.indexOf(a) - hosts.indexOf(b)).slice(0, rows).map(([h, q]) => `${name(h)} ${fit(`${bar(q)}  ${amount(q)}`, region.width - hostWidth - 1)}`);
+    const lines = [...active]
+      .sort(([a], [b]) => hosts.indexOf(a) - hosts.indexOf(b))
+      .slice(0, rows)
+      .map(([h, q]) => `${name(h)} ${fit(`${bar(q)}  ${amount(q)}`, region.width - hostWidth - 1)}`);
     if (active.size > rows) lines.push(p.dim(`... and ${active.size - rows} more`));
     region.update(lines);
   };
@@ -66,13 +95,16 @@ export const humanTransferView = (io: CliIO, hosts: readonly string[]): Transfer
       if (now - (lastPlain.get(host) ?? -Infinity) < PLAIN_EVERY_MS) return;
       lastPlain.set(host, now);
       const pc = percent(q);
-      io.stderr.write(`${name(host)} ${q.bytes === 0 ? 'started' : `${pc === undefined ? '' : `${pc}%  `}${amount(q)}`}\n`);
+      io.stderr.write(
+        `${name(host)} ${q.bytes === 0 ? 'started' : `${pc === undefined ? '' : `${pc}%  `}${amount(q)}`}\n`,
+      );
     },
     end(r) {
       active.delete(r.host);
       redraw(); // the region drawn again under the line below must no longer show this host
       const text = r.ok
-        ? `${p.green('done')} ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}${r.path ? ` -> ${r.path}` : ''}`
+        ? `${p.green('done')} ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}` +
+          (r.path ? ` -> ${r.path}` : '')
         : p.red(`failed: ${describeError(r)}`);
       region.print(io.stderr, `${name(r.host)} ${text}\n`);
     },
@@ -86,7 +118,8 @@ export const humanTransferView = (io: CliIO, hosts: readonly string[]): Transfer
         extra: [formatBytes(r.bytes)],
         error: r.ok ? '' : oneLine(describeError(r)),
       }));
-      io.stderr.write(`\n${summaryTable(rows, durationMs, p, { width: region.enabled ? region.width : undefined, columns: ['BYTES'] })}`);
+      const width = region.enabled ? region.width : undefined;
+      io.stderr.write(`\n${summaryTable(rows, durationMs, p, { width, columns: ['BYTES'] })}`);
     },
   };
 };

@@ -13,7 +13,10 @@ const fromEnv = (): number => {
   try {
     return parseDebug(process.env.NET_OPENSSH_DEBUG);
   } catch {
-    process.stderr.write(`# net-openssh: ignoring NET_OPENSSH_DEBUG=${JSON.stringify(process.env.NET_OPENSSH_DEBUG)} (not a number or flag list)\n`);
+    process.stderr.write(
+      `# net-openssh: ignoring NET_OPENSSH_DEBUG=${JSON.stringify(process.env.NET_OPENSSH_DEBUG)} (not a ` +
+        `number or flag list)\n`,
+    );
     return 0;
   }
 };
@@ -29,7 +32,8 @@ export const setDebug = (v: DebugSetting): void => void (mask = parseDebug(v));
 export const getDebugSink = (): DebugSink => sink;
 /** Sets the sink; undefined restores the default (stderr, lines prefixed `# ` as Net::OpenSSH does). */
 export const setDebugSink = (s: DebugSink | undefined): void => {
-  if (s !== undefined && typeof s !== 'function') throw new TypeError('OpenSSH.debugSink must be a function (line: string) => void');
+  if (s !== undefined && typeof s !== 'function')
+    throw new TypeError('OpenSSH.debugSink must be a function (line: string) => void');
   sink = s ?? stderrSink;
 };
 

@@ -32,10 +32,11 @@ const ALL = Object.values(DEBUG_FLAGS).reduce((a, b) => a | b, 0);
 
 /** The bitmask for a setting; throws OSSH_INVALID_ARGUMENT for unknown names. */
 export const parseDebug = (v: DebugSetting | undefined): number => {
-  if (v === undefined || v === false || v === '' ) return 0;
+  if (v === undefined || v === false || v === '') return 0;
   if (v === true) return ALL;
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0) throw invalidArgument('Expected OpenSSH.debug to be a non-negative integer bitmask', v);
+    if (!Number.isInteger(v) || v < 0)
+      throw invalidArgument('Expected OpenSSH.debug to be a non-negative integer bitmask', v);
     return v;
   }
   const names = typeof v === 'string' ? v.split(/[\s,|]+/).filter(Boolean) : [...v];
@@ -44,7 +45,10 @@ export const parseDebug = (v: DebugSetting | undefined): number => {
     if (/^\d+$/.test(n)) mask |= Number(n);
     else if (n === 'all' || n === '-1') mask |= ALL;
     else if (n in DEBUG_FLAGS) mask |= DEBUG_FLAGS[n as DebugFlagName];
-    else throw invalidArgument(`unknown debug flag '${n}' (known: all, ${Object.keys(DEBUG_FLAGS).join(', ')}, or a number)`);
+    else
+      throw invalidArgument(
+        `unknown debug flag '${n}' (known: all, ${Object.keys(DEBUG_FLAGS).join(', ')}, or a number)`,
+      );
   }
   return mask;
 };

@@ -30,7 +30,8 @@ export class EngineSet {
     if (name === 'spawn') return this.spawn();
     const refusal = muxRefusal(req, this.tunnels);
     if (refusal === undefined) return this.muxOne();
-    if (name === 'mux') throw invalidArgument(`engine 'mux' cannot run this call: ${refusal}; use engine 'auto' or 'spawn'`);
+    if (name === 'mux')
+      throw invalidArgument(`engine 'mux' cannot run this call: ${refusal}; use engine 'auto' or 'spawn'`);
     return this.spawn();
   }
 

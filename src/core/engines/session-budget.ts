@@ -6,7 +6,10 @@ import { sessionLimit } from './mux/admission';
 
 /** The session count both engines of one master draw on. */
 export class SessionBudget {
-  /** Sessions all engines together keep open (one below the server's MaxSessions, see sessionLimit); lowered when the server refuses below it. */
+  /**
+   * Sessions all engines together keep open (one below the server's MaxSessions, see sessionLimit); lowered when the
+   * server refuses below it.
+   */
   limit: number;
   private spawnActive = 0;
   private readonly waiting: Array<() => void> = [];
@@ -35,7 +38,10 @@ export class SessionBudget {
     return this.waiting.length;
   }
 
-  /** Calls `start` once a session is free for a slave (now, if one is); the slave must `releaseSpawn()` when it ends. Returns a canceller. */
+  /**
+   * Calls `start` once a session is free for a slave (now, if one is); the slave must `releaseSpawn()` when it ends.
+   * Returns a canceller.
+   */
   acquireSpawn(start: () => void): () => void {
     if (this.waiting.length === 0 && this.free() > 0) {
       this.spawnActive++;

@@ -9,7 +9,10 @@ export interface GatewayOptions {
    * ssh logs into each with your config and keys.
    */
   proxy?: string | string[];
-  /** Proxies as URLs, Net::OpenSSH::Gateway's form: `ssh://user@host:port` (a jump host), `http://host:port` (CONNECT), `socks4://host:port`, `socks5://host:port`. At most one non-ssh proxy, last. */
+  /**
+   * Proxies as URLs, Net::OpenSSH::Gateway's form: `ssh://user@host:port` (a jump host), `http://host:port` (CONNECT),
+   * `socks4://host:port`, `socks5://host:port`. At most one non-ssh proxy, last.
+   */
   proxies?: string | string[];
   /** A ProxyCommand used as is (`%h`, `%p` expanded by ssh). */
   proxyCommand?: string;
@@ -28,10 +31,14 @@ const list = (v: unknown, name: string): string[] => {
 /** Validates a gateway and turns it into master options: `-J hops` and/or `-o ProxyCommand=...`. */
 export const gatewayArgs = (g: unknown): string[] => {
   if (g === undefined) return [];
-  if (typeof g !== 'object' || g === null || Array.isArray(g)) throw invalidArgument('Expected `gateway` to be an object ({ proxy, proxies, proxyCommand })', g);
+  if (typeof g !== 'object' || g === null || Array.isArray(g))
+    throw invalidArgument('Expected `gateway` to be an object ({ proxy, proxies, proxyCommand })', g);
   const o = g as GatewayOptions;
   const extra = Object.keys(o).filter((k) => !['proxy', 'proxies', 'proxyCommand'].includes(k));
-  if (extra.length) throw invalidArgument(`gateway: unknown option${extra.length > 1 ? 's' : ''} ${extra.map((k) => `\`${k}\``).join(', ')}`);
+  if (extra.length)
+    throw invalidArgument(
+      `gateway: unknown option${extra.length > 1 ? 's' : ''} ${extra.map((k) => `\`${k}\``).join(', ')}`,
+    );
   const hops: string[] = [];
   let command: string | undefined;
   for (const item of [...list(o.proxy, 'proxy'), ...list(o.proxies, 'proxies')]) {
@@ -44,16 +51,24 @@ export const gatewayArgs = (g: unknown): string[] => {
       if (command !== undefined) throw invalidArgument('gateway: a jump host cannot follow an HTTP or SOCKS proxy');
       hops.push(item);
     } else {
-      throw invalidArgument('gateway: expected a jump host (user@host:port or ssh://...) or an http://, socks4:// or socks5:// proxy', item);
+      throw invalidArgument(
+        'gateway: expected a jump host (user@host:port or ssh://...) or an http://, socks4:// or socks5:// proxy',
+        item,
+      );
     }
   }
   if (o.proxyCommand !== undefined) {
-    if (typeof o.proxyCommand !== 'string' || o.proxyCommand === '') throw invalidArgument('Expected `gateway.proxyCommand` to be a string', o.proxyCommand);
-    if (command !== undefined || hops.length) throw invalidArgument('gateway: give either proxyCommand or proxies, not both');
+    if (typeof o.proxyCommand !== 'string' || o.proxyCommand === '')
+      throw invalidArgument('Expected `gateway.proxyCommand` to be a string', o.proxyCommand);
+    if (command !== undefined || hops.length)
+      throw invalidArgument('gateway: give either proxyCommand or proxies, not both');
     command = o.proxyCommand;
   }
   // ssh ignores ProxyCommand when ProxyJump is set (and the reverse): one of them, never both
-  if (command !== undefined && hops.length) throw invalidArgument('gateway: jump hosts and an HTTP/SOCKS proxy cannot be combined (ssh uses either ProxyJump or ProxyCommand)');
+  if (command !== undefined && hops.length)
+    throw invalidArgument(
+      'gateway: jump hosts and an HTTP/SOCKS proxy cannot be combined (ssh uses either ProxyJump or ProxyCommand)',
+    );
   if (hops.length) return ['-J', hops.join(',')];
   return command === undefined ? [] : ['-o', `ProxyCommand=${command}`];
 };

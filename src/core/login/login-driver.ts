@@ -33,9 +33,16 @@ export class LoginDriver {
     const hostKey = hostKeyProblem(this.pending);
     if (hostKey) return { type: 'fail', reason: hostKey };
     if (this.kind === undefined || !endsWithPrompt(this.pending, this.prompt)) return { type: 'wait' };
-    const line = this.pending.trim().split(/\r?\n|\r/).pop() ?? '';
+    const line =
+      this.pending
+        .trim()
+        .split(/\r?\n|\r/)
+        .pop() ?? '';
     if (this.answered) {
-      return { type: 'fail', reason: `the ${this.kind} was refused (a second ${this.kind} prompt appeared: ${JSON.stringify(line)})` };
+      return {
+        type: 'fail',
+        reason: `the ${this.kind} was refused (a second ${this.kind} prompt appeared: ${JSON.stringify(line)})`,
+      };
     }
     this.answered = true;
     this.pending = '';
@@ -44,8 +51,18 @@ export class LoginDriver {
 }
 
 /** Why the master exited during login, in words: a refused secret when one was sent and ssh said so. */
-export const exitDuringLogin = (kind: SecretKind | undefined, sent: boolean, sshSays: string, output: string): string => {
+export const exitDuringLogin = (
+  kind: SecretKind | undefined,
+  sent: boolean,
+  sshSays: string,
+  output: string,
+): string => {
   if (kind === undefined || !sent) return sshSays;
-  const denied = output.split(/\r?\n|\r/).map((l) => l.trim()).find((l) => /Permission denied|Bad passphrase|incorrect passphrase/i.test(l));
-  return denied ? `the ${kind} was refused (ssh: ${denied})` : `the ${kind} was refused or the master exited during login (${sshSays})`;
+  const denied = output
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .find((l) => /Permission denied|Bad passphrase|incorrect passphrase/i.test(l));
+  return denied
+    ? `the ${kind} was refused (ssh: ${denied})`
+    : `the ${kind} was refused or the master exited during login (${sshSays})`;
 };

@@ -2,7 +2,10 @@
 // soon as `:` or `?` appears anywhere (so a banner can trigger it); we look at the last line only: ssh
 // writes a prompt without a newline and then waits, so a prompt is always the unfinished last line.
 
-/** What counts as a prompt: a string that must appear in the last line, a RegExp tested on the text since the last answer, or the default. */
+/**
+ * What counts as a prompt: a string that must appear in the last line, a RegExp tested on the text since the last
+ * answer, or the default.
+ */
 export type PasswordPrompt = string | RegExp;
 
 /** The default prompt: the unfinished last line ends with `:` or `?` (then optional blanks). */
@@ -31,8 +34,14 @@ const HOST_KEY_CHANGED = /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .*
 /** A host-key problem shown on the pty (ssh asks yes/no there: we must never answer it with a secret). */
 export const hostKeyProblem = (text: string): string | undefined => {
   if (HOST_KEY_CHANGED.test(text))
-    return "the remote host public key doesn't match the one stored locally (known_hosts): the host was reinstalled or someone is intercepting the connection";
+    return (
+      "the remote host public key doesn't match the one stored locally (known_hosts): the host was " +
+      'reinstalled or someone is intercepting the connection'
+    );
   if (HOST_KEY_UNKNOWN.test(text))
-    return "the authenticity of the target host can't be established: its public key is not in the known_hosts file (connect once with ssh to check and add it)";
+    return (
+      "the authenticity of the target host can't be established: its public key is not in the known_hosts " +
+      'file (connect once with ssh to check and add it)'
+    );
   return undefined;
 };

@@ -6,7 +6,10 @@ import { probeMaster, type Probe } from './master-probe';
 import { lockPathOf, tryStartLock } from './start-lock';
 
 /** Reuse the live master (its pid and open control connection), or start one while holding the lock. */
-export type Acquired = Extract<Probe, { kind: 'alive' }> | { kind: 'start'; release: () => void } | { kind: 'cancelled' };
+export type Acquired =
+  | Extract<Probe, { kind: 'alive' }>
+  | { kind: 'start'; release: () => void }
+  | { kind: 'cancelled' };
 
 const POLL_MS = 25;
 
@@ -15,7 +18,12 @@ const POLL_MS = 25;
  * socket in the way. Rejects with OSSH_MASTER_FAILED for a socket that must not be used, or when another
  * process holds the lock past `deadline` (epoch ms). `wanted()` false ends the wait (`cancelled`).
  */
-export const acquirePersistent = async (ctlPath: string, host: string | undefined, deadline: number, wanted: () => boolean): Promise<Acquired> => {
+export const acquirePersistent = async (
+  ctlPath: string,
+  host: string | undefined,
+  deadline: number,
+  wanted: () => boolean,
+): Promise<Acquired> => {
   const lockPath = lockPathOf(ctlPath);
   for (;;) {
     if (!wanted()) return { kind: 'cancelled' };
@@ -39,7 +47,11 @@ export const acquirePersistent = async (ctlPath: string, host: string | undefine
     }
     if (Date.now() > deadline) {
       const who = lock.holder === undefined ? 'another process' : `process ${lock.holder}`;
-      throw masterFailed(host, `${who} is still starting the persistent master at ${ctlPath} (lock ${lockPath}); remove the lock if no such start is under way`);
+      throw masterFailed(
+        host,
+        `${who} is still starting the persistent master at ${ctlPath} (lock ${lockPath}); remove the lock if ` +
+          `no such start is under way`,
+      );
     }
     await new Promise((r) => setTimeout(r, POLL_MS).unref()); // whoever waits for the master holds the process
   }

@@ -19,7 +19,8 @@ export type Claim =
 const DEFAULT_WAIT_S = 120;
 
 /** The control path of a persistent connection: the given ctlPath, else derived from its options inside ctlDir. */
-export const persistentPathOf = (s: ConnectionSettings): string => s.ctlPath ?? persistentCtlPath(s.ctlDir ?? defaultCtlDir(), s);
+export const persistentPathOf = (s: ConnectionSettings): string =>
+  s.ctlPath ?? persistentCtlPath(s.ctlDir ?? defaultCtlDir(), s);
 
 /** Finds the live master of these settings or claims the right to start it; `wanted()` false cancels. */
 export const claimPersistent = async (s: ConnectionSettings, host: string, wanted: () => boolean): Promise<Claim> => {
@@ -27,11 +28,15 @@ export const claimPersistent = async (s: ConnectionSettings, host: string, wante
   const bytes = Buffer.byteLength(ctlPath);
   const bad =
     bytes > MAX_CTL_PATH
-      ? ctlDirFailed(host, `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a shorter ctlDir`)
+      ? ctlDirFailed(
+          host,
+          `ctlPath ${ctlPath} is too long (${bytes} bytes; at most ${MAX_CTL_PATH} on this OS): choose a ` +
+            `shorter ctlDir`,
+        )
       : prepareCtlDir(dirname(ctlPath), s.strictMode, host);
   if (bad) return { kind: 'failed', ctlPath, error: bad };
   const deadline = Date.now() + (s.timeout ?? DEFAULT_WAIT_S) * 1000;
-  let got;
+  let got: Awaited<ReturnType<typeof acquirePersistent>>;
   try {
     got = await acquirePersistent(ctlPath, host, deadline, wanted);
   } catch (e) {

@@ -28,7 +28,9 @@ export const writeMasterInfo = (ctlPath: string, info: MasterInfo): void => {
 export const readMasterInfo = (ctlPath: string): MasterInfo | undefined => {
   try {
     const v = JSON.parse(readFileSync(infoPathOf(ctlPath), 'utf8')) as Partial<MasterInfo>;
-    return typeof v.destination === 'string' && typeof v.persistSeconds === 'number' ? { destination: v.destination, persistSeconds: v.persistSeconds } : undefined;
+    return typeof v.destination === 'string' && typeof v.persistSeconds === 'number'
+      ? { destination: v.destination, persistSeconds: v.persistSeconds }
+      : undefined;
   } catch {
     return undefined;
   }

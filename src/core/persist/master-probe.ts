@@ -1,7 +1,7 @@
 // What is at a persistent control path: nothing, a stale socket (no process listens), or a live master
 // of ours (its pid, through the ControlMaster alive check). Anything else is refused, never trusted:
 // a file that is not a socket, a socket or master process of another user, a master that does not answer.
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import type { Socket } from 'node:net';
 import { masterFailed, type OpenSSHError } from '../errors';
 import { runControl } from '../engines/mux/control-socket';
@@ -18,15 +18,20 @@ const refuse = (host: string | undefined, ctlPath: string, why: string): OpenSSH
 
 /** Looks at `ctlPath`; rejects with OSSH_MASTER_FAILED when what is there must not be used. */
 export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<Probe> => {
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(ctlPath);
   } catch {
     return { kind: 'absent' };
   }
   if (!st.isSocket()) throw refuse(host, ctlPath, 'it is not a socket; remove it');
-  if (st.uid !== myUid()) throw refuse(host, ctlPath, `it is owned by uid ${st.uid}, not by you (uid ${myUid()}); remove it if you did not put it there`);
-  let reply;
+  if (st.uid !== myUid())
+    throw refuse(
+      host,
+      ctlPath,
+      `it is owned by uid ${st.uid}, not by you (uid ${myUid()}); remove it if you did not put it there`,
+    );
+  let reply: Awaited<ReturnType<typeof runControl>>;
   try {
     reply = await runControl(ctlPath, 'alive-check', () => ({ frame: () => {} }), timeoutMs);
   } catch (e) {
@@ -40,7 +45,11 @@ export const probeMaster = async (ctlPath: string, host?: string, timeoutMs = PR
   const owner = processOwner(pid);
   if (owner !== undefined && owner !== myUid()) {
     socket.destroy();
-    throw refuse(host, ctlPath, `the master answering there (pid ${pid}) runs as uid ${owner}, not as you (uid ${myUid()})`);
+    throw refuse(
+      host,
+      ctlPath,
+      `the master answering there (pid ${pid}) runs as uid ${owner}, not as you (uid ${myUid()})`,
+    );
   }
   return { kind: 'alive', pid, socket };
 };

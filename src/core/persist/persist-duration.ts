@@ -10,14 +10,19 @@ const TIME = /^(?:\d+[smhdw]?)+$/i;
  */
 export const parsePersist = (v: unknown): number | undefined => {
   if (v === undefined || v === false) return undefined;
-  const bad = () => invalidArgument("Expected `persist` to be false, a positive whole number of seconds, or a duration such as '90s', '10m', '1h30m'", v);
+  const bad = () =>
+    invalidArgument(
+      "Expected `persist` to be false, a positive whole number of seconds, or a duration such as '90s', '10m', '1h30m'",
+      v,
+    );
   if (typeof v === 'number') {
     if (!Number.isInteger(v) || v < 1) throw bad();
     return v;
   }
   if (typeof v !== 'string' || !TIME.test(v.trim())) throw bad();
   let seconds = 0;
-  for (const [, n, unit] of v.trim().matchAll(/(\d+)([smhdw]?)/gi)) seconds += Number(n) * UNIT_SECONDS[unit!.toLowerCase()]!;
+  for (const [, n, unit] of v.trim().matchAll(/(\d+)([smhdw]?)/gi))
+    seconds += Number(n) * UNIT_SECONDS[unit!.toLowerCase()]!;
   if (seconds < 1 || !Number.isSafeInteger(seconds)) throw bad();
   return seconds;
 };

@@ -10,7 +10,16 @@ export const PERSISTENT_NAME = /^p-[0-9a-f]{24}$/;
 /** The settings that decide which connection a master is; secrets, timeouts and slave options are left out. */
 export type PersistKeySettings = Pick<
   ConnectionSettings,
-  'sshCmd' | 'dest' | 'user' | 'port' | 'keyPath' | 'masterOpts' | 'gatewayArgs' | 'proxyCommand' | 'forwardAgent' | 'forwardX11'
+  | 'sshCmd'
+  | 'dest'
+  | 'user'
+  | 'port'
+  | 'keyPath'
+  | 'masterOpts'
+  | 'gatewayArgs'
+  | 'proxyCommand'
+  | 'forwardAgent'
+  | 'forwardX11'
 >;
 
 /**

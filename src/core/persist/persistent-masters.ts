@@ -39,7 +39,10 @@ const entries = (dir: string): string[] => {
   }
 };
 
-/** Ends the persistent master at `ctlPath` (`ssh -O exit` through the socket), waits for `pid` to be gone, removes its info file. */
+/**
+ * Ends the persistent master at `ctlPath` (`ssh -O exit` through the socket), waits for `pid` to be gone, removes its
+ * info file.
+ */
 export const endPersistentMaster = async (ctlPath: string, pid: number): Promise<void> => {
   await muxTerminate(ctlPath, LIST_TIMEOUT_MS).catch(() => {}); // already gone is fine
   await waitGone(pid, STOP_WAIT_MS);
@@ -54,7 +57,9 @@ export const endPersistentMaster = async (ctlPath: string, pid: number): Promise
 export const persistentMasters = async (ctlDir: string = defaultCtlDir()): Promise<PersistentMaster[]> => {
   const dir = resolve(ctlDir);
   const found: PersistentMaster[] = [];
-  for (const name of entries(dir).filter((n) => PERSISTENT_NAME.test(n)).sort()) {
+  for (const name of entries(dir)
+    .filter((n) => PERSISTENT_NAME.test(n))
+    .sort()) {
     const ctlPath = join(dir, name);
     const seen = await probeMaster(ctlPath, undefined, LIST_TIMEOUT_MS).catch(() => undefined);
     if (seen?.kind !== 'alive') continue;
@@ -93,7 +98,8 @@ export const stopPersistentMasters = async (ctlDir: string = defaultCtlDir()): P
     if (!PERSISTENT_NAME.test(base)) continue;
     const ctlPath = join(dir, base);
     let lock = tryStartLock(lockPathOf(ctlPath));
-    if (!lock.held && lock.holder === undefined) lock = tryStartLock(lockPathOf(ctlPath)); // a stale lock was just broken
+    // a stale lock was just broken
+    if (!lock.held && lock.holder === undefined) lock = tryStartLock(lockPathOf(ctlPath));
     if (!lock.held) continue; // a start is under way: not ours to tidy
     try {
       const seen = await probeMaster(ctlPath, undefined, LIST_TIMEOUT_MS).catch(() => undefined);

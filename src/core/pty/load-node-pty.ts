@@ -18,7 +18,10 @@ export const loadNodePty = (name = 'node-pty'): Promise<NodePtyModule> => {
         return mod;
       },
       (e: Error) => {
-        throw new Error(`the optional dependency ${name} is not available (${e.message.split('\n')[0]}); install it with \`npm install node-pty\` (it builds with node-gyp: python3, make and a C++ compiler)`);
+        throw new Error(
+          `the optional dependency ${name} is not available (${e.message.split('\n')[0]}); install it with ` +
+            `\`npm install node-pty\` (it builds with node-gyp: python3, make and a C++ compiler)`,
+        );
       },
     );
     p.catch(() => cache.delete(name)); // a later install can succeed

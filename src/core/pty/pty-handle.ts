@@ -18,7 +18,9 @@ export interface PtyHandle {
   write(data: string | Buffer): void;
   /** Subscribes to what the terminal shows (node-pty's onData); returns the unsubscribe function. */
   onData(listener: (data: string) => void): () => void;
-  /** The next chunk of output not yet consumed by read/expect; undefined once the command has ended and all was read. */
+  /**
+   * The next chunk of output not yet consumed by read/expect; undefined once the command has ended and all was read.
+   */
   read(): Promise<string | undefined>;
   /**
    * Waits until the output (from where the last read/expect stopped) matches `pattern`; resolves with the text up to
@@ -126,7 +128,10 @@ export const openPty = async (ctx: PtyContext, req: ChannelRequest, o: PtyOption
       return chunk;
     },
     async expect(pattern, timeout = 10) {
-      const re = typeof pattern === 'string' ? new RegExp(escapeRe(pattern)) : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+      const re =
+        typeof pattern === 'string'
+          ? new RegExp(escapeRe(pattern))
+          : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
       const deadline = Date.now() + timeout * 1000;
       for (;;) {
         const rest = all.slice(cursor);
@@ -137,10 +142,20 @@ export const openPty = async (ctx: PtyContext, req: ChannelRequest, o: PtyOption
           return rest.slice(0, end);
         }
         if (proc.done)
-          throw new OpenSSHError('OSSH_SLAVE_FAILED', `expect: the command ended before ${String(pattern)} appeared (last output: ${JSON.stringify(rest.slice(-200))})`, { host: ctx.host });
+          throw new OpenSSHError(
+            'OSSH_SLAVE_FAILED',
+            `expect: the command ended before ${String(pattern)} appeared (last output: ` +
+              `${JSON.stringify(rest.slice(-200))})`,
+            { host: ctx.host },
+          );
         const left = deadline - Date.now();
         if (left <= 0)
-          throw new OpenSSHError('OSSH_SLAVE_TIMEOUT', `expect: ${String(pattern)} did not appear within ${timeout} s (last output: ${JSON.stringify(rest.slice(-200))})`, { host: ctx.host });
+          throw new OpenSSHError(
+            'OSSH_SLAVE_TIMEOUT',
+            `expect: ${String(pattern)} did not appear within ${timeout} s (last output: ` +
+              `${JSON.stringify(rest.slice(-200))})`,
+            { host: ctx.host },
+          );
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([waitForMore(), new Promise<void>((r) => (timer = setTimeout(r, left)))]);
         clearTimeout(timer);

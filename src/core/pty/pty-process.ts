@@ -42,7 +42,9 @@ export interface PtySpawnOptions {
   cwd?: string;
 }
 
-const signalNames = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name.replace(/^SIG/, '')]));
+const signalNames = new Map<number, string>(
+  Object.entries(constants.signals).map(([name, n]) => [n, name.replace(/^SIG/, '')]),
+);
 
 /** node-pty's exit report as a PtyExit. */
 export const ptyExit = (exitCode: number, signal: number | undefined): PtyExit =>

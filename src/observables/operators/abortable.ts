@@ -44,7 +44,11 @@ export function abortable<T>(signal: AbortSignal, options: AbortableOptions = {}
       };
       signal.addEventListener('abort', onAbort, { once: true });
       // a plain observer: handing `sub` itself over would make `inner` that same subscriber
-      inner = source.subscribe({ next: (v) => sub.next(v), error: (e) => sub.error(e), complete: () => sub.complete() });
+      inner = source.subscribe({
+        next: (v) => sub.next(v),
+        error: (e) => sub.error(e),
+        complete: () => sub.complete(),
+      });
       return () => {
         signal.removeEventListener('abort', onAbort);
         inner?.unsubscribe();

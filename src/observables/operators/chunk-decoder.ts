@@ -16,12 +16,16 @@ export interface DecodeOptions {
 
 /** Creates a TextDecoder for `encoding`, or throws OSSH_ENCODING_ERROR ("bad encoding") for a name it does not know. */
 export const textDecoder = (encoding: string, fatal: boolean, host?: string): TextDecoder => {
-  if (typeof encoding !== 'string' || encoding === '') throw encodingError(host, `bad encoding ${JSON.stringify(encoding)}: expected an encoding name such as 'utf-8'`);
+  if (typeof encoding !== 'string' || encoding === '')
+    throw encodingError(host, `bad encoding ${JSON.stringify(encoding)}: expected an encoding name such as 'utf-8'`);
   try {
     // ignoreBOM: a byte order mark in the output is data, kept as U+FEFF
     return new TextDecoder(encoding, { fatal, ignoreBOM: true });
   } catch {
-    throw encodingError(host, `bad encoding '${encoding}': not an encoding this Node.js knows (see TextDecoder's supported encodings)`);
+    throw encodingError(
+      host,
+      `bad encoding '${encoding}': not an encoding this Node.js knows (see TextDecoder's supported encodings)`,
+    );
   }
 };
 
@@ -59,6 +63,10 @@ export class ChunkDecoder {
   }
 
   private failure(where: string): OpenSSHError {
-    return encodingError(this.host, `output decoding failed: the output is not valid ${this.encoding}: ${where}; pass \`fatal: false\` to replace such bytes with U+FFFD`);
+    return encodingError(
+      this.host,
+      `output decoding failed: the output is not valid ${this.encoding}: ${where}; pass \`fatal: false\` to ` +
+        `replace such bytes with U+FFFD`,
+    );
   }
 }

@@ -33,7 +33,10 @@ export type { DecodeOptions } from './chunk-decoder';
  * @returns An Observable of the decoded text, one string per chunk that completed at least one character.
  * @see {@link lines}
  */
-export function decode<T extends Uint8Array>(encoding = 'utf-8', options: DecodeOptions = {}): OperatorFunction<T, string> {
+export function decode<T extends Uint8Array>(
+  encoding = 'utf-8',
+  options: DecodeOptions = {},
+): OperatorFunction<T, string> {
   const { fatal = true, host } = options;
   textDecoder(encoding, fatal, host); // an unknown encoding fails here, at once
   return (source) =>

@@ -43,7 +43,15 @@ export function exitCode(options: ExitCodeOptions = {}): OperatorFunction<ExecEv
           sub.next(e.code);
         },
         error: (e) => sub.error(e),
-        complete: () => (seen ? sub.complete() : sub.error(slaveFailed(options.host, 'the command\'s events ended without an exit status (was the stream cut short?)'))),
+        complete: () =>
+          seen
+            ? sub.complete()
+            : sub.error(
+                slaveFailed(
+                  options.host,
+                  "the command's events ended without an exit status (was the stream cut short?)",
+                ),
+              ),
       });
     });
 }

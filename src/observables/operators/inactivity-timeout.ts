@@ -12,7 +12,10 @@ export interface InactivityTimeoutOptions {
   kill?: boolean;
   /** Host named in the error. */
   host?: string;
-  /** Makes the error to emit, called when the timer fires, before the source is unsubscribed. @default OSSH_SLAVE_TIMEOUT */
+  /**
+   * Makes the error to emit, called when the timer fires, before the source is unsubscribed.
+   * @default OSSH_SLAVE_TIMEOUT
+   */
   error?: () => unknown;
   /** Where time comes from (a TestScheduler in marble tests). @default asyncScheduler */
   scheduler?: SchedulerLike;
@@ -53,7 +56,10 @@ export const validateTimeout = (seconds: unknown): number => {
  * @returns The source's values, or an `OSSH_SLAVE_TIMEOUT` error.
  * @see {@link killOnTimeout}
  */
-export function inactivityTimeout<T>(seconds: number, options: InactivityTimeoutOptions = {}): MonoTypeOperatorFunction<T> {
+export function inactivityTimeout<T>(
+  seconds: number,
+  options: InactivityTimeoutOptions = {},
+): MonoTypeOperatorFunction<T> {
   validateTimeout(seconds);
   const { kill, host, scheduler = asyncScheduler } = options;
   if (kill === false)

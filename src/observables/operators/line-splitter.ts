@@ -9,13 +9,17 @@ export interface LineOptions {
    * (Windows hosts, tty output) gives the same lines. @default false
    */
   crlf?: boolean;
-  /** Keep the separator at the end of each line (as Perl's list-context `capture` and `captureLines` do). @default false */
+  /**
+   * Keep the separator at the end of each line (as Perl's list-context `capture` and `captureLines` do).
+   * @default false
+   */
   keepSeparator?: boolean;
 }
 
 /** Validates a separator (thrown at once: a programmer error). */
 export const checkSeparator = (separator: unknown): string => {
-  if (typeof separator !== 'string' || separator === '') throw invalidArgument('Expected the line separator to be a non-empty string', separator);
+  if (typeof separator !== 'string' || separator === '')
+    throw invalidArgument('Expected the line separator to be a non-empty string', separator);
   return separator;
 };
 

@@ -41,7 +41,10 @@ export type { LineOptions } from './line-splitter';
  * @see {@link decode}
  * @see {@link lines$}
  */
-export function lines<T extends string | Uint8Array>(separator = '\n', options: LineOptions = {}): OperatorFunction<T, string> {
+export function lines<T extends string | Uint8Array>(
+  separator = '\n',
+  options: LineOptions = {},
+): OperatorFunction<T, string> {
   checkSeparator(separator);
   return (source) =>
     new Observable<string>((sub) => {

@@ -4,7 +4,10 @@ import type { Writable } from 'node:stream';
 import { invalidArgument } from '../../core/errors';
 import type { ExecEvent } from '../events';
 
-/** Where {@link teeStderr} sends stderr chunks: a Writable (not ended by us), a function, or an Observer (e.g. a Subject). */
+/**
+ * Where {@link teeStderr} sends stderr chunks: a Writable (not ended by us), a function, or an Observer (e.g. a
+ * Subject).
+ */
 export type StderrTarget = Writable | ((chunk: Buffer) => void) | Pick<Observer<Buffer>, 'next'>;
 
 const sinkOf = (target: StderrTarget): ((chunk: Buffer) => void) => {

@@ -24,7 +24,10 @@ test('custom prompts: a string in the last line, a RegExp on the text', () => {
 });
 
 test('host key questions are failures, never answered', () => {
-  assert.match(hostKeyProblem("The authenticity of host '[h]:22' can't be established.\r\nAre you sure (yes/no)? ")!, /known_hosts/);
+  assert.match(
+    hostKeyProblem("The authenticity of host '[h]:22' can't be established.\r\nAre you sure (yes/no)? ")!,
+    /known_hosts/,
+  );
   assert.match(hostKeyProblem('@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @')!, /doesn't match/);
   assert.is(hostKeyProblem("user@h's password: "), undefined);
 });
@@ -47,8 +50,14 @@ test('without a secret (masterPtyForce) the driver only watches for host key que
 });
 
 test('exit during login: says the secret was refused when ssh said so', () => {
-  assert.is(exitDuringLogin('password', true, 'x', 'u@h: Permission denied (password).\r\n'), 'the password was refused (ssh: u@h: Permission denied (password).)');
-  assert.match(exitDuringLogin('passphrase', true, 'master process exited unexpectedly (code 255)', ''), /^the passphrase was refused or the master exited during login/);
+  assert.is(
+    exitDuringLogin('password', true, 'x', 'u@h: Permission denied (password).\r\n'),
+    'the password was refused (ssh: u@h: Permission denied (password).)',
+  );
+  assert.match(
+    exitDuringLogin('passphrase', true, 'master process exited unexpectedly (code 255)', ''),
+    /^the passphrase was refused or the master exited during login/,
+  );
   assert.is(exitDuringLogin('password', false, 'connection refused', ''), 'connection refused');
 });
 

@@ -26,7 +26,10 @@ const listen = (path: string, onConn: (c: import('node:net').Socket) => void = (
   });
 /** A socket file nobody listens on any more (its process was killed: nothing removed it). */
 const staleSocket = (path: string): void => {
-  spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  spawnSync(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+  ]);
   assert.ok(existsSync(path), 'stale socket planted');
 };
 const refused = (path: string, why: RegExp) => (e: OpenSSHError) => {
@@ -56,7 +59,10 @@ test('a file that is not a socket is refused, naming the path', async () => {
 test('a listener that is no ControlMaster is refused as not answering', async () => {
   const p = join(dir, 'mute');
   await listen(p, (c) => c.resume().end());
-  await rejects(probeMaster(p, 'h', 2000), refused(p, /no master answers there \(closed before the alive-check reply\)/));
+  await rejects(
+    probeMaster(p, 'h', 2000),
+    refused(p, /no master answers there \(closed before the alive-check reply\)/),
+  );
 });
 
 test("another user's socket is refused without being touched, live or stale", async () => {

@@ -22,7 +22,25 @@ const GOOD: Array<[unknown, number | undefined]> = [
 for (const [input, seconds] of GOOD)
   test(`persist ${JSON.stringify(input)} is ${seconds} s`, () => assert.is(parsePersist(input), seconds));
 
-const BAD: unknown[] = [true, 0, -5, 1.5, Number.NaN, Infinity, '', '0', '0s', '10 m', '1y', 'ten', '-5m', 'yes', null, {}, ['10m']];
+const BAD: unknown[] = [
+  true,
+  0,
+  -5,
+  1.5,
+  Number.NaN,
+  Infinity,
+  '',
+  '0',
+  '0s',
+  '10 m',
+  '1y',
+  'ten',
+  '-5m',
+  'yes',
+  null,
+  {},
+  ['10m'],
+];
 for (const input of BAD)
   test(`persist ${String(JSON.stringify(input))} is refused with OSSH_INVALID_ARGUMENT`, () => {
     try {

@@ -10,7 +10,8 @@ import type { OpenSSHOptions } from '../../../src/index';
 const test = suite('core/persist/persist-key');
 const DIR = '/run/user/1000/ctl';
 const BASE: OpenSSHOptions = { masterOpts: ['-F', '/etc/ssh/cfg'], persist: '10m' };
-const pathOf = (dest: string, extra: OpenSSHOptions = {}) => persistentCtlPath(DIR, normalizeCtorOptions(dest, { ...BASE, ...extra }));
+const pathOf = (dest: string, extra: OpenSSHOptions = {}) =>
+  persistentCtlPath(DIR, normalizeCtorOptions(dest, { ...BASE, ...extra }));
 const base = pathOf('deploy@web1:22');
 
 test('the path is ctlDir/p-<24 hex>, short enough for a socket inside the default ctlDir', () => {
@@ -62,7 +63,10 @@ test('options that do not change the connection keep the path (secrets are never
 });
 
 test('a relative keyPath counts as the absolute file it names', () => {
-  assert.is(pathOf('deploy@web1:22', { keyPath: 'id_x' }), pathOf('deploy@web1:22', { keyPath: join(process.cwd(), 'id_x') }));
+  assert.is(
+    pathOf('deploy@web1:22', { keyPath: 'id_x' }),
+    pathOf('deploy@web1:22', { keyPath: join(process.cwd(), 'id_x') }),
+  );
 });
 
 test.run();

@@ -36,7 +36,11 @@ test('a lock whose process is gone is broken, then taken by the next attempt', (
   const next = tryStartLock(lock);
   assert.ok(next.held);
   if (next.held) next.release();
-  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.break')), [], 'no breaker claim left');
+  assert.equal(
+    readdirSync(dir).filter((f) => f.endsWith('.break')),
+    [],
+    'no breaker claim left',
+  );
 });
 
 test('breakers take turns: while another one breaks (a young .break), the stale lock is left to it', () => {

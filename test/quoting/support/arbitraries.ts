@@ -6,16 +6,71 @@ import fc from 'fast-check';
 export const SEED = Number(process.env.QUOTING_SEED ?? 20240611);
 
 /** Prints the seed once per file, so a failure can be reproduced. */
-export const announceSeed = (what: string): void => console.log(`  ${what}: fast-check seed ${SEED} (QUOTING_SEED=${SEED} reproduces)`);
+export const announceSeed = (what: string): void =>
+  console.log(`  ${what}: fast-check seed ${SEED} (QUOTING_SEED=${SEED} reproduces)`);
 
 /** Characters every shell treats specially somewhere. */
 export const NASTY = [
-  "'", '"', '\\', '$', '`', '!', '#', '~', '=', '*', '?', '[', ']', '{', '}', '(', ')', '<', '>', '|', '&', ';',
-  ' ', '\t', '\n', '\r', '\x0b', '\x1b', '\x7f', '%', '^', ',', ':', '@', '-', '.', '/', '+', '"', "'", '\\',
+  "'",
+  '"',
+  '\\',
+  '$',
+  '`',
+  '!',
+  '#',
+  '~',
+  '=',
+  '*',
+  '?',
+  '[',
+  ']',
+  '{',
+  '}',
+  '(',
+  ')',
+  '<',
+  '>',
+  '|',
+  '&',
+  ';',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\x0b',
+  '\x1b',
+  '\x7f',
+  '%',
+  '^',
+  ',',
+  ':',
+  '@',
+  '-',
+  '.',
+  '/',
+  '+',
+  '"',
+  "'",
+  '\\',
 ];
 
 /** Non-ASCII text, including characters that are spaces or line breaks in some encodings or shells. */
-export const NON_ASCII = ['é', 'ß', 'ñ', '☺', '日本', '😀', '\u00a0', '\u0085', '\u2028', '\u200b', '\ufeff', 'ı', 'Ω', '\u00ff'];
+export const NON_ASCII = [
+  'é',
+  'ß',
+  'ñ',
+  '☺',
+  '日本',
+  '😀',
+  '\u00a0',
+  '\u0085',
+  '\u2028',
+  '\u200b',
+  '\ufeff',
+  'ı',
+  'Ω',
+  '\u00ff',
+];
 
 const fromCode = (n: number): string => String.fromCodePoint(n);
 
@@ -26,7 +81,13 @@ export const char = (): fc.Arbitrary<string> =>
     { weight: 4, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map(fromCode) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 0x1f }).map(fromCode) },
     { weight: 2, arbitrary: fc.constantFrom(...NON_ASCII) },
-    { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0x10ffff }).filter((n) => n < 0xd800 || n > 0xdfff).map(fromCode) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 0x80, max: 0x10ffff })
+        .filter((n) => n < 0xd800 || n > 0xdfff)
+        .map(fromCode),
+    },
   );
 
 /** A random argument from `chars`: mostly short, sometimes empty, dash-led or thousands of characters long. */
@@ -46,7 +107,9 @@ export const byteArgument = (): fc.Arbitrary<Buffer> =>
   fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: 40 }).map((a) => Buffer.from(a));
 
 /** `n` values of `arb` from the fixed seed (the same on every run). */
-export const sample = <T>(arb: fc.Arbitrary<T>, n: number, salt = 0): T[] => fc.sample(arb, { seed: SEED + salt, numRuns: n });
+export const sample = <T>(arb: fc.Arbitrary<T>, n: number, salt = 0): T[] =>
+  fc.sample(arb, { seed: SEED + salt, numRuns: n });
 
 /** A string of `n` characters from the nasty set, the same on every run. */
-export const longString = (n: number): string => sample(fc.array(fc.constantFrom(...NASTY, ...NON_ASCII), { minLength: n, maxLength: n }), 1)[0]!.join('');
+export const longString = (n: number): string =>
+  sample(fc.array(fc.constantFrom(...NASTY, ...NON_ASCII), { minLength: n, maxLength: n }), 1)[0]!.join('');

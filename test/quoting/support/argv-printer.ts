@@ -36,7 +36,10 @@ export const groupLine = (quoter: Quoter, cases: readonly Case[], first: number,
     [
       PRINTF,
       '%s\\0',
-      ...cases.flatMap((c, k) => [marker(first + k), ...c.args.map((a) => (asGlob && typeof a === 'string' ? glob(a) : a))]),
+      ...cases.flatMap((c, k) => [
+        marker(first + k),
+        ...c.args.map((a) => (asGlob && typeof a === 'string' ? glob(a) : a)),
+      ]),
     ],
     { quoter, quoteArgs: true },
   );
@@ -45,12 +48,18 @@ export const groupLine = (quoter: Quoter, cases: readonly Case[], first: number,
 const MAX_SCRIPT = 100_000;
 
 /** Splits the cases into scripts of lines, each script under MAX_SCRIPT bytes (a huge case goes alone). */
-export const scripts = (quoter: Quoter, cases: readonly Case[], asGlob = false, maxScript = MAX_SCRIPT): { first: number; count: number; script: Buffer }[] => {
+export const scripts = (
+  quoter: Quoter,
+  cases: readonly Case[],
+  asGlob = false,
+  maxScript = MAX_SCRIPT,
+): { first: number; count: number; script: Buffer }[] => {
   const out: { first: number; count: number; lines: Buffer[]; size: number }[] = [];
   for (let i = 0; i < cases.length; ) {
     let n = Math.min(GROUP, cases.length - i);
     let line = groupLine(quoter, cases.slice(i, i + n), i, asGlob);
-    while (line.length > maxScript / 4 && n > 1) line = groupLine(quoter, cases.slice(i, i + (n = Math.ceil(n / 2))), i, asGlob);
+    while (line.length > maxScript / 4 && n > 1)
+      line = groupLine(quoter, cases.slice(i, i + (n = Math.ceil(n / 2))), i, asGlob);
     const last = out.at(-1);
     if (last && last.size + line.length + 1 <= maxScript) {
       last.lines.push(line);
@@ -59,7 +68,11 @@ export const scripts = (quoter: Quoter, cases: readonly Case[], asGlob = false, 
     } else out.push({ first: i, count: n, lines: [line], size: line.length + 1 });
     i += n;
   }
-  return out.map(({ first, count, lines }) => ({ first, count, script: Buffer.concat(lines.flatMap((l) => [l, NEWLINE])) }));
+  return out.map(({ first, count, lines }) => ({
+    first,
+    count,
+    script: Buffer.concat(lines.flatMap((l) => [l, NEWLINE])),
+  }));
 };
 const NEWLINE = Buffer.from('\n');
 

@@ -24,7 +24,11 @@ const expand = (spec: string, env: Readonly<Record<string, string>>): string | u
     const start = Number(sub[1]);
     const from = start < 0 ? Math.max(0, value.length + start) : start;
     const len = sub[2] === undefined ? undefined : Number(sub[2]);
-    return len === undefined ? value.slice(from) : len < 0 ? value.slice(from, value.length + len) : value.slice(from, from + len);
+    return len === undefined
+      ? value.slice(from)
+      : len < 0
+        ? value.slice(from, value.length + len)
+        : value.slice(from, from + len);
   }
   const eq = op.indexOf('=');
   if (eq > 0) return value.split(op.slice(0, eq)).join(op.slice(eq + 1));
@@ -66,7 +70,8 @@ export const specialPhase = (text: string): string => {
       if (i + 1 >= text.length) throw new CmdSyntax('a caret at the end of the line continues the command');
       out += text[++i];
       continue;
-    } else if (!quoted && '&|<>()'.includes(c)) throw new CmdSyntax(`unescaped ${c} at ${i} in ${JSON.stringify(text)}`);
+    } else if (!quoted && '&|<>()'.includes(c))
+      throw new CmdSyntax(`unescaped ${c} at ${i} in ${JSON.stringify(text)}`);
     out += c;
   }
   return out;

@@ -61,7 +61,8 @@ export const describeFailures = (quoter: Quoter, failures: readonly Failure[], m
     .slice(0, max)
     .map(
       (f) =>
-        `case #${f.index}: sent ${f.sent.args.map((a) => show(typeof a === 'string' ? a : Buffer.from(a as Uint8Array))).join(' ')}\n` +
+        `case #${f.index}: sent ` +
+        `${f.sent.args.map((a) => show(typeof a === 'string' ? a : Buffer.from(a as Uint8Array))).join(' ')}\n` +
         `  line ${show(groupLine(quoter, [f.sent], f.index).toString('utf8'))}\n` +
         `  got  ${f.got === undefined ? '(nothing)' : f.got.map(show).join(' ')}\n  stderr ${show(f.stderr)}`,
     )

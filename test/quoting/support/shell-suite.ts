@@ -42,14 +42,24 @@ export const hasActiveWildcard = (s: string): boolean => {
 
 /** Random glob-mode arguments: any text, escaped wildcards (`\*`), but no active wildcard. */
 const globArgument = () =>
-  argument(fc.oneof({ weight: 5, arbitrary: char() }, { weight: 1, arbitrary: fc.constantFrom('\\*', '\\?', '\\[', '\\]', '\\{', '\\}', '\\~', '\\\\', '\\!', '\\,') }))
-    .filter((s) => !hasActiveWildcard(s));
+  argument(
+    fc.oneof(
+      { weight: 5, arbitrary: char() },
+      { weight: 1, arbitrary: fc.constantFrom('\\*', '\\?', '\\[', '\\]', '\\{', '\\}', '\\~', '\\\\', '\\!', '\\,') },
+    ),
+  ).filter((s) => !hasActiveWildcard(s));
 
 /** The shell environment: a scratch HOME and a UTF-8 locale. */
 export const localEnv = (home: string): NodeJS.ProcessEnv => ({ PATH: '/usr/bin:/bin', HOME: home, LC_ALL: 'C.UTF-8' });
 
 /** Registers, for each shell name, the text, bytes and glob-mode round trips quoted by `quoter`. */
-export const addShellRoundTrips = (test: Test, names: readonly string[], quoter: Quoter, salt: number, extra: readonly Case[] = []): void => {
+export const addShellRoundTrips = (
+  test: Test,
+  names: readonly string[],
+  quoter: Quoter,
+  salt: number,
+  extra: readonly Case[] = [],
+): void => {
   const seen: Shell[] = [];
   const shells = names.flatMap((name) => {
     const shell = findShell(name, quoter);
@@ -72,7 +82,28 @@ export const addShellRoundTrips = (test: Test, names: readonly string[], quoter:
   const textCases: Case[] = [
     ...sample(argv(), COUNTS.text, salt).map(exact),
     exact([longString(20_000)]),
-    exact(['', "'", '"', '\\', '\n', '!', '$', '`', '#', '~', '=', '*', '?', '[', ']', '{', '}', '-', '--help', '\u00ff\u0085']),
+    exact([
+      '',
+      "'",
+      '"',
+      '\\',
+      '\n',
+      '!',
+      '$',
+      '`',
+      '#',
+      '~',
+      '=',
+      '*',
+      '?',
+      '[',
+      ']',
+      '{',
+      '}',
+      '-',
+      '--help',
+      '\u00ff\u0085',
+    ]),
     ...extra,
   ];
   const byteCases = sample(fc.array(byteArgument(), { maxLength: 6 }), COUNTS.bytes, salt + 1).map(exact);
@@ -82,13 +113,22 @@ export const addShellRoundTrips = (test: Test, names: readonly string[], quoter:
   }));
 
   for (const shell of shells) {
-    const runner = (script: Buffer) => runScript([shell.path, ...shell.flags], script, { cwd, env: localEnv(home), scriptDir });
+    const runner = (script: Buffer) =>
+      runScript([shell.path, ...shell.flags], script, { cwd, env: localEnv(home), scriptDir });
     const check = async (what: string, cases: readonly Case[], asGlob = false) => {
       const started = Date.now();
       const failures = await roundTrip(quoter, cases, runner, { asGlob });
       const args = cases.reduce((n, c) => n + c.args.length, 0);
-      console.log(`  ${shell.name} ${what}: ${cases.length} argv (${args} arguments) in ${Date.now() - started} ms, ${failures.length} failures`);
-      assert.is(failures.length, 0, `${shell.name} ${what}: ${failures.length} of ${cases.length} argv did not arrive intact\n${describeFailures(quoter, failures)}`);
+      console.log(
+        `  ${shell.name} ${what}: ${cases.length} argv (${args} arguments) ` +
+          `in ${Date.now() - started} ms, ${failures.length} failures`,
+      );
+      assert.is(
+        failures.length,
+        0,
+        `${shell.name} ${what}: ${failures.length} of ${cases.length} argv did not arrive intact\n` +
+          describeFailures(quoter, failures),
+      );
     };
     test(`${shell.name}: random text argv arrive byte for byte (${quoter.name}.quote)`, () => check('text', textCases));
     test(`${shell.name}: random byte argv (not UTF-8) arrive byte for byte`, () => check('bytes', byteCases));
@@ -102,7 +142,13 @@ const GLOB_DIR = `d i'r "$x!`;
 const GLOB_FILES = ['a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', 'b.txt', 'c.dat.bak', '!x.dat'];
 
 /** Patterns quoted by quoteGlob expand, under the real shell, to exactly the matching files. */
-const addGlobExpansion = (test: Test, shell: Shell, runner: (s: Buffer) => Promise<Run>, root: string, home: string) => {
+const addGlobExpansion = (
+  test: Test,
+  shell: Shell,
+  runner: (s: Buffer) => Promise<Run>,
+  root: string,
+  home: string,
+) => {
   const dir = join(root, GLOB_DIR);
   mkdirSync(dir, { recursive: true });
   for (const f of GLOB_FILES) writeFileSync(join(dir, f), '');
@@ -113,18 +159,22 @@ const addGlobExpansion = (test: Test, shell: Shell, runner: (s: Buffer) => Promi
     return got!.map((b) => b.toString('utf8')).sort();
   };
   const within = (...names: string[]) => names.map((n) => join(dir, n)).sort();
-  test(`${shell.name}: quoteGlob patterns expand to the matching files, names with spaces and quotes included`, async () => {
-    assert.equal(await expand(`${dir}/*.dat`), within('a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', '!x.dat'));
-    assert.equal(await expand(`${dir}/?.dat`), within('a.dat'));
-    // fish has no [...] classes: `[` is an ordinary character there
-    if (shell.name !== 'fish') assert.equal(await expand(`${dir}/[ab].*`), within('a.dat', 'b.txt'));
-    assert.equal(await expand(`${dir}/my *`), within('my file.dat'));
-    assert.equal(await expand(`${dir}/$HOME.*`), within('$HOME.dat'));
-    assert.equal(await expand(`${dir}/it's "q"*`), within(`it's "q".dat`));
-    assert.equal(await expand(`${dir}/\!x.*`), within('!x.dat'));
-    assert.equal(await expand('~/x'), [join(home, 'x')]);
-    // dash has no brace expansion: the pattern stays as written
-    const braces = await expand(`${dir}/{a,b}.*`);
-    assert.equal(braces, shell.name === 'dash' ? [`${dir}/{a,b}.*`] : within('a.dat', 'b.txt'));
-  });
+  test(
+    // biome-ignore lint/style/useTemplate: the title is split to keep the line within 120 characters
+    `${shell.name}: quoteGlob patterns expand to the ` + `matching files, names with spaces and quotes included`,
+    async () => {
+      assert.equal(await expand(`${dir}/*.dat`), within('a.dat', 'my file.dat', `it's "q".dat`, '$HOME.dat', '!x.dat'));
+      assert.equal(await expand(`${dir}/?.dat`), within('a.dat'));
+      // fish has no [...] classes: `[` is an ordinary character there
+      if (shell.name !== 'fish') assert.equal(await expand(`${dir}/[ab].*`), within('a.dat', 'b.txt'));
+      assert.equal(await expand(`${dir}/my *`), within('my file.dat'));
+      assert.equal(await expand(`${dir}/$HOME.*`), within('$HOME.dat'));
+      assert.equal(await expand(`${dir}/it's "q"*`), within(`it's "q".dat`));
+      assert.equal(await expand(`${dir}/!x.*`), within('!x.dat'));
+      assert.equal(await expand('~/x'), [join(home, 'x')]);
+      // dash has no brace expansion: the pattern stays as written
+      const braces = await expand(`${dir}/{a,b}.*`);
+      assert.equal(braces, shell.name === 'dash' ? [`${dir}/{a,b}.*`] : within('a.dat', 'b.txt'));
+    },
+  );
 };

@@ -18,7 +18,11 @@ export interface Admissible {
  * Removes and returns the first queued item that may start now (a tunnel always may; a session only
  * below `limit`), keeping the order of the rest; undefined when none may.
  */
-export const takeAdmissible = <T extends Admissible>(queue: T[], activeSessions: number, limit: number): T | undefined => {
+export const takeAdmissible = <T extends Admissible>(
+  queue: T[],
+  activeSessions: number,
+  limit: number,
+): T | undefined => {
   const i = activeSessions < limit ? 0 : queue.findIndex((q) => !q.isSession);
   if (i < 0 || i >= queue.length) return undefined;
   return queue.splice(i, 1)[0];

@@ -12,7 +12,15 @@ Object.defineProperty(CodecError.prototype, 'name', { value: 'CodecError', enume
 export type Field = number | boolean | string | Buffer | { byte: number };
 
 const fieldSize = (f: Field): number =>
-  typeof f === 'number' ? 4 : typeof f === 'boolean' ? 1 : typeof f === 'string' ? 4 + Buffer.byteLength(f) : Buffer.isBuffer(f) ? 4 + f.length : 1;
+  typeof f === 'number'
+    ? 4
+    : typeof f === 'boolean'
+      ? 1
+      : typeof f === 'string'
+        ? 4 + Buffer.byteLength(f)
+        : Buffer.isBuffer(f)
+          ? 4 + f.length
+          : 1;
 
 const writeField = (buf: Buffer, at: number, f: Field): number => {
   if (typeof f === 'number') return buf.writeUInt32BE(f >>> 0, at);
@@ -63,7 +71,17 @@ export const encodeOpenTunnel = (
 ): Buffer =>
   'path' in target
     ? encodePacket(SSH.CHANNEL_OPEN, 'direct-streamlocal@openssh.com', sender, window, maxPacket, target.path, '', 0)
-    : encodePacket(SSH.CHANNEL_OPEN, 'direct-tcpip', sender, window, maxPacket, target.host, target.port, '127.0.0.1', 0);
+    : encodePacket(
+        SSH.CHANNEL_OPEN,
+        'direct-tcpip',
+        sender,
+        window,
+        maxPacket,
+        target.host,
+        target.port,
+        '127.0.0.1',
+        0,
+      );
 
 /** SSH_MSG_CHANNEL_REQUEST with its type-specific fields. */
 export const encodeRequest = (recipient: number, name: string, wantReply: boolean, ...fields: Field[]): Buffer =>
@@ -105,7 +123,8 @@ export class Reader {
   private at = 0;
   constructor(private readonly buf: Buffer) {}
   private need(n: number): void {
-    if (this.at + n > this.buf.length) throw new CodecError(`truncated message (need ${n} bytes at ${this.at} of ${this.buf.length})`);
+    if (this.at + n > this.buf.length)
+      throw new CodecError(`truncated message (need ${n} bytes at ${this.at} of ${this.buf.length})`);
   }
   byte(): number {
     this.need(1);
@@ -167,7 +186,9 @@ export const decodeMux = (body: Buffer): MuxMessage => {
 };
 
 /** Exit information a server sends in "exit-status" / "exit-signal" requests. */
-export type ExitInfo = { code: number; signal: null } | { code: null; signal: string; coreDumped: boolean; message: string };
+export type ExitInfo =
+  | { code: number; signal: null }
+  | { code: null; signal: string; coreDumped: boolean; message: string };
 
 /** A proxy-mode packet from the master, decoded. `recipient` is our channel id. */
 export type SshPacket =
@@ -217,7 +238,13 @@ export const decodePacket = (body: Buffer): SshPacket => {
     case SSH.CHANNEL_WINDOW_ADJUST:
       return { type: 'window-adjust', recipient: r.uint32(), bytes: r.uint32() };
     case SSH.CHANNEL_OPEN_CONFIRMATION:
-      return { type: 'open-confirmation', recipient: r.uint32(), sender: r.uint32(), window: r.uint32(), maxPacket: r.uint32() };
+      return {
+        type: 'open-confirmation',
+        recipient: r.uint32(),
+        sender: r.uint32(),
+        window: r.uint32(),
+        maxPacket: r.uint32(),
+      };
     case SSH.CHANNEL_OPEN_FAILURE:
       return { type: 'open-failure', recipient: r.uint32(), reason: r.uint32(), description: r.string() };
     case SSH.CHANNEL_REQUEST:
@@ -242,7 +269,9 @@ export const decodePacket = (body: Buffer): SshPacket => {
  * (for a frame that spans socket reads: {@link decodePacket} reads the same fields from a whole body).
  * undefined when `head` is another packet or too short to hold the header.
  */
-export const decodeDataHeader = (head: Buffer): { recipient: number; stream: 'stdout' | 'stderr' | 'other'; start: number; length: number } | undefined => {
+export const decodeDataHeader = (
+  head: Buffer,
+): { recipient: number; stream: 'stdout' | 'stderr' | 'other'; start: number; length: number } | undefined => {
   const start = head[1] === SSH.CHANNEL_DATA ? 10 : head[1] === SSH.CHANNEL_EXTENDED_DATA ? 14 : -1;
   if (start < 0 || head.length < start || head[0] !== 0) return undefined;
   const stream = start === 10 ? 'stdout' : head.readUInt32BE(6) === EXTENDED_DATA_STDERR ? 'stderr' : 'other';

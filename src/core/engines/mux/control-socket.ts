@@ -10,7 +10,9 @@ import { ReadPool } from './read-pool';
 const CONTROL_TIMEOUT_MS = 10_000;
 const SOCKET_WATERMARK = 1024 * 1024;
 
-/** Where frames go once the control conversation is done (proxy mode); `split` may take a spanning frame without a copy. */
+/**
+ * Where frames go once the control conversation is done (proxy mode); `split` may take a spanning frame without a copy.
+ */
 export interface FrameSink {
   frame(body: Buffer): void;
   split?: ((parts: Buffer[]) => boolean) | undefined;
@@ -73,19 +75,23 @@ export const runControl = (
     });
     const onChunk = (chunk: Buffer) => {
       try {
-        parser.push(chunk, (body) => {
-          if (after) return after.frame(body);
-          const step = conv.step(body);
-          if (step.state === 'failed') return fail(step.reason);
-          if (step.state !== 'done') return;
-          settled = true;
-          clearTimeout(timer);
-          // a socket kept open (proxy mode, a watch) must not keep the process alive: the open channels of
-          // the mux engine hold the process (keep-alive.ts), a watch on a master never does
-          socket.unref();
-          after = setup?.(socket, { own: (v) => pool.own(v) });
-          resolve({ socket, value: step.value });
-        }, after?.split);
+        parser.push(
+          chunk,
+          (body) => {
+            if (after) return after.frame(body);
+            const step = conv.step(body);
+            if (step.state === 'failed') return fail(step.reason);
+            if (step.state !== 'done') return;
+            settled = true;
+            clearTimeout(timer);
+            // a socket kept open (proxy mode, a watch) must not keep the process alive: the open channels of
+            // the mux engine hold the process (keep-alive.ts), a watch on a master never does
+            socket.unref();
+            after = setup?.(socket, { own: (v) => pool.own(v) });
+            resolve({ socket, value: step.value });
+          },
+          after?.split,
+        );
       } catch (e) {
         if (!settled) return fail((e as Error).message);
         socket.destroy(e as Error);

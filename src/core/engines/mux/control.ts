@@ -24,7 +24,7 @@ const EXPECTED: Record<ControlKind, MuxMessage['type']> = {
 /** Where a conversation stands after a frame. */
 export type ControlStep =
   | { state: 'pending' }
-  | { state: 'done'; /** The master's pid for alive-check, else 0. */ value: number }
+  | { state: 'done' /** The master's pid for alive-check, else 0. */; value: number }
   | { state: 'failed'; reason: string };
 
 /**
@@ -63,11 +63,13 @@ export class ControlConversation {
     const msg = decodeMux(body);
     if (!this.gotHello) {
       if (msg.type !== 'hello') return this.fail(`expected the master's hello, got message type ${describe(msg)}`);
-      if (msg.version !== MUX_VERSION) return this.fail(`the master speaks mux protocol version ${msg.version}, not ${MUX_VERSION}`);
+      if (msg.version !== MUX_VERSION)
+        return this.fail(`the master speaks mux protocol version ${msg.version}, not ${MUX_VERSION}`);
       this.gotHello = true;
       return { state: 'pending' };
     }
-    if ('id' in msg && msg.id !== this.requestId) return this.fail(`reply to request ${msg.id}, expected ${this.requestId}`);
+    if ('id' in msg && msg.id !== this.requestId)
+      return this.fail(`reply to request ${msg.id}, expected ${this.requestId}`);
     if (msg.type === 'failure' || msg.type === 'denied') {
       return this.fail(`${msg.type === 'denied' ? 'permission denied' : 'refused'}: ${msg.reason}`);
     }

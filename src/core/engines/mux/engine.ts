@@ -23,7 +23,10 @@ export { muxAliveCheck, muxStopListening, muxTerminate } from './control-socket'
 
 /** Options of the mux engine beyond its context. */
 export interface MuxEngineOptions {
-  /** Serve `kind: 'tunnel'` requests (direct-tcpip / direct-streamlocal) too. @default false (tunnels use the spawn engine) */
+  /**
+   * Serve `kind: 'tunnel'` requests (direct-tcpip / direct-streamlocal) too.
+   * @default false (tunnels use the spawn engine)
+   */
   tunnels?: boolean | undefined;
   /** Channels one proxy socket carries at once before another socket is opened. @default 64 */
   channelsPerSocket?: number | undefined;
@@ -80,17 +83,28 @@ const RELEASE_FALLBACK_MS = 10;
 // dispose() waits at most this long for the server to answer the CLOSEs of what was still running
 const DISPOSE_GRACE_MS = 1000;
 
-/** Why the mux engine cannot serve a request (proxy mode has no ssh process to give options to), or undefined when it can. */
+/**
+ * Why the mux engine cannot serve a request (proxy mode has no ssh process to give options to), or undefined when it
+ * can.
+ */
 export const muxRefusal = (req: ChannelRequest, tunnels = false): string | undefined => {
   if (req.sshOpts && req.sshOpts.length > 0) return 'per-call sshOpts need an ssh process';
   if (req.forwardAgent === true) return 'agent forwarding needs an ssh process';
   if (req.forwardX11 === true) return 'X11 forwarding needs an ssh process';
-  if (req.kind === 'tunnel' && !tunnels) return 'tunnels use `ssh -W` (the spawn engine) unless the mux engine is created with tunnels: true';
+  if (req.kind === 'tunnel' && !tunnels)
+    return 'tunnels use `ssh -W` (the spawn engine) unless the mux engine is created with tunnels: true';
   return undefined;
 };
 
-/** Creates the mux engine for the master described by `ctx`, drawing sessions from `budget` (shared with the spawn engine). */
-export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {}, budget = new SessionBudget(ctx.maxSessions)): MuxEngine => {
+/**
+ * Creates the mux engine for the master described by `ctx`, drawing sessions from `budget` (shared with the spawn
+ * engine).
+ */
+export const createMuxEngine = (
+  ctx: EngineContext,
+  opts: MuxEngineOptions = {},
+  budget = new SessionBudget(ctx.maxSessions),
+): MuxEngine => {
   const perSocket = opts.channelsPerSocket ?? 64;
   const retries = opts.openRetries ?? 3;
   const debug = (line: string) => ctx.debug?.(line);
@@ -122,7 +136,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     queueMicrotask(pump);
   };
 
-  // someone waits for a session while the warm one holds the last: it is given back (its slot frees once sshd has the CLOSE)
+  // someone waits for a session while the warm one holds the last: it is given back (its slot frees once sshd has the
+  // CLOSE)
   const dropWarm = (who: string) => {
     const furthest = prestart.furthest(warms.map((x) => x.session));
     const w = warms.find((x) => x.session === furthest);
@@ -134,7 +149,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   budget.onChange(schedulePump);
   budget.reclaimWarm = () => dropWarm('a slave of the spawn engine');
 
-  const usableLink = () => [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
+  const usableLink = () =>
+    [...links].find((l) => l.ready && !l.closed && !l.proxy.retired && l.proxy.channels.size < perSocket);
 
   // opens warm sessions while the engine is idle enough: nothing queued, a slot free (a second one, when
   // prestarting keeps two ahead, only with another slot to spare), a socket ready
@@ -142,7 +158,15 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     for (;;) {
       const target = prestart.ahead;
       const spare = warms.length === 0 ? 0 : 1;
-      if (!warmAllowed || warms.length >= target || disposed || queue.length > 0 || budget.spawnWaiting > 0 || inUse() + spare >= budget.limit) return;
+      if (
+        !warmAllowed ||
+        warms.length >= target ||
+        disposed ||
+        queue.length > 0 ||
+        budget.spawnWaiting > 0 ||
+        inUse() + spare >= budget.limit
+      )
+        return;
       const link = usableLink();
       if (!link) return;
       const session = prestart.warm();
@@ -155,7 +179,10 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
   // gives a warm session to `req` when one can take it (which one: see Prestarter.choose)
   const takeWarm = (req: ChannelRequest): MuxSession | undefined => {
     if (warms.length === 0 || req.kind === 'tunnel') return undefined;
-    const pick = prestart.choose(warms.map((x) => x.session), req);
+    const pick = prestart.choose(
+      warms.map((x) => x.session),
+      req,
+    );
     const w = pick && warms.find((x) => x.session === pick.session);
     if (!pick || !w) return undefined;
     removeWarm(w.session);
@@ -199,7 +226,10 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       },
       (e: OpenSSHError | Error) => {
         connecting = false;
-        const err = 'code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_') ? (e as OpenSSHError) : gone(e.message);
+        const err =
+          'code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_')
+            ? (e as OpenSSHError)
+            : gone(e.message);
         debug(`mux: cannot open a proxy socket: ${err.message}`);
         failQueued(err);
       },
@@ -220,7 +250,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       write: (packets, urgent) => (link.closed ? true : link.writer.write(packets, urgent)),
       whenDrained: (fn) => link.writer.whenDrained(fn),
       own: (view) => reads.own(view),
-      openFailed: (ch, reason) => openFailed(link, ch, reason),
+      openFailed: (ch, reason) => openFailed(ch, reason),
       channelGone: (ch) => channelGone(link, ch),
       debug,
     });
@@ -229,7 +259,7 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     return link;
   };
 
-  const openFailed = (link: Link, ch: MuxSession, reason: string) => {
+  const openFailed = (ch: MuxSession, reason: string) => {
     if (disposed) {
       if (ch.isSession) activeSessions--;
       ch.failOpen(masterGone(ctx.host, 'the connection was closed'));
@@ -251,7 +281,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
       // refused with others open: the server allows fewer than we were told; wait for a slot instead
       if (inUse() > 0 && !ch.finished) {
         const lower = learnedLimit(budget.limit, inUse());
-        if (lower < budget.limit) debug(`mux: session refused with ${inUse()} open: session limit lowered from ${budget.limit} to ${lower}`);
+        if (lower < budget.limit)
+          debug(`mux: session refused with ${inUse()} open: session limit lowered from ${budget.limit} to ${lower}`);
         budget.lower(lower);
         ch.requeue();
         queue.unshift(ch);
@@ -320,7 +351,8 @@ export const createMuxEngine = (ctx: EngineContext, opts: MuxEngineOptions = {},
     link.writer.close();
     links.delete(link);
     if (!link.barrierInFlight && link.unconfirmed > 0) release(link, link.unconfirmed);
-    if (link.proxy.channels.size > 0) debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
+    if (link.proxy.channels.size > 0)
+      debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
     link.proxy.failAll(gone('the control socket closed (the master exited or dropped the connection)'));
     if (queue.length > 0) schedulePump(); // a new socket fails at once if the master is gone
   };

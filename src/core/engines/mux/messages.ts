@@ -62,7 +62,19 @@ export const OPEN_FAILURE_REASONS: Readonly<Record<number, string>> = {
 
 /** Signal names the SSH `signal` / `exit-signal` requests carry (RFC 4254 6.10), without `SIG`. */
 export const SSH_SIGNALS: ReadonlySet<string> = new Set([
-  'ABRT', 'ALRM', 'FPE', 'HUP', 'ILL', 'INT', 'KILL', 'PIPE', 'QUIT', 'SEGV', 'TERM', 'USR1', 'USR2',
+  'ABRT',
+  'ALRM',
+  'FPE',
+  'HUP',
+  'ILL',
+  'INT',
+  'KILL',
+  'PIPE',
+  'QUIT',
+  'SEGV',
+  'TERM',
+  'USR1',
+  'USR2',
 ]);
 
 /** Sizes of the channels we open. */

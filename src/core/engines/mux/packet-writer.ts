@@ -20,7 +20,10 @@ export class PacketWriter {
     });
   }
 
-  /** Queues `packets`: at once when `urgent`, else with the next urgent write or on setImmediate. false when the socket is over its mark. */
+  /**
+   * Queues `packets`: at once when `urgent`, else with the next urgent write or on setImmediate. false when the socket
+   * is over its mark.
+   */
   write(packets: readonly Buffer[], urgent: boolean): boolean {
     if (this.closed) return true;
     if (this.corked) return this.put(packets); // the tick's batch: one writev when the tick ends

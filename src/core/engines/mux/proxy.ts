@@ -9,7 +9,10 @@ import type { ChannelSender, MuxSession } from './session';
 
 /** What a proxy connection needs from the engine. */
 export interface ProxyIo {
-  /** Writes whole packets, in order (`urgent`: someone waits for them; else they may wait for the next urgent write); false when the socket buffer is over its mark. */
+  /**
+   * Writes whole packets, in order (`urgent`: someone waits for them; else they may wait for the next urgent write);
+   * false when the socket buffer is over its mark.
+   */
   write(packets: Buffer[], urgent: boolean): boolean;
   whenDrained(fn: () => void): void;
   /** A view of a read, made safe to give to a consumer that may keep it. */
@@ -71,7 +74,13 @@ export class ProxyConnection implements ChannelSender {
     const p = decodePacket(body);
     if (p.type === 'other' || p.type === 'global-request' || p.type === 'open') {
       // never answered: a global reply is a global message, and we asked for no forwarded channels
-      this.io.debug(`mux: ignoring ${p.type === 'other' ? `message ${p.code}` : p.type === 'open' ? `a ${p.channelType} open` : `global request ${p.name}`}`);
+      const what =
+        p.type === 'other'
+          ? `message ${p.code}`
+          : p.type === 'open'
+            ? `a ${p.channelType} open`
+            : `global request ${p.name}`;
+      this.io.debug(`mux: ignoring ${what}`);
       return;
     }
     const ch = this.channels.get(p.recipient);
@@ -86,7 +95,8 @@ export class ProxyConnection implements ChannelSender {
       case 'open-failure': {
         this.retired = true;
         this.channels.delete(p.recipient);
-        const reason = `${OPEN_FAILURE_REASONS[p.reason] ?? `reason ${p.reason}`}${p.description ? `: ${p.description}` : ''}`;
+        const why = OPEN_FAILURE_REASONS[p.reason] ?? `reason ${p.reason}`;
+        const reason = `${why}${p.description ? `: ${p.description}` : ''}`;
         this.io.debug(`mux: channel ${p.recipient} open failed (${reason}); this control socket is retired`);
         return this.io.openFailed(ch, reason);
       }
@@ -114,7 +124,8 @@ export class ProxyConnection implements ChannelSender {
     if (!h) return false;
     const { recipient, stream, start, length } = h;
     const total = parts.reduce((n, p) => n + p.length, 0);
-    if (start + length !== total) throw new CodecError(`data length ${length} does not match its packet (${total - start} bytes)`);
+    if (start + length !== total)
+      throw new CodecError(`data length ${length} does not match its packet (${total - start} bytes)`);
     const ch = this.channels.get(recipient);
     if (!ch) {
       this.io.debug(`mux: packet data for unknown channel ${recipient} ignored`);

@@ -39,7 +39,8 @@ export class ReadPool {
     this.held.push(buf);
     for (let i = this.held.length - 1; i >= 0; i--) {
       const b = this.held[i]!;
-      if (this.escaped.has(b.buffer)) this.held.splice(i, 1); // the consumer's now: never reused
+      if (this.escaped.has(b.buffer))
+        this.held.splice(i, 1); // the consumer's now: never reused
       else if (!holds(b.buffer)) {
         this.held.splice(i, 1);
         if (this.free.length < KEEP) this.free.push(b);

@@ -5,7 +5,14 @@
 import { Readable, Writable } from 'node:stream';
 import type { Channel, ChannelRequest, ExitStatus, LendStreams } from '../../channel';
 import { invalidArgument, slaveFailed, type OpenSSHError } from '../../errors';
-import { encodeChannelOnly, encodeDataHeader, encodePtyReq, encodeRequest, encodeWindowAdjust, type ExitInfo } from './codec';
+import {
+  encodeChannelOnly,
+  encodeDataHeader,
+  encodePtyReq,
+  encodeRequest,
+  encodeWindowAdjust,
+  type ExitInfo,
+} from './codec';
 import { SSH, SSH_SIGNALS, WINDOW } from './messages';
 import { streamEnded } from '../stream-ended';
 
@@ -18,8 +25,8 @@ export interface MuxExitStatus extends ExitStatus {
 /** What a session sends through: the proxy connection, which validates the channel id of every packet. */
 export interface ChannelSender {
   /**
-   * Writes packets for `ch` (its remote id already inside them); false when the socket is full. Drops them if `ch` is not
-   * live. `urgent` false: housekeeping nobody waits for, which may ride along with the next urgent write.
+   * Writes packets for `ch` (its remote id already inside them); false when the socket is full. Drops them if `ch` is
+   * not live. `urgent` false: housekeeping nobody waits for, which may ride along with the next urgent write.
    */
   send(ch: MuxSession, packets: Buffer[], urgent?: boolean): boolean;
   /** Calls `fn` once the socket can take more. */
@@ -164,7 +171,14 @@ export class MuxSession implements Channel {
 
   /** Gives a warm session its request: its requests go out now (or on the confirmation); false when it cannot. */
   assign(req: ChannelRequest): boolean {
-    if (!this.waitingForRequest || this.state === 'closed' || this.closedByUs || this.closeReceived || req.kind === 'tunnel') return false;
+    if (
+      !this.waitingForRequest ||
+      this.state === 'closed' ||
+      this.closedByUs ||
+      this.closeReceived ||
+      req.kind === 'tunnel'
+    )
+      return false;
     if (this.warmStart) return false; // given its command by feed()
     this.request = req;
     this.waitingForRequest = false;
@@ -269,7 +283,8 @@ export class MuxSession implements Channel {
 
   onRequest(name: string, wantReply: boolean, exit: ExitInfo | undefined): void {
     if (exit) this.exitInfo ??= exit;
-    if (exit && this.closedByUs) this.sendClose(); // ended after our TERM: the CLOSE that waited for it
+    if (exit && this.closedByUs)
+      this.sendClose(); // ended after our TERM: the CLOSE that waited for it
     else this.debug(`mux: channel ${this.localId}: server request ${JSON.stringify(name)} ignored`);
     // only the server's own requests that ask for a reply get one: a failure, on this (live) channel
     if (wantReply) this.send([encodeChannelOnly(SSH.CHANNEL_FAILURE, this.remoteId!)]);
@@ -308,7 +323,8 @@ export class MuxSession implements Channel {
 
   async signal(name: string): Promise<void> {
     const sig = name.replace(/^SIG/, '');
-    if (!SSH_SIGNALS.has(sig)) throw invalidArgument('Expected a signal name the SSH protocol knows (TERM, INT, KILL, HUP, ...)', name);
+    if (!SSH_SIGNALS.has(sig))
+      throw invalidArgument('Expected a signal name the SSH protocol knows (TERM, INT, KILL, HUP, ...)', name);
     if (!this.running) return;
     const ok = await new Promise<boolean | undefined>((resolve) => this.sendSignal(sig, resolve));
     if (ok === false && this.state !== 'closed') {
@@ -371,7 +387,14 @@ export class MuxSession implements Channel {
 
   /** A session whose command may still be running (a signal can reach it). */
   private get running(): boolean {
-    return this.isSession && this.state === 'open' && this.mainSent && !this.closeSent && !this.closeReceived && !this.exitInfo;
+    return (
+      this.isSession &&
+      this.state === 'open' &&
+      this.mainSent &&
+      !this.closeSent &&
+      !this.closeReceived &&
+      !this.exitInfo
+    );
   }
 
   private sendRequests(): void {
@@ -394,14 +417,21 @@ export class MuxSession implements Channel {
     packets.push(...this.eofWithRequest(req));
     this.replies.push((ok) => {
       if (ok !== false || this.state === 'closed' || this.closedByUs) return;
-      this.settle(slaveFailed(this.host, `the server refused the ${req.kind} request${req.kind === 'subsystem' ? ` for ${String(cmd)}` : ''}`));
+      this.settle(
+        slaveFailed(
+          this.host,
+          `the server refused the ${req.kind} request${req.kind === 'subsystem' ? ` for ${String(cmd)}` : ''}`,
+        ),
+      );
       this.closedByUs = true;
       this.sendClose();
     });
     this.send(packets);
   }
 
-  /** Nothing will be written when stdin is ignored: the EOF goes in the same write as the request (or the command line). */
+  /**
+   * Nothing will be written when stdin is ignored: the EOF goes in the same write as the request (or the command line).
+   */
   private eofWithRequest(req: ChannelRequest): Buffer[] {
     if (req.stdin !== 'ignore' || this.eofSent) return [];
     this.eofSent = true;
@@ -427,7 +457,9 @@ export class MuxSession implements Channel {
   }
 
   private refused(sig: string): void {
-    this.note = `the server refused to deliver SIG${sig} (sshd refuses signals for root logins and subsystems); the channel was closed and the remote process may still be running`;
+    this.note =
+      `the server refused to deliver SIG${sig} (sshd refuses signals for root logins and ` +
+      `subsystems); the channel was closed and the remote process may still be running`;
     this.debug(`mux: channel ${this.localId}: ${this.note}`);
   }
 
@@ -444,7 +476,8 @@ export class MuxSession implements Channel {
   private status(): MuxExitStatus {
     const e = this.exitInfo;
     if (e) return e.code !== null ? { code: e.code, signal: null } : { code: null, signal: e.signal };
-    if (this.closedByUs) return closedStatus(this.note ?? 'closed by close() before the server reported an exit status');
+    if (this.closedByUs)
+      return closedStatus(this.note ?? 'closed by close() before the server reported an exit status');
     if (!this.isSession) return { code: 0, signal: null };
     return { code: 255, signal: null, note: 'the server closed the channel without an exit status' };
   }
@@ -525,4 +558,3 @@ export class MuxSession implements Channel {
     }
   }
 }
-

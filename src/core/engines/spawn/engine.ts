@@ -79,14 +79,13 @@ class SpawnChannel implements Channel {
   private failure: OpenSSHError | undefined;
   private closing = false;
 
-  constructor(
-    private readonly ctx: EngineContext,
-    req: ChannelRequest,
-    done: () => void,
-  ) {
+  constructor(ctx: EngineContext, req: ChannelRequest, done: () => void) {
     const args = slaveArgs(req, ctx.ctlPath, ctx.destinationArgs, ctx.defaultSshOpts);
     ctx.debug?.(`spawn: ${ctx.sshCmd} ${JSON.stringify(args)}`);
-    this.child = spawn(ctx.sshCmd, args, { stdio: [req.stdin === 'pipe' ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: req.setpgrp === true });
+    this.child = spawn(ctx.sshCmd, args, {
+      stdio: [req.stdin === 'pipe' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      detached: req.setpgrp === true,
+    });
     this.pid = this.child.pid;
     this.stdin = this.child.stdin ?? closedWritable();
     // EPIPE when the remote command exits before reading all its stdin is not an error of ours

@@ -35,7 +35,8 @@ export class QueuedChannel implements Channel {
   start(inner: Channel): void {
     if (this.settled) return inner.close();
     this.inner = inner;
-    if (inner.stdin.writableEnded) this.stdin.resume(); // stdin 'ignore': nothing goes anywhere
+    if (inner.stdin.writableEnded)
+      this.stdin.resume(); // stdin 'ignore': nothing goes anywhere
     else this.stdin.pipe(inner.stdin);
     inner.stdout.pipe(this.stdout);
     inner.stderr.pipe(this.stderr);
@@ -75,6 +76,8 @@ export class QueuedChannel implements Channel {
       }
     }
     // the contract: every byte delivered before exit settles
-    void this.streamsEnded.then(() => (outcome instanceof Error ? this.rejectExit(outcome) : this.resolveExit(outcome)));
+    void this.streamsEnded.then(() =>
+      outcome instanceof Error ? this.rejectExit(outcome) : this.resolveExit(outcome),
+    );
   }
 }

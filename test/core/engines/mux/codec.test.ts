@@ -41,17 +41,27 @@ const ENCODED: Array<[string, Buffer, string]> = [
     '00000019 00 5a 00000007 73657373696f6e 00000001 00400000 00008000',
   ],
   ['exec "id"', encodeRequest(4, 'exec', true, 'id'), '00000015 00 62 00000004 00000004 65786563 01 00000002 6964'],
-  ['env A=b, no reply', encodeRequest(4, 'env', false, 'A', 'b'), '00000018 00 62 00000004 00000003 656e76 00 00000001 41 00000001 62'],
-  ['signal TERM', encodeRequest(3, 'signal', true, 'TERM'), '00000019 00 62 00000003 00000006 7369676e616c 01 00000004 5445524d'],
+  [
+    'env A=b, no reply',
+    encodeRequest(4, 'env', false, 'A', 'b'),
+    '00000018 00 62 00000004 00000003 656e76 00 00000001 41 00000001 62',
+  ],
+  [
+    'signal TERM',
+    encodeRequest(3, 'signal', true, 'TERM'),
+    '00000019 00 62 00000003 00000006 7369676e616c 01 00000004 5445524d',
+  ],
   [
     'pty-req vt100 80x24, no modes',
     encodePtyReq(0, 'vt100', 80, 24),
-    '00000030 00 62 00000000 00000007 7074792d726571 01 00000005 7674313030 00000050 00000018 00000000 00000000 00000001 00',
+    '00000030 00 62 00000000 00000007 7074792d726571 01 00000005 7674313030 ' +
+      '00000050 00000018 00000000 00000000 00000001 00',
   ],
   [
     'direct-tcpip to 127.0.0.1:1',
     encodeOpenTunnel(2, 16, 32, { host: '127.0.0.1', port: 1 }),
-    '00000040 00 5a 0000000c 6469726563742d746370697000000002 00000010 00000020 00000009 3132372e302e302e31 00000001 00000009 3132372e302e302e31 00000000',
+    '00000040 00 5a 0000000c 6469726563742d746370697000000002 00000010 00000020 ' +
+      '00000009 3132372e302e302e31 00000001 00000009 3132372e302e302e31 00000000',
   ],
 ];
 for (const [name, got, want] of ENCODED) {
@@ -83,11 +93,23 @@ const SSH_DECODED: Array<[string, string, unknown]> = [
     '00 5b 00000001 00000102 00000000 00008000',
     { type: 'open-confirmation', recipient: 1, sender: 258, window: 0, maxPacket: 32768 },
   ],
-  ['open failure', '00 5c 00000004 00000002 00000003 626164 00000000', { type: 'open-failure', recipient: 4, reason: 2, description: 'bad' }],
+  [
+    'open failure',
+    '00 5c 00000004 00000002 00000003 626164 00000000',
+    { type: 'open-failure', recipient: 4, reason: 2, description: 'bad' },
+  ],
   ['window adjust', '00 5d 00000001 00200000', { type: 'window-adjust', recipient: 1, bytes: 0x200000 }],
   ['data', '00 5e 00000001 00000002 6869', { type: 'data', recipient: 1, stream: 'stdout', data: Buffer.from('hi') }],
-  ['stderr', '00 5f 00000001 00000001 00000001 21', { type: 'data', recipient: 1, stream: 'stderr', data: Buffer.from('!') }],
-  ['other extended data', '00 5f 00000001 00000007 00000000', { type: 'data', recipient: 1, stream: 'other', data: Buffer.alloc(0) }],
+  [
+    'stderr',
+    '00 5f 00000001 00000001 00000001 21',
+    { type: 'data', recipient: 1, stream: 'stderr', data: Buffer.from('!') },
+  ],
+  [
+    'other extended data',
+    '00 5f 00000001 00000007 00000000',
+    { type: 'data', recipient: 1, stream: 'other', data: Buffer.alloc(0) },
+  ],
   ['eof', '00 60 00000003', { type: 'eof', recipient: 3 }],
   ['close', '00 61 00000003', { type: 'close', recipient: 3 }],
   ['success', '00 63 00000003', { type: 'success', recipient: 3 }],
@@ -100,7 +122,13 @@ const SSH_DECODED: Array<[string, string, unknown]> = [
   [
     'exit-signal TERM',
     '00 62 00000001 0000000b 657869742d7369676e616c 00 00000004 5445524d 00 00000000 00000000',
-    { type: 'request', recipient: 1, name: 'exit-signal', wantReply: false, exit: { code: null, signal: 'TERM', coreDumped: false, message: '' } },
+    {
+      type: 'request',
+      recipient: 1,
+      name: 'exit-signal',
+      wantReply: false,
+      exit: { code: null, signal: 'TERM', coreDumped: false, message: '' },
+    },
   ],
   [
     'keepalive request',
@@ -128,7 +156,12 @@ for (const [name, fn] of BAD) {
 test('encode then decode round trip for every packet we send', () => {
   assert.equal(decodePacket(encodeChannelOnly(SSH.CHANNEL_EOF, 77).subarray(4)), { type: 'eof', recipient: 77 });
   const data = Buffer.concat([encodeDataHeader(5, 3), Buffer.from('abc')]);
-  assert.equal(decodePacket(data.subarray(4)), { type: 'data', recipient: 5, stream: 'stdout', data: Buffer.from('abc') });
+  assert.equal(decodePacket(data.subarray(4)), {
+    type: 'data',
+    recipient: 5,
+    stream: 'stdout',
+    data: Buffer.from('abc'),
+  });
   assert.equal(decodePacket(encodePacket(SSH.CHANNEL_SUCCESS, 8).subarray(4)), { type: 'success', recipient: 8 });
 });
 
@@ -167,7 +200,10 @@ test('frame parser: a frame spanning chunks is offered as views to onSplit; decl
       const whole: string[] = [];
       const onSplit = (parts: Buffer[]) => {
         assert.ok(parts.length >= 2, 'only frames that span chunks');
-        assert.ok(parts.every((q) => q.buffer === stream.buffer), 'views of the chunks, not copies');
+        assert.ok(
+          parts.every((q) => q.buffer === stream.buffer),
+          'views of the chunks, not copies',
+        );
         if (take) split.push(hex(Buffer.concat(parts)));
         return take;
       };
@@ -187,8 +223,14 @@ test('frame parser: one byte at a time', () => {
 });
 
 test('frame parser: a zero or huge length is a protocol error', () => {
-  assert.throws(() => new FrameParser().push(h('00000000'), () => {}), (e: unknown) => e instanceof CodecError);
-  assert.throws(() => new FrameParser(1024).push(h('00000401 00'), () => {}), (e: unknown) => e instanceof CodecError);
+  assert.throws(
+    () => new FrameParser().push(h('00000000'), () => {}),
+    (e: unknown) => e instanceof CodecError,
+  );
+  assert.throws(
+    () => new FrameParser(1024).push(h('00000401 00'), () => {}),
+    (e: unknown) => e instanceof CodecError,
+  );
 });
 
 // ---- control conversations
@@ -221,11 +263,18 @@ for (const [name, replies, re] of CONTROL_FAILS) {
 // ---- admission
 test('admission: one session slot is kept free; tunnels pass a full session queue', () => {
   assert.equal([1, 2, 10, 64].map(sessionLimit), [1, 1, 9, 63]);
-  const q = [{ isSession: true, n: 1 }, { isSession: false, n: 2 }, { isSession: true, n: 3 }];
+  const q = [
+    { isSession: true, n: 1 },
+    { isSession: false, n: 2 },
+    { isSession: true, n: 3 },
+  ];
   assert.is(takeAdmissible(q, 9, 9)?.n, 2);
   assert.is(takeAdmissible(q, 9, 9), undefined);
   assert.is(takeAdmissible(q, 8, 9)?.n, 1);
-  assert.equal(q.map((x) => x.n), [3]);
+  assert.equal(
+    q.map((x) => x.n),
+    [3],
+  );
 });
 
 test.run();

@@ -2,7 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Channel, ChannelRequest } from '../../../../src/core/channel';
-import { createMuxEngine, muxAliveCheck, muxStopListening, muxTerminate, type MuxEngine } from '../../../../src/core/engines/mux/engine';
+import {
+  createMuxEngine,
+  muxAliveCheck,
+  muxStopListening,
+  muxTerminate,
+  type MuxEngine,
+} from '../../../../src/core/engines/mux/engine';
 import { OpenSSHError } from '../../../../src/core/errors';
 import { startSshd } from '../../../fixtures/sshd';
 import { eventually, rejects, strict } from '../../../helpers/setup';
@@ -48,12 +54,22 @@ if (f) {
     const status = await ch.exit;
     events.push('exit');
     assert.equal(status, { code: 0, signal: null });
-    assert.equal(events.filter((e) => !e.endsWith('-end')), ['stdout:out', 'stderr:err', 'stdout:more', 'exit']);
+    assert.equal(
+      events.filter((e) => !e.endsWith('-end')),
+      ['stdout:out', 'stderr:err', 'stdout:more', 'exit'],
+    );
     assert.is(events.at(-1), 'exit');
-    assert.ok(events.indexOf('stdout-end') < events.indexOf('exit') && events.indexOf('stderr-end') < events.indexOf('exit'));
+    assert.ok(
+      events.indexOf('stdout-end') < events.indexOf('exit') && events.indexOf('stderr-end') < events.indexOf('exit'),
+    );
   });
 
-  for (const [cmd, code] of [['true', 0], ['false', 1], ['no-such-command-xyz', 127], ['exit 42', 42]] as const) {
+  for (const [cmd, code] of [
+    ['true', 0],
+    ['false', 1],
+    ['no-such-command-xyz', 127],
+    ['exit 42', 42],
+  ] as const) {
     test(`exec: exit code ${code} from ${cmd}`, async () => {
       const r = await run(cmd);
       assert.equal(r.status, { code, signal: null });
@@ -66,7 +82,9 @@ if (f) {
   });
 
   test('exec: command bytes that are not UTF-8 reach the remote shell unchanged', async () => {
-    const r = await run(Buffer.concat([Buffer.from("printf '%s' '"), Buffer.from([0xe9, 0xff]), Buffer.from("' | od -An -tx1")]));
+    const r = await run(
+      Buffer.concat([Buffer.from("printf '%s' '"), Buffer.from([0xe9, 0xff]), Buffer.from("' | od -An -tx1")]),
+    );
     assert.is(r.out.trim(), 'e9 ff');
   });
 
@@ -102,7 +120,9 @@ if (f) {
   });
 
   test('env: variables the server accepts are set', async () => {
-    const r = await run('echo "$NET_OPENSSH_A|$NET_OPENSSH_B"', { env: { NET_OPENSSH_A: 'x y', NET_OPENSSH_B: '$HOME' } });
+    const r = await run('echo "$NET_OPENSSH_A|$NET_OPENSSH_B"', {
+      env: { NET_OPENSSH_A: 'x y', NET_OPENSSH_B: '$HOME' },
+    });
     assert.is(r.out, 'x y|$HOME\n');
   });
 
@@ -136,7 +156,10 @@ if (f) {
     const ch = engine.open({ kind: 'subsystem', command: 'nope-xyz', stdin: 'ignore' });
     ch.stdout.resume();
     ch.stderr.resume();
-    await rejects(ch.exit, (e: OpenSSHError) => e instanceof OpenSSHError && e.code === 'OSSH_SLAVE_FAILED' && /nope-xyz/.test(e.message));
+    await rejects(
+      ch.exit,
+      (e: OpenSSHError) => e instanceof OpenSSHError && e.code === 'OSSH_SLAVE_FAILED' && /nope-xyz/.test(e.message),
+    );
   });
 
   test('signal(): TERM reaches a running command (non-root login)', async () => {
@@ -222,7 +245,10 @@ if (f) {
 
   test('one proxy socket carries many channels; no packet was ever refused by the id check', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => run(`echo ${i}`)));
-    assert.equal(results.map((r) => r.out), Array.from({ length: 30 }, (_, i) => `${i}\n`));
+    assert.equal(
+      results.map((r) => r.out),
+      Array.from({ length: 30 }, (_, i) => `${i}\n`),
+    );
     const s = engine.stats();
     assert.is(s.sockets, 1);
     assert.is(s.retiredSockets, 0, 'no open was refused');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { EngineContext } from '../../../../src/core/engines/engine';
 import type { OpenSSHError } from '../../../../src/core/errors';
 import type { SshdFixture } from '../../../fixtures/sshd';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 export interface TestMaster {
   readonly ctlPath: string;
@@ -22,9 +22,13 @@ let counter = 0;
 export const startMaster = async (f: SshdFixture, maxSessions = 10): Promise<TestMaster> => {
   const ctlPath = join(f.ctlDir, `m${process.pid}-${counter++}`);
   const destinationArgs = ['-l', f.user, '-p', String(f.port), '--', '127.0.0.1'];
-  const proc = spawn('ssh', ['-F', f.configPath, '-M', '-N', '-S', ctlPath, '-o', 'ControlPersist=no', ...destinationArgs], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const proc = spawn(
+    'ssh',
+    ['-F', f.configPath, '-M', '-N', '-S', ctlPath, '-o', 'ControlPersist=no', ...destinationArgs],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
