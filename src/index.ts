@@ -1,5 +1,6 @@
 export { OpenSSH } from './openssh';
-export type { Capture2Result } from './openssh';
+export type { Capture2Result, SocketProcess } from './openssh';
+export type { WithOptions } from './command/call-args';
 export type { OpenSSHOptions, EngineName } from './core/options';
 export type { PersistentMaster } from './core/persist/persistent-masters';
 export type {

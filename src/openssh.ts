@@ -71,7 +71,7 @@ type Factory = (destination: string, options?: OpenSSHOptions) => OpenSSH | Prom
 type TransferFn = (ssh: OpenSSH, ...a: unknown[]) => Promise<true | FileTransferHandle>;
 type StreamFn = (ssh: ExecSource, ...a: unknown[]) => Observable<unknown>;
 /** An open2socket result: the socket and the process handle. */
-interface SocketProcess {
+export interface SocketProcess {
   /** stdin and stdout as one stream. */
   socket: Duplex;
   /** The process (`exit`, `kill`). */

@@ -34,24 +34,21 @@ for (const engine of ENGINES) {
       assert.is(e.code, 'OSSH_ABORTED');
     });
 
-    test(
-      'a process handle obeys its `signal`: abort ends the remote command; an aborted one starts nothing',
-      async () => {
-        const ssh = connect(f, { engine });
-        const m = uniqueMarker();
-        const ac = new AbortController();
-        const p = await ssh.spawn(
-          { signal: ac.signal, stdoutDiscard: true, stderrDiscard: true },
-          `exec tail -f /dev/null ${m}`,
-        );
-        await assertRemoteRunning(ssh, m, 'before the abort');
-        ac.abort();
-        const st = await p.exit;
-        assert.is.not(st.code, 0, 'the process did not finish on its own');
-        await assertRemoteGone(ssh, m, 'after the abort');
-        await rejects<OpenSSHError>(ssh.openEx({ signal: ac.signal }, 'true'), (e) => e.code === 'OSSH_ABORTED');
-      },
-    );
+    test('a process handle obeys its `signal`: abort ends the remote command; an aborted one starts nothing', async () => {
+      const ssh = connect(f, { engine });
+      const m = uniqueMarker();
+      const ac = new AbortController();
+      const p = await ssh.spawn(
+        { signal: ac.signal, stdoutDiscard: true, stderrDiscard: true },
+        `exec tail -f /dev/null ${m}`,
+      );
+      await assertRemoteRunning(ssh, m, 'before the abort');
+      ac.abort();
+      const st = await p.exit;
+      assert.is.not(st.code, 0, 'the process did not finish on its own');
+      await assertRemoteGone(ssh, m, 'after the abort');
+      await rejects<OpenSSHError>(ssh.openEx({ signal: ac.signal }, 'true'), (e) => e.code === 'OSSH_ABORTED');
+    });
 
     test('ssh.lines$ and ssh.capture$', async () => {
       const ssh = connect(f, { engine });
