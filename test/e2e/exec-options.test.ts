@@ -34,7 +34,7 @@ for (const engine of ENGINES) {
       assert.is(e.code, 'OSSH_ABORTED');
     });
 
-    test('a process handle obeys its `signal`: abort ends the remote command; an aborted one starts nothing', async () => {
+    test('a process handle obeys `signal`: abort ends the remote command; an aborted one starts nothing', async () => {
       const ssh = connect(f, { engine });
       const m = uniqueMarker();
       const ac = new AbortController();
