@@ -38,12 +38,12 @@ export interface FleetExecOptions extends CommonCallOptions, StdinCallOptions {
   signal?: AbortSignal;
   /**
    * Seconds without traffic from a host before its command fails with OSSH_SLAVE_TIMEOUT (an event, not the end of the
-   * run).
+   * run); the timed-out command is ended. `0`: none. @default the host's connection `timeout`
    */
   timeout?: number;
   /**
-   * On `timeout`, end the remote command (remote signal with the mux engine).
-   * @default the host's connection setting
+   * Accepted as `true` only: the fleet's streams are Observables, and a stream that errored holds no command (`false`
+   * is refused with OSSH_INVALID_ARGUMENT). @default true
    */
   killSshOnTimeout?: boolean;
 }
