@@ -147,6 +147,8 @@ export type DpipeCallOptions = {
   /**
    * A local command (a shell command line, or an argv) whose stdin receives the remote command's stdout and
    * whose stdout feeds the remote command's stdin. Replaces the stdin and stdout options. Its stderr is ours.
+   * No inactivity timeout applies (the traffic is between the two commands, not seen here): `system` waits for
+   * the exit; pass `signal` to end it.
    */
   stdinoutDpipe?: string | readonly string[];
   /**
