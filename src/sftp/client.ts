@@ -525,9 +525,16 @@ export class SftpClient {
     return new SftpHandle(Buffer.from(r.bytes()), path, 'file');
   }
 
-  /** Closes a file or directory handle. Closing a closed handle does nothing. */
-  async close(h: SftpHandle): Promise<void> {
-    if (h.closed) return;
+  /**
+   * Closes a file or directory handle. Closing a closed handle does nothing.
+   *
+   * Called without a handle, it ends the session exactly as {@link SftpClient.end} does: with no handle there is
+   * nothing else it could close, and that is what the call means. Anything else that is not an `SftpHandle` (null,
+   * a path string) is refused with `OSSH_INVALID_ARGUMENT`.
+   */
+  async close(h?: SftpHandle): Promise<void> {
+    if (h === undefined) return this.end();
+    if (h instanceof SftpHandle && h.closed) return;
     const id = this.live(h, 'close');
     h.closed = true;
     await this.callStatus('close', h.path, FXP.CLOSE, (w) => w.string(id));

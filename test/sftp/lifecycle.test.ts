@@ -52,6 +52,19 @@ for (const engine of ENGINES) {
     },
   );
 
+  test('close() without a handle ends the session as end() does; a non-handle is OSSH_INVALID_ARGUMENT', async () => {
+    const c = await sftp(ssh);
+    const notHandle = await rejects<SftpError>(c.close('/etc/passwd' as never));
+    assert.is(notHandle.code, 'OSSH_INVALID_ARGUMENT');
+    assert.ok(c.isOpen, 'a refused close leaves the session open');
+    await c.close();
+    assert.not.ok(c.isOpen);
+    assert.not.ok(isChild(c.pid), 'the slave is gone once close() resolves');
+    const e = await rejects<SftpError>(c.stat('/'));
+    assert.match(e.message, 'sftp channel closed');
+    await c.close();
+  });
+
   test('requests sent just before end() are still answered', async () => {
     const c = await sftp(ssh);
     const st = c.stat('/');
