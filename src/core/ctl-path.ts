@@ -1,7 +1,17 @@
 // Where the control socket lives: ctlDir choice and creation (0700), the strictMode safety check of the
 // directory and every parent, and the socket path length limit.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  realpathSync,
+  rmdirSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ctlDirFailed, type OpenSSHError } from './errors';
@@ -35,14 +45,37 @@ export const insecurePath = (dir: string, uid = process.geteuid?.() ?? 0): strin
   }
 };
 
-/** Creates `dir` (0700) when missing and checks it; returns an error instead of throwing. */
+/**
+ * Creates `dir` (0700) when missing and checks it; returns an error instead of throwing. When the check fails,
+ * the directories this call created are removed again (only those, and only while empty).
+ */
 export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): OpenSSHError | undefined => {
   const abs = resolve(dir);
+  let created: string | undefined;
   try {
-    if (!existsSync(abs)) mkdirSync(abs, { recursive: true, mode: 0o700 });
+    if (!existsSync(abs)) created = mkdirSync(abs, { recursive: true, mode: 0o700 });
   } catch (e) {
     return ctlDirFailed(host, `unable to create ctlDir ${abs}: ${(e as Error).message}`);
   }
+  const bad = checkCtlDir(abs, strictMode, host);
+  if (bad && created) removeCreated(abs, created);
+  return bad;
+};
+
+/** Removes `abs` and its parents up to `top` (the first directory mkdir created), stopping at one not empty. */
+const removeCreated = (abs: string, top: string): void => {
+  for (let d = abs; ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
+  }
+};
+
+/** Why the existing directory `abs` cannot hold control sockets, or undefined. */
+const checkCtlDir = (abs: string, strictMode: boolean, host?: string): OpenSSHError | undefined => {
   // checked with or without strictMode: otherwise ssh would start only to fail when it binds the socket
   try {
     if (!statSync(abs).isDirectory())

@@ -135,17 +135,13 @@ export class Master {
   private spawnMaster(): void {
     if (this.external) return void this.attachExternal();
     if (this.s.persist !== undefined && !this.startLock) return void (this.exited = this.findPersistent());
-    if (!this.ctlPath) {
-      const dir = this.s.ctlDir ?? defaultCtlDir();
-      const bad = prepareCtlDir(dir, this.s.strictMode, this.host);
-      if (bad) return this.dispatch({ type: 'fail', error: bad });
-      this.ctlPath = newCtlPath(dir);
-    } else {
-      const bad = prepareCtlDir(dirname(this.ctlPath), this.s.strictMode, this.host);
-      if (bad) return this.dispatch({ type: 'fail', error: bad });
-    }
-    const bad = checkCtlPath(this.ctlPath, false, this.host);
-    if (bad) return this.dispatch({ type: 'fail', error: bad });
+    if (!this.ctlPath) this.ctlPath = newCtlPath(this.s.ctlDir ?? defaultCtlDir());
+    // the path is checked (its length above all) before its directory is created: a connection that cannot
+    // use it leaves nothing behind
+    const badPath = checkCtlPath(this.ctlPath, false, this.host);
+    if (badPath) return this.dispatch({ type: 'fail', error: badPath });
+    const badDir = prepareCtlDir(dirname(this.ctlPath), this.s.strictMode, this.host);
+    if (badDir) return this.dispatch({ type: 'fail', error: badDir });
     debug('ctlPath', () => `${this.describe()}: control socket ${this.ctlPath}`);
     const args = masterArgs(this.s, this.ctlPath);
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { OpenSSH, OpenSSHError, type MasterStateName } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
+import { ENGINES } from '../helpers/engines';
 import { alive, sshProcessesWith } from '../helpers/processes';
 import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
 
@@ -182,6 +183,31 @@ if (f) {
   test('a ctlPath too long for a socket is a clear error', async () => {
     const ssh = connect(f, { ctlPath: join(f.ctlDir, 'x'.repeat(100)) });
     await expectFailure(ssh, /too long/);
+  });
+
+  test('a ctlDir too long for a socket: the failed connection removes the directories it created', async () => {
+    for (const engine of ENGINES) {
+      const parent = join(scratch, `long-${engine}-${'d'.repeat(60)}`);
+      const dir = join(parent, 'ctl');
+      const e = await expectFailure(connect(f, { engine, ctlDir: dir }), /too long/);
+      assert.match(e.message, dir);
+      assert.not.ok(existsSync(parent), `${engine}: the ctlDir and the parent it created are gone`);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      await expectFailure(connect(f, { engine, ctlDir: dir }), /too long/);
+      assert.ok(existsSync(dir), `${engine}: a ctlDir that existed before is left in place`);
+    }
+  });
+
+  test('a ctlDir its own check refuses is removed when this connection created it', async () => {
+    const parent = join(scratch, 'openparent');
+    mkdirSync(parent, { mode: 0o700 });
+    chmodSync(parent, 0o777);
+    const dir = join(parent, 'a', 'ctl');
+    for (const engine of ENGINES) {
+      await expectFailure(connect(f, { engine, ctlDir: dir }), /openparent is writable/);
+      assert.not.ok(existsSync(join(parent, 'a')), `${engine}: what the connection created is gone`);
+      assert.ok(existsSync(parent), `${engine}: the parent that existed before stays`);
+    }
   });
 
   test('checkMaster, externalMaster and a master killed from outside', async () => {
