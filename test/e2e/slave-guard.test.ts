@@ -48,6 +48,12 @@ if (f) {
       assert.not.ok(existsSync(proxyMarker), "the user's ProxyCommand did not run");
       assert.not.ok(existsSync(remoteMarker), 'the command did not run over a connection of its own');
     });
+
+  test('spawn: -J in sshOpts neither breaks a slave on the master nor wins over the guard', async () => {
+    const ssh = connect(f, { engine: 'spawn' });
+    // ssh refuses the flag -J after a ProxyCommand; the slave gets it as -o ProxyJump, which the guard outranks
+    assert.is(await ssh.capture({ sshOpts: ['-J', 'nobody@127.0.0.1:1'] }, 'echo on the master'), 'on the master\n');
+  });
 }
 
 test.run();
