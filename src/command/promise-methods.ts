@@ -1,7 +1,7 @@
 // Net::OpenSSH's Promise methods (system, test, capture, captureLines, capture2): the command's events
 // run to their end into sinks, and the exit status judged. Thin layers over commandEvents$.
 import type { ExitStatus } from '../core/channel';
-import { decodeText } from '../core/decode-text';
+import { checkDecodable, decodeText } from '../core/decode-text';
 import { slaveCmdFailed } from '../core/errors';
 import { CaptureSink, TailSink, discardSink, inheritSink, teeSink, type Sink } from '../core/output-sink';
 import type { RemoteProcess } from '../core/remote-process';
@@ -53,17 +53,30 @@ export const test = async (site: CommandSite, args: readonly unknown[]): Promise
   return status.code === 0;
 };
 
-/** capture: stdout as one Buffer and the encoding to decode it with; a non-zero exit rejects with the output. */
-const captureBuffer = async (site: CommandSite, args: readonly unknown[]): Promise<[Buffer, string]> => {
+/** The text a capture sink holds, its size checked before its chunks are joined (no copy when too large). */
+const captured = (sink: CaptureSink, call: Call, what: string): string => {
+  checkDecodable(sink.size, call.streamEncoding, call.host, what);
+  return decodeText(sink.buffer, call.streamEncoding, call.host, what);
+};
+
+/**
+ * capture: stdout as one Buffer, the encoding to decode it with and the host; a non-zero exit rejects with the
+ * output. Output too large for a string rejects before its chunks are joined.
+ */
+const captureBuffer = async (
+  site: CommandSite,
+  args: readonly unknown[],
+): Promise<[Buffer, string, string | undefined]> => {
   const call = prepareCall(site, 'capture', args);
   const out = new CaptureSink();
   const errTail = new TailSink();
   const status = await run(site, call, out, inheritedStderr(call, errTail), { stdout: out });
   if (status.code !== 0) {
     const e = slaveCmdFailed(call.host, status.code, status.signal, errTail.text || undefined);
-    throw e.withOutput(decodeText(out.buffer, call.streamEncoding));
+    throw e.withOutput(captured(out, call, 'stdout'));
   }
-  return [out.buffer, call.streamEncoding];
+  checkDecodable(out.size, call.streamEncoding, call.host, 'stdout');
+  return [out.buffer, call.streamEncoding, call.host];
 };
 
 /** capture: stdout as text. */
@@ -91,7 +104,7 @@ export const capture2 = async (site: CommandSite, args: readonly unknown[]): Pro
   const out = new CaptureSink();
   const err = new CaptureSink();
   const status = await run(site, call, out, err, { stdout: out, stderr: err });
-  const [stdout, stderr] = [decodeText(out.buffer, call.streamEncoding), decodeText(err.buffer, call.streamEncoding)];
+  const [stdout, stderr] = [captured(out, call, 'stdout'), captured(err, call, 'stderr')];
   if (status.code !== 0) throw slaveCmdFailed(call.host, status.code, status.signal, stderr).withOutput(stdout);
   return [stdout, stderr];
 };

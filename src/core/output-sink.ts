@@ -44,8 +44,11 @@ export const callbackSink = (fn: (chunk: Buffer) => void, what: string, host: st
 /** Collects chunks in memory. */
 export class CaptureSink implements Sink {
   readonly chunks: Buffer[] = [];
+  /** Bytes written so far (known before {@link buffer} joins them). */
+  size = 0;
   write(chunk: Buffer): void {
     this.chunks.push(chunk);
+    this.size += chunk.length;
   }
   async end(): Promise<void> {}
   get buffer(): Buffer {

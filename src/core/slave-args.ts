@@ -4,6 +4,7 @@ import { encodingError, invalidArgument } from './errors';
 
 // A slave must only ever ride on our master: never become a master, never connect on its own.
 // ProxyCommand=false makes a missing socket fail at once instead of opening a second connection.
+// ssh keeps the FIRST value of each option, so the guard goes before the user's options.
 const GUARD = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
 
 /** `-S <ctl>` and the guard: the part of every slave argv that ties it to our master. */
@@ -61,6 +62,28 @@ const tunnelSocketTarget = (path: string): string =>
 /** An env value as ssh's SetEnv reads it: blanks would split it, so such values go in double quotes. */
 const setEnvValue = (v: string): string => (/^[^\s"'\\]*$/.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`);
 
+/**
+ * The user's options with `-J x` written as `-o ProxyJump=x`: ssh refuses the flag after a ProxyCommand
+ * ("Cannot specify -J with ProxyCommand"), while the keyword loses to the guard's ProxyCommand=false that
+ * comes first. A slave rides the master and never jumps, so the option only needs to stay harmless.
+ */
+const jumpAsKeyword = (opts: readonly string[]): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < opts.length; i++) {
+    const arg = opts[i]!;
+    let j = 1;
+    while (j < arg.length && arg.startsWith('-') && !WITH_VALUE.has(arg[j]!)) j++;
+    if (j >= arg.length || !arg.startsWith('-')) {
+      out.push(arg);
+      continue;
+    }
+    const value = j + 1 < arg.length ? arg.slice(j + 1) : opts[++i];
+    if (arg[j] !== 'J') out.push(arg, ...(j + 1 < arg.length || value === undefined ? [] : [value]));
+    else out.push(...(j > 1 ? [arg.slice(0, j)] : []), '-o', `ProxyJump=${value ?? ''}`);
+  }
+  return out;
+};
+
 /** The single flag cluster Net::OpenSSH emits after the ssh options. */
 const flags = (req: ChannelRequest): string => {
   let f = '';
@@ -92,7 +115,7 @@ export const slaveArgs = (
   destination: readonly string[],
   defaultSshOpts: readonly string[],
 ): string[] => {
-  const args = [...(req.sshOpts ?? defaultSshOpts)];
+  const args = [...onMaster(ctlPath), ...jumpAsKeyword(req.sshOpts ?? defaultSshOpts)];
   const f = flags(req);
   if (f) args.push(f);
   if (req.kind === 'tunnel') {
@@ -104,7 +127,7 @@ export const slaveArgs = (
     );
   }
   for (const [k, v] of Object.entries(req.env ?? {})) args.push('-o', `SetEnv=${k}=${setEnvValue(v)}`);
-  args.push(...onMaster(ctlPath), ...destination);
+  args.push(...destination);
   if (req.kind === 'exec' || req.kind === 'subsystem') {
     if (req.command === undefined) throw invalidArgument(`a ${req.kind} request needs a command`);
     args.push(typeof req.command === 'string' ? req.command : utf8Command(req.command));
@@ -132,8 +155,9 @@ export interface SlaveCommand {
   /** This call's ssh options: its `sshOpts`, else the connection's `defaultSshOpts` (plus the flag cluster). */
   readonly sshOpts: readonly string[];
   /**
-   * The complete `ssh` argv up to, not including, `-- host`: binary, options, `-S <ctl>`, the slave guard
-   * (`ControlMaster=no`, `ProxyCommand=false`), `-l user`, `-p port`. Tools that append the host (rsync, sshfs) use it.
+   * The complete `ssh` argv up to, not including, `-- host`: binary, `-S <ctl>`, the slave guard
+   * (`ControlMaster=no`, `ProxyCommand=false`: first, as ssh keeps the first value), options, `-l user`,
+   * `-p port`. Tools that append the host (rsync, sshfs) use it.
    */
   readonly sshArgvNoHost: readonly string[];
   /** The destination part of the slave argv: `['-l', user, '-p', port, '--', host]` (as the spawn engine takes it). */
@@ -165,7 +189,7 @@ export const slaveCommand = (i: SlaveCommandInput): SlaveCommand => {
     forwardAgent: i.forwardAgent ? true : undefined,
   };
   const f = flags(req);
-  const sshOpts = [...(req.sshOpts ?? i.defaultSshOpts), ...(f ? [f] : [])];
+  const sshOpts = [...jumpAsKeyword(req.sshOpts ?? i.defaultSshOpts), ...(f ? [f] : [])];
   const dashes = i.destination.indexOf('--');
   if (dashes < 0) throw invalidArgument('internal error: destination arguments without `--`');
   return {
@@ -176,7 +200,7 @@ export const slaveCommand = (i: SlaveCommandInput): SlaveCommand => {
     ctlPath: i.ctlPath,
     sshCmd: i.sshCmd,
     sshOpts,
-    sshArgvNoHost: [i.sshCmd, ...sshOpts, ...onMaster(i.ctlPath), ...i.destination.slice(0, dashes)],
+    sshArgvNoHost: [i.sshCmd, ...onMaster(i.ctlPath), ...sshOpts, ...i.destination.slice(0, dashes)],
     destinationArgs: [...i.destination],
   };
 };

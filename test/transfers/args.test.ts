@@ -292,14 +292,14 @@ test(
       sshOpts: ['-F', '/cfg'],
       sshArgvNoHost: [
         'ssh',
-        '-F',
-        '/cfg',
         '-S',
         '/ctl',
         '-o',
         'ControlMaster=no',
         '-o',
         'ProxyCommand=false',
+        '-F',
+        '/cfg',
         '-l',
         'bob',
         '-p',
@@ -314,7 +314,18 @@ test(
     // the call's sshOpts replace the defaults; forwardAgent 'always' adds -A as slaveArgs does
     const d = slaveCommand({ ...input, sshOpts: ['-o', 'Compression=yes'], forwardAgent: true });
     assert.equal(d.sshOpts, ['-o', 'Compression=yes', '-A']);
-    assert.equal(d.sshArgvNoHost.slice(0, 5), ['ssh', '-o', 'Compression=yes', '-A', '-S']);
+    assert.equal(d.sshArgvNoHost.slice(0, 10), [
+      'ssh',
+      '-S',
+      '/ctl',
+      '-o',
+      'ControlMaster=no',
+      '-o',
+      'ProxyCommand=false',
+      '-o',
+      'Compression=yes',
+      '-A',
+    ]);
     const plainHost = { ...input, host: 'h', destination: ['--', 'h'], user: undefined, port: undefined };
     assert.is(slaveCommand(plainHost).hostSquared, 'h');
     for (const bad of [['-S', '/other'], ['-oControlPath=/x'], ['-M'], ['host']])
