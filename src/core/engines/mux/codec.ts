@@ -87,6 +87,11 @@ export const encodeOpenTunnel = (
 export const encodeRequest = (recipient: number, name: string, wantReply: boolean, ...fields: Field[]): Buffer =>
   encodePacket(SSH.CHANNEL_REQUEST, recipient, name, wantReply, ...fields);
 
+/** The length in bytes of what `encodeRequest` returns for these arguments (any recipient), without encoding. */
+export const requestLength = (name: string, wantReply: boolean, ...fields: Field[]): number =>
+  // uint32 length, byte padding, byte type, then the fields encodeRequest writes (0 stands for the recipient)
+  [0, name, wantReply, ...fields].reduce<number>((n, f) => n + fieldSize(f), 4 + 1 + 1);
+
 /** "pty-req" (RFC 4254 6.2): terminal type, size in characters and pixels, no terminal modes. */
 export const encodePtyReq = (recipient: number, term: string, cols: number, rows: number): Buffer =>
   encodeRequest(recipient, 'pty-req', true, term, cols, rows, 0, 0, Buffer.from([0 /* TTY_OP_END */]));

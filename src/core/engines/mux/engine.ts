@@ -15,6 +15,7 @@ import { SessionBudget } from '../session-budget';
 import { learnedLimit, takeAdmissible } from './admission';
 import { PacketWriter } from './packet-writer';
 import { Prestarter } from './prestart';
+import { oversizedRequest } from './request-limit';
 import { ProxyConnection } from './proxy';
 import { MuxSession } from './session';
 
@@ -377,7 +378,9 @@ export const createMuxEngine = (
     // every channel keeps the process alive from open until its exit settles (keep-alive.ts); the sockets
     // never do, so a warm session waiting for the next command holds nothing
     open(req) {
-      const err = disposed ? masterGone(ctx.host, 'the connection was closed') : ctx.masterError();
+      // a request over the master's packet limit fails alone, before anything is written (request-limit.ts)
+      const err =
+        oversizedRequest(req) ?? (disposed ? masterGone(ctx.host, 'the connection was closed') : ctx.masterError());
       const warmed = err ? undefined : takeWarm(req);
       if (warmed) return (holdWhile(warmed.exit), warmed);
       const ch = new MuxSession(req, ctx.host, debug);

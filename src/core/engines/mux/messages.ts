@@ -94,3 +94,10 @@ export const WINDOW = {
 
 /** Frame ceiling on the control socket: anything larger is a protocol error (the master sends <= 256 KiB). */
 export const MAX_FRAME = 4 * 1024 * 1024;
+
+/**
+ * Largest packet the master reads from a proxy client, its 4-byte length included (OpenSSH channels.c,
+ * CHANNEL_MUX_MAX_PACKET = 256 KiB): one byte more and the master closes the whole proxy socket, failing
+ * every channel on it.
+ */
+export const MAX_PROXY_PACKET = 256 * 1024;

@@ -15,6 +15,7 @@ import {
   encodeRequest,
   encodeWindowAdjust,
   FrameParser,
+  requestLength,
 } from '../../../../src/core/engines/mux/codec';
 import { ControlConversation } from '../../../../src/core/engines/mux/control';
 import { sessionLimit, takeAdmissible } from '../../../../src/core/engines/mux/admission';
@@ -71,6 +72,17 @@ for (const [name, got, want] of ENCODED) {
 test('encode: byte strings go through unchanged (exec with non-UTF-8 bytes)', () => {
   const cmd = Buffer.from([0xff, 0x00, 0x80]);
   assert.is(hex(encodeRequest(1, 'exec', true, cmd).subarray(-7)), '00000003ff0080');
+});
+
+test('requestLength is the length encodeRequest gives (exec, env, subsystem; multi-byte UTF-8 and bytes)', () => {
+  const cases: Array<[string, boolean, Array<string | Buffer>]> = [
+    ['exec', true, ['x'.repeat(1000)]],
+    ['exec', true, [Buffer.from([0xff, 0, 0x80])]],
+    ['env', false, ['LC_X', 'é€'.repeat(50)]],
+    ['subsystem', true, ['sftp']],
+  ];
+  for (const [name, reply, fields] of cases)
+    assert.is(requestLength(name, reply, ...fields), encodeRequest(7, name, reply, ...fields).length, name);
 });
 
 // ---- decoding
