@@ -60,13 +60,10 @@ const captured = (sink: CaptureSink, call: Call, what: string): string => {
 };
 
 /**
- * capture: stdout as one Buffer, the encoding to decode it with and the host; a non-zero exit rejects with the
- * output. Output too large for a string rejects before its chunks are joined.
+ * capture: stdout as text, with the prepared call (captureLines reads its separator there); a non-zero exit
+ * rejects with the output. Output too large for a string rejects before its chunks are joined.
  */
-const captureBuffer = async (
-  site: CommandSite,
-  args: readonly unknown[],
-): Promise<[Buffer, string, string | undefined]> => {
+const captureText = async (site: CommandSite, args: readonly unknown[]): Promise<[text: string, call: Call]> => {
   const call = prepareCall(site, 'capture', args);
   const out = new CaptureSink();
   const errTail = new TailSink();
@@ -76,18 +73,17 @@ const captureBuffer = async (
     throw e.withOutput(captured(out, call, 'stdout'));
   }
   checkDecodable(out.size, call.streamEncoding, call.host, 'stdout');
-  return [out.buffer, call.streamEncoding, call.host];
+  return [decodeText(out.buffer, call.streamEncoding, call.host), call];
 };
 
 /** capture: stdout as text. */
 export const capture = async (site: CommandSite, args: readonly unknown[]): Promise<string> =>
-  decodeText(...(await captureBuffer(site, args)));
+  (await captureText(site, args))[0];
 
 /** captureLines: stdout as lines, each ending with the separator (Perl's list context). */
 export const captureLines = async (site: CommandSite, args: readonly unknown[]): Promise<string[]> => {
-  const first = args[0];
-  const sep = (typeof first === 'object' && first !== null && (first as { separator?: string }).separator) || '\n';
-  const text = decodeText(...(await captureBuffer(site, args)));
+  const [text, call] = await captureText(site, args);
+  const sep = call.options.separator || '\n';
   const lines: string[] = [];
   let at = 0;
   for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, at)) {

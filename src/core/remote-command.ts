@@ -11,9 +11,6 @@ import type { CallOptions } from './call-options';
 import { invalidArgument } from './errors';
 import { quoting } from './quoting-guard';
 
-// moved to quoting-guard.ts (call-options.ts and options.ts import it from there); kept for openssh.ts
-export { quoting };
-
 /** Net::OpenSSH's extended fragments for the stream options given. */
 export const fragmentsFor = (o: CallOptions): FragmentKey[] => {
   if (o.stdoutDiscard && (o.stderrDiscard || o.stderrToStdout))
