@@ -17,7 +17,12 @@ export const RUN_ID_VAR = 'NET_OPENSSH_RUN_ID';
 export interface TestRun {
   id: string;
   dir: string;
+  /** TMPDIR before the run: where the run directory is, and tsx's warm cache. */
+  outerTmp: string;
 }
+
+/** Where a worker process of the run (test/run.ts --worker) finds the run directory. */
+export const RUN_DIR_VAR = 'NET_OPENSSH_RUN_DIR';
 
 /** This run's id (set by test/run.ts before any test file loads), or undefined outside test/run.ts. */
 export const runId = (): string | undefined => process.env[RUN_ID_VAR] || undefined;
@@ -30,7 +35,8 @@ export const startRun = (): TestRun => {
   const id = (process.env[RUN_ID_VAR] ||= randomBytes(4).toString('hex'));
   if (!/^[A-Za-z0-9_-]{1,16}$/.test(id)) throw new Error(`${RUN_ID_VAR} must be 1-16 of [A-Za-z0-9_-], got ${id}`);
   // short: control paths under it must stay within ssh's 90 bytes (src/core/ctl-path.ts)
-  const dir = join(tmpdir(), `nos-run-${id}`);
+  const outerTmp = tmpdir();
+  const dir = join(outerTmp, `nos-run-${id}`);
   try {
     mkdirSync(dir, { mode: 0o755 });
   } catch (e) {
@@ -42,7 +48,20 @@ export const startRun = (): TestRun => {
   }
   chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
-  return { id, dir };
+  process.env[RUN_DIR_VAR] = dir;
+  return { id, dir, outerTmp };
+};
+
+/**
+ * Joins the run a worker process belongs to: TMPDIR becomes the run directory, as in the process that started
+ * the run (the worker starts with the outer TMPDIR, so that tsx, which looks once at start-up, keeps its warm
+ * cache there).
+ */
+export const joinRun = (): void => {
+  const dir = process.env[RUN_DIR_VAR];
+  if (!dir || !runId())
+    throw new Error(`a worker needs ${RUN_ID_VAR} and ${RUN_DIR_VAR} (test/run.ts --jobs sets them)`);
+  process.env.TMPDIR = dir;
 };
 
 /** tsx's transform cache (`tsx-<uid>`), which the run's child processes make in TMPDIR: not a leftover. */
