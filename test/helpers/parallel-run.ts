@@ -38,6 +38,9 @@ const SLOW_FIRST = [
   'e2e/lifecycle.test',
   'e2e/lifecycle-internals',
   'e2e/faults',
+  'cli/run',
+  'cli/masters',
+  'cli/transfer',
   'observables/kill-on-timeout',
   'sftp/timeout',
   'e2e/capture-size',
@@ -46,6 +49,7 @@ const SLOW_FIRST = [
   'transfers/scp',
   'transfers/rsync',
   'sftp/transfer',
+  'cli/demo',
   'observables/memory',
 ];
 /** Files long enough to run as one job per engine (each loops over ENGINES at its top level). */
