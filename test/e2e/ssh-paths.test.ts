@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdtempSync,
@@ -26,10 +27,11 @@ strict();
 const test = suite('e2e: paths handed to ssh');
 const f = await startSshd();
 const base = mkdtempSync(join(tmpdir(), 'ossh-pct-')); // 0700 under /tmp (sticky): strictMode accepts it
+const after: string[] = [];
 test.after(async () => {
   await disconnectAll();
   await f?.stop();
-  rmSync(base, { recursive: true, force: true });
+  for (const d of [base, ...after]) rmSync(d, { recursive: true, force: true });
 });
 
 if (f) {
@@ -54,6 +56,24 @@ if (f) {
         await ssh.disconnect();
         assert.not.ok(existsSync(ctlPath), 'the socket is gone with the master');
       });
+
+  // the tools that ride on the master get the same socket: scp (-o ControlPath), rsync and ssh -W (-S)
+  test('scp, rsync and a tunnel ride on a master whose ctlDir holds %%, %h and %', async () => {
+    const ctlDir = join(base, 'tools-%%-%h-%');
+    const ssh = connect(f, { engine: 'spawn', ctlDir });
+    await noHang(ssh.waitForMaster(), 'the master');
+    const shared = mkdtempSync(join(tmpdir(), 'ossh-pct-shared-'));
+    chmodSync(shared, 0o777); // the remote side writes as the test account
+    after.push(shared);
+    const local = join(base, 'local.txt');
+    writeFileSync(local, 'payload\n');
+    assert.is(await ssh.scpPut({}, local, join(shared, 'by-scp.txt')), true);
+    assert.is(await ssh.rsyncPut({}, local, join(shared, 'by-rsync.txt')), true);
+    assert.is(readFileSync(join(shared, 'by-scp.txt'), 'utf8'), 'payload\n');
+    assert.is(readFileSync(join(shared, 'by-rsync.txt'), 'utf8'), 'payload\n');
+    assert.match(await ssh.captureTunnel({}, '127.0.0.1', f.port), /^SSH-2\.0-/);
+    assert.is(dirname(ssh.getCtlPath()!), ctlDir);
+  });
 
   test('${...} in ctlDir, ctlPath or keyPath: OSSH_INVALID_ARGUMENT before anything runs', () => {
     for (const name of ['ctlDir', 'ctlPath', 'keyPath'])
