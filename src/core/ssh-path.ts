@@ -1,7 +1,8 @@
 // Local paths as ssh must be given them so that it uses exactly the file we named. ssh expands `%` tokens
 // (`%h`, `%d`, `%%`...) and `${VAR}` in ControlPath (`-S`) and IdentityFile (ssh_config(5), TOKENS and
 // ENVIRONMENT VARIABLES), after a leading `~`. `%` has an escape (`%%`); `${` has none (`$${`, `\${` and
-// `$%%{` do not give it), so a path holding `${` is refused.
+// `$%%{` do not give it), so a path holding `${` is refused. `-F` and `-E` take their file as written (tried with
+// OpenSSH 9.2), and the CLI's `-F` goes there, so they need nothing.
 import { invalidArgument } from './errors';
 
 /** Why ssh could not be handed `path` faithfully, or undefined; `inConfig`: as an ssh_config value (one line). */
