@@ -114,8 +114,8 @@ export class OpenSSH {
    * connection problems: check `error`.
    */
   static async create(destination: string, options: OpenSSHOptions = {}): Promise<OpenSSH> {
-    if (OpenSSH.factory) return OpenSSH.factory(destination, options);
-    const ssh = new OpenSSH(destination, options);
+    // the factory's connection is waited for as a new one would be (Net::OpenSSH's new() with $FACTORY)
+    const ssh = OpenSSH.factory ? await OpenSSH.factory(destination, options) : new OpenSSH(destination, options);
     if (!options.async) await ssh.waitForMaster().catch(() => {});
     return ssh;
   }
@@ -288,7 +288,10 @@ export class OpenSSH {
     return stopPersistentMasters(options.ctlDir);
   }
 
-  /** `ssh -O stop`: the master stops accepting operations; later calls fail. Resolves true when it answered. */
+  /**
+   * `ssh -O stop`: the master stops accepting operations; commands already running go on to their end, later calls
+   * fail with OSSH_MASTER_FAILED and `state` is `stopped`. Resolves true when the master answered.
+   */
   stop(): Promise<boolean> {
     return this.master.stop();
   }
