@@ -27,6 +27,7 @@ export type {
 } from './core/call-options';
 export type { RemoteProcess, WithStdin, WithStdout, WithStderr } from './core/remote-process';
 export type { MasterState, MasterStateName } from './core/master-state';
+export type { SshConfiguration } from './core/ssh-configuration';
 export { parseDestination } from './core/destination';
 export type { Destination } from './core/destination';
 export { OpenSSHError, ERROR_CODES, isOpenSSHError } from './core/errors';

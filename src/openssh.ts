@@ -49,6 +49,7 @@ import { fleet as makeFleet, type Fleet, type FleetHost, type FleetOptions } fro
 import { remote$, type RemoteShell } from './zx/index';
 import { OpenSSHError } from './core/errors';
 import { destinationArgs } from './core/master-args';
+import { type SshConfiguration, sshConfiguration } from './core/ssh-configuration';
 import { Master } from './core/master';
 import { persistentMasters, stopPersistentMasters, type PersistentMaster } from './core/persist/persistent-masters';
 import type { MasterState } from './core/master-state';
@@ -208,6 +209,15 @@ export class OpenSSH {
   getCmd(tool: keyof ToolCmds | 'ssh'): string | undefined {
     return tool === 'ssh' ? this.s.sshCmd : this.s.toolCmds[tool];
   }
+  /**
+   * What `ssh -G` says for this connection (Net::OpenSSH's `default_ssh_configuration`): the effective options after
+   * ssh_config's `Host`/`Match` blocks, with the arguments the master gets. Needs no master. Parsed: `get('port')`,
+   * `getAll('identityfile')`, `hostname`/`user`/`port`, and the raw `text`.
+   */
+  defaultSshConfiguration(): Promise<SshConfiguration> {
+    return this.track(sshConfiguration(this.s, this.master.ctlPath));
+  }
+
   /** The remote user, if one was given (destination or `user`). */
   getUser(): string | undefined {
     return this.s.user;
