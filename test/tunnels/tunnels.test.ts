@@ -204,7 +204,7 @@ if (f) {
     assert.is(await ssh.checkMaster(), true);
   });
 
-  test('local and dynamic forwards on port 0: a free port is chosen, reported, carries traffic, and cancels', async () => {
+  test('local and dynamic forwards on port 0: a free port is chosen, reported, carries traffic, cancels', async () => {
     const local = await addForward(ssh, { local: 0, to: { host: '127.0.0.1', port: echoPort } });
     assert.type(local.port, 'number');
     assert.ok(local.port! > 0);
