@@ -84,6 +84,11 @@ export { lines } from './observables/operators/lines';
 export { stdout } from './observables/operators/stdout';
 export { teeStderr } from './observables/operators/tee-stderr';
 export { throwOnFailure } from './observables/operators/throw-on-failure';
+export { retryOnMasterFailure } from './observables/operators/retry-on-master-failure';
+export type {
+  RestartableConnection,
+  RetryOnMasterFailureOptions,
+} from './observables/operators/retry-on-master-failure';
 export type { AbortableOptions } from './observables/operators/abortable';
 export type { DecodeOptions } from './observables/operators/decode';
 export type { ExitCodeOptions } from './observables/operators/exit-code';

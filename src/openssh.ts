@@ -3,7 +3,7 @@
 // timeout and cancellation applied in one place, then an engine's channel); files, tunnels, many hosts and
 // zx go to their folders.
 import type { Duplex, Readable } from 'node:stream';
-import type { Observable } from 'rxjs';
+import { filter, firstValueFrom, type Observable } from 'rxjs';
 import type {
   Capture2Options,
   CaptureOptions,
@@ -47,12 +47,12 @@ import type { Tunnel } from './tunnels/tunnel-handle';
 import { addForward as addForwardWith, type Forward, type ForwardOptions, type ForwardSpec } from './tunnels/forward';
 import { fleet as makeFleet, type Fleet, type FleetHost, type FleetOptions } from './fleet/index';
 import { remote$, type RemoteShell } from './zx/index';
-import { OpenSSHError } from './core/errors';
+import { OpenSSHError, invalidArgument } from './core/errors';
 import { destinationArgs } from './core/master-args';
 import { type SshConfiguration, sshConfiguration } from './core/ssh-configuration';
 import { Master } from './core/master';
 import { persistentMasters, stopPersistentMasters, type PersistentMaster } from './core/persist/persistent-masters';
-import type { MasterState } from './core/master-state';
+import { isFinal, type MasterState } from './core/master-state';
 import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type OpenSSHOptions } from './core/options';
 import type { CommandArg } from './core/remote-command';
 import { quoting } from './core/quoting-guard';
@@ -186,6 +186,28 @@ export class OpenSSH {
   /** The master's current state (the last value of {@link OpenSSH.state$}). */
   get state(): MasterState {
     return this.master.state;
+  }
+
+  /**
+   * Starts a new master with the same options after the connection failed, was stopped or was disconnected
+   * (Net::OpenSSH's `restart`); the state machine shows it (`failed` → `connecting` → ... → `running`) and `error`
+   * is cleared. Commands of the old master that still run (after `stop()`) are ended first. A live connection is
+   * left as it is; an idle one (`connect: false`) is started. Resolves when the new master runs and rejects with its
+   * error (kept as `error`), as `waitForMaster()` does; with `async` it resolves once the new master is started.
+   * To repeat a stream on the new master, see the `retryOnMasterFailure` operator. An `externalMaster` connection
+   * refuses it with OSSH_INVALID_ARGUMENT.
+   */
+  async restart(async = false): Promise<void> {
+    // as Net::OpenSSH: a master someone else started is not ours to start again
+    if (this.s.externalMaster)
+      throw invalidArgument('restart() needs a master of its own; this connection uses an externalMaster');
+    if (this.master.state.name === 'stopping') await firstValueFrom(this.state$.pipe(filter((st) => isFinal(st))));
+    if (isFinal(this.master.state)) {
+      await this.engines.dispose();
+      this.error = undefined;
+      this.master.restart();
+    } else if (this.master.state.name === 'idle') this.master.start();
+    if (!async) await this.waitForMaster();
   }
 
   /** The master ssh process id (ours, or the external one learnt by checkMaster). */

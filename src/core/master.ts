@@ -179,6 +179,8 @@ export class Master {
       });
       child.once('close', (code, signal) => {
         if (child.pid) releaseProcess(child.pid);
+        // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
+        if (this.child !== child) return void resolve();
         this.child = undefined;
         const handled = this.foregroundDone(code);
         if (handled) return void handled.then(resolve);
