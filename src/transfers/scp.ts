@@ -28,10 +28,12 @@ const KEYS = new Set<string>([...COMMON_KEYS, 'scpCmd', 'mode', 'remoteShell']);
 /** Where a failure happened, quoted for a message (JSON: newlines and quotes stay visible). */
 export const showPaths = (paths: readonly string[]): string => paths.map((p) => JSON.stringify(p)).join(', ');
 
+// checked before scp runs (the local target with stat, the remote one with `test -d`): the call itself asks for
+// something scp cannot do, so it is an argument error, as for any other bad input
 const notADirectory = (host: string, target: string, where: 'local' | 'remote'): OpenSSHError =>
   new OpenSSHError(
-    'OSSH_SLAVE_FAILED',
-    `scp failed: several sources need an existing ${where} target directory, and ${JSON.stringify(target)} is not one`,
+    'OSSH_INVALID_ARGUMENT',
+    `scp: several sources need an existing ${where} target directory, and ${JSON.stringify(target)} is not one`,
     { host },
   );
 
