@@ -74,15 +74,35 @@ export interface ScpArgsInput {
   readonly remoteShell?: string | undefined;
 }
 
+/**
+ * Legacy mode carries file names in a line-based protocol: scp sends a name with a newline as `a\^Jb` (vis(3)),
+ * so such a name would arrive changed. Refused here, before anything runs (SFTP mode carries it as it is).
+ */
+export const checkLegacyPaths = (paths: readonly string[]): void => {
+  const bad = paths.find((p) => p.includes('\n'));
+  if (bad !== undefined)
+    throw invalidArgument(
+      `scp legacy mode cannot transfer ${JSON.stringify(bad)} faithfully: its protocol is line-based and scp ` +
+        "writes a newline in a name as '\\^J'; use mode: 'sftp' (the default) for names with newlines",
+    );
+};
+
+/**
+ * A remote path for legacy mode, quoted for the remote shell (which expands it): a relative path beginning with
+ * `-` gets `./`, since scp puts `--` before it only when the quoted word itself begins with `-`.
+ */
+const legacyRemotePath = (p: string): string => (p.startsWith('-') ? `./${p}` : p);
+
 /** scp's argv (without the binary). */
 export const scpArgs = (i: ScpArgsInput): string[] => {
   const { base } = i;
   const quoter = i.mode === 'legacy' ? getQuoter(i.remoteShell ?? 'POSIX') : undefined;
+  if (quoter) checkLegacyPaths([...i.sources, i.target]);
   const remote = (p: string, isSource: boolean): string => {
     const path = quoter
       ? isSource && i.glob
-        ? quoter.quoteGlob(p)
-        : quoter.quote(p)
+        ? quoter.quoteGlob(legacyRemotePath(p))
+        : quoter.quote(legacyRemotePath(p))
       : isSource
         ? sftpRemotePath(p, i.glob)
         : p;
@@ -101,6 +121,11 @@ export const scpArgs = (i: ScpArgsInput): string[] => {
   if (base.port !== undefined) args.push('-P', String(base.port));
   if (base.user !== undefined) args.push('-o', `User=${sshConfigValue(base.user)}`);
   args.push(i.mode === 'sftp' ? '-s' : '-O');
+  // legacy get: scp checks the names the server sends against the source as written, which is our quoted
+  // word ('s p.log' against s p.log), so any path that needs quoting failed ("filename does not match
+  // request"). Without glob the quoted path names one file and the remote shell expands nothing: the check
+  // is off (-T). With glob, scp keeps checking the names against the pattern.
+  if (quoter && i.direction === 'get' && !i.glob) args.push('-T');
   if (i.quiet) args.push('-q');
   if (i.verbose) args.push('-v');
   if (i.recursive) args.push('-r');
