@@ -16,9 +16,9 @@ export interface ScpOptions extends TransferOptions {
   /**
    * `'sftp'`: scp speaks SFTP (`-s`, the default of OpenSSH 9); remote paths are taken literally (no remote shell),
    * wildcards are expanded by scp only with `glob`. `'legacy'`: the old rcp protocol (`-O`) through the remote
-   * shell, paths quoted for `remoteShell`; gets without `glob` add `-T` (scp's check of the names the server sends
-   * cannot match a quoted path), and a name with a newline, which the protocol would change, is refused with
-   * OSSH_INVALID_ARGUMENT (see docs/transfers.md). @default 'sftp'
+   * shell, paths quoted for `remoteShell`; gets add `-T` where scp's check of the names the server sends could not
+   * pass (a quoted path; with `glob`, a pattern whose last part needs quoting), and a name with a newline, which
+   * the protocol would change, is refused with OSSH_INVALID_ARGUMENT (see docs/transfers.md). @default 'sftp'
    */
   mode?: ScpMode;
   /** Remote shell for quoting paths in legacy mode. @default 'POSIX' */

@@ -164,6 +164,12 @@ test('scp legacy mode: -T only for a get without glob; a leading dash gets ./; a
   // the quoted word is what scp would check the server's names against: -T turns that check off
   assert.equal(args('get', false, ['/tmp/s p.log']).slice(-5), ['-T', '-q', '--', "[::1]:'/tmp/s p.log'", '.']);
   assert.not.ok(args('get', true, ['/tmp/*.log']).includes('-T'), 'glob: scp checks the names against the pattern');
+  // ...quoted with its last part apart, so the check still works with a directory that needs quoting
+  const spaced = args('get', true, ['/tmp/a b/*.log']);
+  assert.equal([spaced.includes('-T'), spaced.at(-2)], [false, "[::1]:/tmp/a' b'/*.log"]);
+  // ...but it never passes when the pattern itself needed quoting: -T then too
+  const quotedPattern = args('get', true, ['/tmp/s p*.log']);
+  assert.equal([quotedPattern.includes('-T'), quotedPattern.at(-2)], [true, "[::1]:/tmp/s' p'*.log"]);
   assert.not.ok(args('put', false, ['/tmp/s p']).includes('-T'));
   assert.not.ok(scpArgs({ ...sftpGet, sources: ['/tmp/s p.log'] }).includes('-T'), 'sftp mode: no such check');
   assert.is(args('get', false, ['-x y']).at(-2), "[::1]:'./-x y'");

@@ -111,12 +111,22 @@ for (const engine of ENGINES) {
     }
   });
 
-  test('glob get still expands remote wildcards (and keeps scp checking the names against the pattern)', async () => {
+  test('glob get expands remote wildcards, also in a directory or a pattern that needs quoting', async () => {
     const r = dir('remote');
     for (const x of ['f1.dat', 'f2.dat', 'g.dat']) write(join(r, x), x);
     const back = dir('back');
     await scpGet(ssh, { ...legacy, glob: true }, join(r, 'f*.dat'), back);
     assert.equal(readdirSync(back).sort(), ['f1.dat', 'f2.dat']);
+    const spaced = join(dir('remote'), "dir with space, it's");
+    mkdirSync(spaced);
+    for (const x of ['s p1.log', 's p2.log', 'x.log', 's p.txt']) write(join(spaced, x), x);
+    const all = dir('back');
+    await scpGet(ssh, { ...legacy, glob: true }, join(spaced, '*.log'), all);
+    assert.equal(readdirSync(all).sort(), ['s p1.log', 's p2.log', 'x.log']);
+    const some = dir('back');
+    await scpGet(ssh, { ...legacy, glob: true }, join(spaced, 's p*.log'), some);
+    assert.equal(readdirSync(some).sort(), ['s p1.log', 's p2.log']);
+    for (const x of readdirSync(some)) assert.is(readFileSync(join(some, x), 'utf8'), x);
   });
 
   test('a newline in a name: OSSH_INVALID_ARGUMENT before anything runs; sftp mode carries it', async () => {
