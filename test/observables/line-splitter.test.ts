@@ -66,6 +66,31 @@ test('many short lines in big chunks: each character handled a bounded number of
   assert.ok(r.work / text.length < 3, `work per character ${r.work / text.length}`);
 });
 
+test('random text cut at random places gives the lines String.split gives (seeded, 3 separators)', () => {
+  let seed = 12345;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const alphabet = ['a', 'E', 'N', 'D', 'EN', '\r', '\n', 'é', '𝄞'];
+  for (const sep of ['\n', 'END', '\r\n']) {
+    for (let round = 0; round < 200; round++) {
+      let text = '';
+      for (let k = rand(80); k > 0; k--) text += alphabet[rand(alphabet.length)];
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const len = 1 + rand(6);
+        chunks.push(text.slice(at, at + len));
+        at += len;
+      }
+      const want = text.split(sep);
+      if (want.at(-1) === '') want.pop();
+      const got = split(chunks, sep, { maxLineLength: Infinity });
+      assert.equal(got.out, want, `${JSON.stringify(sep)} over ${JSON.stringify(chunks)}`);
+    }
+  }
+});
+
 test('maxLineLength: a line of exactly the limit passes, one character more fails with OSSH_SLAVE_PIPE_FAILED', () => {
   assert.equal(split(['abcd\nef', 'gh\nijkl'], '\n', { maxLineLength: 4 }).out, ['abcd', 'efgh', 'ijkl']);
   for (const chunks of [['abcde\n'], ['ab', 'cde\n'], ['abcde'], ['ab', 'cde']]) {
