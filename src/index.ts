@@ -131,5 +131,3 @@ export type {
   FleetSummary,
   HostResult,
 } from './fleet/index';
-export { remote$ } from './zx/index';
-export type { RemoteShell, RemoteShellOptions, ZxConnection } from './zx/index';

@@ -1,7 +1,7 @@
 // The OpenSSH class: one master connection, and Net::OpenSSH's methods over it. A facade: it reads as
 // the table of contents of the API and delegates. Commands go to src/command (options normalised once,
-// timeout and cancellation applied in one place, then an engine's channel); files, tunnels, many hosts and
-// zx go to their folders.
+// timeout and cancellation applied in one place, then an engine's channel); files, tunnels and many hosts go
+// to their folders (zx's `$` is the separate entry net-openssh/zx: `remote$(ssh)`).
 import type { Duplex, Readable } from 'node:stream';
 import { filter, firstValueFrom, type Observable } from 'rxjs';
 import type {
@@ -46,7 +46,6 @@ import type { CaptureTunnelOptions, TunnelOptions } from './tunnels/tunnel-optio
 import type { Tunnel } from './tunnels/tunnel-handle';
 import { addForward as addForwardWith, type Forward, type ForwardOptions, type ForwardSpec } from './tunnels/forward';
 import { fleet as makeFleet, type Fleet, type FleetHost, type FleetOptions } from './fleet/index';
-import { remote$, type RemoteShell } from './zx/index';
 import { OpenSSHError, invalidArgument } from './core/errors';
 import { destinationArgs } from './core/master-args';
 import { type SshConfiguration, sshConfiguration } from './core/ssh-configuration';
@@ -613,19 +612,11 @@ export class OpenSSH {
     return this.track(addForwardWith(this, spec, options));
   }
 
-  // ---- many hosts, zx ----
+  // ---- many hosts ----
 
   /** Many connections as one: merged output, a summary, bounded concurrency. See docs/fleet.md. */
   static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet<OpenSSH> {
     return makeFleet(hosts, options, (d, o) => new OpenSSH(d, o));
-  }
-
-  private zxShell: RemoteShell | undefined;
-  /**
-   * zx's `$` running on this host: ``await ssh.$`ls ${dir}` `` (every interpolation one quoted word). See docs/zx.md.
-   */
-  get $(): RemoteShell {
-    return (this.zxShell ??= remote$(this));
   }
 
   /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */
