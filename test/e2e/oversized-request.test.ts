@@ -79,7 +79,7 @@ for (const engine of ENGINES) {
 
   if (engine === 'spawn') {
     // spawn() throws E2BIG at once; a slave started from the session queue once threw it out of a 'close' handler
-    test('an argv too big to spawn, started from the session queue, fails alone and gives its session back', async () => {
+    test('an argv too big to spawn, started from the session queue, fails alone and frees its session', async () => {
       const one = connect(f!, { engine, maxSessions: 2 }); // one session for all (see sessionLimit)
       const busy = one.capture('sleep 0.5; echo busy');
       const queued = one.capture('echo', 'x'.repeat(300_000));
