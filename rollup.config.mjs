@@ -4,8 +4,19 @@ import { dts } from 'rollup-plugin-dts';
 import { builtinModules } from 'node:module';
 import pkg from './package.json' with { type: 'json' };
 
-const entries = { index: 'src/index.ts', quoting: 'src/quoting/index.ts' };
-const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
+// one file per package.json `exports` entry: net-openssh, net-openssh/quoting, /testing and /zx
+const entries = {
+  index: 'src/index.ts',
+  quoting: 'src/quoting/index.ts',
+  testing: 'src/testing/index.ts',
+  zx: 'src/zx/index.ts',
+};
+// never bundled: what the package depends on (zx is an optional peer: only the zx entry imports it)
+const deps = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.optionalDependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
+];
 const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
 

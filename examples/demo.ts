@@ -2,18 +2,19 @@
 // connects through one master, runs a few commands, streams one, and cleans up.
 //   npx tsx examples/demo.ts      (npm run demo is the CLI's demo: several hosts, see docs/cli.md)
 //   npx tsx examples/demo.ts user@host   (a real host of yours, through your ~/.ssh/config)
-import { OpenSSH } from '../src/index';
-import { startSshd } from '../test/fixtures/sshd';
+// Copy it into your project as is (npm install net-openssh; run it with tsx).
+import { OpenSSH } from 'net-openssh';
+import { startTestSshd } from 'net-openssh/testing';
 
 const target = process.argv[2];
-const fixture = target ? undefined : await startSshd();
-if (!target && !fixture) {
-  console.error(
-    'sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/demo.ts user@host)',
-  );
-  process.exit(1);
-}
-const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());
+// no destination given: a private sshd of our own, stopped when this scope ends (`await using`)
+await using sshd = target
+  ? undefined
+  : await startTestSshd().catch((e: Error) => {
+      console.error(`${e.message}\n(or give a destination: npx tsx examples/demo.ts user@host)`);
+      process.exit(1);
+    });
+const ssh = sshd ? new OpenSSH(sshd.host, sshd.options) : new OpenSSH(target!);
 ssh.state$.subscribe((s) => console.log(`[state] ${s.name}${s.name === 'failed' ? `: ${s.error.message}` : ''}`));
 
 try {
@@ -37,5 +38,4 @@ try {
   process.exitCode = 1;
 } finally {
   await ssh.disconnect();
-  await fixture?.stop();
 }

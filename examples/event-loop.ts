@@ -5,18 +5,17 @@
 //   npx tsx examples/event-loop.ts web1 web2 user@db1 (your hosts)
 import { createServer, get } from 'node:http';
 import { merge, map, lastValueFrom, tap, type Observable } from 'rxjs';
-import { OpenSSH, lines } from '../src/index';
-import { startSshd } from '../test/fixtures/sshd';
+import { OpenSSH, lines } from 'net-openssh';
+import { startTestSshd } from 'net-openssh/testing';
 
 const targets = process.argv.slice(2);
-const fixture = targets.length ? undefined : await startSshd();
-if (!targets.length && !fixture) {
-  console.error(
-    'sshd is not installed: apt-get install openssh-server ' +
-      '(or give destinations: npx tsx examples/event-loop.ts host1 host2)',
-  );
-  process.exit(1);
-}
+// no destinations given: a private sshd of our own, stopped when this scope ends (`await using`)
+await using sshd = targets.length
+  ? undefined
+  : await startTestSshd().catch((e: Error) => {
+      console.error(`${e.message}\n(or give destinations: npx tsx examples/event-loop.ts host1 host2)`);
+      process.exit(1);
+    });
 
 // 1. a timer that measures how late it fires
 const TICK_MS = 10;
@@ -50,8 +49,8 @@ const client = setInterval(() => {
 }, 25);
 
 // 3. several connections, started at once; none of this waits synchronously
-const conns = fixture
-  ? Array.from({ length: 4 }, () => new OpenSSH(fixture.destination, fixture.options()))
+const conns = sshd
+  ? Array.from({ length: 4 }, () => new OpenSSH(sshd.host, sshd.options))
   : targets.map((t) => new OpenSSH(t, { batchMode: true, timeout: 15 }));
 const label = (i: number) => `${conns[i]}#${i + 1}`;
 conns.forEach((c, i) => {
@@ -95,7 +94,6 @@ try {
   clearInterval(timer);
   clearInterval(client);
   await new Promise((r) => server.close(r));
-  await fixture?.stop();
 }
 console.log(
   `timer: ${ticks} ticks every ${TICK_MS} ms; max lag ${Math.max(maxLag.connecting, maxLag.streaming).toFixed(1)} ms ` +

@@ -1,19 +1,18 @@
 // An Expect-style session: a remote interactive program driven through a local pty (open2pty).
 //   npx tsx examples/expect.ts             (a throwaway local sshd on 127.0.0.1)
 //   npx tsx examples/expect.ts user@host   (a real host of yours, through your ~/.ssh/config)
-import { OpenSSH } from '../src/index';
-import { startSshd } from '../test/fixtures/sshd';
+import { OpenSSH } from 'net-openssh';
+import { startTestSshd } from 'net-openssh/testing';
 
 const target = process.argv[2];
-const fixture = target ? undefined : await startSshd();
-if (!target && !fixture) {
-  console.error(
-    'sshd is not installed: apt-get install openssh-server ' +
-      '(or give a destination: npx tsx examples/expect.ts user@host)',
-  );
-  process.exit(1);
-}
-const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());
+// no destination given: a private sshd of our own, stopped when this scope ends (`await using`)
+await using sshd = target
+  ? undefined
+  : await startTestSshd().catch((e: Error) => {
+      console.error(`${e.message}\n(or give a destination: npx tsx examples/expect.ts user@host)`);
+      process.exit(1);
+    });
+const ssh = sshd ? new OpenSSH(sshd.host, sshd.options) : new OpenSSH(target!);
 
 // A small dialogue a person would normally type answers to.
 const program = [
@@ -43,5 +42,4 @@ try {
   process.exitCode = 1;
 } finally {
   await ssh.disconnect();
-  await fixture?.stop();
 }

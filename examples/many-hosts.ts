@@ -4,33 +4,31 @@
 //                                                        + one unreachable host)
 //   npx tsx examples/many-hosts.ts web1 web2 user@db1   (your hosts, through your ~/.ssh/config)
 import { lastValueFrom, tap } from 'rxjs';
-import { fleet, summarize, type FleetHost } from '../src/index';
-import { startSshd } from '../test/fixtures/sshd';
-import { freeLoopbackPort } from '../src/testing/throwaway-sshd';
+import { fleet, summarize, type FleetHost } from 'net-openssh';
+import { freeLoopbackPort, startTestSshd } from 'net-openssh/testing';
 
 const targets = process.argv.slice(2);
-const fixture = targets.length ? undefined : await startSshd();
-if (!targets.length && !fixture) {
-  console.error(
-    'sshd is not installed: apt-get install openssh-server ' +
-      '(or give destinations: npx tsx examples/many-hosts.ts host1 host2)',
-  );
-  process.exit(1);
-}
+// no destinations given: a private sshd of our own, stopped when this scope ends (`await using`)
+await using sshd = targets.length
+  ? undefined
+  : await startTestSshd().catch((e: Error) => {
+      console.error(`${e.message}\n(or give destinations: npx tsx examples/many-hosts.ts host1 host2)`);
+      process.exit(1);
+    });
 
 /** A local port nothing listens on (connections to it are refused). */
 const closedPort = freeLoopbackPort;
 
 let hosts: FleetHost[];
-if (fixture) {
+if (sshd) {
   const down = await closedPort();
   hosts = [
     ...Array.from({ length: 8 }, (_, i) => ({
-      destination: fixture.destination,
+      destination: sshd.destination,
       name: `web${i + 1}`,
       options: { vars: { N: i + 1 }, expandVars: true },
     })),
-    { destination: `${fixture.user}@127.0.0.1:${down}`, name: 'down1', options: { timeout: 5 } },
+    { destination: `${sshd.user}@127.0.0.1:${down}`, name: 'down1', options: { timeout: 5 } },
   ];
 } else hosts = targets;
 
@@ -42,9 +40,9 @@ const paint = (host: string, text: string) => {
   return `${colour.get(host)}${text}\x1b[0m`;
 };
 
-const f = fleet(hosts, { options: fixture ? fixture.options() : { batchMode: true, timeout: 15 }, concurrency: 20 });
+const f = fleet(hosts, { options: sshd ? sshd.options : { batchMode: true, timeout: 15 }, concurrency: 20 });
 // the demo's hosts differ by %N%; real hosts run the same command and differ by themselves
-const cmd = fixture
+const cmd = sshd
   ? 'echo "up, my number is %N%"; for i in 1 2 3; do echo "step $i"; sleep 0.%N%; done; ' +
     'case %N% in 4) echo "giving up" >&2; exit 4;; esac'
   : 'uptime; for i in 1 2 3; do echo "step $i"; sleep 0.2; done';
@@ -73,5 +71,4 @@ try {
   process.exitCode = 1;
 } finally {
   await f.close();
-  await fixture?.stop();
 }

@@ -3,19 +3,18 @@
 //   npx tsx examples/tail-filter.ts                                   (a throwaway local sshd and a generated log)
 //   npx tsx examples/tail-filter.ts user@host /var/log/syslog sshd 5  (host, file, text to match, how many lines)
 import { filter, lastValueFrom, take, tap, toArray } from 'rxjs';
-import { OpenSSH } from '../src/index';
-import { startSshd } from '../test/fixtures/sshd';
+import { OpenSSH } from 'net-openssh';
+import { startTestSshd } from 'net-openssh/testing';
 
 const [target, givenFile, pattern = 'ERROR', count = '5'] = process.argv.slice(2);
-const fixture = target ? undefined : await startSshd();
-if (!target && !fixture) {
-  console.error(
-    'sshd is not installed: apt-get install openssh-server ' +
-      '(or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)',
-  );
-  process.exit(1);
-}
-const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());
+// no destination given: a private sshd of our own, stopped when this scope ends (`await using`)
+await using sshd = target
+  ? undefined
+  : await startTestSshd().catch((e: Error) => {
+      console.error(`${e.message}\n(or give a destination: npx tsx examples/tail-filter.ts user@host file pattern)`);
+      process.exit(1);
+    });
+const ssh = sshd ? new OpenSSH(sshd.host, sshd.options) : new OpenSSH(target!);
 
 try {
   await ssh.waitForMaster();
@@ -57,5 +56,4 @@ try {
   process.exitCode = 1;
 } finally {
   await ssh.disconnect();
-  await fixture?.stop();
 }

@@ -2,19 +2,19 @@
 // zx's own ProcessPromise (nothrow, quiet, pipe, timeout, kill, lines/json, for await).
 //   npx tsx examples/zx.ts             (a throwaway local sshd)
 //   npx tsx examples/zx.ts user@host   (a real host of yours, through your ~/.ssh/config)
-import { OpenSSH } from '../src/index';
-import { remote$ } from '../src/zx/index';
-import { startSshd } from '../test/fixtures/sshd';
+import { OpenSSH } from 'net-openssh';
+import { remote$ } from 'net-openssh/zx';
+import { startTestSshd } from 'net-openssh/testing';
 
 const target = process.argv[2];
-const fixture = target ? undefined : await startSshd();
-if (!target && !fixture) {
-  console.error(
-    'sshd is not installed: apt-get install openssh-server (or give a destination: npx tsx examples/zx.ts user@host)',
-  );
-  process.exit(1);
-}
-const ssh = target ? new OpenSSH(target) : new OpenSSH(fixture!.destination, fixture!.options());
+// no destination given: a private sshd of our own, stopped when this scope ends (`await using`)
+await using sshd = target
+  ? undefined
+  : await startTestSshd().catch((e: Error) => {
+      console.error(`${e.message}\n(or give a destination: npx tsx examples/zx.ts user@host)`);
+      process.exit(1);
+    });
+const ssh = sshd ? new OpenSSH(sshd.host, sshd.options) : new OpenSSH(target!);
 const $ = remote$(ssh, { quiet: true });
 
 try {
@@ -60,5 +60,4 @@ try {
   process.exitCode = 1;
 } finally {
   await ssh.disconnect();
-  await fixture?.stop();
 }

@@ -27,6 +27,7 @@ export type {
 } from './core/call-options';
 export type { RemoteProcess, WithStdin, WithStdout, WithStderr } from './core/remote-process';
 export type { MasterState, MasterStateName } from './core/master-state';
+export type { SshConfiguration } from './core/ssh-configuration';
 export { parseDestination } from './core/destination';
 export type { Destination } from './core/destination';
 export { OpenSSHError, ERROR_CODES, isOpenSSHError } from './core/errors';
@@ -83,6 +84,11 @@ export { lines } from './observables/operators/lines';
 export { stdout } from './observables/operators/stdout';
 export { teeStderr } from './observables/operators/tee-stderr';
 export { throwOnFailure } from './observables/operators/throw-on-failure';
+export { retryOnMasterFailure } from './observables/operators/retry-on-master-failure';
+export type {
+  RestartableConnection,
+  RetryOnMasterFailureOptions,
+} from './observables/operators/retry-on-master-failure';
 export type { AbortableOptions } from './observables/operators/abortable';
 export type { DecodeOptions } from './observables/operators/decode';
 export type { ExitCodeOptions } from './observables/operators/exit-code';
@@ -125,5 +131,3 @@ export type {
   FleetSummary,
   HostResult,
 } from './fleet/index';
-export { remote$ } from './zx/index';
-export type { RemoteShell, RemoteShellOptions, ZxConnection } from './zx/index';

@@ -1,9 +1,9 @@
 // The OpenSSH class: one master connection, and Net::OpenSSH's methods over it. A facade: it reads as
 // the table of contents of the API and delegates. Commands go to src/command (options normalised once,
-// timeout and cancellation applied in one place, then an engine's channel); files, tunnels, many hosts and
-// zx go to their folders.
+// timeout and cancellation applied in one place, then an engine's channel); files, tunnels and many hosts go
+// to their folders (zx's `$` is the separate entry net-openssh/zx: `remote$(ssh)`).
 import type { Duplex, Readable } from 'node:stream';
-import type { Observable } from 'rxjs';
+import { filter, firstValueFrom, type Observable } from 'rxjs';
 import type {
   Capture2Options,
   CaptureOptions,
@@ -46,12 +46,12 @@ import type { CaptureTunnelOptions, TunnelOptions } from './tunnels/tunnel-optio
 import type { Tunnel } from './tunnels/tunnel-handle';
 import { addForward as addForwardWith, type Forward, type ForwardOptions, type ForwardSpec } from './tunnels/forward';
 import { fleet as makeFleet, type Fleet, type FleetHost, type FleetOptions } from './fleet/index';
-import { remote$, type RemoteShell } from './zx/index';
-import { OpenSSHError } from './core/errors';
+import { OpenSSHError, invalidArgument } from './core/errors';
 import { destinationArgs } from './core/master-args';
+import { type SshConfiguration, sshConfiguration } from './core/ssh-configuration';
 import { Master } from './core/master';
 import { persistentMasters, stopPersistentMasters, type PersistentMaster } from './core/persist/persistent-masters';
-import type { MasterState } from './core/master-state';
+import { isFinal, type MasterState } from './core/master-state';
 import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type OpenSSHOptions } from './core/options';
 import type { CommandArg } from './core/remote-command';
 import { quoting } from './core/quoting-guard';
@@ -114,8 +114,8 @@ export class OpenSSH {
    * connection problems: check `error`.
    */
   static async create(destination: string, options: OpenSSHOptions = {}): Promise<OpenSSH> {
-    if (OpenSSH.factory) return OpenSSH.factory(destination, options);
-    const ssh = new OpenSSH(destination, options);
+    // the factory's connection is waited for as a new one would be (Net::OpenSSH's new() with $FACTORY)
+    const ssh = OpenSSH.factory ? await OpenSSH.factory(destination, options) : new OpenSSH(destination, options);
     if (!options.async) await ssh.waitForMaster().catch(() => {});
     return ssh;
   }
@@ -187,6 +187,28 @@ export class OpenSSH {
     return this.master.state;
   }
 
+  /**
+   * Starts a new master with the same options after the connection failed, was stopped or was disconnected
+   * (Net::OpenSSH's `restart`); the state machine shows it (`failed` → `connecting` → ... → `running`) and `error`
+   * is cleared. Commands of the old master that still run (after `stop()`) are ended first. A live connection is
+   * left as it is; an idle one (`connect: false`) is started. Resolves when the new master runs and rejects with its
+   * error (kept as `error`), as `waitForMaster()` does; with `async` it resolves once the new master is started.
+   * To repeat a stream on the new master, see the `retryOnMasterFailure` operator. An `externalMaster` connection
+   * refuses it with OSSH_INVALID_ARGUMENT.
+   */
+  async restart(async = false): Promise<void> {
+    // as Net::OpenSSH: a master someone else started is not ours to start again
+    if (this.s.externalMaster)
+      throw invalidArgument('restart() needs a master of its own; this connection uses an externalMaster');
+    if (this.master.state.name === 'stopping') await firstValueFrom(this.state$.pipe(filter((st) => isFinal(st))));
+    if (isFinal(this.master.state)) {
+      await this.engines.dispose();
+      this.error = undefined;
+      this.master.restart();
+    } else if (this.master.state.name === 'idle') this.master.start();
+    if (!async) await this.waitForMaster();
+  }
+
   /** The master ssh process id (ours, or the external one learnt by checkMaster). */
   get masterPid(): number | undefined {
     return this.master.pid;
@@ -208,6 +230,15 @@ export class OpenSSH {
   getCmd(tool: keyof ToolCmds | 'ssh'): string | undefined {
     return tool === 'ssh' ? this.s.sshCmd : this.s.toolCmds[tool];
   }
+  /**
+   * What `ssh -G` says for this connection (Net::OpenSSH's `default_ssh_configuration`): the effective options after
+   * ssh_config's `Host`/`Match` blocks, with the arguments the master gets. Needs no master. Parsed: `get('port')`,
+   * `getAll('identityfile')`, `hostname`/`user`/`port`, and the raw `text`.
+   */
+  defaultSshConfiguration(): Promise<SshConfiguration> {
+    return this.track(sshConfiguration(this.s, this.master.ctlPath));
+  }
+
   /** The remote user, if one was given (destination or `user`). */
   getUser(): string | undefined {
     return this.s.user;
@@ -288,7 +319,10 @@ export class OpenSSH {
     return stopPersistentMasters(options.ctlDir);
   }
 
-  /** `ssh -O stop`: the master stops accepting operations; later calls fail. Resolves true when it answered. */
+  /**
+   * `ssh -O stop`: the master stops accepting operations; commands already running go on to their end, later calls
+   * fail with OSSH_MASTER_FAILED and `state` is `stopped`. Resolves true when the master answered.
+   */
   stop(): Promise<boolean> {
     return this.master.stop();
   }
@@ -578,19 +612,11 @@ export class OpenSSH {
     return this.track(addForwardWith(this, spec, options));
   }
 
-  // ---- many hosts, zx ----
+  // ---- many hosts ----
 
   /** Many connections as one: merged output, a summary, bounded concurrency. See docs/fleet.md. */
   static fleet(hosts: readonly FleetHost[], options: FleetOptions = {}): Fleet<OpenSSH> {
     return makeFleet(hosts, options, (d, o) => new OpenSSH(d, o));
-  }
-
-  private zxShell: RemoteShell | undefined;
-  /**
-   * zx's `$` running on this host: ``await ssh.$`ls ${dir}` `` (every interpolation one quoted word). See docs/zx.md.
-   */
-  get $(): RemoteShell {
-    return (this.zxShell ??= remote$(this));
   }
 
   /** The argv (binary first) of the ssh slave that would run `cmd` over this master. Waits for the master. */

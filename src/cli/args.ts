@@ -31,10 +31,16 @@ export const duration = (value: string): number => {
 /** Repeatable options (`-o A -o B`) collect into a list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** `-H a,b -H c` collects `a`, `b`, `c` (commas or spaces separate). */
+/**
+ * `-H a,b -H c` collects `a`, `b`, `c`. Only commas separate (blanks around each name are dropped): a blank
+ * inside one stays, so `-H 'u:pass word@h'` keeps its password whole.
+ */
 export const hostList = (value: string, previous: string[] = []): string[] => [
   ...previous,
-  ...value.split(/[\s,]+/).filter(Boolean),
+  ...value
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean),
 ];
 
 /** `--via scp|rsync|sftp`. */

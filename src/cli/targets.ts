@@ -1,7 +1,8 @@
 // The hosts of a run, from `-H` and `-h` together, each labelled as the user wrote it (so an
 // ~/.ssh/config alias shows as the alias), and each listed once.
 import type { FleetHost } from '../fleet/types';
-import { parseDestination } from '../core/destination';
+import { scrubSecrets } from '../core/debug/scrub';
+import { parseDestination, passwordRange, redactPassword } from '../core/destination';
 import { UsageError } from './exit-codes';
 import { readHostsFile } from './hosts-file';
 
@@ -11,13 +12,18 @@ export const resolveTargets = (hosts: readonly string[] = [], hostsFiles: readon
   if (all.length === 0) throw new UsageError('no hosts: give -H host1,host2 or -h hostsfile');
   const seen = new Set<string>();
   return all.map((destination) => {
-    if (seen.has(destination)) throw new UsageError(`host ${destination} is listed twice`);
+    // messages show the destination with its password as [secret], and the library's scrubber takes it out of
+    // whatever else a message quotes (parseDestination's own complaint quotes the whole string)
+    const shown = redactPassword(destination);
+    if (seen.has(destination)) throw new UsageError(`host ${shown} is listed twice`);
     seen.add(destination);
     let password: string | undefined;
     try {
       password = parseDestination(destination).password;
     } catch (e) {
-      throw new UsageError(`bad destination ${JSON.stringify(destination)}: ${(e as Error).message}`);
+      const r = passwordRange(destination);
+      const secret = r ? [destination.slice(r.start, r.end)] : [];
+      throw new UsageError(`bad destination ${JSON.stringify(shown)}: ${scrubSecrets((e as Error).message, secret)}`);
     }
     // a password never becomes a label: the fleet's own label (user@host:port) is used then
     return password === undefined ? { destination, name: destination } : { destination };

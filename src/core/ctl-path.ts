@@ -15,6 +15,7 @@ import {
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ctlDirFailed, type OpenSSHError } from './errors';
+import { sshPathProblem } from './ssh-path';
 
 /** Net::OpenSSH keeps its sockets in ~/.libnet-openssh-perl; ours live in ~/.net-openssh. */
 export const defaultCtlDir = (): string => join(homedir(), '.net-openssh');
@@ -51,6 +52,9 @@ export const insecurePath = (dir: string, uid = process.geteuid?.() ?? 0): strin
  */
 export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): OpenSSHError | undefined => {
   const abs = resolve(dir);
+  // the directory ssh will really use is this one only if ssh can be handed its name (ssh-path.ts)
+  const unusable = sshPathProblem(abs);
+  if (unusable) return ctlDirFailed(host, `ctlDir ${abs} cannot hold control sockets: it ${unusable}`);
   let created: string | undefined;
   try {
     if (!existsSync(abs)) created = mkdirSync(abs, { recursive: true, mode: 0o700 });
@@ -105,6 +109,8 @@ export const newCtlPath = (dir: string): string => {
 
 /** Why `ctlPath` cannot be used, or undefined. `external` paths must be an existing socket; others must not exist. */
 export const checkCtlPath = (ctlPath: string, external: boolean, host?: string): OpenSSHError | undefined => {
+  const unusable = sshPathProblem(ctlPath);
+  if (unusable) return ctlDirFailed(host, `unable to use ctlPath ${ctlPath}: it ${unusable}`);
   const bytes = Buffer.byteLength(ctlPath);
   if (bytes > MAX_CTL_PATH)
     return ctlDirFailed(

@@ -93,6 +93,22 @@ export const parseDestination = (dest: unknown): Destination => {
   return { user, password, host, port, ipv6, hostSquared: ipv6 ? `[${host}]` : host };
 };
 
+/**
+ * Where the password of `user:password@host` sits in `text`, read as {@link parseDestination} reads it (the last
+ * `@` ends the user part, its first `:` starts the password), even when the rest is malformed; or undefined.
+ */
+export const passwordRange = (text: string): { start: number; end: number } | undefined => {
+  const at = text.lastIndexOf('@');
+  const colon = at < 0 ? -1 : text.slice(0, at).indexOf(':');
+  return colon < 0 ? undefined : { start: colon + 1, end: at };
+};
+
+/** `text` with the password of `user:password@host` (see {@link passwordRange}) shown as `[secret]`. */
+export const redactPassword = (text: string): string => {
+  const r = passwordRange(text);
+  return r ? `${text.slice(0, r.start)}[secret]${text.slice(r.end)}` : text;
+};
+
 /** The destination for messages and logs: never shows the password. */
 export const displayDestination = (d: Pick<Destination, 'user' | 'hostSquared' | 'port'>): string =>
   `${d.user ? `${d.user}@` : ''}${d.hostSquared}${d.port ? `:${d.port}` : ''}`;

@@ -1,5 +1,6 @@
 // Pure: connection settings -> the master's argv. Nothing is ever joined into a local shell string.
 import type { ConnectionSettings } from './options';
+import { sshControlPath, sshIdentityFile } from './ssh-path';
 
 /** ssh arguments naming the destination, always ending `-- host` so a host can never read as an option. */
 export const destinationArgs = (s: Pick<ConnectionSettings, 'user' | 'port' | 'dest'>): string[] => [
@@ -17,6 +18,7 @@ export const serverAliveInterval = (timeout: number | undefined): number => Math
  * - the user's masterOpts come first, because ssh keeps the first value of each `-o`, so they win;
  * - BatchMode=yes only for batchMode without a password or passphrase (those are answered on a pty);
  * - keyPath implies IdentitiesOnly=yes, so an agent full of keys cannot exhaust MaxAuthTries first;
+ * - paths reach ssh escaped (ssh-path.ts), so ssh's `%` tokens cannot move the socket or the key elsewhere;
  * - ControlPersist=no: the master is ours and ends with us, unless disowned; `persist` sets it to that many
  *   seconds instead (ssh then moves the master into the background once it listens, and exits 0);
  * - SendEnv=*: OpenSSH's mux passes a `ssh -S` client's environment (what the client's own SendEnv and SetEnv
@@ -38,12 +40,13 @@ export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => 
   const secret = s.password !== undefined || s.passphrase !== undefined;
   if (secret) args.push('-o', 'NumberOfPasswordPrompts=1');
   if (s.batchMode && !secret) args.push('-o', 'BatchMode=yes');
-  if (s.keyPath !== undefined && s.password === undefined) args.push('-i', s.keyPath, '-o', 'IdentitiesOnly=yes');
+  if (s.keyPath !== undefined && s.password === undefined)
+    args.push('-o', sshIdentityFile(s.keyPath), '-o', 'IdentitiesOnly=yes');
   if (s.proxyCommand !== undefined) args.push('-o', `ProxyCommand=${s.proxyCommand}`);
   args.push(...s.gatewayArgs);
   if (s.password !== undefined) args.push('-o', 'PreferredAuthentications=keyboard-interactive,password');
   else if (s.keyPath !== undefined || s.passphrase !== undefined) args.push('-o', 'PreferredAuthentications=publickey');
-  args.push('-S', ctlPath, ...destinationArgs(s));
+  args.push('-S', sshControlPath(ctlPath), ...destinationArgs(s));
   return args;
 };
 
@@ -54,6 +57,6 @@ export const controlArgs = (s: ConnectionSettings, ctlPath: string, command: 'ch
   command,
   '-T',
   '-S',
-  ctlPath,
+  sshControlPath(ctlPath),
   ...destinationArgs(s),
 ];

@@ -179,6 +179,8 @@ export class Master {
       });
       child.once('close', (code, signal) => {
         if (child.pid) releaseProcess(child.pid);
+        // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
+        if (this.child !== child) return void resolve();
         this.child = undefined;
         const handled = this.foregroundDone(code);
         if (handled) return void handled.then(resolve);
@@ -529,7 +531,12 @@ export class Master {
     await endPersistentMaster(ctlPath, seen.pid);
   }
 
-  /** `ssh -O stop`: the master stops accepting new operations; running ones go on. */
+  /**
+   * `ssh -O stop`: the master stops accepting new operations; running ones go on. New calls see the `stopped`
+   * state and fail with OSSH_MASTER_FAILED. The master (started with `-N`) exits once its last control client
+   * leaves: at once after the spawn engine's last slave; the mux engine's own control connection stays its
+   * client until disconnect().
+   */
   async stop(): Promise<boolean> {
     if (this.state.name !== 'running' || !this.ctlPath) return false;
     const answered = await muxStopListening(this.ctlPath, CONTROL_TIMEOUT_MS).then(
@@ -537,7 +544,6 @@ export class Master {
       () => false,
     );
     if (!answered) return false;
-    this.onFailure(masterGone(this.host, 'master stopped'));
     this.states.next({ name: 'stopped' });
     return true;
   }

@@ -3,6 +3,7 @@
 import { checkPort, checkUser, parseDestination, type Destination } from './destination';
 import { invalidArgument } from './errors';
 import { checkSshOpts } from './slave-args';
+import { checkSshPath } from './ssh-path';
 import {
   assertArgList,
   assertBoolean,
@@ -44,7 +45,11 @@ export interface OpenSSHOptions {
   user?: string;
   /** Remote port (`ssh -p`). A port in the destination wins. @default the ssh_config value (usually 22) */
   port?: number;
-  /** Private key file (`ssh -i`, with `IdentitiesOnly=yes`). @default the keys ssh_config names */
+  /**
+   * Private key file (`-o IdentityFile=`, as `ssh -i`, with `IdentitiesOnly=yes`). Used as written: `%` is
+   * escaped from ssh's token expansion; a leading `~` is your home directory, as for ssh; `${` is refused.
+   * @default the keys ssh_config names
+   */
   keyPath?: string;
   /**
    * Never prompt (`-o BatchMode=yes`): a missing or wrong key fails at once instead of waiting for a password.
@@ -58,11 +63,16 @@ export interface OpenSSHOptions {
    */
   timeout?: number;
   /**
-   * Directory for the control socket; created 0700 and checked for safety (see `strictMode`).
+   * Directory for the control socket; created 0700 and checked for safety (see `strictMode`). Used as written:
+   * `%` is escaped from ssh's token expansion and `~` is not expanded; a path holding `${` is refused (ssh would
+   * expand it as an environment variable and has no escape for it).
    * @default `~/.net-openssh`
    */
   ctlDir?: string;
-  /** Control socket path (`ssh -S`). Must not exist, unless `externalMaster`. @default a random name inside `ctlDir` */
+  /**
+   * Control socket path (`ssh -S`), used as written (as `ctlDir`). Must not exist, unless `externalMaster`.
+   * @default a random name inside `ctlDir`
+   */
   ctlPath?: string;
   /** The ssh binary. @default `'ssh'` */
   sshCmd?: string;
@@ -453,11 +463,11 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     masterStderrFh: o.masterStderrFh,
     gatewayArgs: gateway,
     persist,
-    keyPath: assertString('keyPath', o.keyPath),
+    keyPath: checkSshPath('keyPath', assertString('keyPath', o.keyPath), true),
     batchMode,
     timeout: assertSeconds('timeout', o.timeout),
-    ctlDir: assertString('ctlDir', o.ctlDir),
-    ctlPath: assertString('ctlPath', o.ctlPath),
+    ctlDir: checkSshPath('ctlDir', assertString('ctlDir', o.ctlDir)),
+    ctlPath: checkSshPath('ctlPath', assertString('ctlPath', o.ctlPath)),
     sshCmd,
     toolCmds: {
       scp: assertString('scpCmd', o.scpCmd) ?? (/(^|\/)ssh$/.test(sshCmd) ? sshCmd.replace(/ssh$/, 'scp') : 'scp'),

@@ -1,14 +1,15 @@
 // Pure: one operation's options -> the argv of its `ssh -S <ctl>` slave.
 import type { ChannelRequest } from './channel';
 import { encodingError, invalidArgument } from './errors';
+import { sshControlPath } from './ssh-path';
 
 // A slave must only ever ride on our master: never become a master, never connect on its own.
 // ProxyCommand=false makes a missing socket fail at once instead of opening a second connection.
 // ssh keeps the FIRST value of each option, so the guard goes before the user's options.
 const GUARD = ['-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
 
-/** `-S <ctl>` and the guard: the part of every slave argv that ties it to our master. */
-const onMaster = (ctlPath: string): string[] => ['-S', ctlPath, ...GUARD];
+/** `-S <ctl>` (escaped: ssh expands `%` tokens in it) and the guard: what ties every slave to our master. */
+const onMaster = (ctlPath: string): string[] => ['-S', sshControlPath(ctlPath), ...GUARD];
 
 // ssh's options that take a value (its getopt string; -P since OpenSSH 9.4), and those that pick the master
 const WITH_VALUE = new Set('BbcDEeFIiJLlmOoPpQRSWw');

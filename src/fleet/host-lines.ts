@@ -10,18 +10,20 @@ export const hostLines =
   (host: string, encoding: string, withStderr: boolean): OperatorFunction<FleetExecEvent, FleetLineEvent> =>
   (source) =>
     new Observable<FleetLineEvent>((sub) => {
+      // no line limit here (fleet lines$ has no maxLineLength option, and a host's failure is an event, not an
+      // error of the stream): a long line costs memory, but the splitting stays linear
+      const split = () => new LineSplitter('\n', { crlf: true, maxLineLength: Infinity });
       const streams = {
-        stdout: { d: new ChunkDecoder(encoding, false, host), s: new LineSplitter('\n', { crlf: true }) },
-        stderr: { d: new ChunkDecoder(encoding, false, host), s: new LineSplitter('\n', { crlf: true }) },
+        stdout: { d: new ChunkDecoder(encoding, false, host), s: split() },
+        stderr: { d: new ChunkDecoder(encoding, false, host), s: split() },
       };
-      const emit = (stream: 'stdout' | 'stderr', lines: string[]) => {
-        for (const line of lines) sub.next({ type: 'line', host, stream, line });
-      };
+      const emitter = (stream: 'stdout' | 'stderr') => (line: string) => sub.next({ type: 'line', host, stream, line });
       const flush = () => {
         for (const stream of ['stdout', 'stderr'] as const) {
           const { d, s } = streams[stream];
-          const rest = [...s.push(d.end()), ...s.end()];
-          if (stream === 'stdout' || withStderr) emit(stream, rest);
+          const emit = stream === 'stdout' || withStderr ? emitter(stream) : () => {};
+          s.push(d.end(), emit);
+          s.end(emit);
         }
       };
       return source.subscribe({
@@ -30,7 +32,7 @@ export const hostLines =
             const stream = e.event.type;
             if (stream === 'stderr' && !withStderr) return;
             const { d, s } = streams[stream];
-            emit(stream, s.push(d.write(e.event.data)));
+            s.push(d.write(e.event.data), emitter(stream));
             return;
           }
           flush();

@@ -59,10 +59,10 @@ export function capture$(ssh: ExecSource, ...args: unknown[]): Observable<Buffer
   const host = ssh.getHost();
   if (encoding !== undefined) new ChunkDecoder(encoding, fatal, host); // a bad encoding name fails at once
   const transform = (): OutputTransform<Buffer | string> => {
-    if (encoding === undefined) return { write: (c) => [c], end: () => [] };
+    if (encoding === undefined) return { write: (c, emit) => emit(c), end: () => {} };
     const d = new ChunkDecoder(encoding, fatal, host);
-    const some = (s: string) => (s === '' ? [] : [s]);
-    return { write: (c) => some(d.write(c)), end: () => some(d.end()) };
+    const some = (s: string, emit: (v: string) => void) => s !== '' && emit(s);
+    return { write: (c, emit) => some(d.write(c), emit), end: (emit) => some(d.end(), emit) };
   };
   return commandOutput$(ssh, plan, transform);
 }

@@ -18,10 +18,13 @@ export interface ExecSource {
   getHost(): string;
 }
 
-/** Turns stdout bytes into values: `write` per chunk, `end` once the command has exited. May throw OpenSSHErrors. */
+/**
+ * Turns stdout bytes into values: `write` per chunk, `end` once the command has exited, each handing its values to
+ * `emit` as they come. May throw OpenSSHErrors (after emitting the values that came before the failure).
+ */
 export interface OutputTransform<V> {
-  write(chunk: Buffer): V[];
-  end(): V[];
+  write(chunk: Buffer, emit: (value: V) => void): void;
+  end(emit: (value: V) => void): void;
 }
 
 /** Emits the transformed stdout, then (with `withExit`) the exit event. */
@@ -29,25 +32,24 @@ const outputOf =
   <V>(transform: OutputTransform<V>, withExit: boolean): OperatorFunction<ExecEvent, V | ExitEvent> =>
   (source) =>
     new Observable<V | ExitEvent>((sub) => {
-      const emit = (produce: () => V[]): boolean => {
-        let values: V[];
+      const next = (v: V) => sub.next(v);
+      const emit = (produce: (emit: (v: V) => void) => void): boolean => {
         try {
-          values = produce();
+          produce(next);
         } catch (e) {
           sub.error(e);
           return false;
         }
-        for (const v of values) sub.next(v);
         return true;
       };
       return source.subscribe({
         next: (e) => {
-          if (e.type === 'stdout') emit(() => transform.write(e.data));
-          else if (e.type === 'exit' && emit(() => transform.end()) && withExit) sub.next(e);
+          if (e.type === 'stdout') emit((out) => transform.write(e.data, out));
+          else if (e.type === 'exit' && emit((out) => transform.end(out)) && withExit) sub.next(e);
         },
         error: (e) => {
           // the command exited (unsuccessfully): its last line is complete output, delivered before the error
-          if (isOpenSSHError(e, 'OSSH_SLAVE_CMD_FAILED') && !emit(() => transform.end())) return;
+          if (isOpenSSHError(e, 'OSSH_SLAVE_CMD_FAILED') && !emit((out) => transform.end(out))) return;
           sub.error(e);
         },
         complete: () => sub.complete(),

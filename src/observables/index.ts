@@ -23,4 +23,6 @@ export { stdout } from './operators/stdout';
 export { teeStderr } from './operators/tee-stderr';
 export type { StderrTarget } from './operators/tee-stderr';
 export { throwOnFailure } from './operators/throw-on-failure';
+export { retryOnMasterFailure } from './operators/retry-on-master-failure';
+export type { RestartableConnection, RetryOnMasterFailureOptions } from './operators/retry-on-master-failure';
 export type { ThrowOnFailureOptions } from './operators/throw-on-failure';

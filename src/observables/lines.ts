@@ -54,8 +54,14 @@ export function lines$(ssh: ExecSource, ...args: unknown[]): Observable<string |
   new ChunkDecoder(encoding, fatal, host); // a bad encoding name fails at once
   const transform = (): OutputTransform<string> => {
     const d = new ChunkDecoder(encoding, fatal, host);
-    const s = new LineSplitter(separator, lineOptions);
-    return { write: (c) => s.push(d.write(c)), end: () => [...s.push(d.end()), ...s.end()] };
+    const s = new LineSplitter(separator, lineOptions, host);
+    return {
+      write: (c, emit) => s.push(d.write(c), emit),
+      end: (emit) => {
+        s.push(d.end(), emit);
+        s.end(emit);
+      },
+    };
   };
   return commandOutput$(ssh, plan, transform);
 }

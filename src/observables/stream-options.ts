@@ -6,7 +6,7 @@ import { METHOD_OPTIONS } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
 import { assertBoolean, assertString, pickKnown } from '../core/validate';
 import type { CommandArg } from '../core/remote-command';
-import { checkSeparator, type LineOptions } from './operators/line-splitter';
+import { checkMaxLineLength, checkSeparator, type LineOptions } from './operators/line-splitter';
 import type { StderrTarget } from './operators/tee-stderr';
 
 /** Options of `capture$` (and `lines$`): those of `exec$`, plus the ones below. */
@@ -47,7 +47,7 @@ export interface LinesStreamOptions extends CaptureStreamOptions, LineOptions {
 const OWN = ['encoding', 'streamEncoding', 'fatal', 'exitEvent', 'stderrDiscard', 'stderrFh'];
 const KNOWN = {
   capture$: new Set([...METHOD_OPTIONS.exec$, ...OWN]),
-  lines$: new Set([...METHOD_OPTIONS.exec$, ...OWN, 'separator', 'crlf', 'keepSeparator']),
+  lines$: new Set([...METHOD_OPTIONS.exec$, ...OWN, 'separator', 'crlf', 'keepSeparator', 'maxLineLength']),
 };
 
 /** What a stream factory needs, split from the options given to exec$. */
@@ -83,6 +83,7 @@ export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[])
     separator,
     crlf,
     keepSeparator,
+    maxLineLength,
     ...rest
   } = o;
   assertString('encoding', encoding);
@@ -99,7 +100,7 @@ export const streamPlan = (method: keyof typeof KNOWN, args: readonly unknown[])
     exitEvent: exitEvent ?? false,
     stderr: stderrDiscard ? undefined : (stderrFh ?? process.stderr),
     separator: separator === undefined ? '\n' : checkSeparator(separator),
-    lineOptions: { crlf, keepSeparator },
+    lineOptions: { crlf, keepSeparator, maxLineLength: checkMaxLineLength(maxLineLength) },
     execOptions,
     cmd: (given ? args.slice(1) : args) as CommandArg[],
   };

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { TestSshdError } from './test-sshd-error';
 
 /**
  * The account logged in as when we run as root, so that remote commands run as a normal user would
@@ -31,6 +32,17 @@ export interface ThrowawaySshdOptions {
    * @default false
    */
   passwordAuth?: boolean;
+  /**
+   * The account to log in as. As root: any existing account (or one created, with `createUser`). As anyone else:
+   * only oneself (an unprivileged sshd cannot switch users). @default as root {@link THROWAWAY_USER} (created if
+   * missing), else the current user
+   */
+  user?: string;
+  /** As root: create `user` (`useradd -m -s /bin/sh`) when it does not exist. @default false */
+  createUser?: boolean;
+  /** The sshd binary. @default `NET_OPENSSH_SSHD`, else the first of /usr/sbin/sshd, /usr/local/sbin/sshd, /sbin/sshd
+   */
+  sshdPath?: string;
 }
 
 /** Constructor options that point an `OpenSSH` at a throwaway sshd (its config, key and control directory). */
@@ -116,22 +128,84 @@ const canConnect = (port: number): Promise<boolean> =>
     s.once('error', () => resolve(false));
   });
 
+const accountExists = (user: string): boolean => {
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// An account sshd can log into with a key: created (as root) when missing. A locked account ('!' in shadow) is
+// refused by sshd without PAM even for keys, so an account we create gets a non-locking field.
+const createAccount = (user: string): void => {
+  execFileSync('useradd', ['-m', '-s', '/bin/sh', user], { stdio: 'inherit' });
+  execFileSync('usermod', ['-p', '*', user], { stdio: 'ignore' });
+};
+
 // As root we log in as a non-root account (created here if missing): see THROWAWAY_USER.
 /** Makes sure the non-root login account exists (as root only); returns the user to log in as. */
 export const ensureLoginUser = (): string => {
   if (process.getuid?.() !== 0) return userInfo().username;
-  try {
-    execFileSync('id', [THROWAWAY_USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', THROWAWAY_USER], { stdio: 'inherit' });
-  }
-  // A locked account ('!' in shadow) is refused by sshd without PAM even for keys: set a non-locking field.
+  if (!accountExists(THROWAWAY_USER)) createAccount(THROWAWAY_USER);
+  // an account an earlier run created without it, or one made by hand (CI's useradd) is locked: unlock it
   execFileSync('usermod', ['-p', '*', THROWAWAY_USER], { stdio: 'ignore' });
   return THROWAWAY_USER;
 };
 
-const keygen = (path: string, comment: string) =>
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
+// A user name sshd_config's AllowUsers can carry as one word (and `id` / `useradd` accept).
+const USER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/;
+
+// Who logs in: `user` when given, else ensureLoginUser()'s choice. Only root can serve another account.
+const loginUser = (o: ThrowawaySshdOptions): string => {
+  if (o.user === undefined) return ensureLoginUser();
+  if (!USER_NAME.test(o.user))
+    throw new TestSshdError('TEST_SSHD_INVALID_ARGUMENT', `throwaway sshd: ${JSON.stringify(o.user)} is no user name`);
+  const me = userInfo().username;
+  if (process.getuid?.() !== 0) {
+    if (o.user === me) return me;
+    throw new TestSshdError(
+      'TEST_SSHD_INVALID_ARGUMENT',
+      `throwaway sshd: cannot log in as ${o.user}: running as ${me} (not root), sshd can only log in as ${me}. ` +
+        `Leave \`user\` out, or run as root to log in as another account`,
+    );
+  }
+  if (accountExists(o.user)) return o.user;
+  if (!o.createUser)
+    throw new TestSshdError(
+      'TEST_SSHD_INVALID_ARGUMENT',
+      `throwaway sshd: the account ${o.user} does not exist: create it (useradd -m ${o.user}) or pass createUser: true`,
+    );
+  createAccount(o.user);
+  return o.user;
+};
+
+// sshd, from the option or the usual places; a missing one is an error that names the package to install.
+const sshdBinary = (o: ThrowawaySshdOptions): string => {
+  const sshd = o.sshdPath ?? findSshd();
+  if (sshd !== undefined && existsSync(sshd)) return sshd;
+  throw new TestSshdError(
+    'TEST_SSHD_NOT_INSTALLED',
+    `throwaway sshd: sshd is not installed${sshd ? ` at ${sshd}` : ''}: install the Debian package ${SSHD_PACKAGE} ` +
+      `(apt-get install -y ${SSHD_PACKAGE}; only its binary is used, no service needs to run)`,
+  );
+};
+
+// A key pair: ssh-keygen comes with the ssh client (Debian package openssh-client).
+
+const keygen = (path: string, comment: string) => {
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    throw new TestSshdError(
+      'TEST_SSHD_NOT_INSTALLED',
+      'throwaway sshd: ssh-keygen is not installed: install the Debian package openssh-client',
+      { cause: e },
+    );
+  }
+};
 
 const sshdConfigLines = (
   o: ThrowawaySshdOptions,
@@ -176,7 +250,8 @@ const clientConfigLines = (knownHostsPath: string, keyPath: string): string[] =>
 
 /**
  * Starts a private sshd on 127.0.0.1 (and ::1) on a free port, with its own keys and configs in a fresh
- * temp dir. Throws when sshd is not installed (check {@link findSshd} first) or does not start.
+ * temp dir. Throws a TestSshdError when sshd is not installed (check {@link findSshd} first), an option cannot be
+ * honoured, or sshd does not start.
  * sshd is stopped and the dir removed by `destroy()`, or when the process exits.
  *
  * ## Example
@@ -190,17 +265,27 @@ const clientConfigLines = (knownHostsPath: string, keyPath: string): string[] =>
  * ```
  */
 export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promise<ThrowawaySshd> => {
-  const sshd = findSshd();
-  if (sshd === undefined) throw new Error(`sshd is not installed (Debian package ${SSHD_PACKAGE})`);
-  const user = ensureLoginUser();
+  const { maxSessions } = opts;
+  if (maxSessions !== undefined && !(Number.isInteger(maxSessions) && maxSessions > 0))
+    throw new TestSshdError(
+      'TEST_SSHD_INVALID_ARGUMENT',
+      `throwaway sshd: maxSessions must be a positive integer, got ${String(maxSessions)}`,
+    );
+  const sshd = sshdBinary(opts);
+  const user = loginUser(opts);
   const dir = mkdtempSync(join(tmpdir(), 'net-openssh-sshd-'));
   chmodSync(dir, 0o755); // the login account must read authorized_keys
   const ctlDir = join(dir, 'ctl');
   mkdirSync(ctlDir, { mode: 0o700 });
   const hostKey = join(dir, 'host_ed25519');
   const keyPath = join(dir, 'id_ed25519');
-  keygen(hostKey, 'net-openssh-test-host');
-  keygen(keyPath, 'net-openssh-test-client');
+  try {
+    keygen(hostKey, 'net-openssh-test-host');
+    keygen(keyPath, 'net-openssh-test-client');
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const authorizedKeys = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeys, readFileSync(`${keyPath}.pub`), { mode: 0o644 });
   if (!existsSync('/run/sshd') && process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -232,7 +317,10 @@ export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promi
       }
       await new Promise((r) => setTimeout(r, 25));
     }
-    throw new Error(`throwaway sshd did not start on port ${port}: ${stderr.trim() || 'no output'}`);
+    throw new TestSshdError(
+      'TEST_SSHD_START_FAILED',
+      `throwaway sshd did not start on port ${port}: ${stderr.trim() || 'no output'}`,
+    );
   };
   const stop = async () => {
     const proc = child;

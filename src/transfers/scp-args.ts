@@ -74,20 +74,53 @@ export interface ScpArgsInput {
   readonly remoteShell?: string | undefined;
 }
 
+/**
+ * Legacy mode carries file names in a line-based protocol: scp sends a name with a newline as `a\^Jb` (vis(3)),
+ * so such a name would arrive changed. Refused here, before anything runs (SFTP mode carries it as it is).
+ */
+export const checkLegacyPaths = (paths: readonly string[]): void => {
+  const bad = paths.find((p) => p.includes('\n'));
+  if (bad !== undefined)
+    throw invalidArgument(
+      `scp legacy mode cannot transfer ${JSON.stringify(bad)} faithfully: its protocol is line-based and scp ` +
+        "writes a newline in a name as '\\^J'; use mode: 'sftp' (the default) for names with newlines",
+    );
+};
+
+/**
+ * A remote path for legacy mode, quoted for the remote shell (which expands it): a relative path beginning with
+ * `-` gets `./`, since scp puts `--` before it only when the quoted word itself begins with `-`.
+ */
+const legacyRemotePath = (p: string): string => (p.startsWith('-') ? `./${p}` : p);
+
+/**
+ * A glob pattern quoted with its last part on its own (`/a' b'/c*`, not `/a' b/'c*`): scp checks the names the
+ * server sends against what follows the last `/` of the word, which must hold no quoting that the name lacks.
+ */
+const lastPartApart = (p: string, quote: (s: string) => string): string => {
+  const k = p.lastIndexOf('/');
+  if (k < 0 || k === p.length - 1) return quote(p);
+  return `${k === 0 ? '' : quote(p.slice(0, k))}/${quote(p.slice(k + 1))}`;
+};
+
+/** Whether scp's name check can pass for `word` (a quoted remote path): its last part is the raw path's. */
+const checkable = (word: string, raw: string): boolean =>
+  word.slice(word.lastIndexOf('/') + 1) === raw.slice(raw.lastIndexOf('/') + 1);
+
 /** scp's argv (without the binary). */
 export const scpArgs = (i: ScpArgsInput): string[] => {
   const { base } = i;
   const quoter = i.mode === 'legacy' ? getQuoter(i.remoteShell ?? 'POSIX') : undefined;
-  const remote = (p: string, isSource: boolean): string => {
-    const path = quoter
+  if (quoter) checkLegacyPaths([...i.sources, i.target]);
+  const remotePath = (p: string, isSource: boolean): string =>
+    quoter
       ? isSource && i.glob
-        ? quoter.quoteGlob(p)
-        : quoter.quote(p)
+        ? lastPartApart(legacyRemotePath(p), (x) => quoter.quoteGlob(x))
+        : quoter.quote(legacyRemotePath(p))
       : isSource
         ? sftpRemotePath(p, i.glob)
         : p;
-    return `${base.hostSquared}:${path}`;
-  };
+  const remote = (p: string, isSource: boolean): string => `${base.hostSquared}:${remotePath(p, isSource)}`;
   // the guard comes first: ssh keeps the first value of each -o, so nothing later can override it
   const args = [
     '-o',
@@ -101,6 +134,13 @@ export const scpArgs = (i: ScpArgsInput): string[] => {
   if (base.port !== undefined) args.push('-P', String(base.port));
   if (base.user !== undefined) args.push('-o', `User=${sshConfigValue(base.user)}`);
   args.push(i.mode === 'sftp' ? '-s' : '-O');
+  // legacy get: scp checks the names the server sends against the source as written (after its last '/'),
+  // which is our quoted word ('s p.log' against s p.log), so any path that needs quoting failed ("filename
+  // does not match request"). Without glob the quoted path names one file and the remote shell expands
+  // nothing: the check is off (-T). With glob, scp keeps checking the names against the pattern, unless the
+  // quoting reaches into its last part, where the check could never pass.
+  if (quoter && i.direction === 'get' && (!i.glob || i.sources.some((p) => !checkable(remotePath(p, true), p))))
+    args.push('-T');
   if (i.quiet) args.push('-q');
   if (i.verbose) args.push('-v');
   if (i.recursive) args.push('-r');

@@ -6,7 +6,7 @@ import { OpenSSHError } from '../core/errors';
 import { assertOneOf, assertString, pickKnown } from '../core/validate';
 import { localGlob } from './local-glob';
 import { runTransfer, type TransferHandle } from './run-transfer';
-import { scpArgs, type ScpMode } from './scp-args';
+import { checkLegacyPaths, scpArgs, type ScpMode } from './scp-args';
 import { COMMON_KEYS, checkCmd, checkTransferOptions, splitPaths, type TransferOptions } from './transfer-options';
 
 /** Options of scpGet / scpPut. */
@@ -16,7 +16,9 @@ export interface ScpOptions extends TransferOptions {
   /**
    * `'sftp'`: scp speaks SFTP (`-s`, the default of OpenSSH 9); remote paths are taken literally (no remote shell),
    * wildcards are expanded by scp only with `glob`. `'legacy'`: the old rcp protocol (`-O`) through the remote
-   * shell, paths quoted for `remoteShell`. @default 'sftp'
+   * shell, paths quoted for `remoteShell`; gets add `-T` where scp's check of the names the server sends could not
+   * pass (a quoted path; with `glob`, a pattern whose last part needs quoting), and a name with a newline, which
+   * the protocol would change, is refused with OSSH_INVALID_ARGUMENT (see docs/transfers.md). @default 'sftp'
    */
   mode?: ScpMode;
   /** Remote shell for quoting paths in legacy mode. @default 'POSIX' */
@@ -28,10 +30,12 @@ const KEYS = new Set<string>([...COMMON_KEYS, 'scpCmd', 'mode', 'remoteShell']);
 /** Where a failure happened, quoted for a message (JSON: newlines and quotes stay visible). */
 export const showPaths = (paths: readonly string[]): string => paths.map((p) => JSON.stringify(p)).join(', ');
 
+// checked before scp runs (the local target with stat, the remote one with `test -d`): the call itself asks for
+// something scp cannot do, so it is an argument error, as for any other bad input
 const notADirectory = (host: string, target: string, where: 'local' | 'remote'): OpenSSHError =>
   new OpenSSHError(
-    'OSSH_SLAVE_FAILED',
-    `scp failed: several sources need an existing ${where} target directory, and ${JSON.stringify(target)} is not one`,
+    'OSSH_INVALID_ARGUMENT',
+    `scp: several sources need an existing ${where} target directory, and ${JSON.stringify(target)} is not one`,
     { host },
   );
 
@@ -41,6 +45,20 @@ const isDir = (p: string): boolean => {
   } catch {
     return false;
   }
+};
+
+/** The first name with a newline under a local directory (legacy mode cannot send it), or undefined. */
+const newlineNameUnder = (p: string): string | undefined => {
+  try {
+    if (!lstatSync(p).isDirectory()) return undefined;
+    for (const e of readdirSync(p)) {
+      const found = e.includes('\n') ? join(p, e) : newlineNameUnder(join(p, e));
+      if (found !== undefined) return found;
+    }
+  } catch {
+    // vanished or unreadable: scp will say so
+  }
+  return undefined;
 };
 
 /** Bytes under a local path (recursively when asked); what an upload will move. */
@@ -87,6 +105,7 @@ export async function scpGet(ssh: TransferConnection, ...args: unknown[]): Promi
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpGet: give at least one remote path');
   const sources = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? '.' : paths[paths.length - 1]!;
+  if (mode === 'legacy') checkLegacyPaths([...sources, target]);
   if (sources.length > 1 && !isDir(target)) throw notADirectory(ssh.getHost(), target, 'local');
   const base = await ssh.slaveCommand(o.sshOpts);
   const argv = scpArgs({
@@ -146,6 +165,10 @@ export async function scpPut(ssh: TransferConnection, ...args: unknown[]): Promi
       `scp failed: given file name patterns did not match any file: ${showPaths(patterns)}`,
       { host: ssh.getHost() },
     );
+  if (mode === 'legacy') {
+    const inside = o.recursive ? sources.map(newlineNameUnder).filter((p) => p !== undefined) : [];
+    checkLegacyPaths([...sources, target, ...inside]);
+  }
   if (sources.length > 1) {
     const check = remoteCheckPath(target);
     if (check !== undefined && !(await ssh.test({ sshOpts: o.sshOpts }, 'test', '-d', check)))

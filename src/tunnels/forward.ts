@@ -1,5 +1,6 @@
 // Port forwarding on a running master: `ssh -S <ctl> -O forward|cancel -L|-R|-D <spec>`. The master keeps
 // the listener; these calls only ask it to add or drop one, and report the port it allocated for `-R 0:...`.
+import { type AddressInfo, createServer } from 'node:net';
 import type { TunnelConnection } from '../conn';
 import { OpenSSHError, invalidArgument } from '../core/errors';
 import { hold } from '../core/keep-alive';
@@ -31,7 +32,11 @@ export type ForwardTarget =
       path: string;
     };
 
-/** A forward to add: local (`-L`), remote (`-R`, port 0 lets the server choose) or dynamic SOCKS (`-D`). */
+/**
+ * A forward to add: local (`-L`), remote (`-R`) or dynamic SOCKS (`-D`). Port 0 picks a free port: the server
+ * allocates a remote one; for a local or dynamic one (ssh refuses port 0 there) a port free on the listen address
+ * is chosen here and tried, up to 5 times should another process take it first. `forward.port` reports it.
+ */
 export type ForwardSpec =
   | {
       /** Listen here (`-L`). */
@@ -56,7 +61,7 @@ export interface Forward {
   readonly kind: 'local' | 'remote' | 'dynamic';
   /** The ssh forwarding specification, as given to `-L`/`-R`/`-D`. */
   readonly spec: string;
-  /** The listening port: the one given, or the one the server allocated for a remote forward on port 0. */
+  /** The listening port: the one given, or the one allocated for port 0. */
   readonly port: number | undefined;
   /**
    * Asks the master to drop the forward (`ssh -O cancel`). Existing connections stay up. Until then, or until the
@@ -104,7 +109,7 @@ export const forwardSpec = (
     return {
       kind: 'local',
       flag: '-L',
-      text: `${listenPart(spec.local, false)}:${targetPart(spec.to)}`,
+      text: `${listenPart(spec.local, true)}:${targetPart(spec.to)}`,
       port: portOf(spec.local),
     };
   if ('remote' in spec)
@@ -115,7 +120,7 @@ export const forwardSpec = (
       port: portOf(spec.remote),
     };
   if ('dynamic' in spec)
-    return { kind: 'dynamic', flag: '-D', text: listenPart(spec.dynamic, false), port: portOf(spec.dynamic) };
+    return { kind: 'dynamic', flag: '-D', text: listenPart(spec.dynamic, true), port: portOf(spec.dynamic) };
   throw invalidArgument('Expected a forward spec with `local`, `remote` or `dynamic`', spec);
 };
 
@@ -158,7 +163,47 @@ export const addForward = async (
   spec: ForwardSpec,
   options: ForwardOptions = {},
 ): Promise<Forward> => {
-  const { kind, flag, text, port } = forwardSpec(spec);
+  const first = forwardSpec(spec);
+  if (first.kind !== 'remote' && first.port === 0) return addOnFreePort(ssh, spec, options);
+  return addAs(ssh, first, options);
+};
+
+const FREE_PORT_TRIES = 5;
+
+// a local or dynamic forward on port 0: a port free now on the listen address, retried when taken meanwhile
+const addOnFreePort = async (ssh: TunnelConnection, spec: ForwardSpec, options: ForwardOptions): Promise<Forward> => {
+  const listen = 'local' in spec ? spec.local : (spec as { dynamic: ForwardListen }).dynamic;
+  const host = typeof listen === 'object' && 'host' in listen ? listen.host : undefined;
+  const withPort = (port: number): ForwardListen => (host === undefined ? port : { host, port });
+  for (let tries = 1; ; tries++) {
+    const port = await freePort(host);
+    const next: ForwardSpec = 'local' in spec ? { local: withPort(port), to: spec.to } : { dynamic: withPort(port) };
+    try {
+      return await addAs(ssh, forwardSpec(next), options);
+    } catch (e) {
+      if (tries >= FREE_PORT_TRIES || ssh.state.name !== 'running') throw e;
+    }
+  }
+};
+
+// ssh's default bind address for a forward without one is the loopback; `*` means every address
+const freePort = (host: string | undefined): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    const address = host === undefined || host === 'localhost' ? '127.0.0.1' : host === '*' ? '0.0.0.0' : host;
+    server.listen(0, address, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const addAs = async (
+  ssh: TunnelConnection,
+  { kind, flag, text, port }: ReturnType<typeof forwardSpec>,
+  options: ForwardOptions,
+): Promise<Forward> => {
   const out = await control(ssh, options, 'forward', flag, text);
   let actual = port;
   if (kind === 'remote' && port === 0) {

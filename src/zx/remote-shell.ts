@@ -1,4 +1,4 @@
-// `ssh.$`: zx's `$` whose commands run on the remote host. zx is given our spawn (the command goes
+// `remote$(ssh)`: zx's `$` whose commands run on the remote host. zx is given our spawn (the command goes
 // over the connection) and the connection's quoter (every interpolation arrives as one literal
 // word), so its ProcessPromise, pipes, nothrow, quiet, timeout and kill work as documented by zx.
 import { $ as zx$, type Options, type ProcessPromise } from 'zx/core';
@@ -59,9 +59,10 @@ const adopt = (pp: ProcessPromise, killSignal: NodeJS.Signals | undefined): Proc
     configurable: true,
     writable: true,
     value: async (signal?: NodeJS.Signals | null): Promise<void> => {
-      if (pp.output) throw invalidArgument('ssh.$: too late to kill: the remote command has ended');
+      if (pp.output) throw invalidArgument('remote$: too late to kill: the remote command has ended');
       const child = pp.child as unknown as RemoteChild | undefined;
-      if (!child) throw invalidArgument('ssh.$: cannot kill a command that has not started (halted: call run() first)');
+      if (!child)
+        throw invalidArgument('remote$: cannot kill a command that has not started (halted: call run() first)');
       child.kill(signal ?? killSignal ?? zx$.killSignal ?? 'SIGTERM');
     },
   });
@@ -76,7 +77,7 @@ const adopt = (pp: ProcessPromise, killSignal: NodeJS.Signals | undefined): Proc
  *
  * ```ts
  * import { OpenSSH } from 'net-openssh';
- * import { remote$ } from 'net-openssh';
+ * import { remote$ } from 'net-openssh/zx'; // zx is an optional peer dependency: npm install zx
  *
  * const ssh = new OpenSSH('web1');
  * const $ = remote$(ssh);
@@ -89,7 +90,7 @@ const adopt = (pp: ProcessPromise, killSignal: NodeJS.Signals | undefined): Proc
  * default to `''`.
  */
 export const remote$ = (ssh: ZxConnection, options: RemoteShellOptions = {}): RemoteShell => {
-  const own = pickKnown<RemoteShellOptions>(options, ALLOWED, 'ssh.$') as RemoteShellOptions;
+  const own = pickKnown<RemoteShellOptions>(options, ALLOWED, 'remote$') as RemoteShellOptions;
   const zxOptions: Partial<Options> = {
     prefix: '', // zx's bash prefix (set -euo pipefail) would fail on a remote sh without pipefail
     postfix: '',

@@ -8,7 +8,7 @@ import type { OpenExOptions } from '../core/call-options';
 import type { RemoteProcess } from '../core/remote-process';
 import { RemoteChild } from './remote-child';
 
-/** What `ssh.$` needs from a connection (an `OpenSSH` has it). */
+/** What `remote$` needs from a connection (an `OpenSSH` has it). */
 export interface ZxConnection {
   /** Starts a command with its streams as pipes (see `OpenSSH.openEx`). */
   openEx(options: OpenExOptions, ...cmd: string[]): Promise<RemoteProcess>;
@@ -40,7 +40,7 @@ const slotOptions = (slot: Slot, v: unknown, host: string): OpenExOptions => {
   )
     return { [`${slot}Fh`]: v };
   throw invalidArgument(
-    `ssh.$: stdio for ${slot} must be 'pipe' or ` +
+    `remote$: stdio for ${slot} must be 'pipe' or ` +
       `'ignore'${slot === 'stdin' ? '' : ", 'inherit', a file descriptor or a Writable"} (on ${host})`,
     v,
   );
@@ -71,6 +71,6 @@ export const remoteSpawn =
 /** zx's `sync` mode needs a blocking spawn, which a connection cannot offer. */
 export const remoteSpawnSync = (ssh: ZxConnection) => (): never => {
   throw invalidArgument(
-    `ssh.$: sync mode is not available for remote commands (on ${ssh.getHost()}); await the ProcessPromise instead`,
+    `remote$: sync mode is not available for remote commands (on ${ssh.getHost()}); await the ProcessPromise instead`,
   );
 };

@@ -2,12 +2,15 @@
 // result reads in the summary.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { duration, hostList, positiveInt, seconds } from '../../src/cli/args';
 import { connectionOptions } from '../../src/cli/connection-options';
 import { UsageError } from '../../src/cli/exit-codes';
 import { parseHosts } from '../../src/cli/hosts-file';
 import { resolveTargets } from '../../src/cli/targets';
+import { commandLineSecrets } from '../../src/cli/secrets';
+import { refuseMisplacedOptions } from '../../src/cli/misplaced-options';
+import { registerRun } from '../../src/cli/commands/run';
 import { hostDirName } from '../../src/cli/commands/transfer';
 import { describeResult } from '../../src/cli/render/host-result';
 import { summaryTable } from '../../src/cli/render/summary-table';
@@ -41,6 +44,10 @@ test('option values: positive integers, seconds, durations; anything else is ref
   assert.equal(hostList('b, c', hostList('a')), ['a', 'b', 'c']);
 });
 
+test('-H: only commas separate, so a password with a blank stays whole', () => {
+  assert.equal(hostList(' u:pass word@h , web1,,'), ['u:pass word@h', 'web1']);
+});
+
 test('hosts file: comments (whole line or after a space), blank lines, CRLF; two words on a line name the line', () => {
   assert.equal(parseHosts('# fleet\nweb1\r\n\n  deploy@db1:2222   # primary\nweb#2\n', 'f'), [
     'web1',
@@ -52,6 +59,72 @@ test('hosts file: comments (whole line or after a space), blank lines, CRLF; two
     (e: unknown) =>
       e instanceof UsageError && e.message === 'hosts.txt:2: expected one destination per line, got "web2 web3"',
   );
+});
+
+test('hosts file: a password may hold blanks and " #"; the first cut that leaves a destination is taken', () => {
+  assert.equal(parseHosts('u:pa ss@h\nu:pa #ss@h # note\nweb1 # owner: bob@corp\nu:pw@h # a@b\n', 'f'), [
+    'u:pa ss@h',
+    'u:pa #ss@h',
+    'web1',
+    'u:pw@h',
+  ]);
+  assert.throws(
+    () => parseHosts('u:S3cret PW@h x\n', 'f'),
+    (e: unknown) =>
+      e instanceof UsageError && e.message === 'f:1: expected one destination per line, got "u:[secret]@h x"',
+  );
+});
+
+test('targets: every message quoting a destination shows [secret] for its password', () => {
+  for (const [hosts, re] of [
+    [['u:S3cretPW@h', 'u:S3cretPW@h'], /^host u:\[secret\]@h is listed twice$/],
+    [['u:S3cretPW@-x'], /^bad destination "u:\[secret\]@-x": the host name must not begin with "-"/],
+    [['u:S3cretPW@a b'], /^bad destination "u:\[secret\]@a b": .*got "u:\[secret\]@a b"/],
+  ] as const)
+    assert.throws(
+      () => resolveTargets([...hosts]),
+      (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.message.includes('S3cretPW'),
+      hosts[0],
+    );
+});
+
+test('the passwords on a command line, for scrubbing: every word before --, split at commas', () => {
+  assert.equal(commandLineSecrets(['run', '-H', 'a:p1@h,b:p 2@h', '-Hc:p3@h', '--hosts=d:p4@h', '-x', 'e:p5@h']), [
+    'p1',
+    'p 2',
+    'p3',
+    'p4',
+    'p5',
+  ]);
+  assert.equal(commandLineSecrets(['run', '-H', 'web1', '--', 'echo', 'u:notmine@h']), []);
+});
+
+test('run: our options after the remote command are refused unless -- came first; others pass', () => {
+  const program = new Command('net-openssh').enablePositionalOptions();
+  const io = { stdout: process.stdout, stderr: process.stderr, env: {} };
+  const run = registerRun(program, async () => {}, io);
+  const refused = (words: string[], argv: string[]) => {
+    try {
+      refuseMisplacedOptions(run, words, argv);
+      return undefined;
+    } catch (e) {
+      assert.instance(e, UsageError);
+      return (e as Error).message;
+    }
+  };
+  for (const w of ['-F', '-Fcfg', '--config', '--config=cfg', '-H', '-t', '--json', '-g', '--persist', '--help'])
+    assert.match(
+      refused(['uptime', w, 'x'], ['run', '-H', 'h', 'uptime', w, 'x']) ?? '',
+      /put -- before|-- before a/,
+      w,
+    );
+  assert.match(refused(['uptime', '-F', 'cfg'], [])!, /^-F comes after the remote command \(uptime\)/);
+  assert.is(
+    refused(['ls', '-l', '--color=never', '-a'], ['run', '-H', 'h', 'ls', '-l', '--color=never', '-a']),
+    undefined,
+  );
+  assert.is(refused(['uptime', '-F', 'cfg'], ['run', '-H', 'h', '--', 'uptime', '-F', 'cfg']), undefined);
+  assert.is(refused(['-F'], ['run', '-H', 'h', '--', '-F']), undefined);
 });
 
 test('targets: labelled as written, duplicates and bad destinations refused, a password never a label', () => {

@@ -210,4 +210,20 @@ test('usage errors exit 2 before anything connects', async () => {
   assert.match(bad.stderr, /concurrency.*positive integer/);
 });
 
+test('our options after the remote command: refused (exit 2) without --, passed on after --', async () => {
+  if (!f) return;
+  const [misplaced, dashed, foreign] = await Promise.all([
+    runCli(['run', ...h.args, '-H', 'web1', 'echo', 'up', '-F', 'cfg'], h.env()),
+    runCli(['run', ...h.args, '-H', 'web1', '--', 'echo', 'up', '-F', 'cfg'], h.env()),
+    runCli(['run', ...h.args, '-H', 'web1', 'echo', 'up', '-l'], h.env()),
+  ]);
+  assert.is(misplaced.code, 2, misplaced.stderr);
+  assert.match(misplaced.stderr, /-F comes after the remote command \(echo\).*-- before/);
+  assert.is(misplaced.stdout, '', 'nothing ran');
+  assert.is(dashed.code, 0, dashed.stderr);
+  assert.match(dashed.stdout, /^web1 \| up -F cfg$/m);
+  assert.is(foreign.code, 0, foreign.stderr);
+  assert.match(foreign.stdout, /^web1 \| up -l$/m, 'an option that is not ours goes to the remote command');
+});
+
 test.run();

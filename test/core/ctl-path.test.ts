@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCtlPath, insecurePath, MAX_CTL_PATH, newCtlPath, prepareCtlDir } from '../../src/core/ctl-path';
@@ -59,6 +59,13 @@ test('ctl paths: new ones are unused and short; length and type checks', () => {
   writeFileSync(file, '');
   assert.match(checkCtlPath(file, false)!.message, /already exists/);
   assert.match(checkCtlPath(file, true)!.message, /not point to a socket/);
+});
+
+test('a directory or path ssh would read with ${...} in it (e.g. from $HOME) is refused before ssh starts', () => {
+  const d = join(base, 'env-${HOME}');
+  assert.match(prepareCtlDir(d, true)!.message, /cannot hold control sockets: it holds "\$\{"/);
+  assert.not.ok(existsSync(d), 'nothing was created');
+  assert.match(checkCtlPath(join(base, 'x${HOME}'), false)!.message, /unable to use ctlPath .*: it holds "\$\{"/);
 });
 
 test.run();

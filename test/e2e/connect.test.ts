@@ -248,6 +248,27 @@ if (f) {
     assert.not.ok(alive(pid));
   });
 
+  for (const engine of ENGINES) {
+    test(`stop() [${engine}]: running commands finish, new ones are refused, then the master exits`, async () => {
+      const ssh = connect(f, { engine });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid!;
+      const running = ssh.capture('sleep 1; echo finished');
+      await sleep(300); // the command has its session
+      assert.ok(await ssh.stop());
+      assert.is(ssh.state.name, 'stopped');
+      await rejects<OpenSSHError>(ssh.capture('true'), (e) => e.code === 'OSSH_MASTER_FAILED');
+      assert.is(await noHang(running, 'the command running at stop()'), 'finished\n');
+      if (engine === 'spawn') {
+        // each slave was a control client of its own: with the last one gone, the master has nothing left
+        assert.ok(await eventually(() => !alive(pid), 5000), 'the master exited once its last session ended');
+      }
+      assert.is(ssh.state.name, 'stopped');
+      await ssh.disconnect();
+      assert.ok(await eventually(() => !alive(pid), 5000), 'disconnect() ended the stopped master');
+    });
+  }
+
   test('OpenSSH.factory is used by OpenSSH.create', async () => {
     const made: string[] = [];
     OpenSSH.factory = (dest, opts) => {
@@ -257,6 +278,7 @@ if (f) {
     try {
       const ssh = await OpenSSH.create(f.destination, f.options());
       assert.equal(made, [f.destination]);
+      assert.is(ssh.state.name, 'running', 'create() waited for the master the factory made');
       assert.is(await ssh.capture('echo', 'hi'), 'hi\n');
       await ssh.disconnect();
     } finally {

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenSSH, OpenSSHError, raw } from '../../src/index';
+import { remote$ } from '../../src/zx/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { rejects, strict } from '../helpers/setup';
@@ -203,11 +204,10 @@ if (f) {
     },
   );
 
-  test('ssh.$ runs on the remote host with interpolations quoted; OpenSSH.fleet merges hosts', async () => {
+  test('remote$(ssh) runs on the remote host with interpolations quoted; OpenSSH.fleet merges hosts', async () => {
     const word = "it's $HOME; `x`";
-    const out = await ssh.$`printf %s ${word}`;
+    const out = await remote$(ssh)`printf %s ${word}`;
     assert.is(out.stdout, word);
-    assert.is(ssh.$, ssh.$, 'one shell per connection');
     const fl = OpenSSH.fleet(
       [
         { destination: f.destination, name: 'a' },

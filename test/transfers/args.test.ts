@@ -135,6 +135,56 @@ test('scp argv: guard first, sftp mode, flags, -- before paths, IPv6 brackets, e
   assert.is(legacy.at(-2), "[::1]:it\\'s");
 });
 
+test('scp legacy mode: -T only for a get without glob; a leading dash gets ./; a newline is refused', () => {
+  const sftpGet = {
+    base,
+    mode: 'sftp',
+    direction: 'get',
+    sources: ['/x'],
+    target: '.',
+    quiet: true,
+    verbose: false,
+    recursive: false,
+    copyAttrs: false,
+    glob: false,
+  } as const;
+  const args = (direction: 'get' | 'put', glob: boolean, paths: string[]) =>
+    scpArgs({
+      base,
+      mode: 'legacy',
+      direction,
+      sources: direction === 'get' ? paths : ['/local'],
+      target: direction === 'get' ? '.' : paths[0]!,
+      quiet: true,
+      verbose: false,
+      recursive: false,
+      copyAttrs: false,
+      glob,
+    });
+  // the quoted word is what scp would check the server's names against: -T turns that check off
+  assert.equal(args('get', false, ['/tmp/s p.log']).slice(-5), ['-T', '-q', '--', "[::1]:'/tmp/s p.log'", '.']);
+  assert.not.ok(args('get', true, ['/tmp/*.log']).includes('-T'), 'glob: scp checks the names against the pattern');
+  // ...quoted with its last part apart, so the check still works with a directory that needs quoting
+  const spaced = args('get', true, ['/tmp/a b/*.log']);
+  assert.equal([spaced.includes('-T'), spaced.at(-2)], [false, "[::1]:/tmp/a' b'/*.log"]);
+  // ...but it never passes when the pattern itself needed quoting: -T then too
+  const quotedPattern = args('get', true, ['/tmp/s p*.log']);
+  assert.equal([quotedPattern.includes('-T'), quotedPattern.at(-2)], [true, "[::1]:/tmp/s' p'*.log"]);
+  assert.not.ok(args('put', false, ['/tmp/s p']).includes('-T'));
+  assert.not.ok(scpArgs({ ...sftpGet, sources: ['/tmp/s p.log'] }).includes('-T'), 'sftp mode: no such check');
+  assert.is(args('get', false, ['-x y']).at(-2), "[::1]:'./-x y'");
+  assert.is(args('put', false, ['-x']).at(-1), '[::1]:./-x');
+  assert.is(args('get', false, ['/abs/-x']).at(-2), '[::1]:/abs/-x');
+  for (const [direction, p] of [
+    ['get', 'a\nb'],
+    ['put', 'a\nb'],
+  ] as const)
+    throwsInvalid(() => args(direction, false, [p]));
+  throwsInvalid(() => scpArgs({ ...sftpGet, mode: 'legacy', target: 'x\ny' }));
+  // sftp mode carries a newline as it is
+  assert.is(scpArgs({ ...sftpGet, sources: ['a\nb'] }).at(-2), '[::1]:a\nb');
+});
+
 test('scp: ssh options with another meaning for scp are refused; paths and -o values are made safe', () => {
   assert.equal(scpSshOpts(['-o', 'A=b', '-F', 'x', '-4C', '-iKEY', '-J', 'jump']), [
     '-o',

@@ -198,22 +198,38 @@ if (f) {
     assert.ok(e3.message.includes(join(locked, 'x')), e3.message);
     assert.match(e3.message, /Permission denied/);
 
-    const e4 = await rejects<OpenSSHError>(scpGet(ssh, quiet, join(r, 'a'), join(r, 'b'), join(back, 'not-a-dir')));
-    assert.is(e4.code, 'OSSH_SLAVE_FAILED');
-    assert.ok(e4.message.includes(join(back, 'not-a-dir')), e4.message);
-    write(join(back, 'one'), '1');
-    write(join(back, 'two'), '2');
-    const e5 = await rejects<OpenSSHError>(
-      scpPut(ssh, quiet, join(back, 'one'), join(back, 'two'), join(r, 'missing-dir')),
-    );
-    assert.is(e5.code, 'OSSH_SLAVE_FAILED');
-    assert.ok(e5.message.includes(join(r, 'missing-dir')), e5.message);
     const e6 = await rejects<OpenSSHError>(scpPut(ssh, { ...quiet, glob: true }, join(back, '*.none'), r));
     assert.is(e6.code, 'OSSH_SLAVE_FAILED');
     assert.match(e6.message, /did not match any file/);
     const e7 = await rejects<OpenSSHError>(scpPut(ssh, { ...quiet, scpCmd: '/nonexistent/scp' }, join(back, 'one'), r));
     assert.is(e7.code, 'OSSH_SLAVE_FAILED');
     assert.is(await ssh.checkMaster(), true);
+  });
+
+  test('several sources and a target that is not a directory: OSSH_INVALID_ARGUMENT before scp runs', async () => {
+    const r = dir('remote');
+    const back = dir('back');
+    write(join(r, 'a'), 'a');
+    write(join(r, 'b'), 'b');
+    write(join(back, 'a-file'), 'file');
+    for (const target of [join(back, 'not-a-dir'), join(back, 'a-file')]) {
+      const e = await rejects<OpenSSHError>(scpGet(ssh, quiet, join(r, 'a'), join(r, 'b'), target));
+      assert.is(e.code, 'OSSH_INVALID_ARGUMENT');
+      assert.is(e.message, `scp: several sources need an existing local target directory, and "${target}" is not one`);
+      assert.is(e.host, '127.0.0.1');
+    }
+    assert.equal(readdirSync(back), ['a-file']);
+    assert.is(readFileSync(join(back, 'a-file'), 'utf8'), 'file');
+    for (const [target, mode] of [
+      [join(r, 'missing-dir'), 'sftp'],
+      [join(r, 'a'), 'legacy'],
+    ] as const) {
+      const e = await rejects<OpenSSHError>(scpPut(ssh, { ...quiet, mode }, join(r, 'a'), join(r, 'b'), target));
+      assert.is(e.code, 'OSSH_INVALID_ARGUMENT');
+      assert.is(e.message, `scp: several sources need an existing remote target directory, and "${target}" is not one`);
+    }
+    assert.equal(readdirSync(r).sort(), ['a', 'b']);
+    assert.is(readFileSync(join(r, 'a'), 'utf8'), 'a', 'the file given as target is untouched');
   });
 
   test('bad options are OSSH_INVALID_ARGUMENT before anything runs', async () => {

@@ -204,6 +204,26 @@ if (f) {
     assert.is(await ssh.checkMaster(), true);
   });
 
+  test('local and dynamic forwards on port 0: a free port is chosen, reported, carries traffic, cancels', async () => {
+    const local = await addForward(ssh, { local: 0, to: { host: '127.0.0.1', port: echoPort } });
+    assert.type(local.port, 'number');
+    assert.ok(local.port! > 0);
+    assert.ok(local.spec.startsWith(`${local.port}:`), local.spec);
+    assert.is((await roundTrip(local.port!, 'via -L 0')).toString(), 'echo:via -L 0');
+    const dyn = await addForward(ssh, { dynamic: { host: '127.0.0.1', port: 0 } });
+    assert.ok(dyn.port! > 0 && dyn.port !== local.port);
+    assert.is(dyn.spec, `127.0.0.1:${dyn.port}`);
+    const c = connect(dyn.port!, '127.0.0.1');
+    await new Promise((r) => c.once('connect', r));
+    c.write(Buffer.from([5, 1, 0]));
+    assert.equal([...(await new Promise<Buffer>((r) => c.once('data', r)))], [5, 0], 'a SOCKS5 server answers');
+    c.destroy();
+    await local.cancel();
+    await dyn.cancel();
+    await rejects(roundTrip(local.port!, 'x'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+    assert.is(await ssh.checkMaster(), true);
+  });
+
   test('dynamic forward (SOCKS5) reaches the echo server, and is cancelled', async () => {
     const port = await freePort();
     const fwd = await addForward(ssh, { dynamic: { host: '127.0.0.1', port } });
@@ -229,7 +249,8 @@ if (f) {
     assert.is(e.code, 'OSSH_SLAVE_FAILED');
     assert.ok(e.message.includes(`127.0.0.1:${echoPort}:127.0.0.1:9`), e.message);
     for (const bad of [
-      { local: 0, to: { host: 'h', port: 1 } },
+      { local: -1, to: { host: 'h', port: 1 } },
+      { local: 1, to: { host: 'h', port: 0 } },
       { local: 1, to: { host: '-oX', port: 1 } },
       { dynamic: { path: 'a:b' } },
       { nope: 1 },

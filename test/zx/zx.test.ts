@@ -16,7 +16,7 @@ import { eventually, strict } from '../helpers/setup';
 
 strict();
 const f = await sharedSshd();
-const test = suite('zx: ssh.$ runs zx ProcessPromises over the connection');
+const test = suite('zx: remote$(ssh) runs zx ProcessPromises over the connection');
 const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-zx-'));
 chmodSync(scratch, 0o777); // the remote account writes here
 let ssh: OpenSSH;

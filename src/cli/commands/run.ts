@@ -6,6 +6,7 @@ import type { OpenSSHOptions } from '../../core/options';
 import { EXIT, UsageError } from '../exit-codes';
 import { openFleet } from '../open-fleet';
 import { duration } from '../args';
+import { refuseMisplacedOptions } from '../misplaced-options';
 import type { CliIO } from '../io';
 import { addCommonOptions, commonSettings, type CommonFlags } from '../common-options';
 import { humanRunView } from '../render/human-view';
@@ -66,11 +67,15 @@ export const runOnHosts = async (
   }
 };
 
-/** Adds `run` to the program; `act` runs a command's work with SIGINT handling and the exit status. */
+/**
+ * Adds `run` to the program; `act` runs a command's work with SIGINT handling and the exit status; `argv` is
+ * what the program parses (to see whether `--` came before the remote command).
+ */
 export const registerRun = (
   program: Command,
   act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>,
   io: CliIO,
+  argv: readonly string[] = [],
 ): Command =>
   addCommonOptions(
     program
@@ -83,7 +88,8 @@ export const registerRun = (
       )
       .argument(
         '<command...>',
-        'the remote command; words are joined with spaces and run by the remote shell, as ssh does (put it after --)',
+        'the remote command; words are joined with spaces and run by the remote shell, as ssh does (put it ' +
+          'after --; without --, our own options after its first word are refused)',
       ),
   )
     .option('-g, --group', "print each host's output as one block when the host ends")
@@ -93,7 +99,8 @@ export const registerRun = (
       duration,
     )
     .passThroughOptions()
-    .action(async (words: string[], flags: CommonFlags & { group?: boolean; persist?: number }) => {
+    .action(async (words: string[], flags: CommonFlags & { group?: boolean; persist?: number }, cmd: Command) => {
+      refuseMisplacedOptions(cmd, words, argv);
       const common = commonSettings(flags);
       // a later run with the same options finds these masters again (ControlPersist takes whole seconds)
       if (flags.persist !== undefined) common.connection = { ...common.connection, persist: Math.ceil(flags.persist) };

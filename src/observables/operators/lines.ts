@@ -1,7 +1,7 @@
 // `lines`: output arrives in chunks cut anywhere; most programs want it line by line.
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ChunkDecoder } from './chunk-decoder';
-import { LineSplitter, checkSeparator, type LineOptions } from './line-splitter';
+import { LineSplitter, checkMaxLineLength, checkSeparator, type LineOptions } from './line-splitter';
 
 export type { LineOptions } from './line-splitter';
 
@@ -14,7 +14,12 @@ export type { LineOptions } from './line-splitter';
  * put {@link decode} before `lines` and give it strings. A separator cut in two by a chunk boundary is
  * still found. Lines are emitted without the separator (unless `keepSeparator`); when the source
  * completes, text after the last separator is emitted as a last line. Nothing is buffered beyond the
- * current incomplete line.
+ * current incomplete line, and the work is linear in the length of the output, however long the lines.
+ *
+ * A line longer than `maxLineLength` (default 1 MiB: 1,048,576 characters) fails the
+ * stream with `OSSH_SLAVE_PIPE_FAILED` as soon as that much has arrived without a separator (the lines before
+ * it are emitted first), which unsubscribes the source and so ends the command; raise it (`Infinity`: no
+ * limit) for longer records, or read output that is not made of lines as a stream.
  *
  * It works on output chunks, not on {@link ExecEvent}s: take the stdout chunks first (`stdout()`), or
  * use `lines$`, which does that and also handles the exit status.
@@ -36,7 +41,7 @@ export type { LineOptions } from './line-splitter';
  * ```
  *
  * @param separator The line separator. @default '\n'
- * @param options `crlf` (drop a `\r` before `\n`), `keepSeparator`.
+ * @param options `crlf` (drop a `\r` before `\n`), `keepSeparator`, `maxLineLength` (1 MiB).
  * @returns An Observable of the lines.
  * @see {@link decode}
  * @see {@link lines$}
@@ -46,35 +51,29 @@ export function lines<T extends string | Uint8Array>(
   options: LineOptions = {},
 ): OperatorFunction<T, string> {
   checkSeparator(separator);
+  checkMaxLineLength(options.maxLineLength);
   return (source) =>
     new Observable<string>((sub) => {
       const splitter = new LineSplitter(separator, options);
+      const emit = (l: string) => sub.next(l);
       let decoder: ChunkDecoder | undefined;
-      const emit = (ls: string[]) => {
-        for (const l of ls) sub.next(l);
-      };
       return source.subscribe({
         next: (chunk) => {
-          let text: string;
-          if (typeof chunk === 'string') text = chunk;
-          else {
-            decoder ??= new ChunkDecoder('utf-8');
-            try {
-              text = decoder.write(chunk);
-            } catch (e) {
-              return sub.error(e);
-            }
+          try {
+            if (typeof chunk === 'string') splitter.push(chunk, emit);
+            else splitter.push((decoder ??= new ChunkDecoder('utf-8')).write(chunk), emit);
+          } catch (e) {
+            sub.error(e);
           }
-          emit(splitter.push(text));
         },
         error: (e) => sub.error(e),
         complete: () => {
           try {
-            if (decoder) emit(splitter.push(decoder.end()));
+            if (decoder) splitter.push(decoder.end(), emit);
+            splitter.end(emit);
           } catch (e) {
             return sub.error(e);
           }
-          emit(splitter.end());
           sub.complete();
         },
       });

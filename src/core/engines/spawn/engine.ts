@@ -27,11 +27,18 @@ const closedWritable = (): Writable => {
 export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget(ctx.maxSessions)): Engine => {
   const open = new Set<SpawnChannel>();
   const waiting = new Set<QueuedChannel>();
+  // spawn() can throw at once (E2BIG for an argv over the kernel's limit): the session goes back, the call fails alone
   const start = (req: ChannelRequest, session: boolean): SpawnChannel => {
-    const ch = new SpawnChannel(ctx, req, () => {
-      open.delete(ch);
+    let ch: SpawnChannel;
+    try {
+      ch = new SpawnChannel(ctx, req, () => {
+        open.delete(ch);
+        if (session) budget.releaseSpawn();
+      });
+    } catch (e) {
       if (session) budget.releaseSpawn();
-    });
+      throw slaveFailed(ctx.host, `${ctx.sshCmd}: ${(e as Error).message}`, e);
+    }
     open.add(ch);
     return ch;
   };
@@ -47,7 +54,13 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
       const cancel = budget.acquireSpawn(() => {
         if (!queued) return void (now = start(req, true));
         waiting.delete(queued);
-        queued.start(start(req, true));
+        let ch: SpawnChannel;
+        try {
+          ch = start(req, true);
+        } catch (e) {
+          return void queued.fail(e as OpenSSHError);
+        }
+        queued.start(ch);
       });
       if (now) return held(now);
       ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
