@@ -28,8 +28,10 @@ export const RUN_DIR_VAR = 'NET_OPENSSH_RUN_DIR';
 export const runId = (): string | undefined => process.env[RUN_ID_VAR] || undefined;
 
 /**
- * Starts a run: takes NET_OPENSSH_RUN_ID or makes one, creates `<tmp>/nos-run-<id>` (0755: the test account
- * reads the fixture's authorized_keys below it) and makes it TMPDIR for this process and everything it starts.
+ * Starts a run: takes NET_OPENSSH_RUN_ID or makes one, creates `<tmp>/nos-run-<id>` and makes it TMPDIR for this
+ * process and everything it starts. Its mode is /tmp's, 1777: the test account reads the fixture's files below it,
+ * and a test's process running as that account makes its own temp files in it (which the end-of-run check sees
+ * too); the sticky bit keeps it a safe parent for control sockets (src/core/ctl-path.ts).
  */
 export const startRun = (): TestRun => {
   const id = (process.env[RUN_ID_VAR] ||= randomBytes(4).toString('hex'));
@@ -38,7 +40,7 @@ export const startRun = (): TestRun => {
   const outerTmp = tmpdir();
   const dir = join(outerTmp, `nos-run-${id}`);
   try {
-    mkdirSync(dir, { mode: 0o755 });
+    mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     // a run id given twice (npm test runs the unit files, then the package checks): only our own plain directory
@@ -46,7 +48,7 @@ export const startRun = (): TestRun => {
     if (!st.isDirectory() || st.uid !== process.getuid?.())
       throw new Error(`${dir} exists and is not a directory of ours: choose another ${RUN_ID_VAR}`);
   }
-  chmodSync(dir, 0o755);
+  chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   process.env[RUN_DIR_VAR] = dir;
   return { id, dir, outerTmp };
