@@ -39,6 +39,7 @@ const SLOW_FIRST = [
   'e2e/lifecycle-internals',
   'e2e/faults',
   'cli/run',
+  'cli/secrets',
   'cli/masters',
   'cli/transfer',
   'observables/kill-on-timeout',
