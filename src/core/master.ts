@@ -9,6 +9,8 @@ import { displayDestination } from './destination';
 import { masterFailed, masterGone, stderrTail, type OpenSSHError } from './errors';
 import { ownProcess, releaseProcess } from './exit-hook';
 import { holdWhile } from './keep-alive';
+import { judgingTimeout, type JudgingTimer } from './loop-aware-timer';
+import { pacedStart } from './spawn-pace';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
@@ -56,8 +58,10 @@ export class Master {
   private external: boolean;
   private stderr = '';
   private pollTimer: NodeJS.Timeout | undefined;
-  private loginTimer: NodeJS.Timeout | undefined;
+  private loginTimer: JudgingTimer | undefined;
   private exited: Promise<void> = Promise.resolve();
+  /** A master start waiting for its turn to fork (spawn-pace.ts): takes it off the queue, true if it was there. */
+  private unstarted: (() => boolean) | undefined;
   private readonly onFailure: (error: OpenSSHError) => void;
   /** persist: the start lock while this object starts the master, then the control connection that watches it. */
   private startLock: (() => void) | undefined;
@@ -146,7 +150,20 @@ export class Master {
     const args = masterArgs(this.s, this.ctlPath);
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
     if (needsPty(this.s)) return void this.spawnPtyMaster(args);
+    // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
+    this.exited = new Promise((resolve) => {
+      const unqueue = pacedStart(() => {
+        this.unstarted = undefined;
+        if (this.state.name === 'connecting') return this.spawnChild(args, resolve);
+        resolve();
+        this.settleStopping();
+      });
+      this.unstarted = () => unqueue() && (resolve(), true);
+    });
+  }
 
+  /** Forks the master ssh (no pty); `exited` is called once it has ended and its end was handled. */
+  private spawnChild(args: string[], exited: () => void): void {
     // detached: the master gets its own session, so it has no terminal to prompt on (no hang
     // waiting for a password nobody will type) and a Ctrl-C aimed at us reaches it only through us.
     const outFh = this.s.masterStdoutFh;
@@ -172,27 +189,25 @@ export class Master {
       this.stderr = stderrTail(this.stderr + d);
       this.noticeLostRace();
     });
-    this.exited = new Promise((resolve) => {
-      child.once('error', (e) => {
-        this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
-        resolve();
-      });
-      child.once('close', (code, signal) => {
-        if (child.pid) releaseProcess(child.pid);
-        this.child = undefined;
-        const handled = this.foregroundDone(code);
-        if (handled) return void handled.then(resolve);
-        const why = describeSshFailure(
-          this.stderr,
-          signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
-        );
-        const error =
-          this.state.name === 'running'
-            ? masterGone(this.host, why, { stderr: this.stderr || undefined })
-            : masterFailed(this.host, why, { stderr: this.stderr || undefined });
-        this.dispatch({ type: 'exited', error });
-        resolve();
-      });
+    child.once('error', (e) => {
+      this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
+      exited();
+    });
+    child.once('close', (code, signal) => {
+      if (child.pid) releaseProcess(child.pid);
+      this.child = undefined;
+      const handled = this.foregroundDone(code);
+      if (handled) return void handled.then(exited);
+      const why = describeSshFailure(
+        this.stderr,
+        signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+      );
+      const error =
+        this.state.name === 'running'
+          ? masterGone(this.host, why, { stderr: this.stderr || undefined })
+          : masterFailed(this.host, why, { stderr: this.stderr || undefined });
+      this.dispatch({ type: 'exited', error });
+      exited();
     });
     if (child.pid === undefined) return; // 'error' follows
     this.started(child.pid, false);
@@ -205,11 +220,10 @@ export class Master {
     debug('connect', () => `${this.describe()}: master pid ${pid}${this.pty ? ' on a pty' : ''}`);
     this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
-      this.loginTimer = setTimeout(
-        () => this.fail(`login timeout: not connected after ${this.s.timeout} s`),
-        this.s.timeout * 1000,
+      // judges the server: time our own loop was stalled does not count (loop-aware-timer.ts)
+      this.loginTimer = judgingTimeout(this.s.timeout * 1000, () =>
+        this.fail(`login timeout: not connected after ${this.s.timeout} s`),
       );
-      this.loginTimer.unref();
     }
     this.schedulePoll(2);
   }
@@ -555,6 +569,10 @@ export class Master {
   }
 
   private kill(): void {
+    if (this.unstarted?.()) {
+      this.unstarted = undefined;
+      return this.settleStopping(); // never forked: nothing to end
+    }
     const pty = this.pty;
     if (pty && !this.external && !pty.done) {
       if (this.ptyKilled === pty) return;
@@ -585,7 +603,7 @@ export class Master {
 
   private cancelTimers(): void {
     clearTimeout(this.pollTimer);
-    clearTimeout(this.loginTimer);
+    this.loginTimer?.cancel();
     this.pollTimer = this.loginTimer = undefined;
   }
 
