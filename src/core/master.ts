@@ -76,6 +76,8 @@ export class Master {
     onFailure: (error: OpenSSHError) => void,
     /** The first argument of a loginHandler (the OpenSSH object). */
     owner: unknown = undefined,
+    /** Tells the commands running through this master to end (on a signal that ends the process: exit-hook.ts). */
+    private readonly endCommands?: () => Promise<void>,
   ) {
     this.owner = () => owner; // a function: no cycle for JSON.stringify or inspect
     this.external = s.externalMaster;
@@ -216,7 +218,7 @@ export class Master {
   /** Bookkeeping once the ssh process runs: ownership, state, the login timeout, socket polling. */
   private started(pid: number, login: boolean): void {
     this.pid = pid;
-    ownProcess(pid);
+    ownProcess(pid, this.endCommands);
     debug('connect', () => `${this.describe()}: master pid ${pid}${this.pty ? ' on a pty' : ''}`);
     this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
