@@ -60,8 +60,8 @@ export class Master {
   private pollTimer: NodeJS.Timeout | undefined;
   private loginTimer: JudgingTimer | undefined;
   private exited: Promise<void> = Promise.resolve();
-  /** A master start waiting for its turn to fork (spawn-pace.ts): takes it off the queue, true if it was there. */
-  private unstarted: (() => boolean) | undefined;
+  /** A master start waiting for its turn to fork (spawn-pace.ts): cancel or fork now; true if it was queued. */
+  private unstarted: { cancel(): boolean; now(): boolean } | undefined;
   private readonly onFailure: (error: OpenSSHError) => void;
   /** persist: the start lock while this object starts the master, then the control connection that watches it. */
   private startLock: (() => void) | undefined;
@@ -154,13 +154,14 @@ export class Master {
     if (needsPty(this.s)) return void this.spawnPtyMaster(args);
     // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
     this.exited = new Promise((resolve) => {
-      const unqueue = pacedStart(() => {
+      const fork = () => {
         this.unstarted = undefined;
         if (this.state.name === 'connecting') return this.spawnChild(args, resolve);
         resolve();
         this.settleStopping();
-      });
-      this.unstarted = () => unqueue() && (resolve(), true);
+      };
+      const unqueue = pacedStart(fork);
+      this.unstarted = { cancel: () => unqueue() && (resolve(), true), now: () => unqueue() && (fork(), true) };
     });
   }
 
@@ -562,6 +563,7 @@ export class Master {
   disown(): number | undefined {
     // a master on a pty cannot outlive us: the pty closes with this process and ssh gets SIGHUP
     if (this.pty) return this.pid;
+    this.unstarted?.now(); // still waiting for its turn to fork: the master to let go of is started now
     if (this.pid !== undefined) releaseProcess(this.pid);
     this.external = true;
     this.child?.stderr?.destroy();
@@ -571,7 +573,7 @@ export class Master {
   }
 
   private kill(): void {
-    if (this.unstarted?.()) {
+    if (this.unstarted?.cancel()) {
       this.unstarted = undefined;
       return this.settleStopping(); // never forked: nothing to end
     }
