@@ -9,6 +9,8 @@ import { displayDestination } from './destination';
 import { masterFailed, masterGone, stderrTail, type OpenSSHError } from './errors';
 import { ownProcess, releaseProcess } from './exit-hook';
 import { holdWhile } from './keep-alive';
+import { judgingTimeout, type JudgingTimer } from './loop-aware-timer';
+import { pacedStart } from './spawn-pace';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
@@ -56,8 +58,10 @@ export class Master {
   private external: boolean;
   private stderr = '';
   private pollTimer: NodeJS.Timeout | undefined;
-  private loginTimer: NodeJS.Timeout | undefined;
+  private loginTimer: JudgingTimer | undefined;
   private exited: Promise<void> = Promise.resolve();
+  /** A master start waiting for its turn to fork (spawn-pace.ts): cancel or fork now; true if it was queued. */
+  private unstarted: { cancel(): boolean; now(): boolean } | undefined;
   private readonly onFailure: (error: OpenSSHError) => void;
   /** persist: the start lock while this object starts the master, then the control connection that watches it. */
   private startLock: (() => void) | undefined;
@@ -72,6 +76,8 @@ export class Master {
     onFailure: (error: OpenSSHError) => void,
     /** The first argument of a loginHandler (the OpenSSH object). */
     owner: unknown = undefined,
+    /** Tells the commands running through this master to end (on a signal that ends the process: exit-hook.ts). */
+    private readonly endCommands?: () => Promise<void>,
   ) {
     this.owner = () => owner; // a function: no cycle for JSON.stringify or inspect
     this.external = s.externalMaster;
@@ -146,7 +152,21 @@ export class Master {
     const args = masterArgs(this.s, this.ctlPath);
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
     if (needsPty(this.s)) return void this.spawnPtyMaster(args);
+    // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
+    this.exited = new Promise((resolve) => {
+      const fork = () => {
+        this.unstarted = undefined;
+        if (this.state.name === 'connecting') return this.spawnChild(args, resolve);
+        resolve();
+        this.settleStopping();
+      };
+      const unqueue = pacedStart(fork);
+      this.unstarted = { cancel: () => unqueue() && (resolve(), true), now: () => unqueue() && (fork(), true) };
+    });
+  }
 
+  /** Forks the master ssh (no pty); `exited` is called once it has ended and its end was handled. */
+  private spawnChild(args: string[], exited: () => void): void {
     // detached: the master gets its own session, so it has no terminal to prompt on (no hang
     // waiting for a password nobody will type) and a Ctrl-C aimed at us reaches it only through us.
     const outFh = this.s.masterStdoutFh;
@@ -172,29 +192,27 @@ export class Master {
       this.stderr = stderrTail(this.stderr + d);
       this.noticeLostRace();
     });
-    this.exited = new Promise((resolve) => {
-      child.once('error', (e) => {
-        this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
-        resolve();
-      });
-      child.once('close', (code, signal) => {
-        if (child.pid) releaseProcess(child.pid);
-        // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
-        if (this.child !== child) return void resolve();
-        this.child = undefined;
-        const handled = this.foregroundDone(code);
-        if (handled) return void handled.then(resolve);
-        const why = describeSshFailure(
-          this.stderr,
-          signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
-        );
-        const error =
-          this.state.name === 'running'
-            ? masterGone(this.host, why, { stderr: this.stderr || undefined })
-            : masterFailed(this.host, why, { stderr: this.stderr || undefined });
-        this.dispatch({ type: 'exited', error });
-        resolve();
-      });
+    child.once('error', (e) => {
+      this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
+      exited();
+    });
+    child.once('close', (code, signal) => {
+      if (child.pid) releaseProcess(child.pid);
+      // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
+      if (this.child !== child) return void exited();
+      this.child = undefined;
+      const handled = this.foregroundDone(code);
+      if (handled) return void handled.then(exited);
+      const why = describeSshFailure(
+        this.stderr,
+        signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+      );
+      const error =
+        this.state.name === 'running'
+          ? masterGone(this.host, why, { stderr: this.stderr || undefined })
+          : masterFailed(this.host, why, { stderr: this.stderr || undefined });
+      this.dispatch({ type: 'exited', error });
+      exited();
     });
     if (child.pid === undefined) return; // 'error' follows
     this.started(child.pid, false);
@@ -203,15 +221,14 @@ export class Master {
   /** Bookkeeping once the ssh process runs: ownership, state, the login timeout, socket polling. */
   private started(pid: number, login: boolean): void {
     this.pid = pid;
-    ownProcess(pid);
+    ownProcess(pid, this.endCommands);
     debug('connect', () => `${this.describe()}: master pid ${pid}${this.pty ? ' on a pty' : ''}`);
     this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
-      this.loginTimer = setTimeout(
-        () => this.fail(`login timeout: not connected after ${this.s.timeout} s`),
-        this.s.timeout * 1000,
+      // judges the server: time our own loop was stalled does not count (loop-aware-timer.ts)
+      this.loginTimer = judgingTimeout(this.s.timeout * 1000, () =>
+        this.fail(`login timeout: not connected after ${this.s.timeout} s`),
       );
-      this.loginTimer.unref();
     }
     this.schedulePoll(2);
   }
@@ -552,6 +569,7 @@ export class Master {
   disown(): number | undefined {
     // a master on a pty cannot outlive us: the pty closes with this process and ssh gets SIGHUP
     if (this.pty) return this.pid;
+    this.unstarted?.now(); // still waiting for its turn to fork: the master to let go of is started now
     if (this.pid !== undefined) releaseProcess(this.pid);
     this.external = true;
     this.child?.stderr?.destroy();
@@ -561,6 +579,10 @@ export class Master {
   }
 
   private kill(): void {
+    if (this.unstarted?.cancel()) {
+      this.unstarted = undefined;
+      return this.settleStopping(); // never forked: nothing to end
+    }
     const pty = this.pty;
     if (pty && !this.external && !pty.done) {
       if (this.ptyKilled === pty) return;
@@ -591,7 +613,7 @@ export class Master {
 
   private cancelTimers(): void {
     clearTimeout(this.pollTimer);
-    clearTimeout(this.loginTimer);
+    this.loginTimer?.cancel();
     this.pollTimer = this.loginTimer = undefined;
   }
 
