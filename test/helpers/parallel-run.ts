@@ -31,6 +31,7 @@ interface Job extends TestFile {
 // at the end. A file missing here merely starts later.
 const SLOW_FIRST = [
   'e2e/timeout-rule',
+  'e2e/killed-node',
   'e2e/commands',
   'e2e/mux-faults',
   'e2e/persist',
@@ -40,6 +41,8 @@ const SLOW_FIRST = [
   'e2e/faults',
   'cli/run',
   'cli/secrets',
+  'cli/many-hosts',
+  'e2e/loop-stall',
   'cli/masters',
   'cli/transfer',
   'observables/kill-on-timeout',
@@ -56,6 +59,8 @@ const SLOW_FIRST = [
 /** Files long enough to run as one job per engine (each loops over ENGINES at its top level). */
 const PER_ENGINE = [
   'e2e/timeout-rule',
+  'e2e/killed-node',
+  'e2e/loop-stall',
   'e2e/commands',
   'e2e/load',
   'e2e/lifecycle.test',
