@@ -3,7 +3,7 @@
 // disconnect / stop / disown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { displayDestination } from './destination';
 import { masterFailed, masterGone, stderrTail, type OpenSSHError } from './errors';
@@ -11,10 +11,11 @@ import { ownProcess, releaseProcess } from './exit-hook';
 import { holdWhile } from './keep-alive';
 import { judgingTimeout, type JudgingTimer } from './loop-aware-timer';
 import { pacedStart } from './spawn-pace';
+import { claimCtlDir } from './ctl-dir-claims';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
-import { isLive, transition, type MasterEvent, type MasterState } from './master-state';
+import { isFinal, isLive, transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
 import { describeSshFailure } from './ssh-stderr';
 import { debug } from './debug/debug';
@@ -62,6 +63,8 @@ export class Master {
   private exited: Promise<void> = Promise.resolve();
   /** A master start waiting for its turn to fork (spawn-pace.ts): cancel or fork now; true if it was queued. */
   private unstarted: { cancel(): boolean; now(): boolean } | undefined;
+  /** Says this connection no longer uses the ctlDir it may have created (ctl-dir-claims.ts). */
+  private dirClaim: (() => void) | undefined;
   private readonly onFailure: (error: OpenSSHError) => void;
   /** persist: the start lock while this object starts the master, then the control connection that watches it. */
   private startLock: (() => void) | undefined;
@@ -83,6 +86,13 @@ export class Master {
     this.external = s.externalMaster;
     this.ctlPath = s.ctlPath;
     this.onFailure = onFailure;
+    // failed or stopped: once the process is gone (its socket with it), let go of the ctlDir this process created
+    this.states.subscribe((st) => {
+      const release = isFinal(st) ? this.dirClaim : undefined;
+      if (!release) return;
+      this.dirClaim = undefined;
+      void this.exited.then(release);
+    });
   }
 
   /** The current state. */
@@ -148,6 +158,9 @@ export class Master {
     if (badPath) return this.dispatch({ type: 'fail', error: badPath });
     const badDir = prepareCtlDir(dirname(this.ctlPath), this.s.strictMode, this.host);
     if (badDir) return this.dispatch({ type: 'fail', error: badDir });
+    const previous = this.dirClaim;
+    this.dirClaim = claimCtlDir(resolve(dirname(this.ctlPath)));
+    previous?.();
     debug('ctlPath', () => `${this.describe()}: control socket ${this.ctlPath}`);
     const args = masterArgs(this.s, this.ctlPath);
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
