@@ -227,10 +227,12 @@ export const createMuxEngine = (
       },
       (e: OpenSSHError | Error) => {
         connecting = false;
+        // no socket file: the master runs but nothing can reach it, a master failure (socketGone fails the master)
         const err =
-          'code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_')
+          ctx.socketGone?.() ??
+          ('code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_')
             ? (e as OpenSSHError)
-            : gone(e.message);
+            : gone(e.message));
         debug(`mux: cannot open a proxy socket: ${err.message}`);
         failQueued(err);
       },

@@ -98,7 +98,9 @@ class SpawnChannel implements Channel {
         done();
         if (this.failure) return reject(this.failure);
         if (code === 255 && !this.closing) {
-          let gone = ctx.masterError();
+          // a slave that finds no control socket fails at its ProxyCommand=false guard ("kex_exchange_identification"):
+          // with the socket gone the master is unreachable, a master failure (socketGone fails the master)
+          let gone = ctx.masterError() ?? ctx.socketGone?.();
           if (!gone) {
             await new Promise((r) => setTimeout(r, MASTER_DEATH_WINDOW_MS));
             gone = ctx.masterError();
