@@ -386,6 +386,8 @@ export const createMuxEngine = (
       const warmed = err ? undefined : takeWarm(req);
       if (warmed) return (holdWhile(warmed.exit), warmed);
       const ch = new MuxSession(req, ctx.host, debug);
+      if (ch.isSession)
+        ch.waitingFor = () => (ch.state === 'queued' && inUse() >= budget.limit ? budget.describe() : undefined);
       holdWhile(ch.exit);
       if (err) ch.failOpen(err);
       else {

@@ -28,10 +28,12 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
   const open = new Set<SpawnChannel>();
   const waiting = new Set<QueuedChannel>();
   const start = (req: ChannelRequest, session: boolean): SpawnChannel => {
-    const ch = new SpawnChannel(ctx, req, () => {
+    const ch = new SpawnChannel(ctx, req, (abandoned) => {
       open.delete(ch);
-      if (session) budget.releaseSpawn();
+      if (session) budget.releaseSpawn(abandoned);
     });
+    // killed with its remote command running: the session stays taken until that command ends (session-budget.ts)
+    if (session) ch.onAbandoned = () => budget.abandonSpawn();
     open.add(ch);
     return ch;
   };
@@ -51,10 +53,13 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
       });
       if (now) return held(now);
       ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
-      queued = new QueuedChannel(() => {
-        waiting.delete(queued!);
-        cancel();
-      });
+      queued = new QueuedChannel(
+        () => {
+          waiting.delete(queued!);
+          cancel();
+        },
+        () => budget.describe(),
+      );
       waiting.add(queued);
       return held(queued);
     },
@@ -78,8 +83,11 @@ class SpawnChannel implements Channel {
   private readonly child: ChildProcess;
   private failure: OpenSSHError | undefined;
   private closing = false;
+  private killed = false;
+  /** Called when the slave we ended is gone but the master still holds its pipes: the remote command runs on. */
+  onAbandoned: (() => void) | undefined;
 
-  constructor(ctx: EngineContext, req: ChannelRequest, done: () => void) {
+  constructor(ctx: EngineContext, req: ChannelRequest, done: (abandoned: boolean) => void) {
     const args = slaveArgs(req, ctx.ctlPath, ctx.destinationArgs, ctx.defaultSshOpts);
     ctx.debug?.(`spawn: ${ctx.sshCmd} ${JSON.stringify(args)}`);
     this.child = spawn(ctx.sshCmd, args, {
@@ -94,8 +102,18 @@ class SpawnChannel implements Channel {
     this.stderr = this.child.stderr!;
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
       this.child.once('error', (e) => reject(slaveFailed(ctx.host, `${ctx.sshCmd}: ${e.message}`, e)));
+      // The master was handed the slave's stdio and keeps its stderr until the server closes the session, which
+      // sshd does only once the remote command ends: a slave killed while its command runs exits, and its pipes
+      // stay open until then (a silent command without a tty is not told: see session-budget.ts)
+      let abandoned = false;
+      this.child.once('exit', () => {
+        if (!this.killed) return;
+        abandoned = true; // until 'close' (at once for a command that had ended)
+        ctx.debug?.('spawn: slave ended by us; its session is taken until its pipes close (the remote command ended)');
+        this.onAbandoned?.();
+      });
       this.child.once('close', async (code, signal) => {
-        done();
+        done(abandoned);
         if (this.failure) return reject(this.failure);
         if (code === 255 && !this.closing) {
           // a slave that finds no control socket fails at its ProxyCommand=false guard ("kex_exchange_identification"):
@@ -114,8 +132,8 @@ class SpawnChannel implements Channel {
   }
 
   async signal(name: string): Promise<void> {
-    // A slave process cannot forward a signal to the remote command: it can only end itself,
-    // which closes the session (the remote command gets SIGHUP only if it has a tty).
+    // A slave cannot forward a signal to the remote command (OpenSSH's master has no way to): it can only end itself.
+    // The remote command gets SIGHUP if it has a tty; without one it runs on, its session taken, until it ends.
     this.kill(`SIG${name.replace(/^SIG/, '')}` as NodeJS.Signals);
   }
 
@@ -133,6 +151,7 @@ class SpawnChannel implements Channel {
   private kill(sig: NodeJS.Signals): void {
     const c = this.child;
     if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
+    this.killed = true;
     c.kill(sig);
     const force = setTimeout(() => c.kill('SIGKILL'), KILL_GRACE_MS);
     force.unref();
