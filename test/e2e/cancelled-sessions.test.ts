@@ -5,13 +5,16 @@
 // never started, instead of hanging or claiming it left a command running.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { OpenSSH, OpenSSHError } from '../../src/index';
 import { startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { assertRemoteGone, killRemote, uniqueMarker } from '../helpers/remote';
+import { alive } from '../helpers/processes';
 import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
 
 strict();
@@ -76,6 +79,57 @@ if (f) {
       assert.not.ok(existsSync(marker2), 'the call that timed out waiting never ran, not even later');
     },
   );
+
+  test('spawn: a script aborting a silent command, forgetting disconnect(), exits; the command runs on', async () => {
+    const observer = connect(f);
+    const marker = uniqueMarker();
+    const script = join(scratch, 'abort-and-end.mts');
+    const src = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+    writeFileSync(
+      script,
+      `import { OpenSSH } from ${JSON.stringify(src)};
+const ssh = new OpenSSH(${JSON.stringify(f.destination)}, ${JSON.stringify(f.options({ engine: 'spawn' }))});
+await ssh.waitForMaster();
+const ac = new AbortController();
+const call = ssh.capture({ signal: ac.signal }, 'sleep ${marker}');
+setTimeout(() => ac.abort(), 1000);
+await call.catch((e) => console.log(JSON.stringify({ code: e.code, pid: ssh.masterPid })));
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    // hang guard: before the fix the channel of the killed slave, whose stderr the master holds until the remote
+    // sleep (61 s) ends, kept the script alive
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) =>
+      child.once('exit', (c, sig) => r([c, sig])),
+    );
+    clearTimeout(guard);
+    assert.equal([code, signal], [0, null], 'the script exited by itself');
+    const line = JSON.parse(out.split('\n')[0]!) as { code: string; pid: number };
+    assert.is(line.code, 'OSSH_ABORTED');
+    assert.ok(await eventually(() => !alive(line.pid), 5000), 'its master ended with it');
+    // it did not wait for the remote command, which no slave can signal: that runs on, as documented
+    assert.is(await remoteCount(observer, marker), 1, 'the cancelled remote command still runs');
+    await killRemote(observer, marker);
+  });
+
+  test('spawn: a killed handle of a silent command settles its exit at once; its session stays taken', async () => {
+    const ssh = connect(f, { engine: 'spawn', maxSessions: 2 }); // one session at a time
+    const observer = connect(f);
+    const marker = uniqueMarker();
+    const p = await ssh.spawn({}, `sleep ${marker}`);
+    assert.ok(await eventually(async () => (await remoteCount(observer, marker)) === 1, 10_000, 100));
+    await p.kill('KILL');
+    const st = await noHang(p.exit, 'the exit of the killed slave');
+    assert.equal([st.code, st.signal], [null, 'KILL']);
+    const e = await noHang(rejects<OpenSSHError>(ssh.capture({ timeout: 2 }, 'echo hi')), 'the next call');
+    assert.match(e.message, WAITED);
+    assert.match(e.message, '1 of them cancelled while their remote command ran');
+    await killRemote(observer, marker);
+    assert.is(await noHang(ssh.capture({ timeout: 20 }, 'echo back'), 'after'), 'back\n');
+  });
 
   test('mux: ten aborted silent commands are signalled and end on the server; the next calls run', async () => {
     const ssh = connect(f, { engine: 'mux' });

@@ -1,13 +1,15 @@
 // The spawn engine: one `ssh -S <ctl> -o ControlMaster=no ...` slave process per operation, as
 // Net::OpenSSH does. Works for every request; needed for sshOpts, tunnels and local ptys.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Writable } from 'node:stream';
+import type { Socket } from 'node:net';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 import type { Channel, ChannelRequest, Engine, ExitStatus } from '../../channel';
 import { slaveFailed, type OpenSSHError } from '../../errors';
 import { holdWhile } from '../../keep-alive';
 import { slaveArgs } from '../../slave-args';
 import type { EngineContext } from '../engine';
 import { SessionBudget } from '../session-budget';
+import { streamEnded } from '../stream-ended';
 import { QueuedChannel } from './queued-channel';
 
 const KILL_GRACE_MS = 2000;
@@ -76,8 +78,8 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
 
 class SpawnChannel implements Channel {
   readonly stdin: Writable;
-  readonly stdout;
-  readonly stderr;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
   readonly exit: Promise<ExitStatus>;
   readonly pid: number | undefined;
   private readonly child: ChildProcess;
@@ -99,18 +101,35 @@ class SpawnChannel implements Channel {
     // EPIPE when the remote command exits before reading all its stdin is not an error of ours
     this.stdin.on('error', () => {});
     this.stdout = this.child.stdout!;
-    this.stderr = this.child.stderr!;
+    // stderr reaches the caller through our own stream, which can end while the pipe stays open (see 'exit' below)
+    const rawErr = this.child.stderr!;
+    const ourErr = rawErr.pipe(new PassThrough());
+    this.stderr = ourErr;
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
+      const status = (code: number | null, signal: NodeJS.Signals | null): ExitStatus => ({
+        code: signal ? null : code,
+        signal: signal ? signal.replace(/^SIG/, '') : null,
+      });
       this.child.once('error', (e) => reject(slaveFailed(ctx.host, `${ctx.sshCmd}: ${e.message}`, e)));
-      // The master was handed the slave's stdio and keeps its stderr until the server closes the session, which
-      // sshd does only once the remote command ends: a slave killed while its command runs exits, and its pipes
-      // stay open until then (a silent command without a tty is not told: see session-budget.ts)
+      // The master was handed the slave's stdio. When the slave dies it closes the slave's stdin and stdout, but keeps
+      // its stderr until the server closes the session, which sshd does only once the remote command ends: a slave we
+      // killed while its command runs (without a tty, a silent command is not told: see session-budget.ts) ends with
+      // its session still taken. Its exit settles now (our stderr ends, stdout has); the pipe is drained, unref'd
+      // (it keeps nothing alive), and its close tells the budget the session ended.
       let abandoned = false;
-      this.child.once('exit', () => {
-        if (!this.killed) return;
-        abandoned = true; // until 'close' (at once for a command that had ended)
-        ctx.debug?.('spawn: slave ended by us; its session is taken until its pipes close (the remote command ended)');
+      this.child.once('exit', (code, signal) => {
+        if (!this.killed || (rawErr.readableEnded && this.child.stdout?.readableEnded)) return;
+        abandoned = true;
+        ctx.debug?.('spawn: slave ended by us; its session is taken until the remote command ends');
         this.onAbandoned?.();
+        rawErr.unpipe(ourErr);
+        ourErr.end();
+        rawErr.resume();
+        (rawErr as Partial<Socket>).unref?.();
+        const stdoutOver = this.stdout.readableEnded || this.stdout.destroyed ? undefined : streamEnded(this.stdout);
+        void Promise.resolve(stdoutOver).then(() =>
+          this.failure ? reject(this.failure) : resolve(status(code, signal)),
+        );
       });
       this.child.once('close', async (code, signal) => {
         done(abandoned);
@@ -125,7 +144,7 @@ class SpawnChannel implements Channel {
           }
           if (gone) return reject(gone);
         }
-        resolve({ code: signal ? null : code, signal: signal ? signal.replace(/^SIG/, '') : null });
+        resolve(status(code, signal));
       });
     });
     this.exit.catch(() => {}); // observed by the caller; never an unhandled rejection here
