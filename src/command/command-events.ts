@@ -1,8 +1,8 @@
 // The one place where a call's timeout, cancellation and kill-on-timeout are applied: every method and
 // Observable of a connection runs its command through here.
 import { defer, type Observable } from 'rxjs';
-import type { LendStreams } from '../core/channel';
-import { slaveTimeout } from '../core/errors';
+import type { Channel, LendStreams } from '../core/channel';
+import { sessionWaitTimeout, slaveTimeout } from '../core/errors';
 import type { ExecEvent } from '../observables/events';
 import { abortable } from '../observables/operators/abortable';
 import { inactivityTimeout } from '../observables/operators/inactivity-timeout';
@@ -18,13 +18,21 @@ import type { CommandSite } from './site';
 export const commandEvents$ = (site: CommandSite, call: Call, lend?: LendStreams): Observable<ExecEvent> =>
   defer(() => {
     let timedOut = false;
-    const open = () => site.openChannel(call.request, call.engine);
+    let channel: Channel | undefined;
+    const open = () => {
+      const opened = site.openChannel(call.request, call.engine);
+      if (!(opened instanceof Promise)) return (channel = opened);
+      return opened.then((ch) => (channel = ch));
+    };
     const onCancel = () => (timedOut && !call.kill ? 'leave' : 'close');
     let events$ = channelEvents$(open, call.stdin, call.host, lend, onCancel);
     const seconds = call.timeout;
     if (seconds !== undefined) {
-      // called as the timer fires, before the channel is let go: the teardown then knows to leave it running
+      // called as the timer fires, before the channel is let go: the teardown then knows to leave it running. A
+      // channel still waiting for a free session never started: it is closed (taken out of the wait), never left
       const error = () => {
+        const held = channel?.waitingFor?.();
+        if (held !== undefined) return sessionWaitTimeout(call.host, seconds, held);
         timedOut = true;
         return slaveTimeout(call.host, seconds, call.kill);
       };

@@ -507,6 +507,19 @@ export class Master {
     return muxAliveCheck(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => undefined);
   }
 
+  /**
+   * Called when a slave or a proxy connection could not reach the master: when the master runs but its control socket
+   * is gone (deleted), nothing can reach it any more, which is a master failure. The master then fails (ours is
+   * ended, as on any failure) and its error is returned; undefined when the socket is there.
+   */
+  noticeSocketGone(): OpenSSHError | undefined {
+    if (this.state.name !== 'running' || !this.ctlPath || isSocket(this.ctlPath)) return undefined;
+    const why = `its control socket ${this.ctlPath} is gone (deleted while the master ran), so nothing can reach it`;
+    const error = masterGone(this.host, why);
+    this.dispatch({ type: 'fail', error }); // running -> failed: ends our ssh, fails what runs
+    return error;
+  }
+
   /** Whether the master answers through its socket (and is the process we started, when we started one). */
   async check(): Promise<boolean> {
     if (this.state.name !== 'running') return false;
