@@ -97,10 +97,10 @@ export const teeSink = (a: Sink, b: Sink): Sink => ({
 });
 
 /**
- * What the sink does with its stream at the end: `close` one it opened (a file), `finish` one over a caller's
- * fd (ended, never closed: the fd stays the caller's), or `leave` the caller's stream open.
+ * What the sink does with its stream at the end: `end` one it made (over a file it opened: closed with it; over
+ * a caller's fd: autoClose is off, so the fd stays the caller's), or `leave` the caller's stream open.
  */
-type Ending = 'close' | 'finish' | 'leave';
+type Ending = 'end' | 'leave';
 
 const streamSink = (stream: Writable, ending: Ending, what: string, host: string | undefined): Sink => {
   let failure: Error | undefined;
@@ -120,7 +120,7 @@ const streamSink = (stream: Writable, ending: Ending, what: string, host: string
         };
         if (failure) return done();
         if (ending === 'leave') return stream.writableNeedDrain ? waitDrain(stream, done) : done();
-        // 'finish' for an fd (autoClose off: no 'close' ever comes), 'close' too for a file we opened
+        // done at 'finish' for an fd (autoClose off: no 'close' ever comes), at 'close' for a file we opened
         finished(stream, (e) => {
           if (e) failure ??= e;
           done();
@@ -144,14 +144,14 @@ export const optionSink = (
     } catch (e) {
       throw pipeFailed(host, `unable to open file '${path}': ${(e as Error).message}`, e);
     }
-    return streamSink(createWriteStream('', { fd }), 'close', `file '${path}'`, host);
+    return streamSink(createWriteStream('', { fd }), 'end', `file '${path}'`, host);
   }
   // fd 1 and 2 are written through process.stdout and stderr: in order with the rest of this process's output,
   // and without failing with EAGAIN once Node made a pipe there non-blocking (any console.log does)
   if (o.fh === 1 || o.fh === 2)
     return streamSink(o.fh === 1 ? process.stdout : process.stderr, 'leave', `fd ${o.fh}`, host);
   if (typeof o.fh === 'number')
-    return streamSink(createWriteStream('', { fd: o.fh, autoClose: false }), 'finish', `fd ${o.fh}`, host);
+    return streamSink(createWriteStream('', { fd: o.fh, autoClose: false }), 'end', `fd ${o.fh}`, host);
   if (o.fh !== undefined) return streamSink(o.fh, 'leave', 'the given stream', host);
   return undefined;
 };

@@ -57,7 +57,7 @@ export const validateTimeout = (seconds: unknown): number => {
  * ```
  *
  * @param seconds How long the source may stay silent (a positive number, fractions allowed).
- * @param options `host`, `error`, `scheduler`.
+ * @param options `host`, `error`, `scheduler`, `paused`.
  * @returns The source's values, or an `OSSH_SLAVE_TIMEOUT` error.
  * @see {@link killOnTimeout}
  */
