@@ -8,14 +8,21 @@ import { abortable } from '../observables/operators/abortable';
 import { inactivityTimeout } from '../observables/operators/inactivity-timeout';
 import type { Call } from './call';
 import { channelEvents$ } from './channel-events';
+import type { OutputValve } from './output-valve';
 import type { CommandSite } from './site';
 
 /**
  * The call's command as a cold Observable of its events. `timeout` errors with OSSH_SLAVE_TIMEOUT after that
  * many seconds without traffic and ends the command (or, for a Promise method with `killSshOnTimeout: false`,
- * leaves it running unread, as Net::OpenSSH does); the call's AbortSignal ends it with OSSH_ABORTED.
+ * leaves it running unread, as Net::OpenSSH does); the call's AbortSignal ends it with OSSH_ABORTED. While
+ * `valve` holds the output (a Promise method's sink is full), the timeout's clock stops: the silence is ours.
  */
-export const commandEvents$ = (site: CommandSite, call: Call, lend?: LendStreams): Observable<ExecEvent> =>
+export const commandEvents$ = (
+  site: CommandSite,
+  call: Call,
+  lend?: LendStreams,
+  valve?: OutputValve,
+): Observable<ExecEvent> =>
   defer(() => {
     let timedOut = false;
     let channel: Channel | undefined;
@@ -25,7 +32,7 @@ export const commandEvents$ = (site: CommandSite, call: Call, lend?: LendStreams
       return opened.then((ch) => (channel = ch));
     };
     const onCancel = () => (timedOut && !call.kill ? 'leave' : 'close');
-    let events$ = channelEvents$(open, call.stdin, call.host, lend, onCancel);
+    let events$ = channelEvents$(open, call.stdin, call.host, lend, onCancel, valve);
     const seconds = call.timeout;
     if (seconds !== undefined) {
       // called as the timer fires, before the channel is let go: the teardown then knows to leave it running. A
@@ -36,7 +43,8 @@ export const commandEvents$ = (site: CommandSite, call: Call, lend?: LendStreams
         timedOut = true;
         return slaveTimeout(call.host, seconds, call.kill);
       };
-      events$ = events$.pipe(inactivityTimeout(seconds, { host: call.host, error }));
+      const paused = valve?.held$;
+      events$ = events$.pipe(inactivityTimeout(seconds, { host: call.host, error, ...(paused && { paused }) }));
     }
     if (call.signal !== undefined) events$ = events$.pipe(abortable(call.signal, { host: call.host }));
     return events$;
