@@ -3,6 +3,7 @@
 // normally; anything else throws, and the soak counts it as an error of that kind.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { firstValueFrom, lastValueFrom, reduce } from 'rxjs';
 import { OpenSSHError, type OpenSSH, type OpenSSHErrorCode } from '../src/index';
@@ -29,6 +30,7 @@ export interface SoakOp {
 const STREAM_LINES = 5000;
 const STREAM_BYTES = Array.from({ length: STREAM_LINES }, (_, i) => `${i + 1}\n`).join('').length;
 const SFTP_BYTES = 64 * 1024;
+const SLOW_SINK_BYTES = 4 * 1024 * 1024;
 
 /** Passes when `p` rejects with an OpenSSHError of `code` (and `check`); throws what came instead. */
 const expectFailure = async (
@@ -169,6 +171,35 @@ export const SOAK_OPS: readonly SoakOp[] = [
         rmSync(up, { force: true });
         rmSync(back, { force: true });
       }
+    },
+  },
+  {
+    // issue 20 #2: a sink slower than the connection holds the command back instead of buffering its output
+    name: 'slow sink',
+    weight: 1,
+    run: async ({ ssh }) => {
+      let got = 0;
+      const slow = new Writable({
+        highWaterMark: 64 * 1024,
+        write: (chunk: Buffer, _e, cb) => {
+          got += chunk.length;
+          setTimeout(cb, 1);
+        },
+      });
+      expectEqual('slow sink', await ssh.system({ stdoutFh: slow }, `head -c ${SLOW_SINK_BYTES} /dev/zero`), true);
+      await new Promise((r) => slow.end(r));
+      expectEqual('bytes through the slow sink', got, SLOW_SINK_BYTES);
+    },
+  },
+  {
+    // issue 20 #5: an aborted silent command; on the spawn engine its session is held until the command ends
+    // (1 s), and calls waiting for a session are bounded by their timeout
+    name: 'silent abort',
+    weight: 1,
+    run: ({ ssh }) => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 50);
+      return expectFailure(ssh.capture({ signal: ac.signal }, 'sleep 1'), 'OSSH_ABORTED');
     },
   },
   {
