@@ -298,7 +298,9 @@ export class OpenSSH {
 
   /**
    * Ends the master whoever started it and waits until its process is gone: as `disconnect()` without
-   * `persist`; with it, the persistent master (of these options, attached or not) is told to exit (`ssh -O exit`).
+   * `persist`; with it, the persistent master (of these options, attached or not) is told to exit (`ssh -O exit`),
+   * and SIGTERM then SIGKILL if it does not. Gone means exited: init adopted the persistent master and reaps it in
+   * its own time, so `ps` may list it as `<defunct>` a moment longer (about 1.5 s under some inits).
    */
   async terminate(): Promise<void> {
     await this.engines.dispose();
