@@ -302,6 +302,21 @@ if (f) {
     assert.is(ssh.state.name, 'stopped');
   });
 
+  test('terminate() of an attached master that no longer answers (SIGSTOPped) ends it by its pid', async () => {
+    const ssh = connect(f, opts(newCtlDir()));
+    await ssh.waitForMaster();
+    const pid = ssh.masterPid!;
+    const path = ssh.getCtlPath()!;
+    process.kill(pid, 'SIGSTOP'); // our test's own master
+    try {
+      await noHang(ssh.terminate(), 'terminate()');
+      assert.not.ok(isAlive(pid), 'terminate() resolved only once the master was gone');
+      assert.not.ok(existsSync(path), 'the socket the SIGKILLed ssh left was removed');
+    } finally {
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   test('stop() of a master that ignores ssh -O exit (SIGSTOPped) ends it with signals, then resolves', async () => {
     const o = opts(newCtlDir());
     const ssh = connect(f, o);
