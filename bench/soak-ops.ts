@@ -128,6 +128,50 @@ export const SOAK_OPS: readonly SoakOp[] = [
     },
   },
   {
+    // issue 20 #1: an argument over the mux packet limit fails alone (mux: refused before sending; spawn: E2BIG)
+    name: 'oversized argument',
+    weight: 1,
+    run: async ({ ssh }) => {
+      try {
+        await ssh.capture('echo', 'x'.repeat(300_000));
+      } catch (e) {
+        if (e instanceof OpenSSHError && e.code !== 'OSSH_MASTER_FAILED') return;
+        throw e;
+      }
+      throw new Error('an argument of 300,000 bytes was accepted');
+    },
+  },
+  {
+    // issue 20 #3: a line over maxLineLength (1 MiB by default) fails fast, in linear time, and ends the command
+    name: 'line too long',
+    weight: 1,
+    run: ({ ssh }) =>
+      expectFailure(
+        lastValueFrom(ssh.lines$("head -c 3000000 /dev/zero | tr '\\0' x; echo")),
+        'OSSH_SLAVE_PIPE_FAILED',
+      ),
+  },
+  {
+    // issue 20 #11: scp legacy mode with a name that needs quoting, both ways
+    name: 'scp legacy odd name',
+    weight: 1,
+    run: async ({ ssh, remoteDir, localDir }, n) => {
+      const name = `s p [${n}] é*.log`;
+      const up = join(localDir, name);
+      const back = join(localDir, `back-${n}`);
+      writeFileSync(up, `legacy ${n}\n`);
+      try {
+        await ssh.scpPut({ mode: 'legacy' }, up, `${remoteDir}/`);
+        await ssh.scpGet({ mode: 'legacy' }, `${remoteDir}/${name}`, back);
+        expectEqual('scp legacy round trip', readFileSync(back, 'utf8'), `legacy ${n}\n`);
+        await ssh.system('rm', '-f', '--', `${remoteDir}/${name}`);
+      } finally {
+        rmSync(up, { force: true });
+        rmSync(back, { force: true });
+      }
+    },
+  },
+  {
     name: 'unsubscribe',
     weight: 1,
     run: async ({ ssh }) => {

@@ -141,7 +141,13 @@ export class OpenSSH {
     // maintained by the connection, as Net::OpenSSH does; setVar may override them
     const port = s.port === undefined ? undefined : String(s.port);
     this.vars = new VarTable(s.expandVars, { HOST: s.dest.host, USER: s.user, PORT: port, ...s.vars });
-    this.master = new Master(s, (e) => this.onMasterFailure(e), this);
+    // on a signal that ends the process, the commands are told to end before the master goes, as disconnect() does
+    this.master = new Master(
+      s,
+      (e) => this.onMasterFailure(e),
+      this,
+      () => this.engines.dispose(),
+    );
     this.site = connectionSite(s, this.master, this.engines, () => this.vars.active());
     if (s.connect) this.master.start();
   }

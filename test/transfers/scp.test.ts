@@ -20,6 +20,7 @@ import type { TransferProgress } from '../../src/transfers/progress';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { rejects, strict } from '../helpers/setup';
+import { sized } from '../helpers/sizes';
 
 strict();
 const f = await sharedSshd();
@@ -349,7 +350,7 @@ if (f) {
     assert.match(e.stderr ?? '', '/nonexistent/zzz');
   });
 
-  const big = process.env.NET_OPENSSH_BIG === '0' ? 64 : 1024; // MiB; NET_OPENSSH_BIG=0 for a quick local run
+  const big = sized(1024, 16); // MiB; the quick suite's is small (test/helpers/sizes.ts)
   test(`large file round trip (${big} MiB) with progress`, async () => {
     const l = dir('local');
     const r = dir('remote');
