@@ -565,10 +565,15 @@ export class Master {
   }
 
   private async endWhoeverStarted(): Promise<void> {
+    const attached = this.persistent && this.state.name === 'running' ? this.pid : undefined;
     await this.end(true);
     if (this.s.persist === undefined) return;
     const ctlPath = this.ctlPath ?? persistentPathOf(this.s);
-    const seen = await probeMaster(ctlPath, this.host);
+    const seen = await probeMaster(ctlPath, this.host).catch((e: OpenSSHError) => {
+      if (attached === undefined) throw e;
+      return undefined; // the master we were attached to no longer answers (hung, stopped): end it by its pid
+    });
+    if (seen === undefined) return endPersistentMaster(ctlPath, attached!);
     if (seen.kind !== 'alive') return;
     seen.socket.destroy();
     await endPersistentMaster(ctlPath, seen.pid);

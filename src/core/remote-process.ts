@@ -56,6 +56,8 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
   if (dpipe) {
     // joined in startDpipe
   } else if (socket) {
+    // half-open: output may follow the peer's end of its side, as on Net::OpenSSH's socketpair
+    (socket as { allowHalfOpen?: boolean }).allowHalfOpen = true;
     socket.pipe(ch.stdin);
     ch.stdout.pipe(socket);
     socket.once('close', () => ch.stdout.resume()); // a closed socket unpipes: drain the rest so the exit can come
