@@ -22,6 +22,7 @@ import { connectAll } from './connect-pool';
 import { checkConcurrency, fleetPlan, type FleetPlan } from './fleet-plan';
 import { hostEntries, type HostEntry } from './host-entry';
 import { hostLines } from './host-lines';
+import { DEFAULT_MAX_HOSTS } from './host-range';
 import { failedEvent, hostRun$ } from './host-run';
 import { resultOf, summaryOf } from './summarize';
 import type {
@@ -38,7 +39,7 @@ import type {
 
 const DEFAULT_CONCURRENCY = 20;
 const DEFAULT_COMMAND_CONCURRENCY = 50;
-const FLEET_OPTIONS = new Set(['options', 'concurrency', 'commandConcurrency']);
+const FLEET_OPTIONS = new Set(['options', 'concurrency', 'commandConcurrency', 'maxHosts']);
 
 /**
  * A set of hosts driven together: see {@link fleet}. Connections start at construction,
@@ -63,7 +64,8 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
       options.commandConcurrency,
       DEFAULT_COMMAND_CONCURRENCY,
     );
-    this.entries = hostEntries(hosts, options.options ?? {}, factory);
+    const maxHosts = checkConcurrency('maxHosts', options.maxHosts, DEFAULT_MAX_HOSTS);
+    this.entries = hostEntries(hosts, options.options ?? {}, factory, maxHosts);
     this.hosts = this.entries.map((e) => e.label);
     this.byLabel = new Map(this.entries.map((e) => [e.label, e]));
     this.pool = connectAll(this.entries, concurrency);

@@ -3,6 +3,7 @@
 import type { ConnectionFactory, FleetConnection } from '../conn';
 import { invalidArgument, type OpenSSHError } from '../core/errors';
 import type { OpenSSHOptions } from '../core/options';
+import { expandHostRange, expandHostRanges, hasHostRange } from './host-range';
 import type { FleetHost } from './types';
 
 /** One host of the fleet. `ready` resolves (never rejects) with undefined when its master runs, else with the error. */
@@ -34,20 +35,49 @@ const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C>
   };
 };
 
+/** The range pattern of a host (a string, or an unnamed `{destination}`), if it holds one. */
+const rangeOf = (h: FleetHost): string | undefined => {
+  const d = typeof h === 'string' ? h : typeof h === 'object' && h !== null ? h.destination : undefined;
+  return typeof d === 'string' && hasHostRange(d) ? d : undefined;
+};
+
 /**
- * Builds the connections (none started: the fleet starts them at its own pace). Throws OSSH_INVALID_ARGUMENT for bad
- * hosts.
+ * The hosts with their ranges expanded in place (`web[01-20]`, `db[1-3,7]`): a string becomes strings, an unnamed
+ * `{destination, options}` becomes one per name with the same options. A named host cannot be a range. The names
+ * of all ranges together may not exceed `maxHosts`.
+ */
+const expandHosts = (hosts: readonly FleetHost[], maxHosts: number): FleetHost[] => {
+  const patterns = hosts.flatMap((h) => rangeOf(h) ?? []);
+  if (patterns.length === 0) return [...hosts];
+  expandHostRanges(patterns, maxHosts); // checks every range, and the total, before anything is built
+  return hosts.flatMap((h, i) => {
+    const pattern = rangeOf(h);
+    if (pattern === undefined) return [h];
+    if (typeof h === 'string') return expandHostRange(pattern, maxHosts);
+    if (h.name !== undefined)
+      throw invalidArgument(
+        `fleet host #${i} has a \`name\` and a host range (${pattern}): one name cannot label many`,
+      );
+    return expandHostRange(pattern, maxHosts).map((destination) => ({ ...h, destination }));
+  });
+};
+
+/**
+ * Builds the connections (none started: the fleet starts them at its own pace), host ranges expanded (at most
+ * `maxHosts` names from ranges). Throws OSSH_INVALID_ARGUMENT for bad hosts.
  */
 export const hostEntries = <C extends FleetConnection>(
-  hosts: readonly FleetHost[],
+  given: readonly FleetHost[],
   defaults: OpenSSHOptions,
   factory: ConnectionFactory<C>,
+  maxHosts: number,
 ): HostEntry<C>[] => {
-  if (!Array.isArray(hosts) || hosts.length === 0)
+  if (!Array.isArray(given) || given.length === 0)
     throw invalidArgument(
       'Expected fleet hosts to be a non-empty array of destinations or { destination, options }',
-      hosts,
+      given,
     );
+  const hosts = expandHosts(given, maxHosts);
   const seen = new Set<string>();
   return hosts.map((h, i) => {
     const given = typeof h === 'string' ? { destination: h } : h;

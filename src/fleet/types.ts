@@ -5,7 +5,12 @@ import type { MasterState } from '../core/master-state';
 import type { OpenSSHOptions } from '../core/options';
 import type { ExecEvent, ExitEvent, OutputEvent } from '../observables/events';
 
-/** One host of a fleet: a destination string, or a destination with its own options. */
+/**
+ * One host of a fleet: a destination string, or a destination with its own options. A destination may hold host
+ * ranges, as pssh and SSH::Batch write them: `web[01-20].example.com` (zero padding kept), `db[1-3,7]`,
+ * `r[1-2]n[1-4]` (every combination); it stands for one host per name (a host with a `name` cannot be a range).
+ * Brackets holding a `:` are an IPv6 address, not a range.
+ */
 export type FleetHost =
   | string
   | {
@@ -28,6 +33,12 @@ export interface FleetOptions {
    * @default 50
    */
   commandConcurrency?: number;
+  /**
+   * The most hosts that host ranges (`web[01-20]`, `db[1-3,7]`) may expand to, all ranges together; more is
+   * refused with OSSH_INVALID_ARGUMENT, so that a typo (`[1-10000]`) does not start ten thousand masters. Hosts
+   * listed one by one do not count. @default 1000
+   */
+  maxHosts?: number;
 }
 
 /** Options of `fleet.exec$(options, ...cmd)` and `fleet.exec`: exec$'s per-call options, plus fleet ones. */
