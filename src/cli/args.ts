@@ -10,6 +10,14 @@ export const positiveInt = (value: string): number => {
   return n;
 };
 
+/** `--retries 2`: an integer ≥ 0. */
+export const count = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+};
+
 /** `--timeout 2.5`: a positive number of seconds. */
 export const seconds = (value: string): number => {
   const n = Number(value);

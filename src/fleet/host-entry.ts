@@ -3,6 +3,7 @@
 import type { ConnectionFactory, FleetConnection } from '../conn';
 import { invalidArgument, type OpenSSHError } from '../core/errors';
 import type { OpenSSHOptions } from '../core/options';
+import { HostGate } from './host-gate';
 import { expandHostRange, expandHostRanges, hasHostRange } from './host-range';
 import type { FleetHost } from './types';
 
@@ -14,9 +15,13 @@ export interface HostEntry<C extends FleetConnection = FleetConnection> {
   /** Settles `ready` (the first call wins). */
   settle(error: OpenSSHError | undefined): void;
   readonly settled: boolean;
+  /** Connection attempts made so far (1, more when the retry policy acted). */
+  attempts: number;
+  /** Lets this host's commands in at most `hostConcurrency` at a time, across the fleet's runs. */
+  readonly gate: HostGate;
 }
 
-const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C> => {
+const entryOf = <C extends FleetConnection>(label: string, ssh: C, hostConcurrency: number): HostEntry<C> => {
   let resolve!: (e: OpenSSHError | undefined) => void;
   const ready = new Promise<OpenSSHError | undefined>((r) => (resolve = r));
   let settled = false;
@@ -24,6 +29,8 @@ const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C>
     label,
     ssh,
     ready,
+    attempts: 1,
+    gate: new HostGate(hostConcurrency),
     settle(error) {
       if (settled) return;
       settled = true;
@@ -71,6 +78,7 @@ export const hostEntries = <C extends FleetConnection>(
   defaults: OpenSSHOptions,
   factory: ConnectionFactory<C>,
   maxHosts: number,
+  hostConcurrency: number,
 ): HostEntry<C>[] => {
   if (!Array.isArray(given) || given.length === 0)
     throw invalidArgument(
@@ -94,6 +102,6 @@ export const hostEntries = <C extends FleetConnection>(
     if (seen.has(label))
       throw invalidArgument(`fleet host #${i} (${label}) is listed twice; give each a distinct \`name\``);
     seen.add(label);
-    return entryOf(label, ssh);
+    return entryOf(label, ssh, hostConcurrency);
   });
 };

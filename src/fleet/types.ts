@@ -39,6 +39,19 @@ export interface FleetOptions {
    * listed one by one do not count. @default 1000
    */
   maxHosts?: number;
+  /**
+   * Connection attempts after the first for a host whose master fails to connect (OSSH_MASTER_FAILED), before the
+   * host counts as failed (Net::OpenSSH::Parallel's retry policy). A host being retried keeps its `concurrency`
+   * slot. @default 0
+   */
+  retries?: number;
+  /** Seconds before the first retry; each further retry waits twice as long (1, 2, 4 s ...). @default 1 */
+  retryDelay?: number;
+  /**
+   * Commands at once on one host, across every run of this fleet going at once (Net::OpenSSH::Parallel's per-host
+   * concurrency); the others wait their turn. @default Infinity (no limit)
+   */
+  hostConcurrency?: number;
 }
 
 /** Options of `fleet.exec$(options, ...cmd)` and `fleet.exec`: exec$'s per-call options, plus fleet ones. */
@@ -57,6 +70,17 @@ export interface FleetExecOptions extends CommonCallOptions, StdinCallOptions {
    * is refused with OSSH_INVALID_ARGUMENT). @default true
    */
   killSshOnTimeout?: boolean;
+  /**
+   * What a failed host does to the run: `'continue'` (the others go on) or `'abort'`: the first host that fails
+   * (did not connect, non-zero exit, timeout...) ends the run; every host not yet ended ends with OSSH_ABORTED and
+   * `abortedAfter` naming it (running commands are ended, queued ones never run). @default 'continue'
+   */
+  onError?: 'continue' | 'abort';
+  /**
+   * A per-host time budget: seconds a host's command may run in all (from its start, output or not); past it the
+   * command is ended and the host fails with OSSH_SLAVE_TIMEOUT and `overBudget`. @default none
+   */
+  budget?: number;
 }
 
 /** Options of `fleet.lines$`: those of `exec$`, plus how output is decoded. */
@@ -96,6 +120,12 @@ export interface HostResult {
   bytesOut: number;
   /** Bytes the command wrote to stderr. */
   bytesErr: number;
+  /** Connection attempts, when the retry policy made more than one (`retries`). */
+  attempts?: number;
+  /** Set when the abort policy ended this host: the host whose failure aborted the run. */
+  abortedAfter?: string;
+  /** Set when this host's command went past the run's `budget` and was ended. */
+  overBudget?: true;
 }
 
 /** A value of `fleet.exec$`: one host's output chunk, or its last event (exit or error) with its result. */
@@ -148,6 +178,11 @@ export interface FleetSummary {
   failed: number;
   /** Milliseconds from the start of the run to its end. */
   durationMs: number;
+  /**
+   * Which policies acted, as sentences: `retried 2 hosts (1 connected)`, `aborted after web3 failed (12 hosts
+   * ended or not run)`, `1 host over the time budget`; empty when none did.
+   */
+  policies: string[];
 }
 
 /** A host's master state, as `fleet.state$` publishes it. */
