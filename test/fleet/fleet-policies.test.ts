@@ -8,7 +8,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { OpenSSHError } from '../../src/core/errors';
+import type { OpenSSHError } from '../../src/core/errors';
 import { fleet, type FleetExecEvent, type FleetHost } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { freeLoopbackPort } from '../../src/testing/throwaway-sshd';
