@@ -69,7 +69,7 @@ if (f) {
     }
   });
 
-  test('retries: a host that fails to connect is tried again after a delay and runs; a dead one fails after its tries', async () => {
+  test('retries: a host failing to connect is tried again after a delay and runs; a dead one fails', async () => {
     const late = await freeLoopbackPort();
     const dead = await freeLoopbackPort();
     const fwd = forwarder(late);
@@ -106,7 +106,7 @@ if (f) {
     }
   });
 
-  test('onError abort: the first failure ends every other host (running ones ended remotely); each ends once', async () => {
+  test('onError abort: the first failure ends every other host (ended remotely); each ends once', async () => {
     const marker = uniqueMarker();
     const fl = fleet(numbered(6), { options: f.options(), concurrency: 6 });
     try {
