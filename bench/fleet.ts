@@ -48,8 +48,10 @@ console.log(
 const rows: string[] = [];
 try {
   for (const c of CONCURRENCY) {
+    // the previous round's fleet is closed: let its last handles go before the baseline
+    await new Promise((r) => setTimeout(r, 2000));
     gc?.();
-    const rss0 = process.memoryUsage().rss;
+    gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -73,13 +75,13 @@ try {
         fl.lines$(`seq 1 ${LINES}`).pipe(reduce((n, e) => (e.type === 'line' ? n + 1 : n), 0)),
       );
       const runMs = performance.now() - t1;
-      const grown = mem.rss - rss0;
-      const perHost = `${(grown / 1024 / running.length).toFixed(0)} KiB/host`;
+      const grown = mem.heapUsed - heap0;
+      const perHost = `${(grown / 1024 / running.length).toFixed(1)} KiB/host`;
       const master = `${(rss / 1024).toFixed(1)} / ${(pss / 1024).toFixed(1)} MiB`;
       rows.push(
         `| ${c} | ${running.length}/${HOSTS} | ${(readyMs / 1000).toFixed(1)} s | ` +
           `${((cpu.user + cpu.system) / 1000 / running.length).toFixed(1)} ms | ` +
-          `${(grown / MiB).toFixed(0)} MiB (${perHost}) | ${((mem.heapUsed - heap0) / MiB).toFixed(1)} MiB | ` +
+          `${(mem.rss / MiB).toFixed(0)} MiB | ${(grown / MiB).toFixed(1)} MiB (${perHost}) | ` +
           `${master} | ${Math.round(lines / (runMs / 1000))} lines/s (${lines} in ${(runMs / 1000).toFixed(1)} s) |`,
       );
     } finally {
@@ -97,8 +99,9 @@ try {
     console.log(rows.at(-1));
   }
   console.log(
-    '\n| concurrency | ready | time until every master ready | controller CPU per host | controller RSS growth |' +
-      ` heap growth | master RSS / PSS (median) | merged lines$ | ${HOSTS} × \`ssh host true\` via xargs -P |`,
+    '\n| concurrency | ready | time until every master ready | controller CPU per host | controller RSS |' +
+      ' controller heap growth | master RSS / PSS (median) | merged lines$ |' +
+      ` ${HOSTS} × \`ssh host true\` via xargs -P |`,
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
