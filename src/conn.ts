@@ -117,6 +117,11 @@ export interface FleetConnection {
     options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions,
     ...cmd: CommandArg[]
   ): Observable<ExecEvent>;
+  /**
+   * Starts a new master after a failure (the fleet's `retries`); with `async`, resolves once it is started. A
+   * connection without it is not retried.
+   */
+  restart?(async?: boolean): Promise<void>;
   /** Ends the master. */
   disconnect(): Promise<void>;
 }

@@ -10,6 +10,14 @@ export const positiveInt = (value: string): number => {
   return n;
 };
 
+/** `--retries 2`: an integer ≥ 0. */
+export const count = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected an integer ≥ 0');
+  return n;
+};
+
 /** `--timeout 2.5`: a positive number of seconds. */
 export const seconds = (value: string): number => {
   const n = Number(value);
@@ -31,14 +39,32 @@ export const duration = (value: string): number => {
 /** Repeatable options (`-o A -o B`) collect into a list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** Splits on commas outside `[...]` (a host range's `db[1-3,7]` stays whole); all commas when brackets do not pair. */
+const splitHosts = (value: string): string[] => {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(value.slice(from, i));
+      from = i + 1;
+    }
+    if (depth < 0 || depth > 1) return value.split(',');
+  }
+  return depth === 0 ? [...parts, value.slice(from)] : value.split(',');
+};
+
 /**
  * `-H a,b -H c` collects `a`, `b`, `c`. Only commas separate (blanks around each name are dropped): a blank
- * inside one stays, so `-H 'u:pass word@h'` keeps its password whole.
+ * inside one stays, so `-H 'u:pass word@h'` keeps its password whole. A comma inside a host range's brackets
+ * (`-H 'db[1-3,7]'`) does not separate.
  */
 export const hostList = (value: string, previous: string[] = []): string[] => [
   ...previous,
-  ...value
-    .split(',')
+  ...splitHosts(value)
     .map((h) => h.trim())
     .filter(Boolean),
 ];

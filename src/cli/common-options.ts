@@ -12,6 +12,7 @@ export interface CommonFlags extends ConnectionFlags {
   hosts?: string[];
   hostsFile?: string[];
   concurrency?: number;
+  maxHosts?: number;
   json?: boolean;
 }
 
@@ -29,13 +30,19 @@ export const addCommonOptions = (cmd: Command): Command =>
     .helpOption('--help', 'show this help')
     .option(
       '-H, --hosts <hosts>',
-      'destinations, comma-separated (repeatable): host, user@host:port, an ~/.ssh/config alias',
+      'destinations, comma-separated (repeatable): host, user@host:port, an ~/.ssh/config alias, a range: ' +
+        "'web[01-20]', 'db[1-3,7]'",
       hostList,
     )
     .option(
       '-h, --hosts-file <file>',
       'a file with one destination per line (# comments, blank lines); repeatable',
       collect,
+    )
+    .option(
+      '--max-hosts <n>',
+      'the most hosts that host ranges (web[01-20], db[1-3,7]) may expand to, all together (default 1000)',
+      positiveInt,
     )
     .option('-p, --concurrency <n>', 'hosts connecting and working at once (default 20)', positiveInt)
     .option(
@@ -51,7 +58,7 @@ export const addCommonOptions = (cmd: Command): Command =>
 
 /** Reads the common options (throws UsageError for missing or bad hosts). */
 export const commonSettings = (f: CommonFlags): CommonSettings => ({
-  targets: resolveTargets(f.hosts, f.hostsFile),
+  targets: resolveTargets(f.hosts, f.hostsFile, f.maxHosts),
   connection: connectionOptions(f),
   concurrency: f.concurrency,
   json: f.json === true,

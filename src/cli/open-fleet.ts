@@ -3,20 +3,25 @@
 import { OpenSSH } from '../openssh';
 import { isOpenSSHError } from '../core/errors';
 import type { Fleet } from '../fleet/fleet';
-import type { FleetHost } from '../fleet/types';
+import type { FleetHost, FleetOptions } from '../fleet/types';
 import type { OpenSSHOptions } from '../core/options';
 import { UsageError } from './exit-codes';
 
-/** Connects to `targets` (`concurrency` masters at a time, and as many commands at once); starts at once. */
+/**
+ * Connects to `targets` (`concurrency` masters at a time, and as many commands at once); starts at once. `extra`:
+ * further fleet options (`retries`, `retryDelay`).
+ */
 export const openFleet = (
   targets: readonly FleetHost[],
   connection: OpenSSHOptions,
   concurrency: number | undefined,
+  extra: Pick<FleetOptions, 'retries' | 'retryDelay'> = {},
 ): Fleet<OpenSSH> => {
   try {
     return OpenSSH.fleet(targets, {
       options: connection,
       ...(concurrency !== undefined && { concurrency, commandConcurrency: concurrency }),
+      ...extra,
     });
   } catch (e) {
     if (isOpenSSHError(e, 'OSSH_INVALID_ARGUMENT')) throw new UsageError(e.message);

@@ -3,12 +3,31 @@
 import type { FleetHost } from '../fleet/types';
 import { scrubSecrets } from '../core/debug/scrub';
 import { parseDestination, passwordRange, redactPassword } from '../core/destination';
+import { isOpenSSHError } from '../core/errors';
+import { DEFAULT_MAX_HOSTS, expandHostRanges } from '../fleet/host-range';
 import { UsageError } from './exit-codes';
 import { readHostsFile } from './hosts-file';
 
-/** `-H` hosts and `-h` hosts files as fleet hosts, in order: `-H` first, then each file. */
-export const resolveTargets = (hosts: readonly string[] = [], hostsFiles: readonly string[] = []): FleetHost[] => {
-  const all = [...hosts, ...hostsFiles.flatMap(readHostsFile)];
+/** Host ranges (`web[01-20]`, `db[1-3,7]`) expanded, at most `maxHosts` names from them; bad ones are usage errors. */
+const expand = (given: readonly string[], maxHosts: number): string[] => {
+  try {
+    return expandHostRanges(given, maxHosts);
+  } catch (e) {
+    if (isOpenSSHError(e, 'OSSH_INVALID_ARGUMENT')) throw new UsageError(e.message);
+    throw e;
+  }
+};
+
+/**
+ * `-H` hosts and `-h` hosts files as fleet hosts, in order: `-H` first, then each file; host ranges in either are
+ * expanded (all of them together at most `maxHosts` names, `--max-hosts`).
+ */
+export const resolveTargets = (
+  hosts: readonly string[] = [],
+  hostsFiles: readonly string[] = [],
+  maxHosts: number = DEFAULT_MAX_HOSTS,
+): FleetHost[] => {
+  const all = expand([...hosts, ...hostsFiles.flatMap(readHostsFile)], maxHosts);
   if (all.length === 0) throw new UsageError('no hosts: give -H host1,host2 or -h hostsfile');
   const seen = new Set<string>();
   return all.map((destination) => {

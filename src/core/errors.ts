@@ -190,5 +190,19 @@ export const fromQuotingError = (
   e: Error & { code: 'OSSH_ENCODING_ERROR' | 'OSSH_INVALID_ARGUMENT' },
 ): OpenSSHError => new OpenSSHError(e.code, e.message, { host, cause: e });
 
+/** A fleet host whose command went past the run's per-host time budget (`budget`) and was ended. */
+export const budgetExceeded = (host: string | undefined, seconds: number): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_SLAVE_TIMEOUT',
+    `ssh slave failed: over the time budget of ${seconds} s (the command was ended)`,
+    {
+      host,
+    },
+  );
+
+/** A fleet host ended (or never run) because another host failed under `onError: 'abort'`. */
+export const runAbortedAfter = (host: string | undefined, failedHost: string): OpenSSHError =>
+  new OpenSSHError('OSSH_ABORTED', `the run was aborted after ${failedHost} failed (onError: 'abort')`, { host });
+
 export const aborted = (host: string | undefined, reason?: unknown): OpenSSHError =>
   new OpenSSHError('OSSH_ABORTED', 'the operation was aborted', { host, cause: reason });

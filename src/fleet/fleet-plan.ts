@@ -5,11 +5,15 @@ import { invalidArgument } from '../core/errors';
 import { assertBoolean, assertString } from '../core/validate';
 import type { CommonCallOptions, StdinCallOptions, TimeoutCallOptions } from '../core/call-options';
 import type { CommandArg } from '../core/remote-command';
+import type { FleetErrorPolicy } from './run-policies';
 import type { FleetLinesOptions } from './types';
 
 /** What a fleet run needs. */
 export interface FleetPlan {
   concurrency: number;
+  onError: FleetErrorPolicy;
+  /** Seconds, or undefined: no budget. */
+  budget: number | undefined;
   signal: AbortSignal | undefined;
   encoding: string;
   stderr: boolean;
@@ -17,10 +21,10 @@ export interface FleetPlan {
   cmd: CommandArg[];
 }
 
-/** Validates a concurrency limit: a positive integer. */
+/** Validates a concurrency limit: a positive integer (or Infinity, for a limit that may be off). */
 export const checkConcurrency = (name: string, v: unknown, fallback: number): number => {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+  if (typeof v !== 'number' || !(Number.isInteger(v) || v === Infinity) || v < 1)
     throw invalidArgument(`Expected \`${name}\` to be a positive integer`, v);
   return v;
 };
@@ -31,7 +35,11 @@ export const checkConcurrency = (name: string, v: unknown, fallback: number): nu
 export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, lines: boolean): FleetPlan => {
   const [first, ...rest] = args;
   const given = isOptionsObject(first) ? (first as FleetLinesOptions) : {};
-  const { concurrency, signal, ...others } = given;
+  const { concurrency, signal, onError, budget, ...others } = given;
+  if (onError !== undefined && onError !== 'continue' && onError !== 'abort')
+    throw invalidArgument("Expected `onError` to be 'continue' or 'abort'", onError);
+  if (budget !== undefined && !(typeof budget === 'number' && Number.isFinite(budget) && budget > 0))
+    throw invalidArgument('Expected `budget` to be a positive number of seconds', budget);
   let encoding: string | undefined;
   let stderr: boolean | undefined;
   let execOptions: Record<string, unknown> = others;
@@ -46,6 +54,8 @@ export const fleetPlan = (args: readonly unknown[], defaultConcurrency: number, 
   if (cmd.length === 0) throw invalidArgument('a fleet run needs a command');
   return {
     concurrency: checkConcurrency('concurrency', concurrency, defaultConcurrency),
+    onError: onError ?? 'continue',
+    budget,
     signal,
     encoding: encoding ?? 'utf-8',
     stderr: stderr ?? true,

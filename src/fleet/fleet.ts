@@ -13,16 +13,18 @@ import {
   type Observable,
   type Subscription,
 } from 'rxjs';
-import { masterGone } from '../core/errors';
+import { invalidArgument, masterGone } from '../core/errors';
 import { pickKnown } from '../core/validate';
 import type { ConnectionFactory, FleetConnection } from '../conn';
 import type { CommandArg } from '../core/remote-command';
 import { abortable } from '../observables/operators/abortable';
-import { connectAll } from './connect-pool';
+import { connectAll, type RetryPolicy } from './connect-pool';
 import { checkConcurrency, fleetPlan, type FleetPlan } from './fleet-plan';
 import { hostEntries, type HostEntry } from './host-entry';
 import { hostLines } from './host-lines';
+import { DEFAULT_MAX_HOSTS } from './host-range';
 import { failedEvent, hostRun$ } from './host-run';
+import { abortedEvent, abortOnFailure, withAttempts, withBudget } from './run-policies';
 import { resultOf, summaryOf } from './summarize';
 import type {
   FleetExecEvent,
@@ -38,7 +40,25 @@ import type {
 
 const DEFAULT_CONCURRENCY = 20;
 const DEFAULT_COMMAND_CONCURRENCY = 50;
-const FLEET_OPTIONS = new Set(['options', 'concurrency', 'commandConcurrency']);
+const FLEET_OPTIONS = new Set([
+  'options',
+  'concurrency',
+  'commandConcurrency',
+  'maxHosts',
+  'retries',
+  'retryDelay',
+  'hostConcurrency',
+]);
+
+/** Validates `retries` (an integer ≥ 0) and `retryDelay` (seconds ≥ 0) into a retry policy. */
+const retryPolicy = (options: FleetOptions): RetryPolicy => {
+  const { retries = 0, retryDelay = 1 } = options;
+  if (!(Number.isInteger(retries) && retries >= 0))
+    throw invalidArgument('Expected `retries` to be an integer ≥ 0', retries);
+  if (!(typeof retryDelay === 'number' && Number.isFinite(retryDelay) && retryDelay >= 0))
+    throw invalidArgument('Expected `retryDelay` to be a number of seconds ≥ 0', retryDelay);
+  return { retries, delayMs: retryDelay * 1000 };
+};
 
 /**
  * A set of hosts driven together: see {@link fleet}. Connections start at construction,
@@ -52,6 +72,7 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
   private readonly byLabel: ReadonlyMap<string, HostEntry<C>>;
   private readonly pool: Subscription;
   private readonly commandConcurrency: number;
+  private readonly stop = new AbortController();
   private closing: Promise<void> | undefined;
 
   /** Use {@link fleet} (or `OpenSSH.fleet`); `factory` makes each host's connection. */
@@ -63,10 +84,13 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
       options.commandConcurrency,
       DEFAULT_COMMAND_CONCURRENCY,
     );
-    this.entries = hostEntries(hosts, options.options ?? {}, factory);
+    const maxHosts = checkConcurrency('maxHosts', options.maxHosts, DEFAULT_MAX_HOSTS);
+    const hostConcurrency = checkConcurrency('hostConcurrency', options.hostConcurrency, Infinity);
+    const retry = retryPolicy(options);
+    this.entries = hostEntries(hosts, options.options ?? {}, factory, maxHosts, hostConcurrency);
     this.hosts = this.entries.map((e) => e.label);
     this.byLabel = new Map(this.entries.map((e) => [e.label, e]));
-    this.pool = connectAll(this.entries, concurrency);
+    this.pool = connectAll(this.entries, concurrency, retry, this.stop.signal);
   }
 
   /** The connection of `host` (a label from `hosts`), to use on its own; the fleet still owns it. */
@@ -163,18 +187,36 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
     // built now, so that bad options or arguments throw here, before anything runs
     const perHost = this.entries.map((e) => {
       const events$ = e.ssh.exec$(plan.execOptions, ...plan.cmd);
+      const sshHost = e.ssh.getHost();
+      const tagged$ = (src$: Observable<FleetExecEvent>) => shape(e, src$.pipe(withAttempts(() => e.attempts)));
+      let command$ = hostRun$(e.label, sshHost, events$);
+      if (plan.budget !== undefined) command$ = command$.pipe(withBudget(e.label, sshHost, plan.budget));
       return {
         e,
-        run$: shape(e, hostRun$(e.label, e.ssh.getHost(), events$)),
-        failed$: (error: NonNullable<Awaited<HostEntry['ready']>>) => shape(e, of(failedEvent(e.label, error))),
+        run$: tagged$(e.gate.through(command$)),
+        failed$: (error: NonNullable<Awaited<HostEntry['ready']>>) => tagged$(of(failedEvent(e.label, error))),
+        aborted: (failedHost: string) => {
+          const ends: V[] = [];
+          shape(e, of(abortedEvent(e.label, sshHost, failedHost))).subscribe((v) => ends.push(v));
+          return ends;
+        },
       };
     });
+    const byLabel = new Map(perHost.map((h) => [h.e.label, h]));
     let all$ = defer(() =>
       merge(...perHost.map((h) => from(h.e.ready).pipe(map((error) => ({ h, error }))))).pipe(
         // a host whose master failed ends at once; the others queue for a command slot as they come up
         mergeMap(({ h, error }) => (error ? h.failed$(error) : h.run$), plan.concurrency),
       ),
     );
+    if (plan.onError === 'abort')
+      all$ = all$.pipe(
+        abortOnFailure(
+          this.hosts,
+          (v) => resultOf(v as FleetExecEvent | FleetLineEvent),
+          (host, failedHost) => byLabel.get(host)!.aborted(failedHost),
+        ),
+      );
     if (plan.signal) all$ = all$.pipe(abortable(plan.signal));
     return all$;
   }
@@ -183,6 +225,7 @@ export class Fleet<C extends FleetConnection = FleetConnection> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.pool.unsubscribe(); // start no more masters
+      this.stop.abort(); // nor retry any
       for (const e of this.entries)
         if (!e.settled) e.settle(masterGone(e.ssh.getHost(), 'the fleet was closed before this host connected'));
       await Promise.all(this.entries.map((e) => e.ssh.disconnect()));

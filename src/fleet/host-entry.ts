@@ -3,6 +3,8 @@
 import type { ConnectionFactory, FleetConnection } from '../conn';
 import { invalidArgument, type OpenSSHError } from '../core/errors';
 import type { OpenSSHOptions } from '../core/options';
+import { HostGate } from './host-gate';
+import { expandHostRange, expandHostRanges, hasHostRange } from './host-range';
 import type { FleetHost } from './types';
 
 /** One host of the fleet. `ready` resolves (never rejects) with undefined when its master runs, else with the error. */
@@ -13,9 +15,13 @@ export interface HostEntry<C extends FleetConnection = FleetConnection> {
   /** Settles `ready` (the first call wins). */
   settle(error: OpenSSHError | undefined): void;
   readonly settled: boolean;
+  /** Connection attempts made so far (1, more when the retry policy acted). */
+  attempts: number;
+  /** Lets this host's commands in at most `hostConcurrency` at a time, across the fleet's runs. */
+  readonly gate: HostGate;
 }
 
-const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C> => {
+const entryOf = <C extends FleetConnection>(label: string, ssh: C, hostConcurrency: number): HostEntry<C> => {
   let resolve!: (e: OpenSSHError | undefined) => void;
   const ready = new Promise<OpenSSHError | undefined>((r) => (resolve = r));
   let settled = false;
@@ -23,6 +29,8 @@ const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C>
     label,
     ssh,
     ready,
+    attempts: 1,
+    gate: new HostGate(hostConcurrency),
     settle(error) {
       if (settled) return;
       settled = true;
@@ -34,20 +42,50 @@ const entryOf = <C extends FleetConnection>(label: string, ssh: C): HostEntry<C>
   };
 };
 
+/** The range pattern of a host (a string, or an unnamed `{destination}`), if it holds one. */
+const rangeOf = (h: FleetHost): string | undefined => {
+  const d = typeof h === 'string' ? h : typeof h === 'object' && h !== null ? h.destination : undefined;
+  return typeof d === 'string' && hasHostRange(d) ? d : undefined;
+};
+
 /**
- * Builds the connections (none started: the fleet starts them at its own pace). Throws OSSH_INVALID_ARGUMENT for bad
- * hosts.
+ * The hosts with their ranges expanded in place (`web[01-20]`, `db[1-3,7]`): a string becomes strings, an unnamed
+ * `{destination, options}` becomes one per name with the same options. A named host cannot be a range. The names
+ * of all ranges together may not exceed `maxHosts`.
+ */
+const expandHosts = (hosts: readonly FleetHost[], maxHosts: number): FleetHost[] => {
+  const patterns = hosts.flatMap((h) => rangeOf(h) ?? []);
+  if (patterns.length === 0) return [...hosts];
+  expandHostRanges(patterns, maxHosts); // checks every range, and the total, before anything is built
+  return hosts.flatMap((h, i) => {
+    const pattern = rangeOf(h);
+    if (pattern === undefined) return [h];
+    if (typeof h === 'string') return expandHostRange(pattern, maxHosts);
+    if (h.name !== undefined)
+      throw invalidArgument(
+        `fleet host #${i} has a \`name\` and a host range (${pattern}): one name cannot label many`,
+      );
+    return expandHostRange(pattern, maxHosts).map((destination) => ({ ...h, destination }));
+  });
+};
+
+/**
+ * Builds the connections (none started: the fleet starts them at its own pace), host ranges expanded (at most
+ * `maxHosts` names from ranges). Throws OSSH_INVALID_ARGUMENT for bad hosts.
  */
 export const hostEntries = <C extends FleetConnection>(
-  hosts: readonly FleetHost[],
+  given: readonly FleetHost[],
   defaults: OpenSSHOptions,
   factory: ConnectionFactory<C>,
+  maxHosts: number,
+  hostConcurrency: number,
 ): HostEntry<C>[] => {
-  if (!Array.isArray(hosts) || hosts.length === 0)
+  if (!Array.isArray(given) || given.length === 0)
     throw invalidArgument(
       'Expected fleet hosts to be a non-empty array of destinations or { destination, options }',
-      hosts,
+      given,
     );
+  const hosts = expandHosts(given, maxHosts);
   const seen = new Set<string>();
   return hosts.map((h, i) => {
     const given = typeof h === 'string' ? { destination: h } : h;
@@ -64,6 +102,6 @@ export const hostEntries = <C extends FleetConnection>(
     if (seen.has(label))
       throw invalidArgument(`fleet host #${i} (${label}) is listed twice; give each a distinct \`name\``);
     seen.add(label);
-    return entryOf(label, ssh);
+    return entryOf(label, ssh, hostConcurrency);
   });
 };

@@ -1,6 +1,7 @@
 // A fleet run streams; most callers also want the tally at the end. This folds the per-host end
 // events of exec$ or lines$ into one summary, emitted when the run completes.
 import { Observable, type OperatorFunction } from 'rxjs';
+import { policyNotes } from './run-policies';
 import type { FleetExecEvent, FleetLineEvent, FleetSummary, HostResult } from './types';
 
 /** The result carried by a per-host end event, if `e` is one. */
@@ -10,7 +11,13 @@ export const resultOf = (e: FleetExecEvent | FleetLineEvent): HostResult | undef
 /** Builds a summary from results (in the order given) and the run's duration. */
 export const summaryOf = (results: HostResult[], durationMs: number): FleetSummary => {
   const ok = results.filter((r) => r.ok).length;
-  return { results, ok, failed: results.length - ok, durationMs: Math.round(durationMs) };
+  return {
+    results,
+    ok,
+    failed: results.length - ok,
+    durationMs: Math.round(durationMs),
+    policies: policyNotes(results),
+  };
 };
 
 /**

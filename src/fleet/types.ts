@@ -5,7 +5,12 @@ import type { MasterState } from '../core/master-state';
 import type { OpenSSHOptions } from '../core/options';
 import type { ExecEvent, ExitEvent, OutputEvent } from '../observables/events';
 
-/** One host of a fleet: a destination string, or a destination with its own options. */
+/**
+ * One host of a fleet: a destination string, or a destination with its own options. A destination may hold host
+ * ranges, as pssh and SSH::Batch write them: `web[01-20].example.com` (zero padding kept), `db[1-3,7]`,
+ * `r[1-2]n[1-4]` (every combination); it stands for one host per name (a host with a `name` cannot be a range).
+ * Brackets holding a `:` are an IPv6 address, not a range.
+ */
 export type FleetHost =
   | string
   | {
@@ -28,6 +33,25 @@ export interface FleetOptions {
    * @default 50
    */
   commandConcurrency?: number;
+  /**
+   * The most hosts that host ranges (`web[01-20]`, `db[1-3,7]`) may expand to, all ranges together; more is
+   * refused with OSSH_INVALID_ARGUMENT, so that a typo (`[1-10000]`) does not start ten thousand masters. Hosts
+   * listed one by one do not count. @default 1000
+   */
+  maxHosts?: number;
+  /**
+   * Connection attempts after the first for a host whose master fails to connect (OSSH_MASTER_FAILED), before the
+   * host counts as failed (Net::OpenSSH::Parallel's retry policy). A host being retried keeps its `concurrency`
+   * slot. @default 0
+   */
+  retries?: number;
+  /** Seconds before the first retry; each further retry waits twice as long (1, 2, 4 s ...). @default 1 */
+  retryDelay?: number;
+  /**
+   * Commands at once on one host, across every run of this fleet going at once (Net::OpenSSH::Parallel's per-host
+   * concurrency); the others wait their turn. @default Infinity (no limit)
+   */
+  hostConcurrency?: number;
 }
 
 /** Options of `fleet.exec$(options, ...cmd)` and `fleet.exec`: exec$'s per-call options, plus fleet ones. */
@@ -46,6 +70,17 @@ export interface FleetExecOptions extends CommonCallOptions, StdinCallOptions {
    * is refused with OSSH_INVALID_ARGUMENT). @default true
    */
   killSshOnTimeout?: boolean;
+  /**
+   * What a failed host does to the run: `'continue'` (the others go on) or `'abort'`: the first host that fails
+   * (did not connect, non-zero exit, timeout...) ends the run; every host not yet ended ends with OSSH_ABORTED and
+   * `abortedAfter` naming it (running commands are ended, queued ones never run). @default 'continue'
+   */
+  onError?: 'continue' | 'abort';
+  /**
+   * A per-host time budget: seconds a host's command may run in all (from its start, output or not); past it the
+   * command is ended and the host fails with OSSH_SLAVE_TIMEOUT and `overBudget`. @default none
+   */
+  budget?: number;
 }
 
 /** Options of `fleet.lines$`: those of `exec$`, plus how output is decoded. */
@@ -85,6 +120,12 @@ export interface HostResult {
   bytesOut: number;
   /** Bytes the command wrote to stderr. */
   bytesErr: number;
+  /** Connection attempts, when the retry policy made more than one (`retries`). */
+  attempts?: number;
+  /** Set when the abort policy ended this host: the host whose failure aborted the run. */
+  abortedAfter?: string;
+  /** Set when this host's command went past the run's `budget` and was ended. */
+  overBudget?: true;
 }
 
 /** A value of `fleet.exec$`: one host's output chunk, or its last event (exit or error) with its result. */
@@ -137,6 +178,11 @@ export interface FleetSummary {
   failed: number;
   /** Milliseconds from the start of the run to its end. */
   durationMs: number;
+  /**
+   * Which policies acted, as sentences: `retried 2 hosts (1 connected)`, `aborted after web3 failed (12 hosts
+   * ended or not run)`, `1 host over the time budget`; empty when none did.
+   */
+  policies: string[];
 }
 
 /** A host's master state, as `fleet.state$` publishes it. */

@@ -48,6 +48,32 @@ test('-H: only commas separate, so a password with a blank stays whole', () => {
   assert.equal(hostList(' u:pass word@h , web1,,'), ['u:pass word@h', 'web1']);
 });
 
+test('-H: a comma inside a host range does not separate; unpaired brackets split on every comma', () => {
+  assert.equal(hostList('db[1-3,7],web[01-02].x,[::1]:22'), ['db[1-3,7]', 'web[01-02].x', '[::1]:22']);
+  assert.equal(hostList('a[1,2'), ['a[1', '2']);
+  assert.equal(hostList('a]1,2['), ['a]1', '2[']);
+});
+
+test('targets: host ranges expanded and labelled by name; bad or oversized ones are usage errors, no secret', () => {
+  assert.equal(resolveTargets(['web[1-2]', 'db[7]']), [
+    { destination: 'web1', name: 'web1' },
+    { destination: 'web2', name: 'web2' },
+    { destination: 'db7', name: 'db7' },
+  ]);
+  assert.is(resolveTargets(['n[1-1500]'], [], 1500).length, 1500);
+  for (const [hosts, max, message] of [
+    [['n[1-1001]'], undefined, /expands to 1001 hosts, more than the limit of 1000/],
+    [['a[1-2]', 'b[1-2]'], 3, /host ranges together expand to 4 hosts, more than the limit of 3/],
+    [['web[3-1]'], undefined, /bad host range in "web\[3-1\]": 3-1 goes down/],
+    [['u:s3cret@web[x]'], undefined, /bad host range in "u:\[secret\]@web\[x\]"/],
+  ] as const)
+    assert.throws(
+      () => resolveTargets(hosts, [], max),
+      (e: unknown) => e instanceof UsageError && message.test((e as Error).message) && !/s3cret/.test(String(e)),
+      String(hosts),
+    );
+});
+
 test('hosts file: comments (whole line or after a space), blank lines, CRLF; two words on a line name the line', () => {
   assert.equal(parseHosts('# fleet\nweb1\r\n\n  deploy@db1:2222   # primary\nweb#2\n', 'f'), [
     'web1',

@@ -123,6 +123,7 @@ test(
       hosts: 5,
       durationMs: events.at(-1)!.durationMs,
       interrupted: false,
+      policies: [],
     });
   },
 );

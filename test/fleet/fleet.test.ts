@@ -82,6 +82,18 @@ if (f) {
         assert.is((e as OpenSSHError).code, 'OSSH_INVALID_ARGUMENT');
       }
     }
+    for (const [hosts, opts] of [
+      [['h[1-1001]'], {}],
+      [['h[1-3]'], { maxHosts: 2 }],
+      [['h[3-1]'], {}],
+      [[{ destination: 'h[1-2]', name: 'h' }], {}],
+      [['h1'], { maxHosts: 0 }],
+    ] as const)
+      assert.throws(
+        () => fleet(hosts as unknown as FleetHost[], { options: f.options(), ...(opts as object) }),
+        (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
+        JSON.stringify(hosts),
+      );
     assert.throws(
       () => fl.exec$({ concurrency: -1 }, 'true'),
       (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
@@ -90,6 +102,26 @@ if (f) {
       () => fl.exec$({ noSuchOption: 1 } as object, 'true'),
       (e: OpenSSHError) => e.code === 'OSSH_INVALID_ARGUMENT',
     );
+  });
+
+  test('host ranges in the host list: strings and unnamed { destination } expanded in place', async () => {
+    const ranged = fleet(['x[01-03].invalid', { destination: 'y[1,3].invalid', options: { port: 2222 } }, 'z'], {
+      options: { ...f.options(), timeout: 5 },
+      maxHosts: 5,
+      concurrency: 1,
+    });
+    try {
+      assert.equal(ranged.hosts, [
+        'x01.invalid',
+        'x02.invalid',
+        'x03.invalid',
+        'y1.invalid:2222',
+        'y3.invalid:2222',
+        'z',
+      ]);
+    } finally {
+      await ranged.close();
+    }
   });
 
   test('connects every host: reachable ones run, unreachable ones fail with OSSH_MASTER_FAILED', async () => {

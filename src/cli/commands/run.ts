@@ -5,7 +5,7 @@ import type { FleetHost, HostResult } from '../../fleet/types';
 import type { OpenSSHOptions } from '../../core/options';
 import { EXIT, UsageError } from '../exit-codes';
 import { openFleet } from '../open-fleet';
-import { duration } from '../args';
+import { count, duration, oneOf, seconds } from '../args';
 import { refuseMisplacedOptions } from '../misplaced-options';
 import type { CliIO } from '../io';
 import { addCommonOptions, commonSettings, type CommonFlags } from '../common-options';
@@ -22,9 +22,28 @@ export interface RunRequest {
   connection: OpenSSHOptions;
   concurrency?: number | undefined;
   output: 'prefix' | 'group' | 'json';
+  /** Connection attempts after the first for a host that fails to connect, and the first delay (seconds). */
+  retries?: number | undefined;
+  retryDelay?: number | undefined;
+  /** `abort`: the first failed host ends the run. */
+  onError?: 'continue' | 'abort' | undefined;
+  /** Seconds each host's command may run in all. */
+  budget?: number | undefined;
   /** Ends the run (the CLI aborts it on SIGINT). */
   signal?: AbortSignal | undefined;
 }
+
+const POLICIES = ['continue', 'abort'] as const;
+
+/** `run`'s own flags, with the common ones. */
+type RunFlags = CommonFlags & {
+  group?: boolean;
+  persist?: number;
+  retries?: number;
+  retryDelay?: number;
+  onError?: (typeof POLICIES)[number];
+  budget?: number;
+};
 
 /** The exit status for a run's results. */
 export const exitStatus = (results: ReadonlyArray<HostResult & { interrupted?: true }>): number =>
@@ -36,7 +55,10 @@ export const runOnHosts = async (
   req: RunRequest,
   io: CliIO,
 ): Promise<{ status: number; results: RunOutcome['results'] }> => {
-  const f = openFleet(req.targets, req.connection, req.concurrency);
+  const f = openFleet(req.targets, req.connection, req.concurrency, {
+    ...(req.retries !== undefined && { retries: req.retries }),
+    ...(req.retryDelay !== undefined && { retryDelay: req.retryDelay }),
+  });
   try {
     const view: RunView =
       req.output === 'json' ? jsonRunView(io.stdout) : humanRunView(io, f.hosts, req.output === 'group');
@@ -45,7 +67,12 @@ export const runOnHosts = async (
     const states = f.state$.subscribe((s) => view.state(s));
     try {
       await new Promise<void>((resolve) => {
-        f.lines$({ ...(req.signal && { signal: req.signal }) }, req.command).subscribe({
+        const runOptions = {
+          ...(req.signal && { signal: req.signal }),
+          ...(req.onError && { onError: req.onError }),
+          ...(req.budget !== undefined && { budget: req.budget }),
+        };
+        f.lines$(runOptions, req.command).subscribe({
           next: (e) => {
             if (e.type === 'line') return view.line(e);
             results.set(e.host, e.result);
@@ -92,6 +119,10 @@ export const registerRun = (
           'after --; without --, our own options after its first word are refused)',
       ),
   )
+    .option('--retries <n>', 'connection attempts after the first for a host that fails to connect (default 0)', count)
+    .option('--retry-delay <seconds>', 'seconds before the first retry, doubled for each next one (default 1)', seconds)
+    .option('--on-error <policy>', 'continue (default), or abort: the first failed host ends the run', oneOf(POLICIES))
+    .option('--budget <duration>', "time each host's command may take in all (30s, 5m); past it, it is ended", duration)
     .option('-g, --group', "print each host's output as one block when the host ends")
     .option(
       '--persist <duration>',
@@ -99,14 +130,16 @@ export const registerRun = (
       duration,
     )
     .passThroughOptions()
-    .action(async (words: string[], flags: CommonFlags & { group?: boolean; persist?: number }, cmd: Command) => {
+    .action(async (words: string[], flags: RunFlags, cmd: Command) => {
       refuseMisplacedOptions(cmd, words, argv);
       const common = commonSettings(flags);
       // a later run with the same options finds these masters again (ControlPersist takes whole seconds)
       if (flags.persist !== undefined) common.connection = { ...common.connection, persist: Math.ceil(flags.persist) };
       if (common.json && flags.group) throw new UsageError('--group and --json do not go together');
-      const output = common.json ? 'json' : flags.group ? 'group' : 'prefix';
-      await act(
-        async (signal) => (await runOnHosts({ ...common, command: words.join(' '), output, signal }, io)).status,
-      );
+      const output: RunRequest['output'] = common.json ? 'json' : flags.group ? 'group' : 'prefix';
+      await act(async (signal) => {
+        const { retries, retryDelay, onError, budget } = flags;
+        const req = { ...common, command: words.join(' '), output, signal, retries, retryDelay, onError, budget };
+        return (await runOnHosts(req, io)).status;
+      });
     });

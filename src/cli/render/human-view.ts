@@ -3,6 +3,7 @@
 import type { FleetHostState, HostResult } from '../../fleet/types';
 import { colourFor, paint } from '../colour';
 import type { CliIO } from '../io';
+import { policyNotes } from '../../fleet/run-policies';
 import { describeResult } from './host-result';
 import { LiveRegion } from './live-region';
 import { groupOutput } from './group-output';
@@ -55,6 +56,8 @@ export const humanRunView = (io: CliIO, hosts: readonly string[], group: boolean
       io.stderr.write(
         `\n${summaryTable(rows, o.durationMs, err, { width: region.enabled ? region.width : undefined })}`,
       );
+      // which of the run's policies acted (retries, abort, budget), one line each
+      for (const note of policyNotes(o.results)) io.stderr.write(`${err.bold(note)}\n`);
     },
   };
 };

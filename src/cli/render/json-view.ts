@@ -2,6 +2,7 @@
 // program can read the run line by line (`jq`, a log shipper) while it happens.
 import type { FleetHostState, HostResult } from '../../fleet/types';
 import type { OpenSSHError } from '../../core/errors';
+import { policyNotes } from '../../fleet/run-policies';
 import type { OutStream } from '../io';
 import type { RunLine, RunOutcome, RunView } from './run-view';
 
@@ -18,6 +19,9 @@ export const resultJson = (r: HostResult & { interrupted?: true }): Record<strin
   durationMs: r.durationMs,
   bytesOut: r.bytesOut,
   bytesErr: r.bytesErr,
+  ...(r.attempts !== undefined && { attempts: r.attempts }),
+  ...(r.abortedAfter !== undefined && { abortedAfter: r.abortedAfter }),
+  ...(r.overBudget && { overBudget: true }),
   ...(r.interrupted && { interrupted: true }),
   ...(r.error && { error: errorJson(r.error) }),
 });
@@ -31,7 +35,8 @@ export const jsonLine =
 /**
  * Events, one per line: `{"type":"state","host","state"[,"error"]}`, `{"type":"line","host","stream","line"}`,
  * `{"type":"end","host","ok","exitCode","signal","durationMs","bytesOut","bytesErr"[,"error"]}`, and last
- * `{"type":"summary","ok","failed","hosts","durationMs","interrupted"}`.
+ * `{"type":"summary","ok","failed","hosts","durationMs","interrupted","policies"}` (`policies`: which of the run's
+ * policies acted, as sentences; an end event has `attempts`, `abortedAfter` or `overBudget` when one acted on it).
  */
 export const jsonRunView = (out: OutStream): RunView => {
   const emit = jsonLine(out);
@@ -55,6 +60,7 @@ export const jsonRunView = (out: OutStream): RunView => {
         hosts: o.results.length,
         durationMs: Math.round(o.durationMs),
         interrupted: o.results.some((r) => r.interrupted),
+        policies: policyNotes(o.results),
       });
     },
   };
