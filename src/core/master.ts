@@ -554,6 +554,9 @@ export class Master {
     this.kill(); // also after stop(), when the state machine has nothing left to end
     await this.exited;
     if (wasExternal && this.state.name === 'stopping') this.states.next({ name: 'stopped' });
+    // a master whose fork was still queued (spawn-pace.ts) was cancelled inside the dispatch, before the state
+    // became stopping: no process will report an end, so it is settled here
+    else this.settleStopping();
   }
 
   /**
