@@ -86,13 +86,18 @@ export class Master {
     this.external = s.externalMaster;
     this.ctlPath = s.ctlPath;
     this.onFailure = onFailure;
-    // failed or stopped: once the process is gone (its socket with it), let go of the ctlDir this process created
-    this.states.subscribe((st) => {
-      const release = isFinal(st) ? this.dirClaim : undefined;
-      if (!release) return;
-      this.dirClaim = undefined;
-      void this.exited.then(release);
-    });
+  }
+
+  /**
+   * Publishes a new state. Failed or stopped: once the process is gone (its socket with it), this connection lets go
+   * of the ctlDir this process created (ctl-dir-claims.ts).
+   */
+  private publish(state: MasterState): void {
+    this.states.next(state);
+    const release = isFinal(state) ? this.dirClaim : undefined;
+    if (!release) return;
+    this.dirClaim = undefined;
+    void this.exited.then(release);
   }
 
   /** The current state. */
@@ -135,7 +140,7 @@ export class Master {
           `${state.name}${state.name === 'failed' ? ` (${state.error.message})` : ''}`,
       );
       if (state.name === 'running') this.ptyLog = ''; // kept only when the connection failed (Net::OpenSSH)
-      this.states.next(state);
+      this.publish(state);
     }
     if (this.startLock && (state.name === 'running' || !isLive(state))) this.releaseStartLock();
     if (effects.includes('spawn')) this.spawnMaster();
@@ -553,7 +558,7 @@ export class Master {
     watch?.destroy();
     this.kill(); // also after stop(), when the state machine has nothing left to end
     await this.exited;
-    if (wasExternal && this.state.name === 'stopping') this.states.next({ name: 'stopped' });
+    if (wasExternal && this.state.name === 'stopping') this.publish({ name: 'stopped' });
     // a master whose fork was still queued (spawn-pace.ts) was cancelled inside the dispatch, before the state
     // became stopping: no process will report an end, so it is settled here
     else this.settleStopping();
@@ -595,7 +600,7 @@ export class Master {
       () => false,
     );
     if (!answered) return false;
-    this.states.next({ name: 'stopped' });
+    this.publish({ name: 'stopped' });
     return true;
   }
 

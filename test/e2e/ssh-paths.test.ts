@@ -21,7 +21,7 @@ import { OpenSSH, OpenSSHError } from '../../src/index';
 import { startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
-import { noHang, rejects, strict } from '../helpers/setup';
+import { eventually, noHang, rejects, strict } from '../helpers/setup';
 
 strict();
 const test = suite('e2e: paths handed to ssh');
@@ -48,13 +48,14 @@ if (f) {
         assert.ok(statSync(ctlPath).isSocket(), `a socket at ${ctlPath}`);
         assert.equal(
           readdirSync(base).filter((d) => d.startsWith(`${engine}-`) && join(base, d) !== ctlDir),
-          DIRS.slice(0, DIRS.indexOf(name)).map((d) => `${engine}-${d}`),
+          [], // the earlier tests' ctlDirs went with their connections
           'no other directory was made (ssh did not bind elsewhere)',
         );
         assert.is(await ssh.capture('echo ok'), 'ok\n');
         assert.ok(await ssh.checkMaster(), 'the master answers at that path');
         await ssh.disconnect();
         assert.not.ok(existsSync(ctlPath), 'the socket is gone with the master');
+        assert.ok(await eventually(() => !existsSync(ctlDir), 3000), 'the ctlDir it created is gone with it');
       });
 
   // the tools that ride on the master get the same socket: scp (-o ControlPath), rsync and ssh -W (-S)

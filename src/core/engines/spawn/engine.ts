@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import type { Channel, ChannelRequest, Engine, ExitStatus } from '../../channel';
-import { slaveFailed, type OpenSSHError } from '../../errors';
+import { OpenSSHError, slaveFailed } from '../../errors';
 import { holdWhile } from '../../keep-alive';
 import { slaveArgs } from '../../slave-args';
 import type { EngineContext } from '../engine';
@@ -39,7 +39,7 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
       });
     } catch (e) {
       if (session) budget.releaseSpawn(false);
-      throw slaveFailed(ctx.host, `${ctx.sshCmd}: ${(e as Error).message}`, e);
+      throw e instanceof OpenSSHError ? e : slaveFailed(ctx.host, `${ctx.sshCmd}: ${(e as Error).message}`, e);
     }
     // killed with its remote command running: the session stays taken until that command ends (session-budget.ts)
     if (session) ch.onAbandoned = () => budget.abandonSpawn();
