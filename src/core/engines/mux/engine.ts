@@ -17,7 +17,7 @@ import { PacketWriter } from './packet-writer';
 import { Prestarter } from './prestart';
 import { oversizedRequest } from './request-limit';
 import { ProxyConnection } from './proxy';
-import { MuxSession } from './session';
+import { MuxSession, NO_EXIT_STATUS } from './session';
 
 export type { MuxExitStatus } from './session';
 export { muxAliveCheck, muxStopListening, muxTerminate } from './control-socket';
@@ -260,6 +260,15 @@ export const createMuxEngine = (
     return link;
   };
 
+  // A session closed without an exit status while others ran: some servers lose the statuses of sessions that end
+  // together (dropbear 2022.83 keeps one pending child exit per connection). One session at a time from now on.
+  const lostStatus = (note: string | undefined) => {
+    if (note !== NO_EXIT_STATUS || disposed || inUse() + queue.length === 0 || budget.limit === 1) return;
+    debug(`mux: a session ended without an exit status beside others: session limit lowered from ${budget.limit} to 1`);
+    budget.lower(1);
+    budget.changed();
+  };
+
   const openFailed = (ch: MuxSession, reason: string) => {
     if (disposed) {
       if (ch.isSession) activeSessions--;
@@ -385,6 +394,11 @@ export const createMuxEngine = (
       if (warmed) return (holdWhile(warmed.exit), warmed);
       const ch = new MuxSession(req, ctx.host, debug);
       holdWhile(ch.exit);
+      if (ch.isSession)
+        ch.exit.then(
+          (st) => lostStatus(st.note),
+          () => {},
+        );
       if (err) ch.failOpen(err);
       else {
         queue.push(ch);

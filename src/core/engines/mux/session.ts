@@ -50,6 +50,9 @@ export interface WarmStart {
 
 type State = 'queued' | 'opening' | 'open' | 'closed';
 
+/** The note of a session the server closed without an exit status (code 255 stands for it, as with ssh). */
+export const NO_EXIT_STATUS = 'the server closed the channel without an exit status';
+
 const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TERM', note });
 
 // a warm session's placeholder until it is assigned (never sent: requests go out on assign)
@@ -479,7 +482,7 @@ export class MuxSession implements Channel {
     if (this.closedByUs)
       return closedStatus(this.note ?? 'closed by close() before the server reported an exit status');
     if (!this.isSession) return { code: 0, signal: null };
-    return { code: 255, signal: null, note: 'the server closed the channel without an exit status' };
+    return { code: 255, signal: null, note: NO_EXIT_STATUS };
   }
 
   private settle(outcome: MuxExitStatus | OpenSSHError): void {
