@@ -260,8 +260,9 @@ export const createMuxEngine = (
     return link;
   };
 
-  // A session closed without an exit status while others ran: some servers lose the statuses of sessions that end
-  // together (dropbear 2022.83 keeps one pending child exit per connection). One session at a time from now on.
+  // A command closed without an exit status while other sessions ran: some servers lose the statuses of commands
+  // that end together (dropbear 2022.83). One session at a time from now on. Only commands: asyncssh ends its sftp
+  // sessions without a status.
   const lostStatus = (note: string | undefined) => {
     if (note !== NO_EXIT_STATUS || disposed || inUse() + queue.length === 0 || budget.limit === 1) return;
     debug(`mux: a session ended without an exit status beside others: session limit lowered from ${budget.limit} to 1`);
@@ -394,7 +395,7 @@ export const createMuxEngine = (
       if (warmed) return (holdWhile(warmed.exit), warmed);
       const ch = new MuxSession(req, ctx.host, debug);
       holdWhile(ch.exit);
-      if (ch.isSession)
+      if (req.kind === 'exec')
         ch.exit.then(
           (st) => lostStatus(st.note),
           () => {},
