@@ -407,7 +407,12 @@ export class MuxSession implements Channel {
     for (const [k, v] of Object.entries(req.env ?? {})) packets.push(encodeRequest(id, 'env', false, k, v));
     if (req.tty === true) {
       packets.push(encodePtyReq(id, process.env.TERM || 'xterm', 80, 24));
-      this.replies.push((ok) => ok === false && this.debug(`mux: channel ${this.localId}: the server refused the pty`));
+      // as ssh -tt: the command runs without one; the note says so on a failure (its stderr has no word of it here)
+      this.replies.push((ok) => {
+        if (ok !== false) return;
+        this.note ??= 'the server refused a tty (sshd: PermitTTY no) and the command ran without one';
+        this.debug(`mux: channel ${this.localId}: the server refused the pty`);
+      });
     }
     const cmd = req.command ?? '';
     packets.push(
