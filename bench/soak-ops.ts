@@ -3,6 +3,7 @@
 // normally; anything else throws, and the soak counts it as an error of that kind.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { firstValueFrom, lastValueFrom, reduce } from 'rxjs';
 import { OpenSSHError, type OpenSSH, type OpenSSHErrorCode } from '../src/index';
@@ -29,6 +30,7 @@ export interface SoakOp {
 const STREAM_LINES = 5000;
 const STREAM_BYTES = Array.from({ length: STREAM_LINES }, (_, i) => `${i + 1}\n`).join('').length;
 const SFTP_BYTES = 64 * 1024;
+const SLOW_SINK_BYTES = 4 * 1024 * 1024;
 
 /** Passes when `p` rejects with an OpenSSHError of `code` (and `check`); throws what came instead. */
 const expectFailure = async (
@@ -125,6 +127,79 @@ export const SOAK_OPS: readonly SoakOp[] = [
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 100);
       return expectFailure(ssh.capture({ signal: ac.signal }, 'echo first; sleep 2; echo late'), 'OSSH_ABORTED');
+    },
+  },
+  {
+    // issue 20 #1: an argument over the mux packet limit fails alone (mux: refused before sending; spawn: E2BIG)
+    name: 'oversized argument',
+    weight: 1,
+    run: async ({ ssh }) => {
+      try {
+        await ssh.capture('echo', 'x'.repeat(300_000));
+      } catch (e) {
+        if (e instanceof OpenSSHError && e.code !== 'OSSH_MASTER_FAILED') return;
+        throw e;
+      }
+      throw new Error('an argument of 300,000 bytes was accepted');
+    },
+  },
+  {
+    // issue 20 #3: a line over maxLineLength (1 MiB by default) fails fast, in linear time, and ends the command
+    name: 'line too long',
+    weight: 1,
+    run: ({ ssh }) =>
+      expectFailure(
+        lastValueFrom(ssh.lines$("head -c 3000000 /dev/zero | tr '\\0' x; echo")),
+        'OSSH_SLAVE_PIPE_FAILED',
+      ),
+  },
+  {
+    // issue 20 #11: scp legacy mode with a name that needs quoting, both ways
+    name: 'scp legacy odd name',
+    weight: 1,
+    run: async ({ ssh, remoteDir, localDir }, n) => {
+      const name = `s p [${n}] é*.log`;
+      const up = join(localDir, name);
+      const back = join(localDir, `back-${n}`);
+      writeFileSync(up, `legacy ${n}\n`);
+      try {
+        await ssh.scpPut({ mode: 'legacy' }, up, `${remoteDir}/`);
+        await ssh.scpGet({ mode: 'legacy' }, `${remoteDir}/${name}`, back);
+        expectEqual('scp legacy round trip', readFileSync(back, 'utf8'), `legacy ${n}\n`);
+        await ssh.system('rm', '-f', '--', `${remoteDir}/${name}`);
+      } finally {
+        rmSync(up, { force: true });
+        rmSync(back, { force: true });
+      }
+    },
+  },
+  {
+    // issue 20 #2: a sink slower than the connection holds the command back instead of buffering its output
+    name: 'slow sink',
+    weight: 1,
+    run: async ({ ssh }) => {
+      let got = 0;
+      const slow = new Writable({
+        highWaterMark: 64 * 1024,
+        write: (chunk: Buffer, _e, cb) => {
+          got += chunk.length;
+          setTimeout(cb, 1);
+        },
+      });
+      expectEqual('slow sink', await ssh.system({ stdoutFh: slow }, `head -c ${SLOW_SINK_BYTES} /dev/zero`), true);
+      await new Promise((r) => slow.end(r));
+      expectEqual('bytes through the slow sink', got, SLOW_SINK_BYTES);
+    },
+  },
+  {
+    // issue 20 #5: an aborted silent command; on the spawn engine its session is held until the command ends
+    // (1 s), and calls waiting for a session are bounded by their timeout
+    name: 'silent abort',
+    weight: 1,
+    run: ({ ssh }) => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 50);
+      return expectFailure(ssh.capture({ signal: ac.signal }, 'sleep 1'), 'OSSH_ABORTED');
     },
   },
   {

@@ -99,6 +99,7 @@ const runOne = async (op: SoakOp, engine: string): Promise<void> => {
   latencies.set(key, [...(latencies.get(key) ?? []), performance.now() - t0]);
 };
 
+const NAME_WIDTH = Math.max(...SOAK_OPS.map((o) => o.name.length));
 const totalWeight = SOAK_OPS.reduce((s, o) => s + o.weight, 0);
 const pick = (): SoakOp => {
   let r = Math.random() * totalWeight;
@@ -148,7 +149,7 @@ const end = snapshot();
 
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 console.log(
-  `\n${'operation'.padEnd(16)} ${'engine'.padEnd(6)} ${'ok'.padStart(6)} ${'errors'.padStart(6)}` +
+  `\n${'operation'.padEnd(NAME_WIDTH)} ${'engine'.padEnd(6)} ${'ok'.padStart(6)} ${'errors'.padStart(6)}` +
     '   p50 ms   p90 ms   p99 ms   max ms',
 );
 let total = 0;
@@ -160,7 +161,7 @@ for (const op of SOAK_OPS) {
     total += xs.length;
     const cells = [50, 90, 99, 100].map((p) => fmt(percentile(xs, p)).padStart(8)).join(' ');
     console.log(
-      `${op.name.padEnd(16)} ${engine.padEnd(6)} ${String(ok).padStart(6)} ` +
+      `${op.name.padEnd(NAME_WIDTH)} ${engine.padEnd(6)} ${String(ok).padStart(6)} ` +
         `${String(xs.length - ok).padStart(6)} ${cells}`,
     );
   }

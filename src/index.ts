@@ -1,5 +1,5 @@
 export { OpenSSH } from './openssh';
-export type { Capture2Result, SocketProcess } from './openssh';
+export type { Capture2Result, Socket3Process, SocketProcess } from './openssh';
 export type { WithOptions } from './command/call-args';
 export type { OpenSSHOptions, EngineName } from './core/options';
 export type { PersistentMaster } from './core/persist/persistent-masters';

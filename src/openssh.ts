@@ -23,7 +23,7 @@ import { connectionSite } from './command/connection-site';
 import { engineContextOf } from './command/connection-site';
 import type { EngineContext } from './core/engines/engine';
 import { exec$ } from './command/exec';
-import { openProcess, openPtyProcess, openSocket } from './command/process-methods';
+import { openProcess, openPtyProcess, openSocket, openSocket3 } from './command/process-methods';
 import { capture, capture2, captureLines, system, test, type Capture2Result } from './command/promise-methods';
 import { prepareCall } from './command/call';
 import type { CommandSite } from './command/site';
@@ -77,6 +77,11 @@ export interface SocketProcess {
   socket: Duplex;
   /** The process (`exit`, `kill`). */
   process: RemoteProcess;
+}
+/** An open3socket result: the socket (stdin and stdout), stderr apart, and the process handle. */
+export interface Socket3Process extends SocketProcess {
+  /** The command's stderr. */
+  stderr: Readable;
 }
 
 /**
@@ -136,7 +141,13 @@ export class OpenSSH {
     // maintained by the connection, as Net::OpenSSH does; setVar may override them
     const port = s.port === undefined ? undefined : String(s.port);
     this.vars = new VarTable(s.expandVars, { HOST: s.dest.host, USER: s.user, PORT: port, ...s.vars });
-    this.master = new Master(s, (e) => this.onMasterFailure(e), this);
+    // on a signal that ends the process, the commands are told to end before the master goes, as disconnect() does
+    this.master = new Master(
+      s,
+      (e) => this.onMasterFailure(e),
+      this,
+      () => this.engines.dispose(),
+    );
     this.site = connectionSite(s, this.master, this.engines, () => this.vars.active());
     if (s.connect) this.master.start();
   }
@@ -298,7 +309,9 @@ export class OpenSSH {
 
   /**
    * Ends the master whoever started it and waits until its process is gone: as `disconnect()` without
-   * `persist`; with it, the persistent master (of these options, attached or not) is told to exit (`ssh -O exit`).
+   * `persist`; with it, the persistent master (of these options, attached or not) is told to exit (`ssh -O exit`),
+   * and SIGTERM then SIGKILL if it does not. Gone means exited: init adopted the persistent master and reaps it in
+   * its own time, so `ps` may list it as `<defunct>` a moment longer (about 1.5 s under some inits).
    */
   async terminate(): Promise<void> {
     await this.engines.dispose();
@@ -484,6 +497,11 @@ export class OpenSSH {
   /** One Duplex stream: writes go to the command's stdin, reads come from its stdout. */
   open2socket(...args: WithOptions<Open2Options>): Promise<SocketProcess> {
     return this.call(openSocket, args);
+  }
+
+  /** Like open2socket, with the command's stderr apart as a Readable (Net::OpenSSH's `($socket, $err, $pid)`). */
+  open3socket(...args: WithOptions<Open3Options>): Promise<Socket3Process> {
+    return this.call(openSocket3, args);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Channel, LendStreams } from '../core/channel';
 import { isOpenSSHError, slaveFailed } from '../core/errors';
 import { feedStdin, type StdinSource } from '../core/stdin-source';
 import type { ExecEvent } from '../observables/events';
+import type { OutputValve } from './output-valve';
 
 /** Opens the channel for one subscription: at once, or later. */
 export type ChannelOpener = () => Channel | Promise<Channel>;
@@ -23,6 +24,7 @@ const leaveRunning = (ch: Channel): void => {
 /**
  * The events of the command that `open` starts, with `stdin` fed into it. With `lend`, the chosen streams'
  * chunks may be views of buffers the engine reuses: only for subscribers done with each chunk when `next` returns.
+ * With `valve`, the subscriber may hold the channel's output while it cannot take more (see OutputValve).
  */
 export const channelEvents$ = (
   open: ChannelOpener,
@@ -30,6 +32,7 @@ export const channelEvents$ = (
   host?: string,
   lend?: LendStreams,
   onCancel: OnCancel = () => 'close',
+  valve?: OutputValve,
 ): Observable<ExecEvent> =>
   new Observable<ExecEvent>((sub) => {
     let channel: Channel | undefined;
@@ -47,6 +50,7 @@ export const channelEvents$ = (
       if (lend && (lend.stdout || lend.stderr)) ch.lend?.(lend, (type, data) => sub.next({ type, data }));
       ch.stdout.on('data', (data: Buffer) => sub.next({ type: 'stdout', data }));
       ch.stderr.on('data', (data: Buffer) => sub.next({ type: 'stderr', data }));
+      valve?.attach(ch);
       ch.exit.then((status) => {
         finished = true;
         const { code, signal, note } = status;
@@ -69,5 +73,8 @@ export const channelEvents$ = (
       cancelled = true;
       stopFeeding();
       if (!finished && channel) cancel(channel);
+      // output held for a sink nobody writes to any more: let it flow (into nothing) so the streams can end
+      channel?.stdout.resume();
+      channel?.stderr.resume();
     };
   });

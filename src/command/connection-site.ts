@@ -25,6 +25,7 @@ export const engineContextOf = (s: ConnectionSettings, master: Master): EngineCo
     if (st.name === 'failed') return st.error;
     return st.name === 'running' ? undefined : masterGone(s.dest.host, 'the master connection is not running');
   },
+  socketGone: () => master.noticeSocketGone(),
 });
 
 /** The site of a connection. `vars` gives the variables to expand, or undefined while expansion is off. */

@@ -30,16 +30,43 @@ const PIPES: Partial<Record<MethodName, Partial<CallOptions>>> = {
   open2: { stdinPipe: true, stdoutPipe: true },
   open2socket: { stdinPipe: true, stdoutPipe: true },
   open3: { stdinPipe: true, stdoutPipe: true, stderrPipe: true },
+  open3socket: { stdinPipe: true, stdoutPipe: true, stderrPipe: true },
+};
+
+/** Net::OpenSSH's open_ex pty options, which a Node child cannot have (see PTY_OPTION_REASON). */
+const PTY_OPTIONS = ['stdinPty', 'stdoutPty', 'closeSlavePty'];
+const PTY_OPTION_REASON =
+  'Node cannot make a pty the stdin or stdout (and controlling terminal) of a child process; ' +
+  'use open2pty (a pty for stdin and stdout) or open3pty (stderr apart)';
+
+/** Refuses Net::OpenSSH's pty options of open_ex with the methods that do what they did. */
+const refusePtyOptions = (args: readonly unknown[]): void => {
+  const o = args[0];
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return;
+  const asked = PTY_OPTIONS.find((k) => k in o);
+  if (asked) throw invalidArgument(`\`${asked}\` is not supported: ${PTY_OPTION_REASON}`);
 };
 
 /** openEx, spawn, pipeIn, pipeOut, open2, open3: the started process. */
-export const openProcess = (site: CommandSite, method: MethodName, args: readonly unknown[]): Promise<RemoteProcess> =>
-  startProcess(site, prepareCall(site, method, args, PIPES[method]));
+export const openProcess = (
+  site: CommandSite,
+  method: MethodName,
+  args: readonly unknown[],
+): Promise<RemoteProcess> => {
+  refusePtyOptions(args);
+  return startProcess(site, prepareCall(site, method, args, PIPES[method]));
+};
 
 /** open2socket: stdin and stdout as one Duplex, beside the process handle. */
 export const openSocket = async (site: CommandSite, args: readonly unknown[]) => {
   const p = await openProcess(site, 'open2socket', args);
   return { socket: duplexOf(p), process: p };
+};
+
+/** open3socket: stdin and stdout as one Duplex, stderr apart, beside the process handle. */
+export const openSocket3 = async (site: CommandSite, args: readonly unknown[]) => {
+  const p = await openProcess(site, 'open3socket', args);
+  return { socket: duplexOf(p), stderr: p.stderr!, process: p };
 };
 
 /** open2pty / open3pty: the command on a remote tty, driven through a local pty (always an `ssh -tt` process). */

@@ -3,13 +3,23 @@
 import type { ExitStatus } from '../core/channel';
 import { checkDecodable, decodeText } from '../core/decode-text';
 import { slaveCmdFailed } from '../core/errors';
-import { CaptureSink, TailSink, discardSink, inheritSink, teeSink, type Sink } from '../core/output-sink';
+import {
+  CaptureSink,
+  TailSink,
+  discardSink,
+  inheritSink,
+  lendable,
+  stderrSink,
+  stdoutSink,
+  teeSink,
+  type Sink,
+} from '../core/output-sink';
 import type { RemoteProcess } from '../core/remote-process';
 import { prepareCall, type Call } from './call';
 import { commandEvents$ } from './command-events';
+import { OutputValve } from './output-valve';
 import { startProcess } from './process-methods';
 import { runToEnd } from './run-to-end';
-import { lendable, stderrSink, stdoutSink } from './sinks';
 import type { CommandSite } from './site';
 
 /** Result of capture2: stdout and stderr as strings. */
@@ -21,7 +31,11 @@ const run = (
   stdout: Sink,
   stderr: Sink | 'stdout',
   captured?: { stdout?: CaptureSink; stderr?: CaptureSink },
-): Promise<ExitStatus> => runToEnd(commandEvents$(site, call, lendable(stdout, stderr)), { stdout, stderr, captured });
+): Promise<ExitStatus> => {
+  const valve = new OutputValve();
+  const events$ = commandEvents$(site, call, lendable(stdout, stderr), valve);
+  return runToEnd(events$, { stdout, stderr, captured, valve });
+};
 
 /** stderr to ours, its tail kept for the error. */
 const inheritedStderr = (call: Call, tail: TailSink) =>

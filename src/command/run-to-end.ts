@@ -4,8 +4,9 @@
 import type { Observable } from 'rxjs';
 import type { ExitStatus } from '../core/channel';
 import type { OpenSSHError } from '../core/errors';
-import type { CaptureSink, Sink } from '../core/output-sink';
+import { whenDrained, type CaptureSink, type Sink } from '../core/output-sink';
 import type { ExecEvent } from '../observables/events';
+import type { OutputValve } from './output-valve';
 
 /** Where each stream goes. */
 export interface RunPlan {
@@ -14,6 +15,8 @@ export interface RunPlan {
   stderr: Sink | 'stdout';
   /** Captured output to attach to errors. */
   captured?: { stdout?: CaptureSink | undefined; stderr?: CaptureSink | undefined } | undefined;
+  /** Holds the command's output while a sink is full (the valve `events$` was made with). */
+  valve?: OutputValve | undefined;
 }
 
 const withCaptured = (e: OpenSSHError, plan: RunPlan): OpenSSHError => {
@@ -22,10 +25,16 @@ const withCaptured = (e: OpenSSHError, plan: RunPlan): OpenSSHError => {
   return out === undefined && err === undefined ? e : e.withOutput(out ?? '', err);
 };
 
-/** Runs `events$` to its end according to `plan`. */
+/** Runs `events$` to its end according to `plan`; a full sink holds the output until it drained. */
 export const runToEnd = (events$: Observable<ExecEvent>, plan: RunPlan): Promise<ExitStatus> =>
   new Promise<ExitStatus>((resolve, reject) => {
     const stderr = plan.stderr === 'stdout' ? plan.stdout : plan.stderr;
+    const { valve } = plan;
+    const write = (sink: Sink, data: Buffer) => {
+      if (sink.write(data) || !valve) return;
+      valve.hold();
+      whenDrained(sink, () => valve.release());
+    };
     const finish = async (outcome: () => void, error?: OpenSSHError) => {
       const ends = await Promise.allSettled([plan.stdout.end(), stderr === plan.stdout ? undefined : stderr.end()]);
       const sinkError = ends.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -35,8 +44,8 @@ export const runToEnd = (events$: Observable<ExecEvent>, plan: RunPlan): Promise
     };
     events$.subscribe({
       next: (e) => {
-        if (e.type === 'stdout') plan.stdout.write(e.data);
-        else if (e.type === 'stderr') stderr.write(e.data);
+        if (e.type === 'stdout') write(plan.stdout, e.data);
+        else if (e.type === 'stderr') write(stderr, e.data);
         // the engine's note (what the server did instead of reporting a status) goes with it into the error
         else if (e.type === 'exit')
           void finish(() =>

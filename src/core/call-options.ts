@@ -209,7 +209,7 @@ export type SpawnOptions = CommonCallOptions &
   DpipeCallOptions;
 /** Options of `open2` and `open2socket`. */
 export type Open2Options = CommonCallOptions & StderrCallOptions;
-/** Options of `open3`. */
+/** Options of `open3` and `open3socket`. */
 export type Open3Options = CommonCallOptions;
 /** Options of `pipeIn` and `pipeOut`. */
 export type PipeOptions = CommonCallOptions;
@@ -271,6 +271,7 @@ export const METHOD_OPTIONS = {
   open2: new Set([...COMMON, ...STDERR]),
   open2socket: new Set([...COMMON, ...STDERR]),
   open3: new Set(COMMON),
+  open3socket: new Set(COMMON),
   pipeIn: new Set(COMMON),
   pipeOut: new Set(COMMON),
   makeRemoteCommand: new Set(COMMON),

@@ -80,6 +80,11 @@ export interface Channel {
    * or return false, and the caller reads the streams as usual.
    */
   lend?(streams: LendStreams, fn: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): boolean;
+  /**
+   * While the channel waits for a free session on the master (nothing started yet), which sessions are taken (for
+   * the error of a timeout that ends the wait); undefined once it started, or when it does not wait for a session.
+   */
+  waitingFor?(): string | undefined;
   /** The local ssh process id (spawn engine), if any. */
   readonly pid?: number | undefined;
 }

@@ -1,19 +1,10 @@
 // Where the control socket lives: ctlDir choice and creation (0700), the strictMode safety check of the
 // directory and every parent, and the socket path length limit.
 import { randomBytes } from 'node:crypto';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  realpathSync,
-  rmdirSync,
-  statSync,
-  type Stats,
-} from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { noteCreatedCtlDir, removeCreated } from './ctl-dir-claims';
 import { ctlDirFailed, type OpenSSHError } from './errors';
 import { sshPathProblem } from './ssh-path';
 
@@ -63,19 +54,9 @@ export const prepareCtlDir = (dir: string, strictMode: boolean, host?: string): 
   }
   const bad = checkCtlDir(abs, strictMode, host);
   if (bad && created) removeCreated(abs, created);
+  // the connections that use it remove it again when the last has ended (ctl-dir-claims.ts); not the default one
+  else if (created && abs !== resolve(defaultCtlDir())) noteCreatedCtlDir(abs, created);
   return bad;
-};
-
-/** Removes `abs` and its parents up to `top` (the first directory mkdir created), stopping at one not empty. */
-const removeCreated = (abs: string, top: string): void => {
-  for (let d = abs; ; d = dirname(d)) {
-    try {
-      rmdirSync(d);
-    } catch {
-      return;
-    }
-    if (d === top || dirname(d) === d) return;
-  }
 };
 
 /** Why the existing directory `abs` cannot hold control sockets, or undefined. */

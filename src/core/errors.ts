@@ -135,6 +135,18 @@ export const slaveTimeout = (host: string | undefined, seconds: number, killed: 
     { host },
   );
 
+/**
+ * A call whose timeout passed while it still waited for a free session on the master: the command never started
+ * (and never will: it is taken out of the wait). `held` says which sessions are taken (SessionBudget.describe).
+ */
+export const sessionWaitTimeout = (host: string | undefined, seconds: number, held: string): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_SLAVE_TIMEOUT',
+    `ssh slave failed: timed out after ${seconds} s waiting for a free session on the master; the command never ` +
+      `started: ${held}`,
+    { host },
+  );
+
 // An `ssh -S` slave whose session the server refused (mostly sshd's MaxSessions). ssh then tries a connection of
 // its own, which the slave's ProxyCommand=false stops, so its last line ("kex_exchange_identification...") misleads.
 const MUX_SESSION_REFUSED = /mux_client_request_session: session request failed: ([^\n]*)/;

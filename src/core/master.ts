@@ -3,16 +3,19 @@
 // disconnect / stop / disown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { displayDestination } from './destination';
 import { masterFailed, masterGone, stderrTail, type OpenSSHError } from './errors';
 import { ownProcess, releaseProcess } from './exit-hook';
 import { holdWhile } from './keep-alive';
+import { judgingTimeout, type JudgingTimer } from './loop-aware-timer';
+import { pacedStart } from './spawn-pace';
+import { claimCtlDir } from './ctl-dir-claims';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
-import { isLive, transition, type MasterEvent, type MasterState } from './master-state';
+import { isFinal, isLive, transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
 import { describeSshFailure } from './ssh-stderr';
 import { debug } from './debug/debug';
@@ -56,8 +59,12 @@ export class Master {
   private external: boolean;
   private stderr = '';
   private pollTimer: NodeJS.Timeout | undefined;
-  private loginTimer: NodeJS.Timeout | undefined;
+  private loginTimer: JudgingTimer | undefined;
   private exited: Promise<void> = Promise.resolve();
+  /** A master start waiting for its turn to fork (spawn-pace.ts): cancel or fork now; true if it was queued. */
+  private unstarted: { cancel(): boolean; now(): boolean } | undefined;
+  /** Says this connection no longer uses the ctlDir it may have created (ctl-dir-claims.ts). */
+  private dirClaim: (() => void) | undefined;
   private readonly onFailure: (error: OpenSSHError) => void;
   /** persist: the start lock while this object starts the master, then the control connection that watches it. */
   private startLock: (() => void) | undefined;
@@ -72,11 +79,20 @@ export class Master {
     onFailure: (error: OpenSSHError) => void,
     /** The first argument of a loginHandler (the OpenSSH object). */
     owner: unknown = undefined,
+    /** Tells the commands running through this master to end (on a signal that ends the process: exit-hook.ts). */
+    private readonly endCommands?: () => Promise<void>,
   ) {
     this.owner = () => owner; // a function: no cycle for JSON.stringify or inspect
     this.external = s.externalMaster;
     this.ctlPath = s.ctlPath;
     this.onFailure = onFailure;
+    // failed or stopped: once the process is gone (its socket with it), let go of the ctlDir this process created
+    this.states.subscribe((st) => {
+      const release = isFinal(st) ? this.dirClaim : undefined;
+      if (!release) return;
+      this.dirClaim = undefined;
+      void this.exited.then(release);
+    });
   }
 
   /** The current state. */
@@ -142,11 +158,28 @@ export class Master {
     if (badPath) return this.dispatch({ type: 'fail', error: badPath });
     const badDir = prepareCtlDir(dirname(this.ctlPath), this.s.strictMode, this.host);
     if (badDir) return this.dispatch({ type: 'fail', error: badDir });
+    const previous = this.dirClaim;
+    this.dirClaim = claimCtlDir(resolve(dirname(this.ctlPath)));
+    previous?.();
     debug('ctlPath', () => `${this.describe()}: control socket ${this.ctlPath}`);
     const args = masterArgs(this.s, this.ctlPath);
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
     if (needsPty(this.s)) return void this.spawnPtyMaster(args);
+    // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
+    this.exited = new Promise((resolve) => {
+      const fork = () => {
+        this.unstarted = undefined;
+        if (this.state.name === 'connecting') return this.spawnChild(args, resolve);
+        resolve();
+        this.settleStopping();
+      };
+      const unqueue = pacedStart(fork);
+      this.unstarted = { cancel: () => unqueue() && (resolve(), true), now: () => unqueue() && (fork(), true) };
+    });
+  }
 
+  /** Forks the master ssh (no pty); `exited` is called once it has ended and its end was handled. */
+  private spawnChild(args: string[], exited: () => void): void {
     // detached: the master gets its own session, so it has no terminal to prompt on (no hang
     // waiting for a password nobody will type) and a Ctrl-C aimed at us reaches it only through us.
     const outFh = this.s.masterStdoutFh;
@@ -172,29 +205,27 @@ export class Master {
       this.stderr = stderrTail(this.stderr + d);
       this.noticeLostRace();
     });
-    this.exited = new Promise((resolve) => {
-      child.once('error', (e) => {
-        this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
-        resolve();
-      });
-      child.once('close', (code, signal) => {
-        if (child.pid) releaseProcess(child.pid);
-        // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
-        if (this.child !== child) return void resolve();
-        this.child = undefined;
-        const handled = this.foregroundDone(code);
-        if (handled) return void handled.then(resolve);
-        const why = describeSshFailure(
-          this.stderr,
-          signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
-        );
-        const error =
-          this.state.name === 'running'
-            ? masterGone(this.host, why, { stderr: this.stderr || undefined })
-            : masterFailed(this.host, why, { stderr: this.stderr || undefined });
-        this.dispatch({ type: 'exited', error });
-        resolve();
-      });
+    child.once('error', (e) => {
+      this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
+      exited();
+    });
+    child.once('close', (code, signal) => {
+      if (child.pid) releaseProcess(child.pid);
+      // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
+      if (this.child !== child) return void exited();
+      this.child = undefined;
+      const handled = this.foregroundDone(code);
+      if (handled) return void handled.then(exited);
+      const why = describeSshFailure(
+        this.stderr,
+        signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+      );
+      const error =
+        this.state.name === 'running'
+          ? masterGone(this.host, why, { stderr: this.stderr || undefined })
+          : masterFailed(this.host, why, { stderr: this.stderr || undefined });
+      this.dispatch({ type: 'exited', error });
+      exited();
     });
     if (child.pid === undefined) return; // 'error' follows
     this.started(child.pid, false);
@@ -203,15 +234,14 @@ export class Master {
   /** Bookkeeping once the ssh process runs: ownership, state, the login timeout, socket polling. */
   private started(pid: number, login: boolean): void {
     this.pid = pid;
-    ownProcess(pid);
+    ownProcess(pid, this.endCommands);
     debug('connect', () => `${this.describe()}: master pid ${pid}${this.pty ? ' on a pty' : ''}`);
     this.dispatch({ type: 'spawned', login });
     if (this.s.timeout !== undefined) {
-      this.loginTimer = setTimeout(
-        () => this.fail(`login timeout: not connected after ${this.s.timeout} s`),
-        this.s.timeout * 1000,
+      // judges the server: time our own loop was stalled does not count (loop-aware-timer.ts)
+      this.loginTimer = judgingTimeout(this.s.timeout * 1000, () =>
+        this.fail(`login timeout: not connected after ${this.s.timeout} s`),
       );
-      this.loginTimer.unref();
     }
     this.schedulePoll(2);
   }
@@ -477,6 +507,19 @@ export class Master {
     return muxAliveCheck(this.ctlPath, CONTROL_TIMEOUT_MS).catch(() => undefined);
   }
 
+  /**
+   * Called when a slave or a proxy connection could not reach the master: when the master runs but its control socket
+   * is gone (deleted), nothing can reach it any more, which is a master failure. The master then fails (ours is
+   * ended, as on any failure) and its error is returned; undefined when the socket is there.
+   */
+  noticeSocketGone(): OpenSSHError | undefined {
+    if (this.state.name !== 'running' || !this.ctlPath || isSocket(this.ctlPath)) return undefined;
+    const why = `its control socket ${this.ctlPath} is gone (deleted while the master ran), so nothing can reach it`;
+    const error = masterGone(this.host, why);
+    this.dispatch({ type: 'fail', error }); // running -> failed: ends our ssh, fails what runs
+    return error;
+  }
+
   /** Whether the master answers through its socket (and is the process we started, when we started one). */
   async check(): Promise<boolean> {
     if (this.state.name !== 'running') return false;
@@ -522,10 +565,15 @@ export class Master {
   }
 
   private async endWhoeverStarted(): Promise<void> {
+    const attached = this.persistent && this.state.name === 'running' ? this.pid : undefined;
     await this.end(true);
     if (this.s.persist === undefined) return;
     const ctlPath = this.ctlPath ?? persistentPathOf(this.s);
-    const seen = await probeMaster(ctlPath, this.host);
+    const seen = await probeMaster(ctlPath, this.host).catch((e: OpenSSHError) => {
+      if (attached === undefined) throw e;
+      return undefined; // the master we were attached to no longer answers (hung, stopped): end it by its pid
+    });
+    if (seen === undefined) return endPersistentMaster(ctlPath, attached!);
     if (seen.kind !== 'alive') return;
     seen.socket.destroy();
     await endPersistentMaster(ctlPath, seen.pid);
@@ -552,6 +600,7 @@ export class Master {
   disown(): number | undefined {
     // a master on a pty cannot outlive us: the pty closes with this process and ssh gets SIGHUP
     if (this.pty) return this.pid;
+    this.unstarted?.now(); // still waiting for its turn to fork: the master to let go of is started now
     if (this.pid !== undefined) releaseProcess(this.pid);
     this.external = true;
     this.child?.stderr?.destroy();
@@ -561,6 +610,10 @@ export class Master {
   }
 
   private kill(): void {
+    if (this.unstarted?.cancel()) {
+      this.unstarted = undefined;
+      return this.settleStopping(); // never forked: nothing to end
+    }
     const pty = this.pty;
     if (pty && !this.external && !pty.done) {
       if (this.ptyKilled === pty) return;
@@ -591,7 +644,7 @@ export class Master {
 
   private cancelTimers(): void {
     clearTimeout(this.pollTimer);
-    clearTimeout(this.loginTimer);
+    this.loginTimer?.cancel();
     this.pollTimer = this.loginTimer = undefined;
   }
 

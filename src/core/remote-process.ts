@@ -3,7 +3,7 @@
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import type { CallOptions } from './call-options';
 import type { Channel, ExitStatus } from './channel';
-import { inheritSink, optionSink, type Sink } from './output-sink';
+import { inheritSink, routeOutput, stderrSink, stdoutSink, type Sink } from './output-sink';
 import { feedStdin, stdinSource } from './stdin-source';
 import { startDpipe } from './dpipe';
 
@@ -35,10 +35,6 @@ export type WithStdout = RemoteProcess & { /** The command's stdout. */ readonly
 /** A process handle whose stderr is a pipe. */
 export type WithStderr = RemoteProcess & { /** The command's stderr. */ readonly stderr: Readable };
 
-const routeOutput = (from: Readable, sink: Sink): void => {
-  from.on('data', (c: Buffer) => sink.write(c));
-};
-
 /** Both streams into one Readable, ending when both have ended (backpressure reaches both). */
 const merge = (a: Readable, b: Readable): Readable => {
   const out = new PassThrough();
@@ -60,13 +56,14 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
   if (dpipe) {
     // joined in startDpipe
   } else if (socket) {
+    // half-open: output may follow the peer's end of its side, as on Net::OpenSSH's socketpair
+    (socket as { allowHalfOpen?: boolean }).allowHalfOpen = true;
     socket.pipe(ch.stdin);
     ch.stdout.pipe(socket);
     socket.once('close', () => ch.stdout.resume()); // a closed socket unpipes: drain the rest so the exit can come
   } else if (o.stdoutPipe) stdout = o.stderrToStdout ? merge(ch.stdout, ch.stderr) : ch.stdout;
   else {
-    const sink =
-      optionSink({ fh: o.stdoutFh, file: o.stdoutFile, discard: o.stdoutDiscard }, host) ?? inheritSink('stdout');
+    const sink = stdoutSink(o, host, () => inheritSink('stdout'));
     sinks.push(sink);
     routeOutput(ch.stdout, sink);
   }
@@ -74,10 +71,9 @@ export const wireProcess = (ch: Channel, o: CallOptions, host: string): RemotePr
   else if (o.stderrToStdout && stdout) {
     // merged above
   } else {
-    const sink =
-      o.stderrToStdout && sinks[0]
-        ? sinks[0]
-        : (optionSink({ fh: o.stderrFh, file: o.stderrFile, discard: o.stderrDiscard }, host) ?? inheritSink('stderr'));
+    const chosen = stderrSink(o, host, () => inheritSink('stderr'));
+    // merged into a stdout that has no sink here (a socket, a dpipe): ours, as before
+    const sink = chosen !== 'stdout' ? chosen : (sinks[0] ?? inheritSink('stderr'));
     if (!sinks.includes(sink)) sinks.push(sink);
     routeOutput(ch.stderr, sink);
   }

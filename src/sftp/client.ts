@@ -10,6 +10,7 @@ import { EXT, FX, FXP, OPEN, SFTP_VERSION } from './constants';
 import { ls, walk, type LsOptions, type SftpListEntry, type SftpWalkEntry, type WalkOptions } from './listing';
 import type { TransferHandle } from './progress';
 import { get, put, type TransferOptions } from './transfer';
+import { fsNames, type FsNames } from './fs-encoding';
 import { FrameParser, MalformedPacket, PacketReader, PacketWriter } from './packets';
 import { ReplyWatch } from './reply-watch';
 import { channelClosed, closedAfterTimeout, protocolError, requestTimeout } from './sftp-errors';
@@ -48,6 +49,11 @@ export interface CreateSftpOptions {
    * so every other pending request fails too and the client must be opened again. 0 or unset: no timeout.
    */
   timeout?: number | undefined;
+  /**
+   * The encoding of file names on the server (Net::SFTP::Foreign's `fs_encoding`): utf8, latin1 or ascii. Paths
+   * are sent in it, names read back (readdir, ls, realpath, readlink) decoded from it. @default utf8
+   */
+  fsEncoding?: string | undefined;
 }
 
 /** statvfs@openssh.com: the remote file system's figures (as statvfs(3)). */
@@ -121,6 +127,7 @@ export class SftpClient {
   readonly host: string | undefined;
   /** The local ssh process carrying the subsystem (spawn engine), if any. */
   readonly pid: number | undefined;
+  private readonly names: FsNames;
   /** The protocol version agreed with the server (3). */
   version = 0;
   /** Extensions the server announced in VERSION: name -> data. */
@@ -153,6 +160,7 @@ export class SftpClient {
     this.pid = opts.pid;
     this.onClose = opts.onClose;
     this.explainClose = opts.explainClose;
+    this.names = fsNames(opts.fsEncoding);
     const t = assertTimeout('timeout', opts.timeout);
     this.timeout = t === 0 ? undefined : t;
     const oldest = () => (this.versionWaiter ? -1 : this.pending.keys().next().value);
@@ -447,7 +455,7 @@ export class SftpClient {
   ): Promise<string> {
     const r = this.expect(op, path, await this.send({ op, path }, type, build), FXP.NAME, 'NAME');
     if (r.u32() < 1) throw protocolError(this.host, `${op}: the server sent no name`);
-    return r.string();
+    return this.names.in(r);
   }
 
   private async extended(
@@ -518,7 +526,7 @@ export class SftpClient {
     const r = this.expect(
       'open',
       path,
-      await this.send({ op: 'open', path }, FXP.OPEN, (w) => writeAttrs(w.string(path).u32(pflags), a)),
+      await this.send({ op: 'open', path }, FXP.OPEN, (w) => writeAttrs(w.string(this.names.out(path)).u32(pflags), a)),
       FXP.HANDLE,
       'HANDLE',
     );
@@ -597,13 +605,13 @@ export class SftpClient {
   /** Attributes of `path`, following symlinks. */
   async stat(path: string): Promise<SftpStats> {
     SftpClient.checkPath('stat', path);
-    return this.callAttrs('stat', path, FXP.STAT, (w) => w.string(path));
+    return this.callAttrs('stat', path, FXP.STAT, (w) => w.string(this.names.out(path)));
   }
 
   /** Attributes of `path` itself (a symlink is not followed). */
   async lstat(path: string): Promise<SftpStats> {
     SftpClient.checkPath('lstat', path);
-    return this.callAttrs('lstat', path, FXP.LSTAT, (w) => w.string(path));
+    return this.callAttrs('lstat', path, FXP.LSTAT, (w) => w.string(this.names.out(path)));
   }
 
   /** Whether `path` exists (lstat succeeds); false only for "no such file", other failures reject. */
@@ -621,7 +629,7 @@ export class SftpClient {
   async setstat(path: string, attrs: SftpAttrInput): Promise<void> {
     SftpClient.checkPath('setstat', path);
     const a = SftpClient.checkAttrs('setstat', attrs);
-    await this.callStatus('setstat', path, FXP.SETSTAT, (w) => writeAttrs(w.string(path), a));
+    await this.callStatus('setstat', path, FXP.SETSTAT, (w) => writeAttrs(w.string(this.names.out(path)), a));
   }
 
   /** `chmod`: setstat with a mode. */
@@ -638,19 +646,19 @@ export class SftpClient {
   async mkdir(path: string, attrs?: SftpAttrInput): Promise<void> {
     SftpClient.checkPath('mkdir', path);
     const a = SftpClient.checkAttrs('mkdir', attrs);
-    await this.callStatus('mkdir', path, FXP.MKDIR, (w) => writeAttrs(w.string(path), a));
+    await this.callStatus('mkdir', path, FXP.MKDIR, (w) => writeAttrs(w.string(this.names.out(path)), a));
   }
 
   /** Removes an empty directory. */
   async rmdir(path: string): Promise<void> {
     SftpClient.checkPath('rmdir', path);
-    await this.callStatus('rmdir', path, FXP.RMDIR, (w) => w.string(path));
+    await this.callStatus('rmdir', path, FXP.RMDIR, (w) => w.string(this.names.out(path)));
   }
 
   /** Removes a file (or symlink). */
   async remove(path: string): Promise<void> {
     SftpClient.checkPath('remove', path);
-    await this.callStatus('remove', path, FXP.REMOVE, (w) => w.string(path));
+    await this.callStatus('remove', path, FXP.REMOVE, (w) => w.string(this.names.out(path)));
   }
 
   /** Alias of {@link remove}. */
@@ -666,21 +674,23 @@ export class SftpClient {
     SftpClient.checkPath('rename', from);
     SftpClient.checkPath('rename', to);
     if (opts.posix !== false && this.hasExtension(EXT.POSIX_RENAME))
-      return this.extendedStatus('rename', from, EXT.POSIX_RENAME, (w) => w.string(from).string(to));
+      return this.extendedStatus('rename', from, EXT.POSIX_RENAME, (w) =>
+        w.string(this.names.out(from)).string(this.names.out(to)),
+      );
     if (opts.posix === true) throw unsupported(this.host, 'rename', from, EXT.POSIX_RENAME);
-    await this.callStatus('rename', from, FXP.RENAME, (w) => w.string(from).string(to));
+    await this.callStatus('rename', from, FXP.RENAME, (w) => w.string(this.names.out(from)).string(this.names.out(to)));
   }
 
   /** The canonical absolute path of `path` (`'.'` gives the login directory). */
   async realpath(path: string): Promise<string> {
     SftpClient.checkPath('realpath', path);
-    return this.callName('realpath', path, FXP.REALPATH, (w) => w.string(path));
+    return this.callName('realpath', path, FXP.REALPATH, (w) => w.string(this.names.out(path)));
   }
 
   /** The target of symlink `path`. */
   async readlink(path: string): Promise<string> {
     SftpClient.checkPath('readlink', path);
-    return this.callName('readlink', path, FXP.READLINK, (w) => w.string(path));
+    return this.callName('readlink', path, FXP.READLINK, (w) => w.string(this.names.out(path)));
   }
 
   /**
@@ -690,20 +700,24 @@ export class SftpClient {
   async symlink(target: string, linkPath: string): Promise<void> {
     SftpClient.checkPath('symlink', target);
     SftpClient.checkPath('symlink', linkPath);
-    await this.callStatus('symlink', linkPath, FXP.SYMLINK, (w) => w.string(target).string(linkPath));
+    await this.callStatus('symlink', linkPath, FXP.SYMLINK, (w) =>
+      w.string(this.names.out(target)).string(this.names.out(linkPath)),
+    );
   }
 
   /** Creates hard link `linkPath` to `existing` (hardlink@openssh.com). */
   async link(existing: string, linkPath: string): Promise<void> {
     SftpClient.checkPath('link', existing);
     SftpClient.checkPath('link', linkPath);
-    await this.extendedStatus('link', linkPath, EXT.HARDLINK, (w) => w.string(existing).string(linkPath));
+    await this.extendedStatus('link', linkPath, EXT.HARDLINK, (w) =>
+      w.string(this.names.out(existing)).string(this.names.out(linkPath)),
+    );
   }
 
   /** File system figures for the file system holding `path` (statvfs@openssh.com). */
   async statvfs(path: string): Promise<SftpStatVfs> {
     SftpClient.checkPath('statvfs', path);
-    const r = await this.extended('statvfs', path, EXT.STATVFS, (w) => w.string(path));
+    const r = await this.extended('statvfs', path, EXT.STATVFS, (w) => w.string(this.names.out(path)));
     const keys = [
       'bsize',
       'frsize',
@@ -730,7 +744,7 @@ export class SftpClient {
     const r = this.expect(
       'opendir',
       path,
-      await this.send({ op: 'opendir', path }, FXP.OPENDIR, (w) => w.string(path)),
+      await this.send({ op: 'opendir', path }, FXP.OPENDIR, (w) => w.string(this.names.out(path))),
       FXP.HANDLE,
       'HANDLE',
     );
@@ -752,7 +766,8 @@ export class SftpClient {
     );
     if (r === null) return null;
     const out: SftpDirEntry[] = [];
-    for (let n = r.u32(); n > 0; n--) out.push({ filename: r.string(), longname: r.string(), attrs: readAttrs(r) });
+    for (let n = r.u32(); n > 0; n--)
+      out.push({ filename: this.names.in(r), longname: this.names.in(r), attrs: readAttrs(r) });
     return out;
   }
 

@@ -5,6 +5,7 @@ import { createSftp, SftpClient } from './client';
 import { effectiveTimeout } from '../conn';
 import { assertTimeout } from '../core/validate';
 import { channelClosed } from './sftp-errors';
+import { fsNames } from './fs-encoding';
 
 export { createSftp, SftpClient, SftpHandle } from './client';
 export type { CreateSftpOptions, SftpDirEntry, SftpLimits, SftpOpenFlags, SftpStatVfs, SftpTransport } from './client';
@@ -32,6 +33,11 @@ export interface SftpOptions {
    * @default the connection's `timeout`
    */
   timeout?: number | undefined;
+  /**
+   * The encoding of file names on the server (Net::SFTP::Foreign's `fs_encoding`): utf8, latin1 or ascii.
+   * Paths are sent in it and names read back decoded from it. @default utf8
+   */
+  fsEncoding?: string | undefined;
 }
 
 // how long `end()` lets the ssh slave exit on its own after EOF before ending it
@@ -57,6 +63,7 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
 export const sftp = async (ssh: SftpConnection, opts: SftpOptions = {}): Promise<SftpClient> => {
   const host = ssh.getHost();
   const timeout = effectiveTimeout(assertTimeout('timeout', opts.timeout), ssh.timeout);
+  fsNames(opts.fsEncoding); // a bad encoding fails before the subsystem starts
   const proc = await ssh.openEx(
     {
       subsystem: true,
@@ -105,7 +112,15 @@ export const sftp = async (ssh: SftpConnection, opts: SftpOptions = {}): Promise
   };
   const client = new SftpClient(
     { stdout, stdin },
-    { host, pid: proc.pid, maxPacket: opts.maxPacket, onClose: reap, explainClose: explain, timeout },
+    {
+      host,
+      pid: proc.pid,
+      maxPacket: opts.maxPacket,
+      onClose: reap,
+      explainClose: explain,
+      timeout,
+      fsEncoding: opts.fsEncoding,
+    },
   );
   proc.exit.then(
     () => undefined,

@@ -4,7 +4,7 @@ import type { Observer } from 'rxjs';
 import type { FileSpec, OutputHandle } from '../core/call-options';
 import { invalidArgument } from '../core/errors';
 import { splitLeadingOptions } from '../core/leading-options';
-import { assertArgList, assertBoolean, assertString, assertTimeout } from '../core/validate';
+import { assertArgList, assertBoolean, assertString, assertTimeout, checkArgumentEncoding } from '../core/validate';
 import { effectiveTimeout } from '../conn';
 import type { GlobFlags } from './local-glob';
 import type { TransferProgress } from './progress';
@@ -64,6 +64,14 @@ export interface TransferOptions {
   progress?: ProgressListener;
   /** Cancels the transfer (the tool is ended; the promise rejects with OSSH_ABORTED). */
   signal?: AbortSignal;
+  /**
+   * The encoding of the file names (Net::OpenSSH's `encoding` / `argument_encoding`): only `utf8` is possible. The
+   * names are the tool's process arguments, which Node always encodes as UTF-8; another encoding is refused with
+   * OSSH_INVALID_ARGUMENT (use `ssh.sftp({ fsEncoding })`, or rsync's own `iconv`). @default utf8
+   */
+  encoding?: string;
+  /** The same as `encoding`. */
+  argumentEncoding?: string;
 }
 
 export const COMMON_KEYS = [
@@ -86,6 +94,8 @@ export const COMMON_KEYS = [
   'stderrToStdout',
   'progress',
   'signal',
+  'encoding',
+  'argumentEncoding',
 ] as const;
 
 /** Normalised common options. */
@@ -142,7 +152,22 @@ export const checkTransferOptions = (o: TransferOptions, connTimeout?: number): 
     throw invalidArgument('Expected `signal` to be an AbortSignal', o.signal);
   if (o.globFlags !== undefined && (typeof o.globFlags !== 'object' || o.globFlags === null))
     throw invalidArgument('Expected `globFlags` to be an object such as { dot: true }', o.globFlags);
+  for (const k of ['encoding', 'argumentEncoding'] as const) checkNameEncoding(k, o[k]);
   return { ...o, sshOpts: assertArgList('sshOpts', o.sshOpts), timeout };
+};
+
+/**
+ * File names reach scp and rsync as process arguments, and Node encodes every argument as UTF-8: a name in another
+ * encoding cannot be given to them. Refused before anything runs, with what does carry such names.
+ */
+const checkNameEncoding = (name: string, v: unknown): void => {
+  const e = checkArgumentEncoding(name, v)?.toLowerCase();
+  if (e === undefined || e === 'utf8' || e === 'utf-8') return;
+  throw invalidArgument(
+    `\`${name}: ${e}\` is not supported for scp and rsync: file names are their process arguments, which Node ` +
+      "encodes as UTF-8; for names in another encoding use ssh.sftp({ fsEncoding }) (get/put), or rsync's own " +
+      '`iconv` option',
+  );
 };
 
 /** A binary name option (`scpCmd`, `rsyncCmd`, `sshfsCmd`...). */

@@ -210,6 +210,31 @@ if (f) {
     }
   });
 
+  test('the ctlDir a connection created goes with the last connection using it: failed, or disconnected', async () => {
+    const refused = join(scratch, 'made-for-refused', 'ctl');
+    const bad = new OpenSSH(`${f.user}@127.0.0.1:1`, f.options({ ctlDir: refused }));
+    await rejects<OpenSSHError>(bad.waitForMaster(), (e) => e.code === 'OSSH_MASTER_FAILED');
+    assert.ok(
+      await eventually(() => !existsSync(join(scratch, 'made-for-refused')), 3000),
+      'a connection that failed to connect removed the directories it created',
+    );
+    const shared = join(scratch, 'made-for-two', 'ctl');
+    const one = connect(f, { ctlDir: shared });
+    const two = connect(f, { ctlDir: shared });
+    assert.is(await one.capture('echo', 'one'), 'one\n');
+    assert.is(await two.capture('echo', 'two'), 'two\n');
+    await one.disconnect();
+    assert.ok(existsSync(shared), 'kept while another connection uses it');
+    assert.is(await two.capture('echo', 'still'), 'still\n');
+    await two.disconnect();
+    assert.ok(await eventually(() => !existsSync(join(scratch, 'made-for-two')), 3000), 'gone with the last one');
+    mkdirSync(shared, { recursive: true, mode: 0o700 });
+    const existing = connect(f, { ctlDir: shared });
+    assert.is(await existing.capture('echo', 'x'), 'x\n');
+    await existing.disconnect();
+    assert.ok(existsSync(shared), 'a ctlDir that existed before is left in place');
+  });
+
   test('checkMaster, externalMaster and a master killed from outside', async () => {
     const ssh = connect(f);
     await ssh.waitForMaster();

@@ -1,6 +1,6 @@
 // Load on each engine: 10,000 sequential commands and 5,000 with 50 in flight leave no growth in open
 // fds, child processes or heap after GC; 200 masters open and close cleanly; 2 GiB through capture$
-// keeps RSS bounded. NET_OPENSSH_LOAD_SCALE=0.1 runs a tenth of it (local iterations only).
+// keeps RSS bounded. The quick suite (test/helpers/sizes.ts) runs 200 of each, 20 masters and 64 MiB.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setFlagsFromString } from 'node:v8';
@@ -11,16 +11,16 @@ import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { childProcesses, fdKinds, openFds, sshProcessesWith } from '../helpers/processes';
 import { eventually, strict } from '../helpers/setup';
+import { GiB, MiB, sized } from '../helpers/sizes';
 
 strict();
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const SCALE = Number(process.env.NET_OPENSSH_LOAD_SCALE ?? 1);
-const SEQUENTIAL = Math.round(10_000 * SCALE);
-const PARALLEL = Math.round(5_000 * SCALE);
+const SEQUENTIAL = sized(10_000, 200);
+const PARALLEL = sized(5_000, 200);
 const IN_FLIGHT = 50;
-const MASTERS = Math.round(200 * Math.min(1, SCALE * 2));
-const BULK = Math.round(2 * 1024 * SCALE) * 1024 * 1024;
+const MASTERS = sized(200, 20);
+const BULK = sized(2 * GiB, 64 * MiB);
 
 const test = suite('e2e: load');
 // every ssh -S slave of the spawn engine takes a session: allow 50 in flight and more

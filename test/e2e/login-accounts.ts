@@ -15,10 +15,18 @@ export const PW = "Pw d'x:y?$z\\1";
 export const ensurePasswordUser = (): boolean => {
   if (!requirePrereq(process.getuid?.() === 0, 'root (to create the password test account; CI runs as root)'))
     return false;
+  const exists = () => {
+    try {
+      execFileSync('id', [PW_USER], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   try {
-    execFileSync('id', [PW_USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', PW_USER], { stdio: 'inherit' });
+    if (!exists()) execFileSync('useradd', ['-m', '-s', '/bin/sh', PW_USER], { stdio: 'pipe' });
+  } catch (e) {
+    if (!exists()) throw e; // else another run on this machine created it in the meantime
   }
   // the password goes through stdin, never argv
   execFileSync('chpasswd', [], { input: `${PW_USER}:${PW}\n`, stdio: ['pipe', 'ignore', 'inherit'] });

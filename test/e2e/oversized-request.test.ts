@@ -77,6 +77,19 @@ for (const engine of ENGINES) {
     assert.is(await ssh.capture('echo after'), 'after\n');
   });
 
+  if (engine === 'spawn') {
+    // spawn() throws E2BIG at once; a slave started from the session queue once threw it out of a 'close' handler
+    test('an argv too big to spawn, started from the session queue, fails alone and frees its session', async () => {
+      const one = connect(f!, { engine, maxSessions: 2 }); // one session for all (see sessionLimit)
+      const busy = one.capture('sleep 0.5; echo busy');
+      const queued = one.capture('echo', 'x'.repeat(300_000));
+      const e = await rejects<OpenSSHError>(queued);
+      assert.is(e.code, 'OSSH_SLAVE_FAILED');
+      assert.match(e.message, /E2BIG/);
+      assert.is(await busy, 'busy\n');
+      assert.is(await one.capture('echo', 'after'), 'after\n', 'the session it held is free again');
+    });
+  }
   if (engine === 'mux') {
     // at the limit the master carries the request; the remote shell then refuses a 256 KiB `sh -c` argument
     // (E2BIG), which fails that command alone: what is asserted is that it was sent and the socket survived

@@ -290,6 +290,50 @@ if (f) {
     },
   );
 
+  test('terminate() of an attached master resolves once its process has exited and its socket is gone', async () => {
+    const ssh = connect(f, opts(newCtlDir()));
+    await ssh.waitForMaster();
+    const pid = ssh.masterPid!;
+    const path = ssh.getCtlPath()!;
+    await ssh.terminate();
+    // exited: absent, or a zombie that init reaps in its own time (ps shows it <defunct> until then)
+    assert.not.ok(isAlive(pid), 'the master no longer runs');
+    assert.not.ok(existsSync(path), 'its socket is gone');
+    assert.is(ssh.state.name, 'stopped');
+  });
+
+  test('terminate() of an attached master that no longer answers (SIGSTOPped) ends it by its pid', async () => {
+    const ssh = connect(f, opts(newCtlDir()));
+    await ssh.waitForMaster();
+    const pid = ssh.masterPid!;
+    const path = ssh.getCtlPath()!;
+    process.kill(pid, 'SIGSTOP'); // our test's own master
+    try {
+      await noHang(ssh.terminate(), 'terminate()');
+      assert.not.ok(isAlive(pid), 'terminate() resolved only once the master was gone');
+      assert.not.ok(existsSync(path), 'the socket the SIGKILLed ssh left was removed');
+    } finally {
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  test('stop() of a master that ignores ssh -O exit (SIGSTOPped) ends it with signals, then resolves', async () => {
+    const o = opts(newCtlDir());
+    const ssh = connect(f, o);
+    await ssh.waitForMaster();
+    await ssh.disconnect();
+    const [m] = await OpenSSH.persistentMasters({ ctlDir: o.ctlDir });
+    assert.ok(m, 'listed');
+    process.kill(m!.pid, 'SIGSTOP'); // our test's own master: it cannot answer the exit request now
+    try {
+      await noHang(m!.stop(), 'stop()');
+      assert.not.ok(isAlive(m!.pid), 'stop() resolved only once the master was gone');
+      assert.not.ok(existsSync(m!.ctlPath), 'the socket the SIGKILLed ssh left was removed');
+    } finally {
+      if (isAlive(m!.pid)) process.kill(m!.pid, 'SIGKILL');
+    }
+  });
+
   test(
     'a passphrase login (master on a pty) persists too; ' + 'the next connection reuses it without the passphrase',
     async () => {

@@ -2,10 +2,10 @@
 // used by calls that say nothing about that stream, never by those that do.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { OpenSSH, OpenSSHError } from '../../src/index';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
@@ -48,6 +48,21 @@ for (const engine of ENGINES) {
       assert.is(await ssh.capture('cat'), 'from the file\n');
       assert.is(await ssh.capture('cat'), 'from the file\n', 'each call reads it from its start');
       assert.is(await ssh.capture({ stdinData: 'given' }, 'cat'), 'given');
+    });
+
+    test('defaultStdinFh (a stream, then a file descriptor) feeds a call that gives no stdin', async () => {
+      const ssh = connect(f, { engine, defaultStdinFh: Readable.from([Buffer.from('from the stream\n')]) });
+      assert.is(await ssh.capture('cat'), 'from the stream\n');
+      assert.is(await ssh.capture({ stdinData: 'given' }, 'cat'), 'given', "the call's own option wins");
+      const inFile = join(scratch, `in-fd-${engine}`);
+      writeFileSync(inFile, 'from the fd\n');
+      const fd = openSync(inFile, 'r');
+      try {
+        const byFd = connect(f, { engine, defaultStdinFh: fd });
+        assert.is(await byFd.capture('cat'), 'from the fd\n');
+      } finally {
+        closeSync(fd);
+      }
     });
   }
   test.run();

@@ -35,6 +35,16 @@ pure('marbles: values closer together than the timeout, and an early completion 
   });
 });
 
+pure('marbles: while `paused` holds the source the clock stops, and it starts over on release', () => {
+  marbles().run(({ cold, expectObservable }) => {
+    // held from frame 3 to 10: 13 frames of silence after a pass; after the release 5 more would not
+    const paused = () => cold('---t------f', { t: true, f: false });
+    const out = (src: string) => cold(src).pipe(inactivityTimeout(0.005, { paused: paused() }), errorCode());
+    expectObservable(out('-a------------b|')).toBe('-a------------b|');
+    expectObservable(out('-a-----------------b|')).toBe('-a-------------#', undefined, 'OSSH_SLAVE_TIMEOUT');
+  });
+});
+
 pure('the error is OSSH_SLAVE_TIMEOUT naming the host and the seconds; bad timeouts are rejected at once', () => {
   marbles().run(({ cold, flush }) => {
     let error: OpenSSHError | undefined;

@@ -26,14 +26,14 @@ import { sftp, type SftpError, type SftpClient, type TransferProgress } from '..
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { rejects, strict } from '../helpers/setup';
+import { GiB, MiB, sized } from '../helpers/sizes';
 
 strict();
 const f = await sharedSshd();
 const test = suite('sftp: transfers');
 const scratch = mkdtempSync(join(tmpdir(), 'net-openssh-sftp-xfer-'));
 chmodSync(scratch, 0o777); // the remote account (netossh when we run as root) writes here
-// NET_OPENSSH_BIG=0 for a quick local run
-const BIG = process.env.NET_OPENSSH_BIG === '0' ? 64 * 1024 * 1024 : 1024 * 1024 * 1024;
+const BIG = sized(GiB, 32 * MiB); // the quick suite's is small (test/helpers/sizes.ts)
 let ssh: OpenSSH;
 let c: SftpClient;
 

@@ -25,6 +25,7 @@ import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { requirePrereq } from '../helpers/prereq';
 import { rejects, strict } from '../helpers/setup';
+import { sized } from '../helpers/sizes';
 import { execFileSync } from 'node:child_process';
 
 strict();
@@ -237,7 +238,7 @@ if (ready) {
     assert.is(await ssh.checkMaster(), true);
   });
 
-  const big = process.env.NET_OPENSSH_BIG === '0' ? 64 : 1024; // MiB; NET_OPENSSH_BIG=0 for a quick local run
+  const big = sized(1024, 16); // MiB; the quick suite's is small (test/helpers/sizes.ts)
   test(`large file round trip (${big} MiB) with progress`, async () => {
     const l = dir('local');
     const p = join(l, 'big.bin');

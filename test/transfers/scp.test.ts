@@ -20,6 +20,7 @@ import type { TransferProgress } from '../../src/transfers/progress';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { rejects, strict } from '../helpers/setup';
+import { sized } from '../helpers/sizes';
 
 strict();
 const f = await sharedSshd();
@@ -93,6 +94,35 @@ if (f) {
     await scpGet(ssh, { glob: true }, join(r, 'f1*.dat'), back);
     assert.equal(readdirSync(back).sort(), ['f1.dat', 'f10.dat', 'f11.dat']);
     for (const x of readdirSync(back)) assert.is(sha(join(back, x)), sha(join(l, x)));
+  });
+
+  test('globFlags (put): dot and nocase change what the local pattern matches', async () => {
+    const l = dir('gf-local');
+    for (const x of ['a.dat', 'B.DAT', '.hidden.dat', 'c.txt']) write(join(l, x), x);
+    const plain = dir('gf-plain');
+    await scpPut(ssh, { glob: true }, join(l, '*.dat'), plain);
+    assert.equal(readdirSync(plain).sort(), ['a.dat'], 'no flags: case-sensitive, dot files left out');
+    const flagged = dir('gf-flagged');
+    await scpPut(ssh, { glob: true, globFlags: { dot: true, nocase: true } }, join(l, '*.dat'), flagged);
+    assert.equal(readdirSync(flagged).sort(), ['.hidden.dat', 'B.DAT', 'a.dat']);
+    // `[a]` as a pattern matches only `a` (absent), never the file named `[a]`
+    write(join(l, '[a]'), 'a file named like the pattern');
+    const e = await rejects<OpenSSHError>(scpPut(ssh, { glob: true, ...quiet }, join(l, '[a]'), dir('gf-none')));
+    assert.match(e.message, 'did not match any file');
+    const nocheck = dir('gf-nocheck');
+    await scpPut(ssh, { glob: true, globFlags: { nocheck: true } }, join(l, '[a]'), nocheck);
+    assert.equal(readdirSync(nocheck), ['[a]'], 'nocheck: the unmatched pattern stands for itself');
+  });
+
+  test('verbose reaches scp (-v: its debug lines on stderr); by default scp is quiet', async () => {
+    const l = dir('verbose');
+    write(join(l, 'v.txt'), 'v');
+    const loud = join(l, 'loud.err');
+    await scpPut(ssh, { verbose: true, stderrFile: loud }, join(l, 'v.txt'), dir('verbose-to'));
+    assert.match(readFileSync(loud, 'utf8'), /^(debug1|Executing): /m);
+    const still = join(l, 'still.err');
+    await scpPut(ssh, { stderrFile: still }, join(l, 'v.txt'), dir('quiet-to'));
+    assert.is(readFileSync(still, 'utf8'), '');
   });
 
   test('without glob, wildcards and backslashes in remote names are literal', async () => {
@@ -320,7 +350,7 @@ if (f) {
     assert.match(e.stderr ?? '', '/nonexistent/zzz');
   });
 
-  const big = process.env.NET_OPENSSH_BIG === '0' ? 64 : 1024; // MiB; NET_OPENSSH_BIG=0 for a quick local run
+  const big = sized(1024, 16); // MiB; the quick suite's is small (test/helpers/sizes.ts)
   test(`large file round trip (${big} MiB) with progress`, async () => {
     const l = dir('local');
     const r = dir('remote');

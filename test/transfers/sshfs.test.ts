@@ -118,6 +118,51 @@ if (ready) {
     assert.is(await ssh.checkMaster(), true);
   });
 
+  test('sshfsOpts reach sshfs: `ro` mounts read-only (a write fails, the remote file is untouched)', async () => {
+    const remoteDir = join(scratch, 'remote-ro');
+    mkdirSync(remoteDir, { mode: 0o777 });
+    chmodSync(remoteDir, 0o777);
+    writeFileSync(join(remoteDir, 'kept.txt'), 'original', { mode: 0o666 });
+    const mp = join(scratch, 'ro mnt');
+    mkdirSync(mp);
+    const m = await sshfsImport(ssh, { sshfsOpts: ['ro'] }, remoteDir, mp);
+    try {
+      assert.is(await readFile(join(mp, 'kept.txt'), 'utf8'), 'original');
+      const e = await writeFile(join(mp, 'kept.txt'), 'changed').then(
+        () => undefined,
+        (x: NodeJS.ErrnoException) => x,
+      );
+      assert.is(e?.code, 'EROFS', 'the mount is read-only');
+      assert.is(readFileSync(join(remoteDir, 'kept.txt'), 'utf8'), 'original');
+    } finally {
+      await m.unmount();
+    }
+    await m.ended;
+  });
+
+  test('export: sftpServerCmd is the local SFTP server the remote sshfs talks to', async () => {
+    if (!(await ssh.test('test', '-r', '/dev/fuse', '-a', '-w', '/dev/fuse'))) return; // as in the export test
+    const real = ['/usr/lib/openssh/sftp-server', '/usr/libexec/openssh/sftp-server'].find((p) => existsSync(p));
+    if (!requirePrereq(real !== undefined, 'a local sftp-server (Debian package openssh-server)')) return;
+    const marker = join(scratch, 'sftp-server-used');
+    const wrapper = join(scratch, 'my-sftp-server');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$$" > '${marker}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const localDir = join(scratch, 'local-wrapped');
+    mkdirSync(localDir);
+    writeFileSync(join(localDir, 'via.txt'), 'through my server');
+    const mp = join(scratch, 'export-wrapped-mnt');
+    await ssh.system('mkdir', mp);
+    const m = await sshfsExport(ssh, { sftpServerCmd: wrapper }, localDir, mp);
+    try {
+      assert.is(await ssh.capture('cat', join(mp, 'via.txt')), 'through my server');
+      assert.ok(existsSync(marker), 'the wrapper ran');
+      assert.is(Number(readFileSync(marker, 'utf8')), m.serverPid, 'it is the server (exec kept its pid)');
+    } finally {
+      await m.unmount();
+    }
+    await m.ended;
+  });
+
   test('errors: a missing remote directory or mount point is OSSH_SLAVE_FAILED naming it', async () => {
     const mp = join(scratch, 'mnt-err');
     mkdirSync(mp);

@@ -19,6 +19,11 @@ export interface EngineContext {
   readonly maxSessions: number;
   /** Whether the master is known to be gone: its error, else undefined. */
   masterError(): import('../errors').OpenSSHError | undefined;
+  /**
+   * Called when the master could not be reached: if its control socket is gone, the master is failed (a missing
+   * socket is a master failure) and its error returned; undefined when the socket is there.
+   */
+  socketGone?(): import('../errors').OpenSSHError | undefined;
   /** Debug sink for one subsystem line (never given secrets). */
   debug?(line: string): void;
 }

@@ -1,7 +1,14 @@
 // The sessions one master may have open at once, shared by both engines: sshd counts an `ssh -S`
 // slave's session and a mux channel alike against MaxSessions, and refuses the one beyond it. The
 // mux engine admits its channels below what the slaves leave, and a slave waits for a free session
-// instead of failing (Net::OpenSSH's slaves fail with exit 255 there).
+// instead of failing (Net::OpenSSH's slaves fail with exit 255 there). The wait is bounded by the call's
+// timeout only (command-events.ts, which asks `describe()` for its error).
+//
+// A slave killed while its remote command runs (a cancel, a timeout) keeps its session: OpenSSH's master cannot
+// signal a remote command for a mux client (mux.c: "If we ever support the signal channel request..."), and sshd
+// keeps a session whose command has no tty until that command exits (a silent one gets no SIGPIPE, no SIGHUP).
+// The master holds the slave's stderr pipe until then, so the slave's session is counted until that pipe closes:
+// such sessions are `abandoned`, named in the error of a call that waited for one in vain.
 import { sessionLimit } from './mux/admission';
 
 /** The session count both engines of one master draw on. */
@@ -12,6 +19,7 @@ export class SessionBudget {
    */
   limit: number;
   private spawnActive = 0;
+  private spawnAbandoned = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   /** The mux engine's open sessions, warm one included (0 until it exists). */
@@ -19,7 +27,7 @@ export class SessionBudget {
   /** Asks the mux engine to give back an idle warm session (a slave is waiting). */
   reclaimWarm: () => void = () => {};
 
-  constructor(maxSessions: number) {
+  constructor(private readonly maxSessions: number) {
     this.limit = sessionLimit(maxSessions);
   }
 
@@ -56,10 +64,33 @@ export class SessionBudget {
     };
   }
 
-  /** A slave that held a session ended. */
-  releaseSpawn(): void {
+  /** A slave ended by us while its remote command still runs: the server keeps the session (see above). */
+  abandonSpawn(): void {
+    this.spawnAbandoned++;
+  }
+
+  /** A slave's session ended (for an abandoned one: its remote command ended, the master let its pipes go). */
+  releaseSpawn(abandoned = false): void {
     this.spawnActive--;
+    if (abandoned) this.spawnAbandoned--;
     this.changed();
+  }
+
+  /** Which sessions are taken, for the error of a call that waited too long for one. */
+  describe(): string {
+    const mux = this.muxActive();
+    const left =
+      this.spawnAbandoned === 0
+        ? ''
+        : ` (${this.spawnAbandoned} of them cancelled while their remote command ran: it runs on until it ends by ` +
+          'itself, since ssh slaves cannot signal it and sshd keeps a session until its command ends; the mux ' +
+          'engine signals what it cancels)';
+    const lowered = this.limit < sessionLimit(this.maxSessions) ? ', lowered since the server refused one' : '';
+    return (
+      `${mux + this.spawnActive} sessions are held, and at most ${this.limit} are open at once (maxSessions ` +
+      `${this.maxSessions}, the server's MaxSessions, minus one kept spare${lowered}): ${this.spawnActive} by ssh ` +
+      `slaves${left}, ${mux} by the mux engine`
+    );
   }
 
   /** Something freed a session: waiting slaves go first, then the mux engine hears of it. */

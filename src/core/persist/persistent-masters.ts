@@ -3,6 +3,7 @@ import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defaultCtlDir } from '../ctl-path';
 import { muxTerminate } from '../engines/mux/control-socket';
+import { masterGone } from '../errors';
 import { infoPathOf, readMasterInfo } from './master-info';
 import { probeMaster } from './master-probe';
 import { PERSISTENT_NAME } from './persist-key';
@@ -30,6 +31,7 @@ export interface PersistentMaster {
 
 const LIST_TIMEOUT_MS = 2000;
 const STOP_WAIT_MS = 5000;
+const KILL_WAIT_MS = 2000;
 
 const entries = (dir: string): string[] => {
   try {
@@ -40,13 +42,37 @@ const entries = (dir: string): string[] => {
 };
 
 /**
- * Ends the persistent master at `ctlPath` (`ssh -O exit` through the socket), waits for `pid` to be gone, removes its
- * info file.
+ * Ends the persistent master at `ctlPath` (`ssh -O exit` through the socket), waits until `pid` has exited, removes its
+ * info file. A master that does not exit on `ssh -O exit` (stopped, hung) gets SIGTERM, then SIGKILL; rejects with
+ * OSSH_MASTER_FAILED if even that leaves it running. Exited means no longer running: a zombie that init has not reaped
+ * yet counts as gone (it is init's to reap; an init that never reaps, PID 1 in a container without one, would
+ * otherwise hang this), so `ps` may still list it as `<defunct>` a moment after this resolves.
  */
 export const endPersistentMaster = async (ctlPath: string, pid: number): Promise<void> => {
   await muxTerminate(ctlPath, LIST_TIMEOUT_MS).catch(() => {}); // already gone is fine
-  await waitGone(pid, STOP_WAIT_MS);
+  if (!(await waitGone(pid, STOP_WAIT_MS))) await killStuck(ctlPath, pid);
   rmSync(infoPathOf(ctlPath), { force: true });
+};
+
+/** A master that ignored `ssh -O exit`: SIGTERM, then SIGKILL (the pid was checked to be ours by the probe). */
+const killStuck = async (ctlPath: string, pid: number): Promise<void> => {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return; // gone meanwhile
+    }
+    if (!(await waitGone(pid, KILL_WAIT_MS))) continue;
+    // a SIGKILLed ssh leaves its socket behind: remove it unless another master answers there by now
+    const seen = await probeMaster(ctlPath, undefined, LIST_TIMEOUT_MS).catch(() => undefined);
+    if (seen?.kind === 'alive') seen.socket.destroy();
+    else if (seen?.kind === 'stale') rmSync(ctlPath, { force: true });
+    return;
+  }
+  throw masterGone(
+    undefined,
+    `the persistent master (pid ${pid}) at ${ctlPath} is still running after ssh -O exit, SIGTERM and SIGKILL`,
+  );
 };
 
 /**

@@ -19,6 +19,11 @@ export interface InactivityTimeoutOptions {
   error?: () => unknown;
   /** Where time comes from (a TestScheduler in marble tests). @default asyncScheduler */
   scheduler?: SchedulerLike;
+  /**
+   * Whether the consumer holds the source (it stopped reading because it cannot take more): while the last
+   * value is true the clock stops, and it starts over on false. The source's silence is then the consumer's doing.
+   */
+  paused?: Observable<boolean>;
 }
 
 /** Validates a timeout in seconds (thrown at once: a programmer error). */
@@ -52,7 +57,7 @@ export const validateTimeout = (seconds: unknown): number => {
  * ```
  *
  * @param seconds How long the source may stay silent (a positive number, fractions allowed).
- * @param options `host`, `error`, `scheduler`.
+ * @param options `host`, `error`, `scheduler`, `paused`.
  * @returns The source's values, or an `OSSH_SLAVE_TIMEOUT` error.
  * @see {@link killOnTimeout}
  */
@@ -68,8 +73,11 @@ export function inactivityTimeout<T>(
   return (source) =>
     new Observable<T>((sub) => {
       let timer: Subscription | undefined;
+      let held = false;
       const arm = () => {
         timer?.unsubscribe();
+        timer = undefined;
+        if (held) return;
         timer = scheduler.schedule(() => {
           const error = makeError();
           inner.unsubscribe();
@@ -91,8 +99,13 @@ export function inactivityTimeout<T>(
         },
       });
       if (!inner.closed) arm();
+      const pausing = options.paused?.subscribe((p) => {
+        held = p;
+        if (!inner.closed) arm();
+      });
       return () => {
         timer?.unsubscribe();
+        pausing?.unsubscribe();
         inner.unsubscribe();
       };
     });

@@ -5,6 +5,7 @@ import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Quoter } from '../../../src/quoting/quoter';
 import { requirePrereq } from '../../helpers/prereq';
+import { sized } from '../../helpers/sizes';
 import { exact, groupLine, parseOutput, runScript, scratchDir, type Case, type Run } from './argv-printer';
 import { glob } from '../../../src/quoting/quoter';
 import { argument, argv, byteArgument, char, longString, sample } from './arbitraries';
@@ -12,8 +13,8 @@ import { describeFailures, roundTrip } from './round-trip';
 import { findShell, sameBinaryAs, type Shell } from './shells';
 import fc from 'fast-check';
 
-/** How many random argv each shell runs (each has 0-6 arguments). */
-export const COUNTS = { text: 3000, bytes: 1000, glob: 1000 };
+/** How many random argv each shell runs (each has 0-6 arguments); a tenth in the quick suite. */
+export const COUNTS = sized({ text: 3000, bytes: 1000, glob: 1000 }, { text: 300, bytes: 100, glob: 100 });
 
 /** Where a missing shell comes from. */
 const PACKAGES: Readonly<Record<string, string>> = { ksh: 'ksh93u+m or mksh', csh: 'csh or tcsh' };

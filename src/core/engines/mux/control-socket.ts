@@ -3,6 +3,7 @@
 // What `ssh -O check|exit|stop` do, without starting a process.
 import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import { masterGone } from '../../errors';
+import { judgingTimeout } from '../../loop-aware-timer';
 import { FrameParser } from './codec';
 import { ControlConversation, type ControlKind } from './control';
 import { ReadPool } from './read-pool';
@@ -57,18 +58,18 @@ export const runControl = (
     const fail = (reason: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.cancel();
       socket.destroy();
       reject(masterGone(undefined, `control socket ${ctlPath}: ${reason}`));
     };
-    const timer = setTimeout(() => fail(`no answer to ${kind} within ${timeoutMs} ms`), timeoutMs);
-    timer.unref();
+    // the master is judged on time our loop could have read its answer in (loop-aware-timer.ts)
+    const timer = judgingTimeout(timeoutMs, () => fail(`no answer to ${kind} within ${timeoutMs} ms`));
     socket.once('connect', () => socket.write(conv.request()));
     socket.on('error', (e: NodeJS.ErrnoException) => fail(e.code ? `${e.code} (${e.message})` : e.message));
     socket.once('close', () => {
       if (!settled && conv.closeMeansDone()) {
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         return resolve({ socket, value: 0 });
       }
       fail(`closed before the ${kind} reply`);
@@ -83,7 +84,7 @@ export const runControl = (
             if (step.state === 'failed') return fail(step.reason);
             if (step.state !== 'done') return;
             settled = true;
-            clearTimeout(timer);
+            timer.cancel();
             // a socket kept open (proxy mode, a watch) must not keep the process alive: the open channels of
             // the mux engine hold the process (keep-alive.ts), a watch on a master never does
             socket.unref();

@@ -227,10 +227,12 @@ export const createMuxEngine = (
       },
       (e: OpenSSHError | Error) => {
         connecting = false;
+        // no socket file: the master runs but nothing can reach it, a master failure (socketGone fails the master)
         const err =
-          'code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_')
+          ctx.socketGone?.() ??
+          ('code' in e && typeof e.code === 'string' && e.code.startsWith('OSSH_')
             ? (e as OpenSSHError)
-            : gone(e.message);
+            : gone(e.message));
         debug(`mux: cannot open a proxy socket: ${err.message}`);
         failQueued(err);
       },
@@ -394,6 +396,8 @@ export const createMuxEngine = (
       const warmed = err ? undefined : takeWarm(req);
       if (warmed) return (holdWhile(warmed.exit), warmed);
       const ch = new MuxSession(req, ctx.host, debug);
+      if (ch.isSession)
+        ch.waitingFor = () => (ch.state === 'queued' && inUse() >= budget.limit ? budget.describe() : undefined);
       holdWhile(ch.exit);
       if (req.kind === 'exec')
         ch.exit.then(

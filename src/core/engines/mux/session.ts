@@ -80,6 +80,8 @@ export class MuxSession implements Channel {
   closeReceived = false;
   /** Session-open attempts so far (a refused session is retried on another socket). */
   attempts = 0;
+  /** Set by the engine: while queued for a free session, which sessions are taken (see Channel.waitingFor). */
+  waitingFor: (() => string | undefined) | undefined;
 
   private sender: ChannelSender | undefined;
   private resolveExit!: (s: MuxExitStatus) => void;

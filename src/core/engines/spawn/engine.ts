@@ -1,13 +1,15 @@
 // The spawn engine: one `ssh -S <ctl> -o ControlMaster=no ...` slave process per operation, as
 // Net::OpenSSH does. Works for every request; needed for sshOpts, tunnels and local ptys.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Writable } from 'node:stream';
+import type { Socket } from 'node:net';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 import type { Channel, ChannelRequest, Engine, ExitStatus } from '../../channel';
 import { slaveFailed, type OpenSSHError } from '../../errors';
 import { holdWhile } from '../../keep-alive';
 import { slaveArgs } from '../../slave-args';
 import type { EngineContext } from '../engine';
 import { SessionBudget } from '../session-budget';
+import { streamEnded } from '../stream-ended';
 import { QueuedChannel } from './queued-channel';
 
 const KILL_GRACE_MS = 2000;
@@ -27,11 +29,20 @@ const closedWritable = (): Writable => {
 export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget(ctx.maxSessions)): Engine => {
   const open = new Set<SpawnChannel>();
   const waiting = new Set<QueuedChannel>();
+  // spawn() can throw at once (E2BIG for an argv over the kernel's limit): the session goes back, the call fails alone
   const start = (req: ChannelRequest, session: boolean): SpawnChannel => {
-    const ch = new SpawnChannel(ctx, req, () => {
-      open.delete(ch);
-      if (session) budget.releaseSpawn();
-    });
+    let ch: SpawnChannel;
+    try {
+      ch = new SpawnChannel(ctx, req, (abandoned) => {
+        open.delete(ch);
+        if (session) budget.releaseSpawn(abandoned);
+      });
+    } catch (e) {
+      if (session) budget.releaseSpawn(false);
+      throw slaveFailed(ctx.host, `${ctx.sshCmd}: ${(e as Error).message}`, e);
+    }
+    // killed with its remote command running: the session stays taken until that command ends (session-budget.ts)
+    if (session) ch.onAbandoned = () => budget.abandonSpawn();
     open.add(ch);
     return ch;
   };
@@ -47,14 +58,23 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
       const cancel = budget.acquireSpawn(() => {
         if (!queued) return void (now = start(req, true));
         waiting.delete(queued);
-        queued.start(start(req, true));
+        let ch: SpawnChannel;
+        try {
+          ch = start(req, true);
+        } catch (e) {
+          return void queued.fail(e as OpenSSHError);
+        }
+        queued.start(ch);
       });
       if (now) return held(now);
       ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
-      queued = new QueuedChannel(() => {
-        waiting.delete(queued!);
-        cancel();
-      });
+      queued = new QueuedChannel(
+        () => {
+          waiting.delete(queued!);
+          cancel();
+        },
+        () => budget.describe(),
+      );
       waiting.add(queued);
       return held(queued);
     },
@@ -71,15 +91,18 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
 
 class SpawnChannel implements Channel {
   readonly stdin: Writable;
-  readonly stdout;
-  readonly stderr;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
   readonly exit: Promise<ExitStatus>;
   readonly pid: number | undefined;
   private readonly child: ChildProcess;
   private failure: OpenSSHError | undefined;
   private closing = false;
+  private killed = false;
+  /** Called when the slave we ended is gone but the master still holds its pipes: the remote command runs on. */
+  onAbandoned: (() => void) | undefined;
 
-  constructor(ctx: EngineContext, req: ChannelRequest, done: () => void) {
+  constructor(ctx: EngineContext, req: ChannelRequest, done: (abandoned: boolean) => void) {
     const args = slaveArgs(req, ctx.ctlPath, ctx.destinationArgs, ctx.defaultSshOpts);
     ctx.debug?.(`spawn: ${ctx.sshCmd} ${JSON.stringify(args)}`);
     this.child = spawn(ctx.sshCmd, args, {
@@ -91,31 +114,60 @@ class SpawnChannel implements Channel {
     // EPIPE when the remote command exits before reading all its stdin is not an error of ours
     this.stdin.on('error', () => {});
     this.stdout = this.child.stdout!;
-    this.stderr = this.child.stderr!;
+    // stderr reaches the caller through our own stream, which can end while the pipe stays open (see 'exit' below)
+    const rawErr = this.child.stderr!;
+    const ourErr = rawErr.pipe(new PassThrough());
+    this.stderr = ourErr;
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
+      const status = (code: number | null, signal: NodeJS.Signals | null): ExitStatus => ({
+        code: signal ? null : code,
+        signal: signal ? signal.replace(/^SIG/, '') : null,
+      });
       this.child.once('error', (e) => reject(slaveFailed(ctx.host, `${ctx.sshCmd}: ${e.message}`, e)));
+      // The master was handed the slave's stdio. When the slave dies it closes the slave's stdin and stdout, but keeps
+      // its stderr until the server closes the session, which sshd does only once the remote command ends: a slave we
+      // killed while its command runs (without a tty, a silent command is not told: see session-budget.ts) ends with
+      // its session still taken. Its exit settles now (our stderr ends, stdout has); the pipe is drained, unref'd
+      // (it keeps nothing alive), and its close tells the budget the session ended.
+      let abandoned = false;
+      this.child.once('exit', (code, signal) => {
+        if (!this.killed || (rawErr.readableEnded && this.child.stdout?.readableEnded)) return;
+        abandoned = true;
+        ctx.debug?.('spawn: slave ended by us; its session is taken until the remote command ends');
+        this.onAbandoned?.();
+        rawErr.unpipe(ourErr);
+        ourErr.end();
+        rawErr.resume();
+        (rawErr as Partial<Socket>).unref?.();
+        const stdoutOver = this.stdout.readableEnded || this.stdout.destroyed ? undefined : streamEnded(this.stdout);
+        void Promise.resolve(stdoutOver).then(() =>
+          this.failure ? reject(this.failure) : resolve(status(code, signal)),
+        );
+      });
       this.child.once('close', async (code, signal) => {
-        done();
+        done(abandoned);
         // a slave that exited with a code of its own (not ssh's 255) had the command's status from the master: the
         // command completed, even when the master died right after (tinysshd ends the connection with the session)
         if (this.failure && (signal !== null || code === null || code === 255)) return reject(this.failure);
         if (code === 255 && !this.closing) {
-          let gone = ctx.masterError();
+          // a slave that finds no control socket fails at its ProxyCommand=false guard ("kex_exchange_identification"):
+          // with the socket gone the master is unreachable, a master failure (socketGone fails the master)
+          let gone = ctx.masterError() ?? ctx.socketGone?.();
           if (!gone) {
             await new Promise((r) => setTimeout(r, MASTER_DEATH_WINDOW_MS));
             gone = ctx.masterError();
           }
           if (gone) return reject(gone);
         }
-        resolve({ code: signal ? null : code, signal: signal ? signal.replace(/^SIG/, '') : null });
+        resolve(status(code, signal));
       });
     });
     this.exit.catch(() => {}); // observed by the caller; never an unhandled rejection here
   }
 
   async signal(name: string): Promise<void> {
-    // A slave process cannot forward a signal to the remote command: it can only end itself,
-    // which closes the session (the remote command gets SIGHUP only if it has a tty).
+    // A slave cannot forward a signal to the remote command (OpenSSH's master has no way to): it can only end itself.
+    // The remote command gets SIGHUP if it has a tty; without one it runs on, its session taken, until it ends.
     this.kill(`SIG${name.replace(/^SIG/, '')}` as NodeJS.Signals);
   }
 
@@ -136,6 +188,7 @@ class SpawnChannel implements Channel {
   private kill(sig: NodeJS.Signals): void {
     const c = this.child;
     if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
+    this.killed = true;
     c.kill(sig);
     const force = setTimeout(() => c.kill('SIGKILL'), KILL_GRACE_MS);
     force.unref();

@@ -17,8 +17,11 @@ export class QueuedChannel implements Channel {
   private rejectExit!: (e: OpenSSHError) => void;
   private readonly streamsEnded = Promise.all([streamEnded(this.stdout), streamEnded(this.stderr)]);
 
-  /** `cancel` takes it out of the wait for a session. */
-  constructor(private readonly cancel: () => void) {
+  /** `cancel` takes it out of the wait for a session; `held` says which sessions are taken meanwhile. */
+  constructor(
+    private readonly cancel: () => void,
+    private readonly held: () => string,
+  ) {
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
       this.resolveExit = resolve;
       this.rejectExit = reject;
@@ -29,6 +32,10 @@ export class QueuedChannel implements Channel {
 
   get pid(): number | undefined {
     return this.inner?.pid;
+  }
+
+  waitingFor(): string | undefined {
+    return this.inner || this.settled ? undefined : this.held();
   }
 
   /** The slave started: its streams feed ours, and its exit is ours once our streams have ended too. */
