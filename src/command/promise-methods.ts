@@ -49,13 +49,14 @@ export const system = async (site: CommandSite, args: readonly unknown[]): Promi
   if (o.stdinoutDpipe !== undefined) {
     // the streams belong to the local command: run it as openEx does, then judge the exit
     const st = await (await startProcess(site, call)).exit;
-    if (st.code !== 0) throw slaveCmdFailed(call.host, st.code, st.signal, undefined);
+    if (st.code !== 0) throw slaveCmdFailed(call.host, st.code, st.signal, undefined, st.note);
     return true;
   }
   const errTail = new TailSink();
   const stdout = stdoutSink(o, call.host, () => inheritSink('stdout'));
   const status = await run(site, call, stdout, inheritedStderr(call, errTail));
-  if (status.code !== 0) throw slaveCmdFailed(call.host, status.code, status.signal, errTail.text || undefined);
+  if (status.code !== 0)
+    throw slaveCmdFailed(call.host, status.code, status.signal, errTail.text || undefined, status.note);
   return true;
 };
 
@@ -83,7 +84,7 @@ const captureText = async (site: CommandSite, args: readonly unknown[]): Promise
   const errTail = new TailSink();
   const status = await run(site, call, out, inheritedStderr(call, errTail), { stdout: out });
   if (status.code !== 0) {
-    const e = slaveCmdFailed(call.host, status.code, status.signal, errTail.text || undefined);
+    const e = slaveCmdFailed(call.host, status.code, status.signal, errTail.text || undefined, status.note);
     throw e.withOutput(captured(out, call, 'stdout'));
   }
   checkDecodable(out.size, call.streamEncoding, call.host, 'stdout');
@@ -115,6 +116,7 @@ export const capture2 = async (site: CommandSite, args: readonly unknown[]): Pro
   const err = new CaptureSink();
   const status = await run(site, call, out, err, { stdout: out, stderr: err });
   const [stdout, stderr] = [captured(out, call, 'stdout'), captured(err, call, 'stderr')];
-  if (status.code !== 0) throw slaveCmdFailed(call.host, status.code, status.signal, stderr).withOutput(stdout);
+  if (status.code !== 0)
+    throw slaveCmdFailed(call.host, status.code, status.signal, stderr, status.note).withOutput(stdout);
   return [stdout, stderr];
 };

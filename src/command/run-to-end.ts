@@ -46,7 +46,15 @@ export const runToEnd = (events$: Observable<ExecEvent>, plan: RunPlan): Promise
       next: (e) => {
         if (e.type === 'stdout') write(plan.stdout, e.data);
         else if (e.type === 'stderr') write(stderr, e.data);
-        else if (e.type === 'exit') void finish(() => resolve({ code: e.code, signal: e.signal }));
+        // the engine's note (what the server did instead of reporting a status) goes with it into the error
+        else if (e.type === 'exit')
+          void finish(() =>
+            resolve(
+              e.note === undefined
+                ? { code: e.code, signal: e.signal }
+                : { code: e.code, signal: e.signal, note: e.note },
+            ),
+          );
       },
       error: (e: OpenSSHError) => void finish(() => {}, e),
     });

@@ -156,6 +156,7 @@ export const slaveCmdFailed = (
   exitCode: number | null,
   signal: string | null,
   stderr?: string,
+  note?: string,
 ): OpenSSHError => {
   const refused = exitCode === 255 ? MUX_SESSION_REFUSED.exec(stderr ?? '') : null;
   if (refused)
@@ -166,9 +167,13 @@ export const slaveCmdFailed = (
         `once, or use the mux engine, which queues`,
       { host, exitCode, signal, stderr: stderrTail(stderr!) },
     );
-  const how = signal
-    ? `child exited with signal ${signal}`
-    : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
+  // the engine's note says what happened (the mux engine has no child: e.g. the server closed the channel without an
+  // exit status, and 255 stands for it as with ssh)
+  const how = note
+    ? `${signal ? `signal ${signal}` : `exit code ${exitCode}`}: ${note}`
+    : signal
+      ? `child exited with signal ${signal}`
+      : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
   const tail = stderr?.trim().split('\n').pop();
   return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}` : how, {
     host,

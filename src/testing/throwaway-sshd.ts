@@ -95,7 +95,8 @@ export const findSshd = (): string | undefined => {
 // What to clean up when the process exits: one 'exit' listener for every throwaway sshd of the process
 // (a listener each went past Node's 10-listener warning in a suite that starts many).
 const cleanups = new Set<() => void>();
-const atExit = {
+/** Cleanups run when the process exits (one 'exit' listener for all); the test fixtures of other servers use it too. */
+export const atExit = {
   add(fn: () => void): void {
     if (cleanups.size === 0) process.once('exit', runCleanups);
     cleanups.add(fn);
@@ -121,7 +122,8 @@ export const freeLoopbackPort = (): Promise<number> =>
     });
   });
 
-const canConnect = (port: number): Promise<boolean> =>
+/** Whether something accepts TCP connections on 127.0.0.1:`port` now. */
+export const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('connect', () => (s.destroy(), resolve(true)));
@@ -194,7 +196,8 @@ const sshdBinary = (o: ThrowawaySshdOptions): string => {
 
 // A key pair: ssh-keygen comes with the ssh client (Debian package openssh-client).
 
-const keygen = (path: string, comment: string) => {
+/** Writes an ed25519 key pair without passphrase to `path` and `path.pub` (ssh-keygen). */
+export const keygen = (path: string, comment: string) => {
   try {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { stdio: 'ignore' });
   } catch (e) {
@@ -235,7 +238,8 @@ const sshdConfigLines = (
   '',
 ];
 
-const clientConfigLines = (knownHostsPath: string, keyPath: string): string[] => [
+/** The ssh_config of every client of a throwaway server: its pinned known_hosts, its key, nothing from ~/.ssh. */
+export const clientConfigLines = (knownHostsPath: string, keyPath: string): string[] => [
   'Host *',
   `  UserKnownHostsFile ${knownHostsPath}`,
   '  GlobalKnownHostsFile /dev/null',

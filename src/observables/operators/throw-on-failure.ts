@@ -48,7 +48,7 @@ export function throwOnFailure(options: ThrowOnFailureOptions = {}): MonoTypeOpe
             if (tail.length > 2 * TAIL_BYTES) tail = tail.subarray(-TAIL_BYTES);
           } else if (e.type === 'exit' && (e.code !== 0 || e.signal !== null)) {
             const text = tail.subarray(-TAIL_BYTES).toString();
-            return sub.error(slaveCmdFailed(host, e.code, e.signal, text === '' ? undefined : text));
+            return sub.error(slaveCmdFailed(host, e.code, e.signal, text === '' ? undefined : text, e.note));
           }
           sub.next(e);
         },

@@ -17,7 +17,7 @@ import { PacketWriter } from './packet-writer';
 import { Prestarter } from './prestart';
 import { oversizedRequest } from './request-limit';
 import { ProxyConnection } from './proxy';
-import { MuxSession } from './session';
+import { MuxSession, NO_EXIT_STATUS } from './session';
 
 export type { MuxExitStatus } from './session';
 export { muxAliveCheck, muxStopListening, muxTerminate } from './control-socket';
@@ -262,6 +262,16 @@ export const createMuxEngine = (
     return link;
   };
 
+  // A command closed without an exit status while other sessions ran: some servers lose the statuses of commands
+  // that end together (dropbear 2022.83). One session at a time from now on. Only commands: asyncssh ends its sftp
+  // sessions without a status.
+  const lostStatus = (note: string | undefined) => {
+    if (note !== NO_EXIT_STATUS || disposed || inUse() + queue.length === 0 || budget.limit === 1) return;
+    debug(`mux: a session ended without an exit status beside others: session limit lowered from ${budget.limit} to 1`);
+    budget.lower(1);
+    budget.changed();
+  };
+
   const openFailed = (ch: MuxSession, reason: string) => {
     if (disposed) {
       if (ch.isSession) activeSessions--;
@@ -389,6 +399,11 @@ export const createMuxEngine = (
       if (ch.isSession)
         ch.waitingFor = () => (ch.state === 'queued' && inUse() >= budget.limit ? budget.describe() : undefined);
       holdWhile(ch.exit);
+      if (req.kind === 'exec')
+        ch.exit.then(
+          (st) => lostStatus(st.note),
+          () => {},
+        );
       if (err) ch.failOpen(err);
       else {
         queue.push(ch);

@@ -50,6 +50,9 @@ export interface WarmStart {
 
 type State = 'queued' | 'opening' | 'open' | 'closed';
 
+/** The note of a session the server closed without an exit status (code 255 stands for it, as with ssh). */
+export const NO_EXIT_STATUS = 'the server closed the channel without an exit status';
+
 const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TERM', note });
 
 // a warm session's placeholder until it is assigned (never sent: requests go out on assign)
@@ -406,7 +409,12 @@ export class MuxSession implements Channel {
     for (const [k, v] of Object.entries(req.env ?? {})) packets.push(encodeRequest(id, 'env', false, k, v));
     if (req.tty === true) {
       packets.push(encodePtyReq(id, process.env.TERM || 'xterm', 80, 24));
-      this.replies.push((ok) => ok === false && this.debug(`mux: channel ${this.localId}: the server refused the pty`));
+      // as ssh -tt: the command runs without one; the note says so on a failure (its stderr has no word of it here)
+      this.replies.push((ok) => {
+        if (ok !== false) return;
+        this.note ??= 'the server refused a tty (sshd: PermitTTY no) and the command ran without one';
+        this.debug(`mux: channel ${this.localId}: the server refused the pty`);
+      });
     }
     const cmd = req.command ?? '';
     packets.push(
@@ -481,7 +489,7 @@ export class MuxSession implements Channel {
     if (this.closedByUs)
       return closedStatus(this.note ?? 'closed by close() before the server reported an exit status');
     if (!this.isSession) return { code: 0, signal: null };
-    return { code: 255, signal: null, note: 'the server closed the channel without an exit status' };
+    return { code: 255, signal: null, note: NO_EXIT_STATUS };
   }
 
   private settle(outcome: MuxExitStatus | OpenSSHError): void {

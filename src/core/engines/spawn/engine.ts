@@ -146,7 +146,9 @@ class SpawnChannel implements Channel {
       });
       this.child.once('close', async (code, signal) => {
         done(abandoned);
-        if (this.failure) return reject(this.failure);
+        // a slave that exited with a code of its own (not ssh's 255) had the command's status from the master: the
+        // command completed, even when the master died right after (tinysshd ends the connection with the session)
+        if (this.failure && (signal !== null || code === null || code === 255)) return reject(this.failure);
         if (code === 255 && !this.closing) {
           // a slave that finds no control socket fails at its ProxyCommand=false guard ("kex_exchange_identification"):
           // with the socket gone the master is unreachable, a master failure (socketGone fails the master)
@@ -174,10 +176,13 @@ class SpawnChannel implements Channel {
     this.kill('SIGTERM');
   }
 
-  /** Ends the slave and makes `exit` reject with `error`. */
+  /**
+   * Ends the slave and makes `exit` reject with `error`, unless the slave exits with the command's status first: the
+   * master's death ends its slaves by itself, and one may still be passing on the status the server sent last.
+   */
   fail(error: OpenSSHError): void {
     this.failure ??= error;
-    this.kill('SIGTERM');
+    setTimeout(() => this.kill('SIGTERM'), MASTER_DEATH_WINDOW_MS).unref();
   }
 
   private kill(sig: NodeJS.Signals): void {
