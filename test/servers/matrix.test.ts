@@ -17,7 +17,7 @@ import { captureTunnel } from '../../src/tunnels/tunnel';
 import { type ServerFixture, startAsyncssh, startDropbear } from '../fixtures/servers';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
-import { assertRemoteGone, assertRemoteRunning, killRemote, uniqueMarker } from '../helpers/remote';
+import { assertRemoteGone, assertRemoteRunning, killRemote, remoteRunning, uniqueMarker } from '../helpers/remote';
 import { noHang, rejects, strict } from '../helpers/setup';
 
 strict();
@@ -69,9 +69,9 @@ for (const start of [startDropbear, startAsyncssh]) {
  */
 const remoteEnds = async (ssh: OpenSSH, ends: boolean, text: string, what: string): Promise<void> => {
   if (ends) return assertRemoteGone(ssh, text, what);
-  await assertRemoteRunning(ssh, text, `${what} (this server does not end it)`);
-  await killRemote(ssh, text);
-  await assertRemoteGone(ssh, text, `${what}, killed by us`);
+  // a server that is not known to end it: it may still (dropbear sometimes does); what runs on is ended by us
+  if (await remoteRunning(ssh, text)) await killRemote(ssh, text);
+  await assertRemoteGone(ssh, text, `${what}, ended by us where the server left it running`);
 };
 
 for (const f of servers) {
