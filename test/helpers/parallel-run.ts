@@ -30,6 +30,7 @@ interface Job extends TestFile {
 // Scheduling only (what starts first): the files that take longest, so that no worker is left with a long one
 // at the end. A file missing here merely starts later.
 const SLOW_FIRST = [
+  'e2e/sink-backpressure',
   'e2e/timeout-rule',
   'e2e/killed-node',
   'e2e/commands',
@@ -41,6 +42,8 @@ const SLOW_FIRST = [
   'e2e/faults',
   'cli/run',
   'cli/secrets',
+  'servers/matrix',
+  'fleet/fleet-scale',
   'cli/many-hosts',
   'e2e/loop-stall',
   'cli/masters',
@@ -58,6 +61,8 @@ const SLOW_FIRST = [
 ];
 /** Files long enough to run as one job per engine (each loops over ENGINES at its top level). */
 const PER_ENGINE = [
+  'e2e/sink-backpressure',
+  'servers/matrix',
   'e2e/timeout-rule',
   'e2e/killed-node',
   'e2e/loop-stall',
