@@ -128,7 +128,7 @@ for (const engine of ENGINES) {
   // all at once: ten 2 s commands in about 2 s (at most one waits for a session: within its 5 s)
   const allFinish = async (o: Options) => {
     const outs = await Promise.all(EVERY.map(([, run]) => run(ssh, 'sleep 2; echo done', o)));
-    EVERY.forEach(([name], i) => assertFinished(name, outs[i]));
+    for (const [i, [name]] of EVERY.entries()) assertFinished(name, outs[i]);
   };
 
   test("a call's longer timeout overrides the connection's: the command finishes", () => allFinish({ timeout: 5 }));
