@@ -4,6 +4,7 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { budgetExceeded, runAbortedAfter } from '../core/errors';
 import type { FleetExecEvent, HostResult } from './types';
+import { failedResult } from './host-run';
 
 /** What a fleet run does when a host fails: go on with the others, or end them all. */
 export type FleetErrorPolicy = 'continue' | 'abort';
@@ -11,21 +12,7 @@ export type FleetErrorPolicy = 'continue' | 'abort';
 /** The end event of a host ended by the abort policy (its command ended, or never run). */
 export const abortedEvent = (host: string, sshHost: string, failedHost: string): FleetExecEvent => {
   const error = runAbortedAfter(sshHost, failedHost);
-  return {
-    host,
-    event: { type: 'error', error },
-    result: {
-      host,
-      ok: false,
-      exitCode: null,
-      signal: null,
-      error,
-      durationMs: 0,
-      bytesOut: 0,
-      bytesErr: 0,
-      abortedAfter: failedHost,
-    },
-  };
+  return { host, event: { type: 'error', error }, result: { ...failedResult(host, error), abortedAfter: failedHost } };
 };
 
 /** Marks a host's end event with its connection attempts, when the retry policy made more than one. */

@@ -54,6 +54,21 @@ export interface ThrowawayConnectOptions {
   timeout: number;
 }
 
+/** The options that point an `OpenSSH` at a server through its own client config and ctlDir, plus `extra`. */
+export const connectOptions = <T extends object>(
+  ctlDir: string,
+  configPath: string,
+  extra?: T,
+): T & ThrowawayConnectOptions =>
+  ({
+    ctlDir,
+    masterOpts: ['-F', configPath],
+    defaultSshOpts: ['-F', configPath],
+    batchMode: true,
+    timeout: 20,
+    ...(extra ?? ({} as T)),
+  }) as T & ThrowawayConnectOptions;
+
 /** A running throwaway sshd and what a client needs to reach it. */
 export interface ThrowawaySshd {
   readonly host: '127.0.0.1';
@@ -362,16 +377,7 @@ export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promi
     get pid() {
       return child?.pid;
     },
-    options<T extends object>(extra?: T) {
-      return {
-        ctlDir,
-        masterOpts: ['-F', configPath],
-        defaultSshOpts: ['-F', configPath],
-        batchMode: true,
-        timeout: 20,
-        ...(extra ?? ({} as T)),
-      };
-    },
+    options: <T extends object>(extra?: T) => connectOptions(ctlDir, configPath, extra),
     stop,
     restart: launch,
     async destroy() {
