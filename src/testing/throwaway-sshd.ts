@@ -54,6 +54,25 @@ export interface ThrowawayConnectOptions {
   timeout: number;
 }
 
+/**
+ * Waits (25 ms steps, at most `tries`) until the server `proc` started accepts connections on `port`: true then, with
+ * the process and its stderr pipe unref'd (a running server must not keep Node alive; it is stopped at exit at the
+ * latest); false when it exited or never listened.
+ */
+export const untilListening = async (proc: ChildProcess, port: number, tries: number): Promise<boolean> => {
+  let exited = false;
+  proc.once('exit', () => (exited = true));
+  for (let i = 0; i < tries && !exited; i++) {
+    if (await canConnect(port)) {
+      proc.unref();
+      (proc.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+};
+
 /** The options that point an `OpenSSH` at a server through its own client config and ctlDir, plus `extra`. */
 export const connectOptions = <T extends object>(
   ctlDir: string,
@@ -325,17 +344,7 @@ export const startThrowawaySshd = async (opts: ThrowawaySshdOptions = {}): Promi
     child = proc;
     let stderr = '';
     proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    let exited = false;
-    proc.once('exit', () => (exited = true));
-    for (let i = 0; i < 200 && !exited; i++) {
-      if (await canConnect(port)) {
-        // a running sshd must not keep the process alive: it is stopped at exit at the latest
-        proc.unref();
-        (proc.stderr as unknown as { unref?: () => void } | null)?.unref?.();
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    if (await untilListening(proc, port, 200)) return;
     throw new TestSshdError(
       'TEST_SSHD_START_FAILED',
       `throwaway sshd did not start on port ${port}: ${stderr.trim() || 'no output'}`,
