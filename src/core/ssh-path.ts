@@ -33,11 +33,27 @@ export const sshControlPath = (path: string): string => {
 };
 
 /**
- * `keyPath` as an `-o IdentityFile=` value: tokens escaped, inside double quotes (with `\` and `"`
- * escaped) so blanks and `#` stay part of it. A leading `~` is ssh's home directory, as with `ssh -i`.
+ * A value inside double quotes for an ssh_config line or `-o Keyword=value`, with `\\` and `"` escaped:
+ * ssh splits such a line as a shell would (blanks, `#`, quotes), and keeps a quoted value whole.
+ */
+export const sshConfigQuoted = (value: string): string => {
+  if (/[\n\r\0]/.test(value))
+    throw invalidArgument(`cannot pass ${JSON.stringify(value)} in an ssh option: it holds a line break or a NUL byte`);
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+};
+
+/**
+ * `keyPath` as an `-o IdentityFile=` value: tokens escaped, quoted (sshConfigQuoted) so blanks and `#` stay
+ * part of it. A leading `~` is ssh's home directory, as with `ssh -i`.
  * Not `-i`: ssh checks an `-i` file before expanding tokens, so a name with `%` fails either way.
  */
 export const sshIdentityFile = (path: string): string => {
   checkSshPath('keyPath', path, true);
-  return `IdentityFile="${escapeTokens(path).replace(/["\\]/g, '\\$&')}"`;
+  return `IdentityFile=${sshConfigQuoted(escapeTokens(path))}`;
+};
+
+/** A control socket path as an `-o ControlPath=` value (scp's ssh): as `-S` takes it, quoted. */
+export const sshControlPathOption = (path: string): string => {
+  checkSshPath('ctlPath', path, true);
+  return `ControlPath=${sshConfigQuoted(sshControlPath(path))}`;
 };

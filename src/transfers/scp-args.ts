@@ -1,6 +1,7 @@
 // Pure: an scp transfer -> scp's argv. The rules that keep paths literal and options from being injected
 // live here, so they can be tested without running anything.
 import { invalidArgument } from '../core/errors';
+import { sshConfigQuoted, sshControlPathOption } from '../core/ssh-path';
 import { getQuoter } from '../quoting/get-quoter';
 import type { SlaveBase } from './slave-base';
 
@@ -38,14 +39,6 @@ export const scpSshOpts = (opts: readonly string[]): string[] => {
     }
   }
   return [...opts];
-};
-
-/** A value for ssh's `-o Keyword=value`: `%` escaped (ssh expands %-tokens), quoted when it has spaces. */
-export const sshConfigValue = (v: string): string => {
-  if (/["\n]/.test(v))
-    throw invalidArgument(`cannot pass ${JSON.stringify(v)} in an ssh -o option (it contains a quote or newline)`);
-  const e = v.replace(/%/g, '%%');
-  return /\s/.test(e) ? `"${e}"` : e;
 };
 
 /**
@@ -122,17 +115,11 @@ export const scpArgs = (i: ScpArgsInput): string[] => {
         : p;
   const remote = (p: string, isSource: boolean): string => `${base.hostSquared}:${remotePath(p, isSource)}`;
   // the guard comes first: ssh keeps the first value of each -o, so nothing later can override it
-  const args = [
-    '-o',
-    `ControlPath=${sshConfigValue(base.ctlPath)}`,
-    '-o',
-    'ControlMaster=no',
-    '-o',
-    'ProxyCommand=false',
-  ];
+  const args = ['-o', sshControlPathOption(base.ctlPath), '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false'];
   args.push(...scpSshOpts(base.sshOpts), '-S', base.sshCmd);
   if (base.port !== undefined) args.push('-P', String(base.port));
-  if (base.user !== undefined) args.push('-o', `User=${sshConfigValue(base.user)}`);
+  // as the master's `-l user`: quoted only, whatever this ssh does with %-tokens in a user it does with both
+  if (base.user !== undefined) args.push('-o', `User=${sshConfigQuoted(base.user)}`);
   args.push(i.mode === 'sftp' ? '-s' : '-O');
   // legacy get: scp checks the names the server sends against the source as written (after its last '/'),
   // which is our quoted word ('s p.log' against s p.log), so any path that needs quoting failed ("filename

@@ -59,8 +59,8 @@ if (f) {
       });
 
   // the tools that ride on the master get the same socket: scp (-o ControlPath), rsync and ssh -W (-S)
-  test('scp, rsync and a tunnel ride on a master whose ctlDir holds %%, %h and %', async () => {
-    const ctlDir = join(base, 'tools-%%-%h-%');
+  test('scp, rsync and a tunnel ride on a master whose ctlDir holds %%, %h, %, a blank, \\ and "', async () => {
+    const ctlDir = join(base, 'tools-%%-%h-% a\\\\b"c');
     const ssh = connect(f, { engine: 'spawn', ctlDir });
     await noHang(ssh.waitForMaster(), 'the master');
     const shared = mkdtempSync(join(tmpdir(), 'ossh-pct-shared-'));

@@ -8,7 +8,8 @@ import { OpenSSHError } from '../../src/index';
 import { localGlob } from '../../src/transfers/local-glob';
 import { LineSplitter, parseRsyncProgress } from '../../src/transfers/progress';
 import { rsyncArgs, rsyncLongOptions, rsyncOptionName, rsyncRsh } from '../../src/transfers/rsync-args';
-import { localPathArg, scpArgs, scpSshOpts, sftpRemotePath, sshConfigValue } from '../../src/transfers/scp-args';
+import { sshConfigQuoted } from '../../src/core/ssh-path';
+import { localPathArg, scpArgs, scpSshOpts, sftpRemotePath } from '../../src/transfers/scp-args';
 import type { SlaveBase } from '../../src/transfers/slave-base';
 import { slaveArgs, slaveCommand } from '../../src/core/slave-args';
 import { effectiveTimeout } from '../../src/conn';
@@ -68,7 +69,7 @@ test('scp argv: guard first, sftp mode, flags, -- before paths, IPv6 brackets, e
   });
   assert.equal(a, [
     '-o',
-    'ControlPath=/home/u/.net-openssh/ctl-1',
+    'ControlPath="/home/u/.net-openssh/ctl-1"',
     '-o',
     'ControlMaster=no',
     '-o',
@@ -204,8 +205,9 @@ test('scp: ssh options with another meaning for scp are refused; paths and -o va
   assert.is(localPathArg('dir/a:b'), 'dir/a:b');
   assert.is(sftpRemotePath('a[1]*?\\', false), 'a\\[1\\]\\*\\?\\\\');
   assert.is(sftpRemotePath('a*', true), 'a*');
-  assert.is(sshConfigValue('/a b/%h'), '"/a b/%%h"');
-  throwsInvalid(() => sshConfigValue('a"b'));
+  assert.is(sshConfigQuoted('/a b/%h'), '"/a b/%h"');
+  assert.is(sshConfigQuoted('a"b\\c'), '"a\\"b\\\\c"');
+  throwsInvalid(() => sshConfigQuoted('a\nb'));
 });
 
 test("rsync -e string follows rsync's splitting (spaces; quotes; doubled quotes)", () => {
