@@ -49,7 +49,13 @@ export const sshConfigQuoted = (value: string): string => {
  */
 export const sshIdentityFile = (path: string): string => {
   checkSshPath('keyPath', path, true);
-  return `IdentityFile=${sshConfigQuoted(escapeTokens(path))}`;
+  return `IdentityFile=${sshConfigPath(path)}`;
+};
+
+/** A path for an ssh_config or sshd_config line that expands %-tokens (IdentityFile, AuthorizedKeysFile...). */
+export const sshConfigPath = (path: string): string => {
+  checkSshPath('path', path, true);
+  return sshConfigQuoted(escapeTokens(path));
 };
 
 /** A control socket path as an `-o ControlPath=` value (scp's ssh): as `-S` takes it, quoted. */

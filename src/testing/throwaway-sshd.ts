@@ -7,6 +7,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { TestSshdError } from './test-sshd-error';
+import { sshConfigPath, sshConfigQuoted } from '../core/ssh-path';
 
 /**
  * The account logged in as when we run as root, so that remote commands run as a normal user would
@@ -251,9 +252,9 @@ const sshdConfigLines = (
   `Port ${c.port}`,
   'ListenAddress 127.0.0.1',
   ...(o.ipv6 === false ? [] : ['ListenAddress ::1']),
-  `HostKey ${c.hostKey}`,
-  `PidFile ${join(c.dir, 'sshd.pid')}`,
-  `AuthorizedKeysFile ${c.authorizedKeys}`,
+  `HostKey ${sshConfigQuoted(c.hostKey)}`,
+  `PidFile ${sshConfigQuoted(join(c.dir, 'sshd.pid'))}`,
+  `AuthorizedKeysFile ${sshConfigPath(c.authorizedKeys)}`,
   'StrictModes no',
   'UsePAM no',
   `PasswordAuthentication ${o.passwordAuth ? 'yes' : 'no'}`,
@@ -275,11 +276,11 @@ const sshdConfigLines = (
 /** The ssh_config of every client of a throwaway server: its pinned known_hosts, its key, nothing from ~/.ssh. */
 export const clientConfigLines = (knownHostsPath: string, keyPath: string): string[] => [
   'Host *',
-  `  UserKnownHostsFile ${knownHostsPath}`,
+  `  UserKnownHostsFile ${sshConfigPath(knownHostsPath)}`,
   '  GlobalKnownHostsFile /dev/null',
   '  StrictHostKeyChecking yes',
   '  UpdateHostKeys no',
-  `  IdentityFile ${keyPath}`,
+  `  IdentityFile ${sshConfigPath(keyPath)}`,
   '  IdentitiesOnly yes',
   '  IdentityAgent none',
   '  LogLevel ERROR',

@@ -44,6 +44,27 @@ if (haveSshd) {
       await server.stop(); // again: nothing to do
     });
 
+  test('a TMPDIR holding a blank, %, # and \\ still gives a working server (its config paths are quoted)', async () => {
+    const odd = mkdtempSync(join(tmpdir(), 'o d%h#\\'));
+    chmodSync(odd, 0o755);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = odd;
+    let s: TestSshd;
+    try {
+      s = await startTestSshd();
+    } finally {
+      process.env.TMPDIR = saved;
+    }
+    try {
+      assert.ok(s.dir.startsWith(odd), 'the server made its dir under the odd TMPDIR');
+      await using ssh = await OpenSSH.create(s.host, { ...s.options, timeout: 20 });
+      assert.is(await ssh.capture('echo ok'), 'ok\n');
+    } finally {
+      await s.stop();
+      rmSync(odd, { recursive: true, force: true });
+    }
+  });
+
   test('stop() ends the sshd process (by pid) and a new connection is refused', async () => {
     const s = await startTestSshd({ maxSessions: 3, sshdConfig: ['ClientAliveInterval 5'], ipv6: false });
     const pid = s.pid!;

@@ -82,7 +82,7 @@ test('scp argv: guard first, sftp mode, flags, -- before paths, IPv6 brackets, e
     '-P',
     '2222',
     '-o',
-    'User=bob',
+    'User="bob"',
     '-s',
     '-q',
     '-r',
