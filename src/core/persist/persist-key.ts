@@ -1,6 +1,7 @@
 // Where a persistent master lives: a control path derived from everything that changes the connection,
 // so that the same options find the same master from any process, and different ones never share it.
 import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ConnectionSettings } from '../options';
 
@@ -23,8 +24,18 @@ export type PersistKeySettings = Pick<
 >;
 
 /**
+ * The key file as ssh will open it, the same from any working directory: ssh reads a leading `~/` as the home
+ * directory of the local account (from the password database, as `userInfo()` gives it), `~user/` as that user's;
+ * other relative paths are relative to the working directory.
+ */
+const keyFile = (keyPath: string): string => {
+  if (keyPath === '~' || keyPath.startsWith('~/')) return join(userInfo().homedir, keyPath.slice(1));
+  return keyPath.startsWith('~') ? keyPath : resolve(keyPath);
+};
+
+/**
  * The identity of a connection as a stable string. In: the ssh binary, host, user, port, key file (made
- * absolute), masterOpts (an `-F config` is taken by its path, not its content), gateway/proxyCommand, agent and
+ * absolute: keyFile), masterOpts (an `-F config` is taken by its path, not its content), gateway/proxyCommand, agent and
  * X11 forwarding. Out: password/passphrase (never hashed), timeout, batchMode, defaultSshOpts and the persist
  * duration itself (a master started with another duration is still the same connection).
  */
@@ -35,7 +46,7 @@ export const persistKey = (s: PersistKeySettings): string =>
     s.dest.host,
     s.user ?? null,
     s.port ?? null,
-    s.keyPath === undefined ? null : resolve(s.keyPath),
+    s.keyPath === undefined ? null : keyFile(s.keyPath),
     s.masterOpts,
     s.gatewayArgs,
     s.proxyCommand ?? null,

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { homedir } from 'node:os';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { normalizeCtorOptions } from '../../../src/core/options';
 import { PERSISTENT_NAME, persistentCtlPath } from '../../../src/core/persist/persist-key';
@@ -67,6 +67,21 @@ test('a relative keyPath counts as the absolute file it names', () => {
     pathOf('deploy@web1:22', { keyPath: 'id_x' }),
     pathOf('deploy@web1:22', { keyPath: join(process.cwd(), 'id_x') }),
   );
+});
+
+test('a keyPath under ~ counts as the file in the home directory, from any working directory', () => {
+  const home = pathOf('deploy@web1:22', { keyPath: '~/.ssh/id_x' });
+  const bob = pathOf('deploy@web1:22', { keyPath: '~bob/id' });
+  assert.is(home, pathOf('deploy@web1:22', { keyPath: join(userInfo().homedir, '.ssh/id_x') }));
+  const cwd = process.cwd();
+  process.chdir(tmpdir());
+  try {
+    assert.is(pathOf('deploy@web1:22', { keyPath: '~/.ssh/id_x' }), home, 'the same from another directory');
+    assert.is(pathOf('deploy@web1:22', { keyPath: '~bob/id' }), bob, '~user/ too');
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.is.not(pathOf('deploy@web1:22', { keyPath: '~bob/id' }), pathOf('deploy@web1:22', { keyPath: '~/id' }));
 });
 
 test.run();
