@@ -35,8 +35,8 @@ const keyFile = (keyPath: string): string => {
 
 /**
  * The identity of a connection as a stable string. In: the ssh binary, host, user, port, key file (made
- * absolute: keyFile), masterOpts (an `-F config` is taken by its path, not its content), gateway/proxyCommand, agent and
- * X11 forwarding. Out: password/passphrase (never hashed), timeout, batchMode, defaultSshOpts and the persist
+ * absolute: keyFile), masterOpts (an `-F config` is taken by its path, not its content), gateway/proxyCommand,
+ * agent and X11 forwarding. Out: password/passphrase (never hashed), timeout, batchMode, defaultSshOpts and the persist
  * duration itself (a master started with another duration is still the same connection).
  */
 export const persistKey = (s: PersistKeySettings): string =>
