@@ -44,7 +44,9 @@ export const commandEvents$ = (
         return slaveTimeout(call.host, seconds, call.kill);
       };
       const paused = valve?.held$;
-      events$ = events$.pipe(inactivityTimeout(seconds, { host: call.host, error, ...(paused && { paused }) }));
+      events$ = events$.pipe(
+        inactivityTimeout(seconds, { host: call.host, error, loopAware: true, ...(paused && { paused }) }),
+      );
     }
     if (call.signal !== undefined) events$ = events$.pipe(abortable(call.signal, { host: call.host }));
     return events$;

@@ -47,6 +47,11 @@ const disarm = () => {
 export interface JudgingTimer {
   /** Stops the timer; `onTimeout` will not be called. Calling it again does nothing. */
   cancel(): void;
+  /**
+   * Starts the count over from now (an answer came). Cheap enough to call on every chunk: no timer is touched,
+   * the running one finds the new start when it fires and waits the rest. Does nothing once fired or cancelled.
+   */
+  restart(): void;
 }
 
 /**
@@ -56,8 +61,8 @@ export interface JudgingTimer {
  * it). The timer never keeps the process alive.
  */
 export const judgingTimeout = (ms: number, onTimeout: () => void): JudgingTimer => {
-  const start = performance.now();
-  const stalledAtStart = stalledNow();
+  let start = performance.now();
+  let stalledAtStart = stalledNow();
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
   let done = false;
@@ -85,5 +90,18 @@ export const judgingTimeout = (ms: number, onTimeout: () => void): JudgingTimer 
   };
   arm();
   schedule(ms);
-  return { cancel: () => void finish() };
+  return {
+    cancel: () => void finish(),
+    restart: () => {
+      if (done) return;
+      start = performance.now();
+      stalledAtStart = stalledNow();
+      if (immediate) {
+        // the verdict was waiting for the poll phase: this answer came first
+        clearImmediate(immediate);
+        immediate = undefined;
+        schedule(ms);
+      }
+    },
+  };
 };

@@ -1,4 +1,5 @@
-// Issue 20, defect 7: a timer that judges the master must not fire because our own event loop was busy.
+// Issue 20, defect 7: a timer that judges the master (or a command's silence) must not fire because our own
+// event loop was busy.
 // Each test blocks the loop (a busy loop, as hundreds of forks from the main thread do) for longer than
 // the timer, at the moment the master has to answer, and asserts that nothing is reported missing.
 import { suite } from 'uvu';
@@ -7,7 +8,7 @@ import { muxAliveCheck } from '../../src/core/engines/mux/control-socket';
 import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
-import { eventually, noHang, strict } from '../helpers/setup';
+import { eventually, noHang, rejects, strict } from '../helpers/setup';
 
 strict();
 const f = await sharedSshd();
@@ -56,6 +57,19 @@ for (const engine of ENGINES) {
     await noHang(running, 'login');
     assert.is(ssh.state.name, 'running');
     assert.is(await ssh.capture('echo', 'logged in'), 'logged in\n');
+  });
+
+  test("a command's timeout does not count the time our loop was blocked; its output arrived meanwhile", async () => {
+    const ssh = connect(f, { engine });
+    await ssh.waitForMaster();
+    // the command prints, stays silent 0.5 s (less than its 1 s timeout) and prints again; our loop is blocked
+    // for 2.5 s from its start: the silence seen by the timer is only ours
+    const out = ssh.capture({ timeout: 1 }, 'echo a; sleep 0.5; echo b');
+    busy(2500);
+    assert.is(await noHang(out, 'capture'), 'a\nb\n');
+    // and a real silence still times out
+    const silent = ssh.capture({ timeout: 1 }, 'sleep 5');
+    await rejects(silent, (e: { code?: string }) => e.code === 'OSSH_SLAVE_TIMEOUT');
   });
 
   test.run();

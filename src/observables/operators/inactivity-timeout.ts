@@ -1,6 +1,7 @@
 // Net::OpenSSH's `timeout`: fail when no value has arrived for a number of seconds.
-import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { invalidArgument, slaveTimeout } from '../../core/errors';
+import { judgingTimeout, type JudgingTimer } from '../../core/loop-aware-timer';
 
 /** Options of {@link inactivityTimeout}. */
 export interface InactivityTimeoutOptions {
@@ -20,11 +21,31 @@ export interface InactivityTimeoutOptions {
   /** Where time comes from (a TestScheduler in marble tests). @default asyncScheduler */
   scheduler?: SchedulerLike;
   /**
+   * Counts only the time in which this process's event loop was free to see a value: time the loop was blocked
+   * (by synchronous work) is not the source's silence, and a value that arrived during such a stall is seen
+   * before the verdict. The `timeout` option of every command method works this way. Off by default here,
+   * because it reads the real clock (rxjs's TestScheduler cannot move it); `scheduler` is then not used.
+   * @default false
+   */
+  loopAware?: boolean;
+  /**
    * Whether the consumer holds the source (it stopped reading because it cannot take more): while the last
    * value is true the clock stops, and it starts over on false. The source's silence is then the consumer's doing.
    */
   paused?: Observable<boolean>;
 }
+
+/** A timer on an rxjs scheduler, with the loop-aware timer's shape. */
+const scheduledTimer = (scheduler: SchedulerLike, ms: number, fire: () => void): JudgingTimer => {
+  let action = scheduler.schedule(fire, ms);
+  return {
+    cancel: () => action.unsubscribe(),
+    restart: () => {
+      action.unsubscribe();
+      action = scheduler.schedule(fire, ms);
+    },
+  };
+};
 
 /** Validates a timeout in seconds (thrown at once: a programmer error). */
 export const validateTimeout = (seconds: unknown): number => {
@@ -57,7 +78,7 @@ export const validateTimeout = (seconds: unknown): number => {
  * ```
  *
  * @param seconds How long the source may stay silent (a positive number, fractions allowed).
- * @param options `host`, `error`, `scheduler`, `paused`.
+ * @param options `host`, `error`, `scheduler`, `paused`, `loopAware`.
  * @returns The source's values, or an `OSSH_SLAVE_TIMEOUT` error.
  * @see {@link killOnTimeout}
  */
@@ -66,23 +87,27 @@ export function inactivityTimeout<T>(
   options: InactivityTimeoutOptions = {},
 ): MonoTypeOperatorFunction<T> {
   validateTimeout(seconds);
-  const { kill, host, scheduler = asyncScheduler } = options;
+  const { kill, host, scheduler = asyncScheduler, loopAware = false } = options;
   if (kill === false)
     throw invalidArgument('inactivityTimeout always ends its source on timeout (`kill: false` is no longer supported)');
   const makeError = options.error ?? (() => slaveTimeout(host, seconds, true));
   return (source) =>
     new Observable<T>((sub) => {
-      let timer: Subscription | undefined;
+      let timer: JudgingTimer | undefined;
       let held = false;
-      const arm = () => {
-        timer?.unsubscribe();
+      const fire = () => {
+        const error = makeError();
+        inner.unsubscribe();
+        sub.error(error);
+      };
+      const stop = () => {
+        timer?.cancel();
         timer = undefined;
-        if (held) return;
-        timer = scheduler.schedule(() => {
-          const error = makeError();
-          inner.unsubscribe();
-          sub.error(error);
-        }, seconds * 1000);
+      };
+      const arm = () => {
+        if (held) return stop();
+        if (timer) return timer.restart();
+        timer = loopAware ? judgingTimeout(seconds * 1000, fire) : scheduledTimer(scheduler, seconds * 1000, fire);
       };
       const inner = source.subscribe({
         next: (v) => {
@@ -90,21 +115,22 @@ export function inactivityTimeout<T>(
           sub.next(v);
         },
         error: (e) => {
-          timer?.unsubscribe();
+          stop();
           sub.error(e);
         },
         complete: () => {
-          timer?.unsubscribe();
+          stop();
           sub.complete();
         },
       });
       if (!inner.closed) arm();
       const pausing = options.paused?.subscribe((p) => {
         held = p;
+        if (!held) stop(); // the clock starts over on release
         if (!inner.closed) arm();
       });
       return () => {
-        timer?.unsubscribe();
+        stop();
         pausing?.unsubscribe();
         inner.unsubscribe();
       };
