@@ -3,6 +3,7 @@
 // (b) with --json into a pipe, every line kept with the time it came, then checked.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { peakNodeRss } from './proc';
 import { median, percentile } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -20,16 +21,17 @@ const STATUS = /\[\d+\/\d+ done[^\]\r\n…]*[\]…]/g;
 
 /**
  * Runs `net-openssh ...args` in a pseudo-terminal of `cols` columns; every status line it draws, timed, and the
- * bytes it sent to the terminal.
+ * bytes it sent to the terminal, and its peak RSS.
  */
 export const cliInPty = async (
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   cols = 120,
-): Promise<{ code: number; ms: number; draws: Draw[]; bytes: number }> => {
+): Promise<{ code: number; ms: number; draws: Draw[]; bytes: number; peakRssKiB: number }> => {
   const pty = await import('node-pty');
   const t0 = performance.now();
   const term = pty.spawn(TSX, [MAIN, ...args], { name: 'xterm', cols, rows: 40, cwd: ROOT, env: env as never });
+  const rss = peakNodeRss(term.pid);
   const draws: Draw[] = [];
   let buf = '';
   let bytes = 0;
@@ -46,7 +48,7 @@ export const cliInPty = async (
     buf = buf.slice(end).slice(-4096);
   });
   const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-  return { code, ms: performance.now() - t0, draws, bytes };
+  return { code, ms: performance.now() - t0, draws, bytes, peakRssKiB: rss.stop() };
 };
 
 /** Intervals between the draws that changed the picture (a redraw; drawing it again under output is not). */
@@ -81,6 +83,8 @@ export interface JsonRun {
   ms: number;
   lines: Array<{ t: number; text: string }>;
   stderr: string;
+  /** The CLI's peak RSS, KiB. */
+  peakRssKiB: number;
 }
 
 /** Runs `net-openssh ...args` (with `--json` among them) with stdout into a pipe. */
@@ -88,6 +92,7 @@ export const cliJson = (args: readonly string[], env: NodeJS.ProcessEnv): Promis
   new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(TSX, [MAIN, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const rss = peakNodeRss(child.pid!);
     const lines: JsonRun['lines'] = [];
     let partial = '';
     let stderr = '';
@@ -101,7 +106,7 @@ export const cliJson = (args: readonly string[], env: NodeJS.ProcessEnv): Promis
     child.once('error', reject);
     child.once('close', (code) => {
       if (partial) lines.push({ t: performance.now() - t0, text: partial }); // a last line without its newline
-      resolve({ code, ms: performance.now() - t0, lines, stderr });
+      resolve({ code, ms: performance.now() - t0, lines, stderr, peakRssKiB: rss.stop() });
     });
   });
 

@@ -9,7 +9,7 @@
 //   BENCH_HOSTS=500  destinations   BENCH_CONCURRENCY=16,64,128   BENCH_LINES=200 lines per host
 //   BENCH_PARTS=ready,cli,persist  BENCH_CLI_CONCURRENCY=64 (run -p; persist's too)  BENCH_CLI_BASELINE=10 hosts
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
@@ -19,6 +19,7 @@ import { startSshd } from '../test/fixtures/sshd';
 import { median } from './stats';
 import { checkJson, cliInPty, cliJson, describeIntervals, redrawIntervals } from './fleet-cli';
 import { compareRuns, listed, persistRun, stopAll } from './fleet-persist';
+import { kib, processesMentioning } from './proc';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 500);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '16,64,128').split(',').map(Number);
@@ -43,26 +44,6 @@ const config = writeHostAliases(
   join(dir, 'ssh_config'),
 );
 const MiB = 1024 * 1024;
-const kib = (pid: number, file: string, field: string): number => {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
-    return m ? Number(m[1]) : NaN;
-  } catch {
-    return NaN;
-  }
-};
-/** Processes whose command line mentions `text` (the bench's temp dir: its ssh config and control sockets). */
-const processesMentioning = (text: string): number[] =>
-  readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && d !== String(process.pid))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 /** `b[001-010]`: the first `n` hosts as a host range. */
 const range = (n: number) => `b[001-${String(n).padStart(3, '0')}]`;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -154,16 +135,24 @@ async function cliPart(): Promise<void> {
   delete env.FORCE_COLOR;
   const args = (n: number) => ['run', '-F', config, '-t', '60', '-p', String(CLI_CONCURRENCY), '-H', range(n)];
   console.log(`\nCLI: net-openssh run -p ${CLI_CONCURRENCY}, status line in a pty (120 columns), -- '${PTY_CMD}'`);
-  for (const n of [Math.min(CLI_BASELINE, HOSTS), HOSTS]) {
+  const peaks: number[] = [];
+  const sizes = [Math.min(CLI_BASELINE, HOSTS), HOSTS];
+  for (const n of sizes) {
     const r = await cliInPty([...args(n), '--', PTY_CMD], env);
+    peaks.push(r.peakRssKiB);
     const gaps = redrawIntervals(r.draws);
     const took = `${(r.ms / 1000).toFixed(1)} s`;
     console.log(
       `  ${String(n).padStart(3)} hosts: exit ${r.code} in ${took}, ${describeIntervals(gaps)}; ` +
         `drawn ${r.draws.length} times in all for ${n * PTY_LINES} output lines, ` +
-        `${Math.round(r.bytes / 1000)} kB to the terminal`,
+        `${Math.round(r.bytes / 1000)} kB to the terminal; CLI peak RSS ${(r.peakRssKiB / 1024).toFixed(0)} MiB`,
     );
   }
+  const perHost = (peaks[1]! - peaks[0]!) / (sizes[1]! - sizes[0]!);
+  console.log(
+    `  CLI memory per host: ${perHost.toFixed(0)} KiB ` +
+      '(peak RSS difference over the host difference; noise below a few hundred hosts)',
+  );
   const hosts = Array.from({ length: HOSTS }, (_, i) => name(i));
   const run = await cliJson([...args(HOSTS), '--json', '--', `seq 1 ${LINES}`], env);
   const c = checkJson(run, hosts, LINES);
@@ -172,7 +161,7 @@ async function cliPart(): Promise<void> {
       `${c.events} events, ${c.notJson} not JSON, ${c.ok}/${HOSTS} ok; hosts without exactly one end: ` +
       `${c.wrongEnds.length} ${c.wrongEnds.slice(0, 5).join(' ')}; hosts without ${LINES} lines: ` +
       `${c.wrongLines.length}; summary last: ${c.summaryLast}; ${Math.round(c.perSecond)} events/s; ` +
-      `stderr: ${run.stderr.length} bytes`,
+      `stderr: ${run.stderr.length} bytes; CLI peak RSS ${(run.peakRssKiB / 1024).toFixed(0)} MiB`,
   );
 }
 
@@ -184,6 +173,9 @@ async function persistPart(): Promise<void> {
   console.log(`\npersist: ${HOSTS} hosts, concurrency ${c}, persist 10m`);
   const first = await persistRun([range(HOSTS)], options, ctlDir, c);
   const kept = await listed(ctlDir);
+  const firstPids = [...first.pids.values()];
+  const rss = median(firstPids.map((p) => kib(p, 'status', 'VmRSS')));
+  const pss = median(firstPids.map((p) => kib(p, 'smaps_rollup', 'Pss')));
   const second = await persistRun([range(HOSTS)], options, ctlDir, c);
   const { reused, started } = compareRuns(first, second);
   const ready = (r: typeof first) =>
@@ -191,7 +183,10 @@ async function persistPart(): Promise<void> {
     `${r.failed.length ? `, ${r.failed.length} failed, first: ${r.failed[0]}` : ''}`;
   console.log(`  first run: ${ready(first)}`);
   console.log(`  second run: ${ready(second)}`);
-  console.log(`  between the runs: ${kept} persistent masters listed`);
+  console.log(
+    `  between the runs: ${kept} persistent masters listed; each ${(rss / 1024).toFixed(1)} MiB RSS, ` +
+      `${(pss / 1024).toFixed(1)} MiB PSS (median)`,
+  );
   console.log(`  second run: ${reused} masters reused, ${started} started`);
   console.log(`  first / second: ${(first.readyMs / second.readyMs).toFixed(1)} x`);
   console.log(`  stopped: ${await stopAll(ctlDir)} persistent masters`);
