@@ -47,6 +47,11 @@ const MiB = 1024 * 1024;
 /** `b[001-010]`: the first `n` hosts as a host range. */
 const range = (n: number) => `b[001-${String(n).padStart(3, '0')}]`;
 const gc = (globalThis as { gc?: () => void }).gc;
+/** A check the bench makes failed: said, and the bench exits 1 (its figures stay printed). */
+const failed = (what: string) => {
+  console.log(`  FAILED: ${what}`);
+  process.exitCode = 1;
+};
 
 console.log(
   `net-openssh bench:fleet: ${HOSTS} hosts (loopback aliases of one sshd), concurrency ${CONCURRENCY.join('/')}; ` +
@@ -126,6 +131,7 @@ try {
     `\nleft behind: ${left.length} processes${left.length ? ` (${left.join(' ')})` : ''}, ` +
       `temp dir ${existsSync(dir) ? 'still there' : 'removed'}`,
   );
+  if (left.length > 0 || existsSync(dir)) failed('the bench left something behind');
 }
 
 /** The CLI on the small fleet, then on all hosts, in a pty (status line redraws), then with --json into a pipe. */
@@ -142,6 +148,7 @@ async function cliPart(): Promise<void> {
     peaks.push(r.peakRssKiB);
     const gaps = redrawIntervals(r.draws);
     const took = `${(r.ms / 1000).toFixed(1)} s`;
+    if (r.code !== 0) failed(`the CLI on ${n} hosts exited ${r.code}`);
     console.log(
       `  ${String(n).padStart(3)} hosts: exit ${r.code} in ${took}, ${describeIntervals(gaps)}; ` +
         `drawn ${r.draws.length} times in all for ${n * PTY_LINES} output lines, ` +
@@ -163,6 +170,8 @@ async function cliPart(): Promise<void> {
       `${c.wrongLines.length}; summary last: ${c.summaryLast}; ${Math.round(c.perSecond)} events/s; ` +
       `stderr: ${run.stderr.length} bytes; CLI peak RSS ${(run.peakRssKiB / 1024).toFixed(0)} MiB`,
   );
+  const valid = c.notJson + c.wrongEnds.length + c.wrongLines.length === 0 && c.summaryLast && c.ok === HOSTS;
+  if (run.code !== 0 || !valid || run.stderr) failed('--json: see the line above');
 }
 
 /** A first run with `persist` starts a master per host and leaves them; the second must find every one. */
@@ -188,6 +197,7 @@ async function persistPart(): Promise<void> {
       `${(pss / 1024).toFixed(1)} MiB PSS (median)`,
   );
   console.log(`  second run: ${reused} masters reused, ${started} started`);
+  if (reused !== HOSTS) failed(`the second run reused ${reused} of ${HOSTS} masters`);
   console.log(`  first / second: ${(first.readyMs / second.readyMs).toFixed(1)} x`);
   console.log(`  stopped: ${await stopAll(ctlDir)} persistent masters`);
 }
