@@ -3,9 +3,13 @@
 // (as the tests and the demo do). For each `concurrency`: time until every master is ready, the controller's CPU,
 // RSS and heap, each master's RSS and PSS, and lines per second through the merged `lines$`; then the same
 // handshakes made by plain `ssh` processes started by `xargs -P` with the same parallelism, for a ratio.
+// Then the CLI (`net-openssh run`) on every host: in a pseudo-terminal, how often its status line is redrawn
+// against a small fleet's in the same run; with --json into a pipe, whether every line is JSON and every host
+// ends once. Last, `persist`: a first run starts a persistent master per host, a second run must find them all.
 //   BENCH_HOSTS=500  destinations   BENCH_CONCURRENCY=16,64,128   BENCH_LINES=200 lines per host
+//   BENCH_PARTS=ready,cli,persist  BENCH_CLI_CONCURRENCY=64 (run -p; persist's too)  BENCH_CLI_BASELINE=10 hosts
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
@@ -13,10 +17,19 @@ import { fleet } from '../src/index';
 import { writeHostAliases } from '../src/testing/host-aliases';
 import { startSshd } from '../test/fixtures/sshd';
 import { median } from './stats';
+import { checkJson, cliInPty, cliJson, describeIntervals, redrawIntervals } from './fleet-cli';
+import { compareRuns, listed, persistRun, stopAll } from './fleet-persist';
+import { kib, processesMentioning } from './proc';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 500);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '16,64,128').split(',').map(Number);
 const LINES = Number(process.env.BENCH_LINES ?? 200);
+const PARTS = (process.env.BENCH_PARTS ?? 'ready,cli,persist').split(',');
+const CLI_CONCURRENCY = Number(process.env.BENCH_CLI_CONCURRENCY ?? 64);
+const CLI_BASELINE = Number(process.env.BENCH_CLI_BASELINE ?? 10);
+const PTY_LINES = 20;
+// a command that lasts a while (the status line's quiet spells) and prints a few lines (drawn above the status line)
+const PTY_CMD = `sleep 2; seq 1 ${PTY_LINES}`;
 
 const f = await startSshd();
 if (!f) {
@@ -31,15 +44,14 @@ const config = writeHostAliases(
   join(dir, 'ssh_config'),
 );
 const MiB = 1024 * 1024;
-const kib = (pid: number, file: string, field: string): number => {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
-    return m ? Number(m[1]) : NaN;
-  } catch {
-    return NaN;
-  }
-};
+/** `b[001-010]`: the first `n` hosts as a host range. */
+const range = (n: number) => `b[001-${String(n).padStart(3, '0')}]`;
 const gc = (globalThis as { gc?: () => void }).gc;
+/** A check the bench makes failed: said, and the bench exits 1 (its figures stay printed). */
+const failed = (what: string) => {
+  console.log(`  FAILED: ${what}`);
+  process.exitCode = 1;
+};
 
 console.log(
   `net-openssh bench:fleet: ${HOSTS} hosts (loopback aliases of one sshd), concurrency ${CONCURRENCY.join('/')}; ` +
@@ -47,7 +59,7 @@ console.log(
 );
 const rows: string[] = [];
 try {
-  for (const c of CONCURRENCY) {
+  for (const c of PARTS.includes('ready') ? CONCURRENCY : []) {
     // the previous round's fleet is closed: let its last handles go before the baseline
     await new Promise((r) => setTimeout(r, 2000));
     gc?.();
@@ -55,7 +67,7 @@ try {
     const heap0 = process.memoryUsage().heapUsed;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const fl = fleet([`b[001-${String(HOSTS).padStart(3, '0')}]`], {
+    const fl = fleet([range(HOSTS)], {
       options: { ...f.options(), masterOpts: ['-F', config], defaultSshOpts: ['-F', config], timeout: 60 },
       concurrency: c,
       commandConcurrency: c,
@@ -98,15 +110,94 @@ try {
     rows[rows.length - 1] += ` ${(xargsMs / 1000).toFixed(1)} s${r.status === 0 ? '' : ` (exit ${r.status})`} |`;
     console.log(rows.at(-1));
   }
-  console.log(
-    '\n| concurrency | ready | time until every master ready | controller CPU per host | controller RSS |' +
-      ' controller heap growth | master RSS / PSS (median) | merged lines$ |' +
-      ` ${HOSTS} × \`ssh host true\` via xargs -P |`,
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const row of rows) console.log(row);
+  if (rows.length > 0) {
+    console.log(
+      '\n| concurrency | ready | time until every master ready | controller CPU per host | controller RSS |' +
+        ' controller heap growth | master RSS / PSS (median) | merged lines$ |' +
+        ` ${HOSTS} × \`ssh host true\` via xargs -P |`,
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const row of rows) console.log(row);
+  }
+  if (PARTS.includes('cli')) await cliPart();
+  if (PARTS.includes('persist')) await persistPart();
   console.log(`\n${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`);
 } finally {
+  await stopAll(join(dir, 'persist')).catch(() => 0); // a persist part that failed half-way leaves none
   rmSync(dir, { recursive: true, force: true });
   await f.stop();
+  const left = processesMentioning(dir);
+  console.log(
+    `\nleft behind: ${left.length} processes${left.length ? ` (${left.join(' ')})` : ''}, ` +
+      `temp dir ${existsSync(dir) ? 'still there' : 'removed'}`,
+  );
+  if (left.length > 0 || existsSync(dir)) failed('the bench left something behind');
+}
+
+/** The CLI on the small fleet, then on all hosts, in a pty (status line redraws), then with --json into a pipe. */
+async function cliPart(): Promise<void> {
+  // HOME: the CLI's control sockets go into the bench's temp dir; no colour: the status line is plain text
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const args = (n: number) => ['run', '-F', config, '-t', '60', '-p', String(CLI_CONCURRENCY), '-H', range(n)];
+  console.log(`\nCLI: net-openssh run -p ${CLI_CONCURRENCY}, status line in a pty (120 columns), -- '${PTY_CMD}'`);
+  const peaks: number[] = [];
+  const sizes = [Math.min(CLI_BASELINE, HOSTS), HOSTS];
+  for (const n of sizes) {
+    const r = await cliInPty([...args(n), '--', PTY_CMD], env);
+    peaks.push(r.peakRssKiB);
+    const gaps = redrawIntervals(r.draws);
+    const took = `${(r.ms / 1000).toFixed(1)} s`;
+    if (r.code !== 0) failed(`the CLI on ${n} hosts exited ${r.code}`);
+    console.log(
+      `  ${String(n).padStart(3)} hosts: exit ${r.code} in ${took}, ${describeIntervals(gaps)}; ` +
+        `drawn ${r.draws.length} times in all for ${n * PTY_LINES} output lines, ` +
+        `${Math.round(r.bytes / 1000)} kB to the terminal; CLI peak RSS ${(r.peakRssKiB / 1024).toFixed(0)} MiB`,
+    );
+  }
+  const perHost = (peaks[1]! - peaks[0]!) / (sizes[1]! - sizes[0]!);
+  console.log(
+    `  CLI memory per host: ${perHost.toFixed(0)} KiB ` +
+      '(peak RSS difference over the host difference; noise below a few hundred hosts)',
+  );
+  const hosts = Array.from({ length: HOSTS }, (_, i) => name(i));
+  const run = await cliJson([...args(HOSTS), '--json', '--', `seq 1 ${LINES}`], env);
+  const c = checkJson(run, hosts, LINES);
+  console.log(
+    `CLI --json into a pipe, -- seq 1 ${LINES}: exit ${run.code} in ${(run.ms / 1000).toFixed(1)} s; ` +
+      `${c.events} events, ${c.notJson} not JSON, ${c.ok}/${HOSTS} ok; hosts without exactly one end: ` +
+      `${c.wrongEnds.length} ${c.wrongEnds.slice(0, 5).join(' ')}; hosts without ${LINES} lines: ` +
+      `${c.wrongLines.length}; summary last: ${c.summaryLast}; ${Math.round(c.perSecond)} events/s; ` +
+      `stderr: ${run.stderr.length} bytes; CLI peak RSS ${(run.peakRssKiB / 1024).toFixed(0)} MiB`,
+  );
+  const valid = c.notJson + c.wrongEnds.length + c.wrongLines.length === 0 && c.summaryLast && c.ok === HOSTS;
+  if (run.code !== 0 || !valid || run.stderr) failed('--json: see the line above');
+}
+
+/** A first run with `persist` starts a master per host and leaves them; the second must find every one. */
+async function persistPart(): Promise<void> {
+  const ctlDir = join(dir, 'persist');
+  const options = { ...f!.options(), masterOpts: ['-F', config], defaultSshOpts: ['-F', config], timeout: 60 };
+  const c = CLI_CONCURRENCY;
+  console.log(`\npersist: ${HOSTS} hosts, concurrency ${c}, persist 10m`);
+  const first = await persistRun([range(HOSTS)], options, ctlDir, c);
+  const kept = await listed(ctlDir);
+  const firstPids = [...first.pids.values()];
+  const rss = median(firstPids.map((p) => kib(p, 'status', 'VmRSS')));
+  const pss = median(firstPids.map((p) => kib(p, 'smaps_rollup', 'Pss')));
+  const second = await persistRun([range(HOSTS)], options, ctlDir, c);
+  const { reused, started } = compareRuns(first, second);
+  const ready = (r: typeof first) =>
+    `${r.pids.size}/${HOSTS} ready in ${(r.readyMs / 1000).toFixed(2)} s` +
+    `${r.failed.length ? `, ${r.failed.length} failed, first: ${r.failed[0]}` : ''}`;
+  console.log(`  first run: ${ready(first)}`);
+  console.log(`  second run: ${ready(second)}`);
+  console.log(
+    `  between the runs: ${kept} persistent masters listed; each ${(rss / 1024).toFixed(1)} MiB RSS, ` +
+      `${(pss / 1024).toFixed(1)} MiB PSS (median)`,
+  );
+  console.log(`  second run: ${reused} masters reused, ${started} started`);
+  if (reused !== HOSTS) failed(`the second run reused ${reused} of ${HOSTS} masters`);
+  console.log(`  first / second: ${(first.readyMs / second.readyMs).toFixed(1)} x`);
+  console.log(`  stopped: ${await stopAll(ctlDir)} persistent masters`);
 }
