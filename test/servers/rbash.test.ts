@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { captureTunnel } from '../../src/tunnels/tunnel';
 import { asRoot, ensureRbashUser } from '../fixtures/restricted-accounts';
 import { type SshdFixture, startSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
+import { requirePrereq } from '../helpers/prereq';
 import { ENGINES } from '../helpers/engines';
 import { uniqueMarker } from '../helpers/remote';
 import { rejects, strict } from '../helpers/setup';
@@ -45,6 +46,22 @@ const f: SshdFixture | undefined = asRoot('to create the rbash account')
   ? await startSshd({ user: ensureRbashUser() })
   : undefined;
 const local = mkdtempSync(join(tmpdir(), 'net-openssh-rbash-'));
+
+// The same account on an sshd whose sftp subsystem is the external sftp-server (Debian's default sshd_config), which
+// sshd starts through the login shell: the fixture writes `internal-sftp`, so its config is edited and sshd restarted.
+const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
+const externalSftp = async (): Promise<SshdFixture | undefined> => {
+  if (!f || !requirePrereq(existsSync(SFTP_SERVER), `${SFTP_SERVER} (Debian package openssh-sftp-server)`)) return;
+  const x = await startSshd({ user: f.user });
+  if (!x) return;
+  await x.stop();
+  const config = join(x.dir, 'sshd_config');
+  const text = readFileSync(config, 'utf8');
+  writeFileSync(config, text.replace('Subsystem sftp internal-sftp', `Subsystem sftp ${SFTP_SERVER}`));
+  await x.restart();
+  return x;
+};
+const external = await externalSftp();
 
 // The files a test leaves in the account's home (names with a marker of this run), removed over the connection.
 const names = (n: number): string[] => {
@@ -107,6 +124,14 @@ if (f)
       assert.is(String(await captureTunnel(ssh, { stdinData: 'ping' }, '127.0.0.1', echoPort)), 'ping');
     });
 
+    if (external)
+      test('an external sftp-server (run through rbash, which refuses its path): sftp() fails at once', async () => {
+        const e = await rejects<OpenSSHError>(sftp(connect(external, { engine })));
+        assert.is(e.code, 'OSSH_SLAVE_SFTP_FAILED');
+        assert.match(e.message, "the server's sftp subsystem ended before it answered");
+        assert.match(e.message, 'a restricted login shell (rbash) cannot start an external sftp-server by its path');
+      });
+
     test("what rbash refuses in the caller's command: OSSH_SLAVE_CMD_FAILED in the shell's words", async () => {
       const [out] = names(1) as [string];
       for (const [cmd, said] of [
@@ -157,7 +182,7 @@ const done = suite('servers: rbash teardown');
 done.after(async () => {
   await new Promise((r) => echo.close(r));
   rmSync(local, { recursive: true, force: true });
-  await f?.destroy();
+  await Promise.all([f?.destroy(), external?.destroy()]);
 });
 done('the server stops', () => {});
 done.run();
