@@ -405,7 +405,8 @@ export class OpenSSH {
   /**
    * The remote command as a cold Observable: `{type: 'stdout'|'stderr', data}` chunks in arrival order, then
    * one `{type: 'exit', code, signal}`. Subscribing starts it; unsubscribing ends it. Non-zero exits are events,
-   * not errors. `timeout` (else the connection's) errors with OSSH_SLAVE_TIMEOUT and ends the command.
+   * not errors, but a command the server refused to run (an sftp-only account) errors with OSSH_SLAVE_FAILED.
+   * `timeout` (else the connection's) errors with OSSH_SLAVE_TIMEOUT and ends the command.
    */
   exec$(...args: WithOptions<CommonCallOptions & StdinCallOptions & TimeoutCallOptions>): Observable<ExecEvent> {
     return exec$(this.site, args);
@@ -442,7 +443,10 @@ export class OpenSSH {
     return this.call(system, args);
   }
 
-  /** Runs the command with output discarded (unless redirected): true on exit 0, false otherwise. */
+  /**
+   * Runs the command with output discarded (unless redirected): true on exit 0, false otherwise. Rejects when the
+   * command could not run (OSSH_SLAVE_FAILED: e.g. an sftp-only account, or rbash refusing `stdoutDiscard`).
+   */
   test(...args: WithOptions<TestOptions>): Promise<boolean> {
     return this.call(test, args);
   }

@@ -6,7 +6,13 @@ import type { ChannelRequest } from '../core/channel';
 import { invalidArgument } from '../core/errors';
 import { splitLeadingOptions } from '../core/leading-options';
 import type { EngineName } from '../core/options';
-import { checkArgs, remoteCommandLine, type CommandArg } from '../core/remote-command';
+import {
+  checkArgs,
+  fragmentsFor,
+  outputRedirections,
+  remoteCommandLine,
+  type CommandArg,
+} from '../core/remote-command';
 import { withStdDefaults } from '../core/std-defaults';
 import { needsStdin, stdinSource, type StdinSource } from '../core/stdin-source';
 import { checkTarget } from '../tunnels/tunnel-options';
@@ -37,6 +43,11 @@ export interface Call {
   readonly stdin: StdinSource;
   /** What to open. */
   readonly request: ChannelRequest;
+  /**
+   * The options (`stdoutDiscard`, `stderrDiscard`, ...) whose output redirection the command line carries
+   * (quoteArgsExtended), which a restricted shell refuses: see server-refusals.ts.
+   */
+  readonly redirections: readonly string[];
 }
 
 /** `(host, port)` of a `tunnel: true` call, checked; the port may be a number or a numeric string. */
@@ -98,6 +109,7 @@ export const prepareCall = (
     );
   const timeout = o.timeout ?? s.timeout;
   const stdin = stdinSource(o);
+  const request = requestOf(site, o, cmd, stdin);
   return {
     options: o,
     cmd,
@@ -108,6 +120,8 @@ export const prepareCall = (
     engine: o.engine ?? s.engine,
     streamEncoding: o.streamEncoding ?? o.encoding ?? s.streamEncoding,
     stdin,
-    request: requestOf(site, o, cmd, stdin),
+    request,
+    redirections:
+      request.kind === 'exec' && fragmentsFor(o).length > 0 ? outputRedirections(cmd, o, site.commandContext()) : [],
   };
 };

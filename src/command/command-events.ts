@@ -8,6 +8,7 @@ import { abortable } from '../observables/operators/abortable';
 import { inactivityTimeout } from '../observables/operators/inactivity-timeout';
 import type { Call } from './call';
 import { channelEvents$ } from './channel-events';
+import { serverRefusal } from './server-refusal';
 import type { OutputValve } from './output-valve';
 import type { CommandSite } from './site';
 
@@ -32,7 +33,7 @@ export const commandEvents$ = (
       return opened.then((ch) => (channel = ch));
     };
     const onCancel = () => (timedOut && !call.kill ? 'leave' : 'close');
-    let events$ = channelEvents$(open, call.stdin, call.host, lend, onCancel, valve);
+    let events$ = channelEvents$(open, call.stdin, call.host, lend, onCancel, valve).pipe(serverRefusal(call));
     const seconds = call.timeout;
     if (seconds !== undefined) {
       // called as the timer fires, before the channel is let go: the teardown then knows to leave it running. A

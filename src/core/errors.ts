@@ -1,6 +1,7 @@
 // The one error class of net-openssh, its codes, and every message it carries.
 // Codes and numbers are Net::OpenSSH's (Net::OpenSSH::Constants), plus OSSH_INVALID_ARGUMENT for
 // what Net::OpenSSH reports by croaking (programmer errors: unknown options, malformed destinations).
+import { restrictedShellLine, SFTP_ONLY_SAID } from './server-refusals';
 
 /** Error codes: the Net::OpenSSH constant names. */
 export const ERROR_CODES = {
@@ -175,13 +176,49 @@ export const slaveCmdFailed = (
       ? `child exited with signal ${signal}`
       : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
   const tail = stderr?.trim().split('\n').pop();
-  return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}` : how, {
+  const restricted = tail !== undefined && restrictedShellLine(tail) !== undefined ? RESTRICTED_HINT : '';
+  return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}${restricted}` : how, {
     host,
     exitCode,
     signal,
     stderr: stderr === undefined ? undefined : stderrTail(stderr),
   });
 };
+
+const RESTRICTED_HINT =
+  " (the server's login shell is a restricted shell, rbash: it refuses `/` in command names, cd, exec and " +
+  'output redirections)';
+
+/**
+ * A command on an sftp-only account (sshd's `ForceCommand internal-sftp`), which sshd answers with
+ * {@link SFTP_ONLY_SAID} and exit status 1 instead of running it. `what` is what could not run.
+ */
+export const sftpOnly = (host: string | undefined, what: string, extra: OpenSSHErrorDetails = {}): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_SLAVE_FAILED',
+    `unable to run ssh slave: the server allows this account sftp only (it said "${SFTP_ONLY_SAID}": sshd's ` +
+      `ForceCommand internal-sftp), so ${what} cannot run there: use sftp(), or scpPut/scpGet in their default ` +
+      '(sftp) mode',
+    { host, ...extra },
+  );
+
+/**
+ * A restricted shell (rbash) that refused the output redirection the library appended for `options` (e.g.
+ * `stdoutDiscard`, Net::OpenSSH's quote_args_extended): the command did not run. `line` is the shell's words.
+ */
+export const restrictedRedirection = (
+  host: string | undefined,
+  line: string,
+  options: readonly string[],
+  extra: OpenSSHErrorDetails = {},
+): OpenSSHError =>
+  new OpenSSHError(
+    'OSSH_SLAVE_FAILED',
+    `unable to run ssh slave: the server's restricted shell refused the output redirection that ` +
+      `${options.map((o) => `\`${o}\``).join(' and ')} adds to the command line (${line}), so the command did not ` +
+      'run: pass `quoteArgsExtended: false` to discard that output on this side instead',
+    { host, ...extra },
+  );
 
 const exitCodeHint = (code: number | null): string =>
   code === 127 ? ' (command not found)' : code === 126 ? ' (command not executable)' : '';

@@ -2,7 +2,7 @@
 // shell (Net::OpenSSH's one-argument/many-arguments rule), the extended redirection fragments, and
 // the argument encoding that turns it into bytes.
 import { buildCommandBytes, type ByteArg } from '../quoting/command-bytes';
-import { buildCommandLine } from '../quoting/command-line';
+import { appendedFragments, buildCommandLine, type CommandLineOptions } from '../quoting/command-line';
 import { encodeCommandLine } from '../quoting/encoding';
 import { expandArgs, type Vars } from '../quoting/expand-vars';
 import { getQuoter } from '../quoting/get-quoter';
@@ -22,6 +22,28 @@ export const fragmentsFor = (o: CallOptions): FragmentKey[] => {
   if (o.stderrToStdout) f.push('stderr_to_stdout');
   return f;
 };
+
+// how buildCommandLine is to build a call's command line
+const lineOptions = (o: CallOptions, c: CommandContext): CommandLineOptions => ({
+  quoter: o.remoteShell !== undefined ? getQuoter(o.remoteShell) : c.quoter,
+  quoteArgs: o.quoteArgs,
+  glob: o.glob,
+  fragments: o.quoteArgsExtended === false ? [] : fragmentsFor(o),
+});
+
+// the options whose remote output redirection (`>/dev/null`, `2>/dev/null`) each fragment stands for
+const OUTPUT_FRAGMENTS: Partial<Record<FragmentKey, (o: CallOptions) => string[]>> = {
+  stdout_discard: () => ['stdoutDiscard'],
+  stderr_discard: () => ['stderrDiscard'],
+  stdout_and_stderr_discard: (o) => ['stdoutDiscard', o.stderrToStdout ? 'stderrToStdout' : 'stderrDiscard'],
+};
+
+/**
+ * The call options whose output redirection the library appends to the command line of `args` (Net::OpenSSH's
+ * quote_args_extended): a restricted shell (rbash) refuses those, and the error names them.
+ */
+export const outputRedirections = (args: readonly CommandArg[], o: CallOptions, c: CommandContext): string[] =>
+  quoting(c.host, () => appendedFragments(args, lineOptions(o, c)).flatMap((k) => OUTPUT_FRAGMENTS[k]?.(o) ?? []));
 
 /** A command argument: text, a raw()/glob() marker, or bytes (sent as they are, quoted). */
 export type CommandArg = Arg | Uint8Array;
@@ -62,12 +84,7 @@ export interface CommandContext {
 export const remoteCommandLine = (args: readonly CommandArg[], o: CallOptions, c: CommandContext): string | Buffer =>
   quoting(c.host, () => {
     const expanded = c.vars ? args.map((a) => (a instanceof Uint8Array ? a : expandArgs([a], c.vars!)[0]!)) : args;
-    const opts = {
-      quoter: o.remoteShell !== undefined ? getQuoter(o.remoteShell) : c.quoter,
-      quoteArgs: o.quoteArgs,
-      glob: o.glob,
-      fragments: o.quoteArgsExtended === false ? [] : fragmentsFor(o),
-    };
+    const opts = lineOptions(o, c);
     const encoding = o.argumentEncoding ?? o.encoding ?? c.argumentEncoding;
     const bytes = expanded.some((a) => a instanceof Uint8Array) || !/^utf-?8$/i.test(encoding);
     if (bytes) return buildCommandBytes(expanded as ByteArg[], { ...opts, encoding });

@@ -43,7 +43,7 @@ const textOf = (a: unknown): string => {
  */
 export const buildCommandLine = (args: readonly Arg[], opts: CommandLineOptions): string => {
   const texts = args.map(textOf);
-  if (!(opts.quoteArgs ?? args.length > 1)) {
+  if (!quotes(args, opts)) {
     if (args.some(isGlob)) throw invalidArgument('a glob() argument was given but argument quoting is disabled');
     return texts.join(' ');
   }
@@ -53,10 +53,20 @@ export const buildCommandLine = (args: readonly Arg[], opts: CommandLineOptions)
     if (isRaw(a)) return text;
     return isGlob(a) || opts.glob ? quoter.quoteGlob(text) : quoter.quote(text);
   });
-  if (!args.some(isRaw))
-    for (const key of opts.fragments ?? []) {
-      const fragment = quoter.fragments[key];
-      if (fragment !== undefined) words.push(fragment);
-    }
+  for (const key of appendedFragments(args, opts)) words.push(quoter.fragments[key]!);
   return words.join(' ');
+};
+
+// Net::OpenSSH's rule: one argument is a command line as it is; two or more are quoted (quoteArgs forces it)
+const quotes = (args: readonly unknown[], opts: Pick<CommandLineOptions, 'quoteArgs'>): boolean =>
+  opts.quoteArgs ?? args.length > 1;
+
+/**
+ * The fragments {@link buildCommandLine} appends for `args`: only when it quotes, no argument is raw(), and the
+ * shell has text for the key.
+ */
+export const appendedFragments = (args: readonly unknown[], opts: CommandLineOptions): FragmentKey[] => {
+  if (!quotes(args, opts) || args.some(isRaw)) return [];
+  const quoter = getQuoter(opts.quoter);
+  return (opts.fragments ?? []).filter((key) => quoter.fragments[key] !== undefined);
 };

@@ -56,6 +56,13 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
     );
   });
 
+// The subsystem exited before its VERSION, saying nothing: sshd does not pass a subsystem's stderr on, so its reason
+// stays on the server. The one cause seen here: a restricted login shell refusing an external sftp-server's path.
+const NEVER_ANSWERED =
+  "the server's sftp subsystem ended before it answered (sshd does not pass its stderr on): check the server's " +
+  '`Subsystem sftp` line; a restricted login shell (rbash) cannot start an external sftp-server by its path, ' +
+  'internal-sftp needs no shell';
+
 /**
  * Opens the `sftp` subsystem on `ssh`'s master and returns a connected client (INIT/VERSION done, extensions and
  * limits recorded). `await client.end()` (or `await using`) closes the channel and reaps its ssh process.
@@ -91,7 +98,8 @@ export const sftp = async (ssh: SftpConnection, opts: SftpOptions = {}): Promise
             ? `ssh ended by signal ${status.signal}`
             : `ssh exited with code ${status.code}`;
       const tail = stderr.trim().split('\n').pop();
-      return channelClosed(host, tail ? `${how}: ${tail}` : how);
+      const early = status !== undefined && !status.signal && client.version === 0 ? `: ${NEVER_ANSWERED}` : '';
+      return channelClosed(host, tail ? `${how}: ${tail}` : `${how}${early}`);
     } catch (e) {
       return isOpenSSHError(e) ? e : channelClosed(host, String(e), e);
     }

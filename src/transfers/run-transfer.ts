@@ -6,6 +6,7 @@ import type { TransferConnection } from '../conn';
 import { OpenSSHError, aborted, slaveCmdFailed, slaveFailed, slaveTimeout, stderrTail } from '../core/errors';
 import { TailSink, inheritSink, optionSink, teeSink, type Sink } from '../core/output-sink';
 import { masterFailure } from './slave-base';
+import { sftpOnlyFailure } from './sftp-only';
 import { LineSplitter, RateMeter, parseRsyncProgress, processIo, type TransferProgress } from './progress';
 import type { NormalTransferOptions } from './transfer-options';
 
@@ -230,14 +231,16 @@ export const startTransfer = (run: ToolRun): TransferHandle => {
         (e) => (sinkError = e),
       );
       const sig = signal ? signal.replace(/^SIG/, '') : null;
-      const outcome = ((): OpenSSHError | undefined => {
+      const outcome = await (async (): Promise<OpenSSHError | undefined> => {
         if (spawnError)
           return slaveFailed(host, `${run.tool} (${run.cmd}) could not be started: ${spawnError.message}`, spawnError);
         if (ending === 'timeout') return slaveTimeout(host, o.timeout!, true);
         if (ending === 'abort') return aborted(host, o.signal?.reason);
         if (code === 0 && !sig) return undefined;
         if (o.timeout !== undefined && code === run.timeoutExit) return slaveTimeout(host, o.timeout, true);
-        return masterFailure(ssh) ?? toolFailed(run, host, code, sig, tail.text);
+        const { tool } = run;
+        const asked = { ssh, host, tool, stderr: tail.text, sshOpts: o.sshOpts, timeout: o.timeout };
+        return masterFailure(ssh) ?? (await sftpOnlyFailure(asked)) ?? toolFailed(run, host, code, sig, tail.text);
       })();
       const final = outcome ? undefined : src?.kind === 'io' ? (src.total ?? run.finalBytes?.()) : undefined;
       if (final !== undefined) emit({ bytes: final, total: final, rate: last?.rate });
