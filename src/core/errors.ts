@@ -172,9 +172,7 @@ export const slaveCmdFailed = (
   // exit status, and 255 stands for it as with ssh)
   const how = note
     ? `${signal ? `signal ${signal}` : `exit code ${exitCode}`}: ${note}`
-    : signal
-      ? `child exited with signal ${signal}`
-      : `child exited with code ${exitCode}${exitCodeHint(exitCode)}`;
+    : `the command ${exitDescription(exitCode, signal)}`;
   const tail = stderr?.trim().split('\n').pop();
   const restricted = tail !== undefined && restrictedShellLine(tail) !== undefined ? RESTRICTED_HINT : '';
   return new OpenSSHError('OSSH_SLAVE_CMD_FAILED', tail ? `${how}: ${tail}${restricted}` : how, {
@@ -219,6 +217,14 @@ export const restrictedRedirection = (
       'run: pass `quoteArgsExtended: false` to discard that output on this side instead',
     { host, ...extra },
   );
+
+/**
+ * How a process ended, in the same words on both engines ("exited with code 127 (command not found)", "was
+ * ended by signal TERM"). Net::OpenSSH says "child exited with code N"; the mux engine has no child, so the
+ * message names the command (or the tool) instead.
+ */
+export const exitDescription = (code: number | null, signal: string | null | undefined): string =>
+  signal ? `was ended by signal ${signal}` : `exited with code ${code}${exitCodeHint(code)}`;
 
 const exitCodeHint = (code: number | null): string =>
   code === 127 ? ' (command not found)' : code === 126 ? ' (command not executable)' : '';

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { ReplaySubject, type Observable } from 'rxjs';
 import type { TransferConnection } from '../conn';
-import { OpenSSHError, aborted, slaveCmdFailed, slaveFailed, slaveTimeout, stderrTail } from '../core/errors';
+import { OpenSSHError, aborted, exitDescription, slaveFailed, slaveTimeout, stderrTail } from '../core/errors';
 import { TailSink, inheritSink, optionSink, teeSink, type Sink } from '../core/output-sink';
 import { masterFailure } from './slave-base';
 import { sftpOnlyFailure } from './sftp-only';
@@ -60,7 +60,7 @@ export const toolFailed = (
   signal: string | null,
   stderr: string,
 ): OpenSSHError => {
-  const how = slaveCmdFailed(host, code, signal).message; // "child exited with code N" / "... with signal S"
+  const how = `${run.tool} ${exitDescription(code, signal)}`;
   const meaning = code === null ? undefined : run.exitMeaning?.(code);
   // tools often end with a summary line ("failed to upload file ..."): keep the last few lines, not just one
   const said = stderr

@@ -75,7 +75,7 @@ for (const engine of ENGINES) {
       assert.is(e.code, 'OSSH_SLAVE_CMD_FAILED');
       assert.is(e.exitCode, 5);
       assert.is(e.host, ssh.getHost());
-      assert.is(e.message, 'child exited with code 5: bad thing');
+      assert.is(e.message, 'the command exited with code 5: bad thing');
       assert.equal(err, ['bad thing\n']);
     },
   );

@@ -79,7 +79,7 @@ for (const engine of ENGINES) {
     assert.is(e.exitCode, 2);
     assert.is(e.host, ssh.getHost());
     assert.is(e.stderr, 'first\noops\n');
-    assert.is(e.message, 'child exited with code 2: oops');
+    assert.is(e.message, 'the command exited with code 2: oops');
     assert.ok(values.some((v) => v.type === 'stdout' && v.data.toString() === 'out\n'));
     assert.not.ok(
       values.some((v) => v.type === 'exit'),

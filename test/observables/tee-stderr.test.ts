@@ -75,7 +75,7 @@ for (const engine of ENGINES) {
     );
     assert.equal(values, ['a', 'b']);
     assert.is(err.read().toString(), 'warn1\nwarn2\n');
-    assert.is((error as OpenSSHError).message, 'child exited with code 1: warn2');
+    assert.is((error as OpenSSHError).message, 'the command exited with code 1: warn2');
   });
 
   test('a target that throws ends the stream with its error, and the remote command', async () => {

@@ -25,11 +25,11 @@ export interface ThrowOnFailureOptions {
  * import { OpenSSH, throwOnFailure } from 'net-openssh';
  *
  * const ssh = new OpenSSH('web1');
- * ssh.exec$('ls /nonexistent')
+ * ssh.exec$('ls /none')
  *   .pipe(throwOnFailure({ host: ssh.getHost() }))
  *   .subscribe({ error: (e) => console.log(e.code, e.exitCode, e.message) });
  * // Logs:
- * // OSSH_SLAVE_CMD_FAILED 2 child exited with code 2: ls: cannot access '/nonexistent': No such file or directory
+ * // OSSH_SLAVE_CMD_FAILED 2 the command exited with code 2: ls: cannot access '/none': No such file or directory
  * ```
  *
  * @param options `host` for the error.
