@@ -16,14 +16,13 @@ export interface Cost {
   sshd: number;
   /** Peak resident bytes of this Node process during the run (sampled). */
   rssNode: number;
+  /** That peak less this process's resident bytes when the run started: what the run made it grow by. */
+  rssNodeGrowth: number;
   /** Peak resident bytes of the master(s) (sampled). */
   rssMaster: number;
   /** Peak resident bytes of the processes the run started, summed (sampled). */
   rssChildren: number;
 }
-
-/** The keys of {@link Cost}, in print order. */
-export const COST_KEYS = ['node', 'master', 'children', 'sshd', 'rssNode', 'rssMaster', 'rssChildren'] as const;
 
 const SAMPLE_MS = 100;
 
@@ -55,6 +54,7 @@ export const withCost = async (
   sshds: readonly number[],
 ): Promise<{ ms: number; cost: Cost }> => {
   const known = new Set(childrenOf(process.pid));
+  const rss0 = process.memoryUsage.rss();
   const peak = { rssNode: 0, rssMaster: 0, rssChildren: 0 };
   const sample = () => {
     peak.rssNode = Math.max(peak.rssNode, process.memoryUsage.rss());
@@ -78,6 +78,7 @@ export const withCost = async (
     children: cpuOf('self').reaped - t0.reaped,
     sshd: treeCpu(sshds) - sshd0,
     ...peak,
+    rssNodeGrowth: peak.rssNode - rss0,
   };
   return { ms, cost };
 };

@@ -35,7 +35,15 @@ const IN_FLIGHT_CMDS = env('BENCH_INFLIGHT_CMDS', 300);
 const SEQUENTIAL = 300;
 const PARALLEL = 1000;
 const IN_FLIGHT = 10;
-const { parts, json } = parseArgs(process.argv.slice(2));
+const args = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+})();
+const { parts, json } = args;
 
 const tables: TableResult[] = [];
 const measure = async (spec: TableSpec, ciphers?: Record<string, string>) => {

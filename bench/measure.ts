@@ -33,7 +33,12 @@ const summarize = (costs: readonly Cost[], work: TableSpec['work']): Pick<RowRes
   const per = 'bytes' in work ? (1 << 30) / work.bytes : 1000 / work.commands; // s per GiB, or ms per command
   return {
     cpu: { node: m('node') * per, master: m('master') * per, children: m('children') * per, sshd: m('sshd') * per },
-    rssMiB: { rssNode: m('rssNode') / MIB, rssMaster: m('rssMaster') / MIB, rssChildren: m('rssChildren') / MIB },
+    rssMiB: {
+      rssNode: m('rssNode') / MIB,
+      rssNodeGrowth: m('rssNodeGrowth') / MIB,
+      rssMaster: m('rssMaster') / MIB,
+      rssChildren: m('rssChildren') / MIB,
+    },
   };
 };
 

@@ -14,7 +14,7 @@ export interface RowResult {
   /** Median CPU seconds per GiB (bulk tables) or CPU milliseconds per command (command tables), by process. */
   cpu?: Pick<Cost, 'node' | 'master' | 'children' | 'sshd'>;
   /** Median peak resident MiB, by process. */
-  rssMiB?: Pick<Cost, 'rssNode' | 'rssMaster' | 'rssChildren'>;
+  rssMiB?: Pick<Cost, 'rssNode' | 'rssNodeGrowth' | 'rssMaster' | 'rssChildren'>;
   /** Why the client has no figure (its error), when it failed. */
   failed?: string;
 }

@@ -26,7 +26,7 @@ export const printTable = (t: TableResult): void => {
     );
   console.log(
     `  ${'client'.padEnd(26)} ${t.unit.padStart(8)} ${note.padStart(14)} | ${cpuUnit}: node master child sshd` +
-      ' | peak RSS MiB: node master child',
+      ' | peak RSS MiB: node (+grew) master child',
   );
   const digits = t.cpuPer === 'GiB' ? 2 : 3;
   for (const r of t.rows) {
@@ -37,7 +37,8 @@ export const printTable = (t: TableResult): void => {
     const c = r.cpu!;
     const m = r.rssMiB!;
     const cpu = [c.node, c.master, c.children, c.sshd].map((x) => fixed(x, digits, 6)).join(' ');
-    const rss = [m.rssNode, m.rssMaster, m.rssChildren].map((x) => fixed(x, 0, 5)).join(' ');
+    const grew = `(+${Math.max(0, m.rssNodeGrowth).toFixed(0)})`.padStart(6);
+    const rss = [fixed(m.rssNode, 0, 5), grew, fixed(m.rssMaster, 0, 6), fixed(m.rssChildren, 0, 5)].join(' ');
     const value = fixed(r.value, t.unit === 'MB/s' ? 0 : 2, 8);
     console.log(`  ${r.client.padEnd(26)} ${value} ${fixed(r.ratio, 2, 14)} | ${cpu.padStart(30)} | ${rss}`);
   }

@@ -20,13 +20,26 @@ export interface BenchClient {
 /** The workloads; a client without one is left out of its table. */
 export type Workload = 'sequential' | 'parallel' | 'download' | 'upload' | 'capture';
 
-/** Runs `task(i)` for i < n with at most `inFlight` at once. */
+/**
+ * Runs `task(i)` for i < n with at most `inFlight` at once. After a failure no task starts, and the first error is
+ * thrown once every running task has ended (nothing of a failed run spills into the next client's).
+ */
 export const pool = async (n: number, inFlight: number, task: (i: number) => Promise<unknown>): Promise<void> => {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < n) await task(next++);
+    while (next < n && !failed) {
+      try {
+        await task(next++);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(inFlight, n) }, worker));
+  const error = settled.find((s) => s.status === 'rejected');
+  if (error) throw (error as PromiseRejectedResult).reason;
 };
 
 /** Milliseconds `fn` takes. */
