@@ -47,7 +47,9 @@ const { parts, json } = args;
 
 const tables: TableResult[] = [];
 const measure = async (spec: TableSpec, ciphers?: Record<string, string>) => {
+  const t0 = performance.now();
   const t = await measureTable(spec);
+  t.elapsedS = Math.round((performance.now() - t0) / 100) / 10;
   if (ciphers) t.ciphers = ciphers;
   printTable(t);
   tables.push(t);

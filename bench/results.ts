@@ -30,6 +30,8 @@ export interface TableResult {
   /** The name of the floor's row (ratios are to it). */
   floor: string;
   rows: RowResult[];
+  /** Wall-clock seconds the table took, every round and client (to tune the knobs' run time). */
+  elapsedS?: number;
   /** The ciphers the sides negotiated, when the table is about them. */
   ciphers?: Record<string, string>;
 }

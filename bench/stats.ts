@@ -17,7 +17,7 @@ const fixed = (x: number | undefined, digits: number, width: number) =>
 export const printTable = (t: TableResult): void => {
   const note = t.unit === 'MB/s' ? "x floor's MB/s" : "x floor's time";
   const cpuUnit = t.cpuPer === 'GiB' ? 'CPU s/GiB' : 'CPU ms/cmd';
-  console.log(`\n${t.title}`);
+  console.log(`\n${t.title}${t.elapsedS === undefined ? '' : ` [${t.elapsedS} s]`}`);
   if (t.ciphers)
     console.log(
       `  negotiated: ${Object.entries(t.ciphers)
