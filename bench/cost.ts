@@ -2,7 +2,7 @@
 // resident memory. One client runs at a time, so the deltas over its run are its own: this Node process
 // (net-openssh, or ssh2, which runs in it), the ControlMaster(s) it goes through, the processes the run started and
 // waited for (ssh -S, bash, perl and what they started) and the server's sshd processes.
-import { childrenOf, cpuOf, rssOf, treeOf } from './proc';
+import { childrenOf, cpuOf, rssOf, treeOf } from './proc-usage';
 
 /** CPU seconds and peak resident bytes of one run. */
 export interface Cost {
