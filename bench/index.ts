@@ -1,145 +1,134 @@
-// npm run bench [-- latency|parallel|bulk ...]: net-openssh's engines against the floor of the
-// process-per-command approach (`ssh -S` from bash), Perl Net::OpenSSH and ssh2 when installed, all
-// in one run against one private sshd (non-root account), medians of several rounds, as ratios. The
-// per-command rows show the mux engine twice: as it comes, and with prestarted shells (`muxPrestart: true`).
-//   BENCH_ROUNDS=5  rounds per workload      BENCH_BULK_MIB=512  size of the bulk transfers
-import { OpenSSH } from '../src/index';
-import { startSshd } from '../test/fixtures/sshd';
-import type { BenchClient, Workload } from './clients/client';
-import { netOpenSSHClient, netOpenSSHCommandsClient, netOpenSSHLentClient } from './clients/net-openssh';
-import { perlAvailable, perlClient } from './clients/perl';
-import { sshCliClient } from './clients/ssh-cli';
-import { loadSsh2, ssh2Client } from './clients/ssh2';
-import { median, printTable, type Row } from './stats';
-import { shellQuote } from '../src/quoting/index';
+// npm run bench [-- latency|parallel|bulk|capture|bash|cipher ...] [--json [file]]: net-openssh's engines against
+// the floor of the process-per-command approach (`ssh -S` from bash), Perl Net::OpenSSH and ssh2 when installed,
+// against private sshds (non-root accounts), medians of interleaved rounds, as ratios, each with its cost (CPU by
+// process, peak RSS). Then issue 18's targets, each judged met or NOT met from this run's figures.
+//   latency, parallel, bulk, capture: the /bin/sh account (MaxSessions 20); the per-command rows show mux twice,
+//     as it comes and with prestarted shells (`muxPrestart: true`); capture: capture, capture2, capture$, lines$.
+//   bash: a bash login shell account (bench/bash-account.ts), sshd and client at their defaults (MaxSessions 10):
+//     per-command latency, and 5, 10 and 50 in flight.
+//   cipher: on that bash account, down, up and capture with the default cipher and with aes128-gcm@openssh.com
+//     forced on the master (so on the floor and Perl) and on ssh2; the negotiated ciphers printed.
+//   BENCH_ROUNDS=5            rounds of the latency tables (the others: at most 3)
+//   BENCH_BULK_MIB=512        bulk transfers of the sh account    BENCH_CIPHER_MIB=BULK/2  bulk of the cipher rows
+//   BENCH_CAPTURE_MIB=64      (at most BULK) captures              BENCH_INFLIGHT_CMDS=300  commands per in-flight row
+import { netOpenSSHCaptureClients } from './clients/net-openssh-capture';
+import { netOpenSSHCommandsClient } from './clients/net-openssh';
+import { ensureBashAccount } from './bash-account';
+import { LIKE_CIPHER, loggedMaster } from './masters';
+import { measureTable, type TableSpec } from './measure';
+import { machineInfo, parseArgs, versions, writeJson } from './report';
+import type { BenchResults, TableResult } from './results';
+import { clientGroup, closeGroup, missingClients, startServer } from './scenes';
+import { printTable } from './stats';
+import { judgeTargets, printTargets } from './targets';
+import { bulkSpec, captureSpec, parallelSpec, sequentialSpec } from './workloads';
 
-const FLOOR = 'ssh -S (bash)';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const BULK = Number(process.env.BENCH_BULK_MIB ?? 512) * 1024 * 1024;
+const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
+const ROUNDS = env('BENCH_ROUNDS', 5);
+const FEW = Math.min(ROUNDS, 3);
+const BULK_MIB = env('BENCH_BULK_MIB', 512);
+const MIB = 1 << 20;
+const BULK = BULK_MIB * MIB;
+const CIPHER_BULK = env('BENCH_CIPHER_MIB', Math.max(1, BULK_MIB >> 1)) * MIB;
+const CAPTURE = env('BENCH_CAPTURE_MIB', Math.min(64, BULK_MIB)) * MIB;
+const IN_FLIGHT_CMDS = env('BENCH_INFLIGHT_CMDS', 300);
 const SEQUENTIAL = 300;
 const PARALLEL = 1000;
 const IN_FLIGHT = 10;
-const wanted = new Set(process.argv.slice(2).length ? process.argv.slice(2) : ['latency', 'parallel', 'bulk']);
+const args = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+})();
+const { parts, json } = args;
 
-const f = await startSshd({ maxSessions: 2 * IN_FLIGHT });
-if (!f) {
-  console.error('bench: sshd is needed (Debian package openssh-server)');
-  process.exit(1);
-}
-const ssh = new OpenSSH(f.destination, f.options({ maxSessions: 2 * IN_FLIGHT }));
-await ssh.waitForMaster();
-const ctlPath = ssh.getCtlPath()!;
-// the same commands with prestarted shells (opt-in; the default mux row has none), on a connection of its own
-const prestarted = new OpenSSH(f.destination, f.options({ maxSessions: 2 * IN_FLIGHT, muxPrestart: true }));
-await prestarted.waitForMaster();
-
-const clients: BenchClient[] = [
-  sshCliClient(shellQuote('ssh', '-F', f.configPath, '-S', ctlPath, '-l', f.user, '-p', String(f.port), '--', f.host)),
-  netOpenSSHClient(ssh, 'mux'),
-  netOpenSSHCommandsClient(prestarted, 'net-openssh mux prestart'),
-  netOpenSSHLentClient(ssh, 'mux'),
-  netOpenSSHClient(ssh, 'spawn'),
-];
-if (perlAvailable())
-  clients.push(perlClient({ ctlPath, host: f.host, port: f.port, user: f.user, configPath: f.configPath }));
-else console.log('(Perl Net::OpenSSH not installed: apt-get install libnet-openssh-perl)');
-const ssh2 = await loadSsh2();
-if (ssh2)
-  clients.push(
-    await ssh2Client(ssh2, {
-      host: f.host,
-      port: f.port,
-      user: f.user,
-      keyPath: f.keyPath,
-      hostKeyPub: `${f.dir}/host_ed25519.pub`,
-    }),
-  );
-else console.log('(ssh2 not installed: npm install ssh2)');
-
-console.log(
-  `net-openssh bench: ${clients.map((c) => c.name).join(', ')}; ${ROUNDS} rounds; ${process.version}; user ${f.user}`,
-);
-for (const c of clients) await c.sequential?.(20); // warm-up: caches, JIT, the mux socket
-
-/** Runs `workload` for every client that has it, rounds interleaved so drift hits everyone alike; medians. */
-const measureAll = async (
-  rounds: number,
-  workload: Workload,
-  measure: (c: Required<BenchClient>) => Promise<number>,
-): Promise<Map<string, number>> => {
-  const taking = clients.filter((c) => c[workload]) as Required<BenchClient>[];
-  const samples = new Map<string, number[]>(taking.map((c) => [c.name, []]));
-  for (let r = 0; r < rounds; r++) for (const c of taking) samples.get(c.name)!.push(await measure(c));
-  return new Map([...samples].map(([k, v]) => [k, median(v)]));
+const tables: TableResult[] = [];
+const measure = async (spec: TableSpec, ciphers?: Record<string, string>) => {
+  const t0 = performance.now();
+  const t = await measureTable(spec);
+  t.elapsedS = Math.round((performance.now() - t0) / 100) / 10;
+  if (ciphers) t.ciphers = ciphers;
+  printTable(t);
+  tables.push(t);
 };
+for (const why of missingClients()) console.log(`(${why})`);
+console.log(`net-openssh bench: ${[...parts].join(', ')}; ${ROUNDS} rounds; ${process.version}`);
 
-const results: Record<string, Map<string, number>> = {};
-if (wanted.has('latency')) {
-  const ms = await measureAll(ROUNDS, 'sequential', (c) => c.sequential(SEQUENTIAL));
-  results.latency = new Map([...ms].map(([k, v]) => [k, v / SEQUENTIAL]));
-  printTable(
-    `${SEQUENTIAL} sequential \`true\` (per command)`,
-    [...results.latency].map(([client, value]) => ({ client, value, unit: 'ms/cmd' }) as Row),
-    FLOOR,
-  );
+if (['latency', 'parallel', 'bulk', 'capture'].some((p) => parts.has(p))) {
+  const f = await startServer({ maxSessions: 2 * IN_FLIGHT });
+  if (!f) process.exit(1);
+  const g = await clientGroup(f, f.user, 'sh', { maxSessions: 2 * IN_FLIGHT });
+  const pre = await loggedMaster(f, f.user, 'sh-prestart', { maxSessions: 2 * IN_FLIGHT, muxPrestart: true });
+  const clients = [...g.clients, netOpenSSHCommandsClient(pre.ssh, 'net-openssh mux prestart')];
+  clients.push(...netOpenSSHCaptureClients(g.ssh));
+  console.log(`\n/bin/sh account ${f.user}; ciphers: master ${g.ciphers.master}, ssh2 ${g.ciphers.ssh2 ?? '-'}`);
+  for (const c of clients) await c.sequential?.(20); // warm-up: caches, JIT, the mux socket
+  const c = { clients, sshds: [f.pid!] };
+  const where = 'sh';
+  if (parts.has('latency'))
+    await measure(sequentialSpec({ ...c, id: 'latency-sh', rounds: ROUNDS }, SEQUENTIAL, where), g.ciphers);
+  if (parts.has('parallel'))
+    await measure(parallelSpec({ ...c, id: 'parallel-sh', rounds: FEW }, PARALLEL, IN_FLIGHT, where));
+  if (parts.has('bulk'))
+    for (const dir of ['download', 'upload'] as const)
+      await measure(bulkSpec({ ...c, id: `${dir}-sh`, rounds: FEW }, dir, BULK, where), g.ciphers);
+  if (parts.has('capture')) await measure(captureSpec({ ...c, id: 'capture-sh', rounds: FEW }, CAPTURE, where));
+  await closeGroup(g);
+  await pre.ssh.disconnect();
+  await f.destroy();
 }
-if (wanted.has('parallel')) {
-  const ms = await measureAll(Math.min(ROUNDS, 3), 'parallel', (c) => c.parallel(PARALLEL, IN_FLIGHT));
-  results.parallel = ms;
-  printTable(
-    `${PARALLEL} \`echo\`, ${IN_FLIGHT} in flight (total)`,
-    [...ms].map(([client, value]) => ({ client, value: value / 1000, unit: 's' }) as Row),
-    FLOOR,
-  );
-}
-if (wanted.has('bulk')) {
-  for (const dir of ['download', 'upload'] as const) {
-    const ms = await measureAll(Math.min(ROUNDS, 3), dir, (c) => c[dir](BULK));
-    results[dir] = new Map([...ms].map(([k, v]) => [k, BULK / 1e6 / (v / 1000)]));
-    printTable(
-      `${BULK >> 20} MiB ${dir === 'download' ? 'down (remote stdout)' : 'up (remote stdin)'}`,
-      [...results[dir]!].map(([client, value]) => ({ client, value, unit: 'MB/s' }) as Row),
-      FLOOR,
-    );
+
+if (parts.has('bash') || parts.has('cipher')) {
+  const account = ensureBashAccount();
+  const f = 'user' in account ? await startServer({ user: account.user }) : undefined;
+  if (!('user' in account)) console.log(`\n(no bash rows: ${account.why})`);
+  else if (f) {
+    const g = await clientGroup(f, account.user, 'bash');
+    console.log(`\nbash login shell account ${f.user}, sshd and client defaults (MaxSessions 10)`);
+    for (const c of g.clients) await c.sequential?.(20);
+    const c = { clients: g.clients, sshds: [f.pid!] };
+    if (parts.has('bash')) {
+      await measure(sequentialSpec({ ...c, id: 'latency-bash', rounds: ROUNDS }, SEQUENTIAL, 'bash'), g.ciphers);
+      for (const k of [5, 10, 50])
+        await measure(parallelSpec({ ...c, id: `inflight-bash-${k}`, rounds: FEW }, IN_FLIGHT_CMDS, k, 'bash'));
+    }
+    if (parts.has('cipher')) {
+      const aes = await clientGroup(f, account.user, 'bash-aes', { cipher: LIKE_CIPHER });
+      for (const x of aes.clients) await x.sequential?.(20);
+      const groups = [
+        { g, key: 'default', label: 'bash, default ciphers' },
+        { g: aes, key: 'aes', label: `bash, ${LIKE_CIPHER} on every side` },
+      ];
+      for (const { g: x, key, label } of groups) {
+        const cx = { clients: x.clients, sshds: [f.pid!] };
+        for (const dir of ['download', 'upload'] as const)
+          await measure(bulkSpec({ ...cx, id: `${dir}-${key}`, rounds: FEW }, dir, CIPHER_BULK, label), x.ciphers);
+        await measure(captureSpec({ ...cx, id: `capture-${key}`, rounds: FEW }, CAPTURE, label), x.ciphers);
+      }
+      await closeGroup(aes);
+    }
+    await closeGroup(g);
+    await f.destroy();
   }
 }
 
-// the issue's targets, stated against this run's own figures
-const lat = results.latency;
-if (lat) {
-  const mux = lat.get('net-openssh mux')!;
-  const check = (what: string, ok: boolean | undefined) =>
-    ok !== undefined && console.log(`  ${ok ? 'met' : 'NOT met'}: ${what}`);
-  console.log('\ntargets');
-  check(
-    'mux per-command latency at or below ssh2',
-    lat.has('ssh2 (pure JS)') ? mux <= lat.get('ssh2 (pure JS)')! : undefined,
-  );
-  const pre = lat.get('net-openssh mux prestart')!;
-  const ssh2Ms = lat.get('ssh2 (pure JS)');
-  check('mux with muxPrestart: true at or below ssh2', ssh2Ms !== undefined ? pre <= ssh2Ms : undefined);
-  const saved = `${(mux - pre).toFixed(2)} ms per command (${(pre / mux).toFixed(2)}x the default's time)`;
-  console.log(`  muxPrestart: true saves ${saved}`);
-  check(
-    'mux at least 2.5x faster than Perl Net::OpenSSH',
-    lat.has('Perl Net::OpenSSH') ? lat.get('Perl Net::OpenSSH')! / mux >= 2.5 : undefined,
-  );
-  for (const dir of ['download', 'upload'] as const) {
-    const r = results[dir];
-    if (r)
-      check(
-        `mux bulk ${dir} ('data' events) at or above the ssh -S pipe floor`,
-        r.get('net-openssh mux')! >= r.get(FLOOR)! * 0.95,
-      );
-  }
-  const down = results.download;
-  if (down)
-    check(
-      'mux bulk download (onStdout) at or above the ssh -S pipe floor',
-      down.get('net-openssh mux onStdout')! >= down.get(FLOOR)! * 0.95,
-    );
+const targets = judgeTargets(tables, json);
+printTargets(targets);
+if (json) {
+  const settings = { rounds: ROUNDS, bulkMiB: BULK_MIB, cipherMiB: CIPHER_BULK / MIB, captureMiB: CAPTURE / MIB };
+  const all = { ...settings, sequential: SEQUENTIAL, parallel: PARALLEL, inFlightCommands: IN_FLIGHT_CMDS };
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    versions: versions(),
+    settings: all,
+    parts: [...parts],
+    tables,
+    targets,
+  };
+  writeJson(json, results);
+  console.log(`\nresults written to ${json} (npm run bench:chart draws docs/bench.svg from it)`);
 }
-
-for (const c of clients) await c.close();
-await ssh.disconnect();
-await f.stop();

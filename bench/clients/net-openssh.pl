@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # Perl Net::OpenSSH over an existing master (external_master), timing one workload inside Perl.
-# usage: net-openssh.pl MODE N K CTL_PATH HOST PORT USER SSH_CONFIG  -> prints elapsed milliseconds
+# usage: net-openssh.pl MODE N K CTL_PATH HOST PORT USER SSH_CONFIG [CAPTURE_COMMAND] -> prints elapsed milliseconds
 use strict;
 use warnings;
 use Net::OpenSSH;
@@ -18,11 +18,15 @@ if ($mode eq 'sequential') {
 } elsif ($mode eq 'parallel') {
   my %running;
   for my $i (1 .. $n) {
-    if (keys %running >= $k) { my $pid = waitpid(-1, 0); delete $running{$pid} }
+    if (keys %running >= $k) {
+      my $pid = waitpid(-1, 0);
+      $? == 0 or die "a command failed (wait status $?)";
+      delete $running{$pid};
+    }
     my $pid = $ssh->spawn({ stdout_discard => 1 }, 'echo', $i) or die "spawn: " . $ssh->error;
     $running{$pid} = 1;
   }
-  waitpid($_, 0) for keys %running;
+  for (keys %running) { waitpid($_, 0); $? == 0 or die "a command failed (wait status $?)" }
 } elsif ($mode eq 'download') {
   my ($out, $pid) = $ssh->pipe_out("head -c $n /dev/zero") or die "pipe_out: " . $ssh->error;
   my ($got, $buf) = (0, '');
@@ -36,6 +40,10 @@ if ($mode eq 'sequential') {
     print $in ($left >= length $chunk ? $chunk : substr($chunk, 0, $left)) or die "write: $!";
   }
   close $in or die "upload: remote side failed";
+} elsif ($mode eq 'capture') {
+  my $out = $ssh->capture($ARGV[8]);
+  $ssh->error and die "capture: " . $ssh->error;
+  length($out) == $n or die "capture: got " . length($out) . " of $n";
 } else {
   die "unknown mode $mode";
 }

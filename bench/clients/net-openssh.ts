@@ -1,13 +1,20 @@
 // net-openssh itself, on one engine, over a master it shares with the other ssh -S based clients.
 import type { Writable } from 'node:stream';
 import type { OpenSSH } from '../../src/index';
-import { CHUNK, pool, timed, type BenchClient } from './client';
+import { CHUNK, pool, textCommand, timed, type BenchClient } from './client';
 
 const writeAll = async (w: Writable, bytes: number) => {
   for (let left = bytes; left > 0; left -= CHUNK.length) {
     if (!w.write(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left))) await new Promise((r) => w.once('drain', r));
   }
   w.end();
+};
+
+/** The master of `ssh`, as a list (empty before it runs). */
+export const masterOf = (ssh: OpenSSH) => (): number[] => (ssh.masterPid === undefined ? [] : [ssh.masterPid]);
+
+const checkSize = (what: string, got: number, bytes: number) => {
+  if (got !== bytes) throw new Error(`${what}: got ${got} of ${bytes} bytes`);
 };
 
 export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchClient => ({
@@ -25,7 +32,7 @@ export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchCl
       p.stdout.on('data', (c: Buffer) => (got += c.length));
       await new Promise((r) => p.stdout.once('end', r));
       await p.exit;
-      if (got !== bytes) throw new Error(`${engine}: got ${got} of ${bytes} bytes`);
+      checkSize(engine, got, bytes);
     }),
   upload: (bytes) =>
     timed(async () => {
@@ -36,6 +43,9 @@ export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchCl
       await p.exit;
       if (Number(out) !== bytes) throw new Error(`${engine}: the remote side counted ${out.trim()} of ${bytes} bytes`);
     }),
+  capture: (bytes) =>
+    timed(async () => checkSize(engine, (await ssh.capture({ engine }, textCommand(bytes))).length, bytes)),
+  masters: masterOf(ssh),
   close: async () => {},
 });
 
@@ -45,7 +55,7 @@ export const netOpenSSHClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): BenchCl
  */
 export const netOpenSSHCommandsClient = (ssh: OpenSSH, name: string): BenchClient => {
   const { sequential, parallel } = netOpenSSHClient(ssh, 'mux');
-  return { name, sequential, parallel, close: () => ssh.disconnect() };
+  return { name, sequential, parallel, masters: masterOf(ssh), close: () => ssh.disconnect() };
 };
 
 /** Download only, with stdout taken by `onStdout` (chunks lent, not kept: the mux engine reuses its read buffers). */
@@ -55,7 +65,8 @@ export const netOpenSSHLentClient = (ssh: OpenSSH, engine: 'mux' | 'spawn'): Ben
     timed(async () => {
       let got = 0;
       await ssh.system({ engine, onStdout: (c) => (got += c.length) }, `head -c ${bytes} /dev/zero`);
-      if (got !== bytes) throw new Error(`${engine}: got ${got} of ${bytes} bytes`);
+      checkSize(engine, got, bytes);
     }),
+  masters: masterOf(ssh),
   close: async () => {},
 });

@@ -1,0 +1,43 @@
+// The bench's masters: each logs at LogLevel DEBUG1 to a file of its own (-E), so that the cipher it actually
+// negotiated can be read there. That costs the master two or three log lines per command (measured: 2.6 lines
+// per `true`), the same for every master of the bench.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OpenSSH } from '../src/index';
+import type { SshdFixture } from '../test/fixtures/sshd';
+
+/** The cipher asked for in the like-for-like rows (what ssh2 negotiates by default with OpenSSH). */
+export const LIKE_CIPHER = 'aes128-gcm@openssh.com';
+
+export interface LoggedMaster {
+  ssh: OpenSSH;
+  /** The cipher the master negotiated, from its log (both directions when they differ). */
+  cipher: string;
+}
+
+/** The cipher lines of an `ssh -v` log: "server->client / client->server", or one name when both agree. */
+export const cipherFromLog = (log: string): string => {
+  const dir = (d: string) => new RegExp(`kex: ${d} cipher: (\\S+)`).exec(log)?.[1] ?? '?';
+  const sc = dir('server->client');
+  const cs = dir('client->server');
+  return sc === cs ? sc : `${sc} / ${cs}`;
+};
+
+/**
+ * A connection to `f` as `user`, its master logging to `<f.dir>/master-<name>.log`; `masterOpts` come before the
+ * fixture's (ssh keeps the first value of an option). Waits for the master.
+ */
+export const loggedMaster = async (
+  f: SshdFixture,
+  user: string,
+  name: string,
+  opts: { masterOpts?: string[]; maxSessions?: number; muxPrestart?: boolean } = {},
+): Promise<LoggedMaster> => {
+  const log = join(f.dir, `master-${name}.log`);
+  const base = f.options();
+  const { masterOpts = [], ...rest } = opts;
+  const masterArgs = ['-E', log, '-o', 'LogLevel=DEBUG1', ...masterOpts, ...base.masterOpts];
+  const ssh = new OpenSSH(`${user}@${f.host}:${f.port}`, { ...base, ...rest, masterOpts: masterArgs });
+  await ssh.waitForMaster();
+  return { ssh, cipher: cipherFromLog(readFileSync(log, 'utf8')) };
+};
