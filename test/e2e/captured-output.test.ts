@@ -1,10 +1,12 @@
 // The collected-output paths (capture, captureLines, capture2) keep each byte once and decode as the output
 // arrives (src/core/captured-text.ts): these are the edges of that, on both engines. Characters cut by the
 // engine's reads, packets and our blocks; no output; output past several blocks; output that came before a
-// failure or a timeout, decoded with the call's stream encoding.
+// failure or a timeout, decoded with the call's stream encoding. capture$ and lines$ decode the chunks the mux
+// engine lends them; capture$ of bytes hands its chunks to the caller, who may keep them.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
+import { lastValueFrom, toArray } from 'rxjs';
 import type { OpenSSH, OpenSSHError } from '../../src/index';
 import { LARGE_BLOCK } from '../../src/core/captured-text';
 import { sharedSshd } from '../fixtures/sshd';
@@ -42,6 +44,16 @@ for (const engine of ENGINES) {
     const [out, err] = await ssh.capture2({ stdinData: BYTES }, 'cat | tee /dev/stderr');
     assert.ok(out === TEXT, 'stdout');
     assert.ok(err === TEXT, 'stderr');
+  });
+
+  test('capture$ with an encoding and lines$ (chunks lent), capture$ of bytes (chunks kept): whole', async () => {
+    const text$ = ssh.capture$({ stdinData: BYTES, encoding: 'utf-8' }, 'cat');
+    assert.ok((await lastValueFrom(text$.pipe(toArray()))).join('') === TEXT, 'capture$ text');
+    const lines = await lastValueFrom(ssh.lines$({ stdinData: BYTES, separator: '\u20ac' }, 'cat').pipe(toArray()));
+    assert.is(lines.length, 260_001); // the last, after the last separator, is emitted at the exit
+    assert.ok(lines.join('\u20ac') === TEXT, 'lines$');
+    const chunks = await lastValueFrom(ssh.capture$({ stdinData: BYTES }, 'cat').pipe(toArray()));
+    assert.ok(Buffer.concat(chunks).equals(BYTES), 'capture$ bytes, each chunk the caller keeps');
   });
 
   test('no output: empty strings, no lines', async () => {
