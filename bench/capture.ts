@@ -68,6 +68,15 @@ const streamData = async (engine: 'mux' | 'spawn') => {
   check(`data ${engine}`, got);
 };
 
+const captureBefore = async (engine: 'mux' | 'spawn') => {
+  const p = await ssh.pipeOut({ engine }, ZEROS);
+  const chunks: Buffer[] = [];
+  p.stdout.on('data', (c: Buffer) => chunks.push(c));
+  await new Promise((r) => p.stdout.once('end', r));
+  await p.exit;
+  check(`before: capture ${engine}`, Buffer.concat(chunks).toString().length);
+};
+
 type Ssh2Client = import('ssh2').Client;
 const ssh2 = await import('ssh2').catch(() => undefined);
 let ssh2c: Ssh2Client | undefined;
@@ -114,6 +123,9 @@ const rows: Record<string, () => Promise<unknown>> = {
     ),
   'lines$ mux': async () =>
     check('lines$', await lastValueFrom(ssh.lines$({ engine: 'mux' }, LINES).pipe(reduce((n) => n + 1, 0))), N / 64),
+  // what capture() did before CapturedText: the stream path's chunks kept, joined, then decoded (for A/B in one run)
+  'before: capture mux': () => captureBefore('mux'),
+  'before: capture spawn': () => captureBefore('spawn'),
   'onStdout mux': async () => {
     let got = 0;
     await ssh.system({ engine: 'mux', onStdout: (c) => (got += c.length) }, ZEROS);
@@ -152,12 +164,17 @@ const names = Object.keys(rows).filter(
   (k) => k.startsWith('floor') || !wanted.length || wanted.some((w) => k.includes(w)),
 );
 const samples = new Map<string, number[]>(names.map((k) => [k, []]));
+// CPU seconds of this Node process per GiB (all its threads), steadier than time on a shared machine
+const cpu = new Map<string, number[]>(names.map((k) => [k, []]));
 for (const k of names) await rows[k]!(); // warm-up
 for (let r = 0; r < ROUNDS; r++)
   for (const k of names) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     await rows[k]!();
+    const c = process.cpuUsage(c0);
     samples.get(k)!.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    cpu.get(k)!.push(((c.user + c.system) / 1e6) * ((1 << 30) / N));
   }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 const ms = new Map([...samples].map(([k, v]) => [k, median(v)]));
@@ -171,7 +188,10 @@ console.log(`${N >> 20} MiB, ${ROUNDS} rounds, cipher ${CIPHER ?? 'default'}, ${
 for (const [k, t] of ms) {
   const mbs = N / 1e6 / (t / 1e3);
   const ratio = (ms.get(floorOf(k))! / t).toFixed(2);
-  console.log(`${k.padEnd(20)} ${t.toFixed(0).padStart(6)} ms ${mbs.toFixed(0).padStart(6)} MB/s  ${ratio}x floor`);
+  const node = `node ${median(cpu.get(k)!).toFixed(2)} s/GiB`;
+  console.log(
+    `${k.padEnd(20)} ${t.toFixed(0).padStart(6)} ms ${mbs.toFixed(0).padStart(6)} MB/s  ${ratio}x floor  ${node}`,
+  );
 }
 ssh2c?.end();
 await ssh.disconnect();
