@@ -20,7 +20,7 @@ export interface RunPlan {
 }
 
 const withCaptured = (e: OpenSSHError, plan: RunPlan): OpenSSHError => {
-  // in the call's encoding; past the limit of a string, the part that fits
+  // in the call's encoding; past the limit of a string, the output that came before it
   const out = plan.captured?.stdout?.text;
   const err = plan.captured?.stderr?.text;
   return out === undefined && err === undefined ? e : e.withOutput(out ?? '', err);

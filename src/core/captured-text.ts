@@ -22,15 +22,21 @@ interface Decoder {
   end(): string;
 }
 
-/** Node's own encodings through its StringDecoder (as `Buffer#toString`), the others through TextDecoder. */
+/**
+ * Node's own encodings first, through its StringDecoder (as `Buffer#toString`: Node's latin1 is ISO-8859-1, while
+ * TextDecoder's 'latin1' label means windows-1252), then anything TextDecoder knows.
+ */
 const decoderFor = (encoding: string): Decoder => {
   if (Buffer.isEncoding(encoding)) return new StringDecoder(encoding);
-  // as decodeText: TextDecoder's defaults (U+FFFD for bad bytes, a leading byte order mark dropped)
+  // TextDecoder's defaults: U+FFFD for bad bytes, a leading byte order mark dropped
   const d = new TextDecoder(encoding);
   return { write: (bytes) => d.decode(bytes, { stream: true }), end: () => d.decode() };
 };
 
-/** Bytes written in, text out: the same text as decoding all the bytes at once (see `decodeText`). */
+/**
+ * Bytes written in, text out: the same text as decoding all the bytes at once (`Buffer#toString` for Node's
+ * encodings, else `TextDecoder#decode`), undecodable bytes as U+FFFD.
+ */
 export class CapturedText {
   /** Bytes written so far, kept or not. */
   size = 0;
@@ -75,7 +81,7 @@ export class CapturedText {
   /**
    * The text of every byte kept. The first call ends the decoding (a character cut off at the end becomes
    * U+FFFD) and frees the block; later writes are counted only. Never throws: past the limit of a string it
-   * is the text of the bytes that fit (check {@link tooLarge}).
+   * is the text of the chunks written before the one that passed it (check {@link tooLarge}).
    */
   text(): string {
     if (!this.ended) {

@@ -2,9 +2,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { CapturedText, FIRST_BLOCK, LARGE_BLOCK } from '../../src/core/captured-text';
-import { decodeText } from '../../src/core/decode-text';
 
 const test = suite('core/captured-text');
+
+/** All the bytes decoded at once: what capture() did before it decoded as the output arrives. */
+const decodeText = (bytes: Buffer, encoding: string): string =>
+  Buffer.isEncoding(encoding) ? bytes.toString(encoding) : new TextDecoder(encoding).decode(bytes);
 
 // every Buffer encoding, and TextDecoder labels Buffer does not know (one of them multibyte, one a BOM user)
 const ENCODINGS = ['utf8', 'utf16le', 'latin1', 'ascii', 'base64', 'base64url', 'hex', 'utf-16be', 'shift_jis'];
