@@ -428,7 +428,11 @@ export class OpenSSH {
 
   /** The command path as the stream shapes take it (one way down: they never call back into this class). */
   private execSource(): ExecSource {
-    return { exec$: (...args: unknown[]) => exec$(this.site, args), getHost: () => this.s.dest.host };
+    return {
+      exec$: (...args: unknown[]) => exec$(this.site, args),
+      lentStdout$: (...args: unknown[]) => exec$(this.site, args, { stdout: true, stderr: false }),
+      getHost: () => this.s.dest.host,
+    };
   }
 
   // ---- commands as Promises ----

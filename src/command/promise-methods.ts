@@ -1,7 +1,7 @@
 // Net::OpenSSH's Promise methods (system, test, capture, captureLines, capture2): the command's events
 // run to their end into sinks, and the exit status judged. Thin layers over commandEvents$.
 import type { ExitStatus } from '../core/channel';
-import { checkDecodable, decodeText } from '../core/decode-text';
+import { checkDecodable } from '../core/decode-text';
 import { slaveCmdFailed } from '../core/errors';
 import {
   CaptureSink,
@@ -68,27 +68,26 @@ export const test = async (site: CommandSite, args: readonly unknown[]): Promise
   return status.code === 0;
 };
 
-/** The text a capture sink holds, its size checked before its chunks are joined (no copy when too large). */
+/** The text a capture sink holds; output too large for a string rejects, naming the stream and its size. */
 const captured = (sink: CaptureSink, call: Call, what: string): string => {
   checkDecodable(sink.size, call.streamEncoding, call.host, what);
-  return decodeText(sink.buffer, call.streamEncoding, call.host, what);
+  return sink.text;
 };
 
 /**
  * capture: stdout as text, with the prepared call (captureLines reads its separator there); a non-zero exit
- * rejects with the output. Output too large for a string rejects before its chunks are joined.
+ * rejects with the output. Output too large for a string rejects (the bytes past the limit were never kept).
  */
 const captureText = async (site: CommandSite, args: readonly unknown[]): Promise<[text: string, call: Call]> => {
   const call = prepareCall(site, 'capture', args);
-  const out = new CaptureSink();
+  const out = new CaptureSink(call.streamEncoding);
   const errTail = new TailSink();
   const status = await run(site, call, out, inheritedStderr(call, errTail), { stdout: out });
   if (status.code !== 0) {
     const e = slaveCmdFailed(call.host, status.code, status.signal, errTail.text || undefined, status.note);
     throw e.withOutput(captured(out, call, 'stdout'));
   }
-  checkDecodable(out.size, call.streamEncoding, call.host, 'stdout');
-  return [decodeText(out.buffer, call.streamEncoding, call.host), call];
+  return [captured(out, call, 'stdout'), call];
 };
 
 /** capture: stdout as text. */
@@ -112,8 +111,8 @@ export const captureLines = async (site: CommandSite, args: readonly unknown[]):
 /** capture2: `[stdout, stderr]`; a non-zero exit rejects with both. */
 export const capture2 = async (site: CommandSite, args: readonly unknown[]): Promise<Capture2Result> => {
   const call = prepareCall(site, 'capture2', args);
-  const out = new CaptureSink();
-  const err = new CaptureSink();
+  const out = new CaptureSink(call.streamEncoding);
+  const err = new CaptureSink(call.streamEncoding);
   const status = await run(site, call, out, err, { stdout: out, stderr: err });
   const [stdout, stderr] = [captured(out, call, 'stdout'), captured(err, call, 'stderr')];
   if (status.code !== 0)

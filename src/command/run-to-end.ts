@@ -20,8 +20,9 @@ export interface RunPlan {
 }
 
 const withCaptured = (e: OpenSSHError, plan: RunPlan): OpenSSHError => {
-  const out = plan.captured?.stdout?.buffer.toString();
-  const err = plan.captured?.stderr?.buffer.toString();
+  // in the call's encoding; past the limit of a string, the output that came before it
+  const out = plan.captured?.stdout?.text;
+  const err = plan.captured?.stderr?.text;
   return out === undefined && err === undefined ? e : e.withOutput(out ?? '', err);
 };
 

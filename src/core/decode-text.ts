@@ -1,5 +1,4 @@
-// Output bytes to text in the stream encoding. Node's own encodings first (its latin1 is ISO-8859-1,
-// while TextDecoder's 'latin1' label means windows-1252), then anything TextDecoder knows.
+// How much output can become one string in the stream encoding (the decoding itself: captured-text.ts).
 import { constants } from 'node:buffer';
 import { pipeFailed } from './errors';
 
@@ -32,10 +31,4 @@ export const checkDecodable = (byteLength: number, encoding = 'utf8', host?: str
     `${what} of the command (${byteLength} bytes) is too large for a string (at most ${max} bytes in ` +
       `${encoding}); use system({ onStdout }), stdoutFh, or a stream (pipeOut, capture$) instead`,
   );
-};
-
-/** `bytes` decoded as `encoding` (utf8 by default); undecodable bytes become U+FFFD. Too many bytes throw. */
-export const decodeText = (bytes: Buffer, encoding = 'utf8', host?: string, what?: string): string => {
-  checkDecodable(bytes.length, encoding, host, what);
-  return Buffer.isEncoding(encoding) ? bytes.toString(encoding) : new TextDecoder(encoding).decode(bytes);
 };

@@ -3,6 +3,7 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { finished, type Readable, type Writable } from 'node:stream';
 import type { CallOptions, FileSpec, OutputHandle } from './call-options';
+import { CapturedText } from './captured-text';
 import type { LendStreams } from './channel';
 import { pipeFailed } from './errors';
 
@@ -50,19 +51,28 @@ export const callbackSink = (fn: (chunk: Buffer) => void, what: string, host: st
   };
 };
 
-/** Collects chunks in memory. */
+/**
+ * Collects a stream as text in the call's encoding (see CapturedText: each byte copied once, decoded as it
+ * arrives). It keeps nothing it is given, so the engine may lend it chunks of buffers it reuses.
+ */
 export class CaptureSink implements Sink {
-  readonly chunks: Buffer[] = [];
-  /** Bytes written so far (known before {@link buffer} joins them). */
-  size = 0;
+  readonly borrows = true;
+  private readonly collected: CapturedText;
+  constructor(encoding?: string) {
+    this.collected = new CapturedText(encoding);
+  }
+  /** Bytes written so far (known before the text is asked for). */
+  get size(): number {
+    return this.collected.size;
+  }
   write(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+    this.collected.write(chunk);
     return true;
   }
   async end(): Promise<void> {}
-  get buffer(): Buffer {
-    return Buffer.concat(this.chunks);
+  /** The text (check the size with `checkDecodable` first: past the limit of a string, the part that fits). */
+  get text(): string {
+    return this.collected.text();
   }
 }
 

@@ -64,5 +64,6 @@ export function capture$(ssh: ExecSource, ...args: unknown[]): Observable<Buffer
     const some = (s: string, emit: (v: string) => void) => s !== '' && emit(s);
     return { write: (c, emit) => some(d.write(c), emit), end: (emit) => some(d.end(), emit) };
   };
-  return commandOutput$(ssh, plan, transform);
+  // decoded chunks are copied into strings at once: the engine may lend them (no buffer kept per chunk)
+  return commandOutput$(ssh, plan, transform, encoding !== undefined);
 }

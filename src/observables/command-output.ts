@@ -14,6 +14,14 @@ import type { StreamPlan } from './stream-options';
 export interface ExecSource {
   /** The command's events (see `OpenSSH.exec$`). */
   exec$(options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions, ...cmd: CommandArg[]): Obs<ExecEvent>;
+  /**
+   * exec$'s events with each stdout chunk valid only until `next` returns (the engine may reuse its buffer): for a
+   * subscriber that copies or decodes each chunk at once. Optional: without it, exec$ is used.
+   */
+  lentStdout$?(
+    options: CommonCallOptions & StdinCallOptions & TimeoutCallOptions,
+    ...cmd: CommandArg[]
+  ): Obs<ExecEvent>;
   /** The host, for error messages. */
   getHost(): string;
 }
@@ -56,15 +64,21 @@ const outputOf =
       });
     });
 
-/** The command's stdout as values of `transform`, with the plan's cancellation, timeout, stderr and exit handling. */
+/**
+ * The command's stdout as values of `transform`, with the plan's cancellation, timeout, stderr and exit handling.
+ * `keepsNothing`: `transform` is done with each chunk when `write` returns (it decodes it), so stdout may be lent.
+ */
 export const commandOutput$ = <V>(
   ssh: ExecSource,
   plan: StreamPlan,
   transform: () => OutputTransform<V>,
+  keepsNothing = false,
 ): Observable<V | ExitEvent> => {
   const host = ssh.getHost();
-  // timeout and cancellation are exec$'s (the call's, else the connection's); bad options throw here, at once
-  let events$ = ssh.exec$(plan.execOptions, ...plan.cmd);
+  // timeout and cancellation are exec$'s (the call's, else the connection's); bad options throw here, at once.
+  // Between the engine and `transform`, stdout chunks only pass through (teeStderr, throwOnFailure, the operators)
+  const lent = keepsNothing && ssh.lentStdout$ !== undefined;
+  let events$ = lent ? ssh.lentStdout$!(plan.execOptions, ...plan.cmd) : ssh.exec$(plan.execOptions, ...plan.cmd);
   if (plan.stderr) events$ = events$.pipe(teeStderr(plan.stderr));
   if (!plan.exitEvent) events$ = events$.pipe(throwOnFailure({ host }));
   // a fresh transform (decoder state) per subscription: the Observable stays cold and re-subscribable

@@ -63,5 +63,6 @@ export function lines$(ssh: ExecSource, ...args: unknown[]): Observable<string |
       },
     };
   };
-  return commandOutput$(ssh, plan, transform);
+  // each chunk is decoded at once (lines keep strings, never the bytes): the engine may lend it
+  return commandOutput$(ssh, plan, transform, true);
 }
