@@ -14,6 +14,8 @@ export const DONE_MARK = '@@net-openssh-test-file-done@@';
 export interface FileResult {
   name: string;
   ms: number;
+  /** CPU seconds of the worker's process tree during the file (test/helpers/tree-cpu.ts), when measured. */
+  cpu?: number;
   failed: boolean;
 }
 
@@ -122,7 +124,8 @@ class Worker {
         continue;
       }
       const r = JSON.parse(line.slice(DONE_MARK.length)) as FileResult;
-      process.stdout.write(`${this.block}    [worker ${this.label}: ${r.name} ${(r.ms / 1000).toFixed(1)} s]\n`);
+      const cpu = r.cpu === undefined ? '' : `, ${r.cpu.toFixed(1)} CPU-s`;
+      process.stdout.write(`${this.block}    [worker ${this.label}: ${r.name} ${(r.ms / 1000).toFixed(1)} s${cpu}]\n`);
       this.block = '';
       const done = this.waiting;
       this.waiting = undefined;
