@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'uvu/parse';
 import { DONE_MARK, type FileResult, runParallel } from './helpers/parallel-run';
 import { finishRunDir, joinRun, startRun } from './helpers/run-id';
+import { treeCpuSeconds } from './helpers/tree-cpu';
 
 const GRACE_MS = 5000;
 const TEST_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -58,10 +59,26 @@ const watchExit = () =>
     process.exit(1);
   }, GRACE_MS).unref();
 
-const printSlowest = (times: Array<{ name: string; ms: number }>) => {
+// The files that took longest, and (where /proc gives it: test/helpers/tree-cpu.ts) those that used most CPU, their
+// own process tree's: ssh, the fixture sshd and its children, the remote commands.
+const printSlowest = (times: Array<{ name: string; ms: number; cpu?: number }>) => {
   if (times.length < 2) return;
   const slowest = [...times].sort((a, b) => b.ms - a.ms).slice(0, 12);
-  console.log(`  slowest files: ${slowest.map((t) => `${t.name} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}\n`);
+  console.log(`  slowest files: ${slowest.map((t) => `${t.name} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}`);
+  const measured = times.filter((t) => t.cpu !== undefined) as Array<{ name: string; cpu: number }>;
+  if (measured.length > 0) {
+    const total = measured.reduce((sum, t) => sum + t.cpu, 0);
+    const most = [...measured].sort((a, b) => b.cpu - a.cpu).slice(0, 12);
+    const list = most.map((t) => `${t.name} ${t.cpu.toFixed(1)} s`).join(', ');
+    console.log(`  most CPU (${total.toFixed(1)} CPU-s in the files): ${list}`);
+  }
+  console.log('');
+};
+
+/** CPU seconds of this process's tree since `from` (undefined without /proc). */
+const cpuSince = (from: number | undefined): number | undefined => {
+  const now = treeCpuSeconds();
+  return now === undefined || from === undefined ? undefined : now - from;
 };
 
 if (flag('--worker')) {
@@ -74,6 +91,7 @@ if (flag('--worker')) {
     const name = relative(TEST_DIR, file);
     const before = incidents;
     const t0 = performance.now();
+    const cpu0 = treeCpuSeconds();
     let failed: boolean;
     g.UVU_QUEUE.length = 0;
     g.UVU_INDEX = 0;
@@ -87,7 +105,8 @@ if (flag('--worker')) {
       failed = true;
     }
     process.exitCode = 0; // this file's outcome goes to the parent, in the done line
-    const result: FileResult = { name, ms: performance.now() - t0, failed: failed || incidents > before };
+    const ms = performance.now() - t0;
+    const result: FileResult = { name, ms, cpu: cpuSince(cpu0), failed: failed || incidents > before };
     process.stdout.write(`${DONE_MARK}${JSON.stringify(result)}\n`);
   }
   watchExit();
@@ -116,17 +135,25 @@ if (flag('--worker')) {
     // file takes: its import (a fixture it starts at the top level) and its tests. The two added runners only
     // read the clock.
     const uvu = await import('uvu');
-    const times: Array<{ name: string; ms: number }> = [];
+    const times: Array<{ name: string; ms: number; cpu?: number }> = [];
     for (const [i, s] of suites.entries()) {
       g.UVU_INDEX = i;
       const t0 = performance.now();
+      const cpu0 = treeCpuSeconds();
       g.UVU_QUEUE.push([s.name]);
       await import(`file:///${s.file}`);
       const loaded = performance.now() - t0;
       const group = g.UVU_QUEUE[i]!;
+      const loadCpu = cpuSince(cpu0);
       let started = 0;
-      const begin: Runner = () => ((started = performance.now()), ['', 0, 0, 0]);
-      const end: Runner = () => (times.push({ name: s.name, ms: loaded + performance.now() - started }), ['', 0, 0, 0]);
+      let startCpu: number | undefined;
+      const begin: Runner = () => ((started = performance.now()), (startCpu = treeCpuSeconds()), ['', 0, 0, 0]);
+      const end: Runner = () => {
+        const ran = cpuSince(startCpu);
+        const cpu = ran === undefined || loadCpu === undefined ? undefined : loadCpu + ran;
+        times.push({ name: s.name, ms: loaded + performance.now() - started, cpu });
+        return ['', 0, 0, 0];
+      };
       group.splice(1, 0, begin);
       group.push(end);
     }

@@ -1,10 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEBUG_FLAGS, debugNames, parseDebug } from '../../src/core/debug/flags';
 import { debug, debugData, getDebug, getDebugSink, hexdump, setDebug, setDebugSink } from '../../src/core/debug/debug';
 import { Secret } from '../../src/core/login/secret';
 import { OpenSSH } from '../../src/index';
+import { scriptBundle } from '../helpers/script-bundle';
 
 const test = suite('core/debug');
 let saved: [number, ReturnType<typeof getDebugSink>] = [0, () => {}];
@@ -63,13 +65,15 @@ test('hexdump layout', () => {
 });
 
 test('NET_OPENSSH_DEBUG sets the mask at load', () => {
+  const debugModule = pathToFileURL(
+    scriptBundle(fileURLToPath(new URL('../../src/core/debug/debug.ts', import.meta.url))),
+  );
   const out = execFileSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
+      '--input-type=module',
       '-e',
-      "import('./src/core/debug/debug.ts').then((m) => process.stdout.write(String(m.getDebug())))",
+      `import(${JSON.stringify(debugModule.href)}).then((m) => process.stdout.write(String(m.getDebug())))`,
     ],
     {
       env: { ...process.env, NET_OPENSSH_DEBUG: 'connect,8' },

@@ -16,6 +16,7 @@ import { connect, disconnectAll } from '../helpers/connect';
 import { assertRemoteGone, killRemote, uniqueMarker } from '../helpers/remote';
 import { alive } from '../helpers/processes';
 import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 const test = suite('e2e: cancelled silent commands and the session budget');
@@ -96,7 +97,7 @@ setTimeout(() => ac.abort(), 1000);
 await call.catch((e) => console.log(JSON.stringify({ code: e.code, pid: ssh.masterPid })));
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [scriptBundle(script)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     // hang guard: before the fix the channel of the killed slave, whose stderr the master holds until the remote

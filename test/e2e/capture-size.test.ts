@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startSshd } from '../fixtures/sshd';
 import { strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 const test = suite('e2e: capture size');
@@ -32,7 +33,7 @@ if (f)
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(
         process.execPath,
-        ['--import', 'tsx', CLIENT, job],
+        [scriptBundle(CLIENT), job],
         { cwd: REPO, timeout: 300_000, maxBuffer: 1 << 20 },
         (e, out, err) => (e ? reject(new Error(`${e.message}\n${err}`)) : resolve(out)),
       ),

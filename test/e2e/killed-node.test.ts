@@ -16,6 +16,7 @@ import { ENGINES } from '../helpers/engines';
 import { alive } from '../helpers/processes';
 import { assertRemoteGone, assertRemoteRunning, killRemote, uniqueMarker } from '../helpers/remote';
 import { eventually, noHang, sleep, strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 const f = await sharedSshd();
@@ -44,7 +45,7 @@ const startChild = async (job: {
   command: string;
   disown?: boolean;
 }): Promise<Child> => {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(job)], {
+  const proc = spawn(process.execPath, [scriptBundle(CLIENT), JSON.stringify(job)], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

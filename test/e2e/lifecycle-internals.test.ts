@@ -16,6 +16,7 @@ import { isAlive } from '../../src/core/persist/process-alive';
 import { heldCount } from '../../src/core/keep-alive';
 import { addForward } from '../../src/tunnels/forward';
 import { eventually, strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 import { PW, PW_USER, bareOpts, ensurePasswordUser } from './login-accounts';
 
 strict();
@@ -32,7 +33,6 @@ test.after(async () => {
 });
 
 const repo = resolve(import.meta.dirname, '../..');
-const tsx = join(repo, 'node_modules/.bin/tsx');
 const HANG_MS = 15_000;
 
 // The child: connects with the options in LIFECYCLE_OPTS, does what LIFECYCLE_MODE says, prints one JSON
@@ -63,8 +63,12 @@ interface ChildRun {
 const runChild = (mode: string, options: OpenSSHOptions, destination = f!.destination): Promise<ChildRun> =>
   new Promise((done, fail) => {
     const env = { ...process.env, LIFECYCLE_OPTS: JSON.stringify({ destination, options, mode }) };
-    // its own process group: tsx runs the script in a child node, and the hang guard must end both
-    const child = spawn(tsx, [script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // its own process group, so that the hang guard ends whatever the script started along with it
+    const child = spawn(process.execPath, [scriptBundle(script)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -12,6 +12,7 @@ import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { alive } from '../helpers/processes';
 import { eventually, strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 const f = await sharedSshd();
@@ -58,7 +59,7 @@ interface ChildRun {
 /** Runs test/fixtures/lifecycle-client.ts to its end (or kills it after HANG_MS) and reports how it ended. */
 const runChild = (job: { destination: string; options: OpenSSHOptions; run: boolean }): Promise<ChildRun> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(job)], {
+    const child = spawn(process.execPath, [scriptBundle(CLIENT), JSON.stringify(job)], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -15,6 +15,7 @@ import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { noHang, strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 const HANG_MS = 20_000; // far above the second each of these takes
@@ -97,7 +98,7 @@ for (const engine of ENGINES) {
     const job = { destination: f.destination, options: f.options({ engine }), source: src, target: join(dir, 'c') };
     const [stdout, stderr] = await noHang(
       new Promise<[string, string]>((resolve, reject) =>
-        execFile(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(job)], { cwd: REPO }, (e, o, er) =>
+        execFile(process.execPath, [scriptBundle(CLIENT), JSON.stringify(job)], { cwd: REPO }, (e, o, er) =>
           e ? reject(new Error(`${e.message}\n${er}`)) : resolve([o, er]),
         ),
       ),

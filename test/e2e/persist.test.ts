@@ -18,6 +18,7 @@ import { requirePrereq } from '../helpers/prereq';
 import { bareOpts, passphraseKey } from './login-accounts';
 import { sshProcessesWith } from '../helpers/processes';
 import { eventually, noHang, rejects, sleep, strict } from '../helpers/setup';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 const f = await sharedSshd();
@@ -69,7 +70,7 @@ const runClients = (
       let waiting = 0;
       let done = 0;
       const children = Array.from({ length: n }, (_, i) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify({ ...job, barrier })], {
+        const child = spawn(process.execPath, [scriptBundle(CLIENT), JSON.stringify({ ...job, barrier })], {
           cwd: REPO,
           stdio: ['pipe', 'pipe', 'inherit'],
         });

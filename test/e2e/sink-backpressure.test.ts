@@ -18,6 +18,7 @@ import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { noHang, strict } from '../helpers/setup';
 import { MiB, sized } from '../helpers/sizes';
+import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
 /** How much output each case moves. */
@@ -49,7 +50,7 @@ const runClient = async (engine: (typeof ENGINES)[number], scenario: Scenario) =
     bytes: BULK,
     resultFile,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(job)], {
+  const child = spawn(process.execPath, [scriptBundle(CLIENT), JSON.stringify(job)], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });

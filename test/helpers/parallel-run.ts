@@ -2,7 +2,9 @@
 // has its own fixture sshd), handed out one at a time, the slow ones first. A worker prints a file's output and
 // then a done line; the output of each file is shown whole, once the file is done, so files never interleave.
 // The longest files, which loop over both engines, run as two jobs (one per engine, NET_OPENSSH_TEST_ENGINES),
-// each in a fresh worker process: every test still runs, on every engine.
+// each in a worker process started for that engine (the engine is read when the process loads): every test still
+// runs, on every engine. Such a worker runs the next jobs of its engine too, as the shared worker runs file after
+// file: a worker costs about 1 CPU-s to start (node, tsx, the sources, its sshd), a fresh one per job was 20 more.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,8 @@ export const DONE_MARK = '@@net-openssh-test-file-done@@';
 export interface FileResult {
   name: string;
   ms: number;
+  /** CPU seconds of the worker's process tree during the file (test/helpers/tree-cpu.ts), when measured. */
+  cpu?: number;
   failed: boolean;
 }
 
@@ -122,7 +126,8 @@ class Worker {
         continue;
       }
       const r = JSON.parse(line.slice(DONE_MARK.length)) as FileResult;
-      process.stdout.write(`${this.block}    [worker ${this.label}: ${r.name} ${(r.ms / 1000).toFixed(1)} s]\n`);
+      const cpu = r.cpu === undefined ? '' : `, ${r.cpu.toFixed(1)} CPU-s`;
+      process.stdout.write(`${this.block}    [worker ${this.label}: ${r.name} ${(r.ms / 1000).toFixed(1)} s${cpu}]\n`);
       this.block = '';
       const done = this.waiting;
       this.waiting = undefined;
@@ -175,23 +180,28 @@ export const runParallel = async (
     else unfinished.push(name);
   };
   const slot = async (id: number) => {
-    let shared: Worker | undefined;
+    // a slot's workers: one for the files that loop over both engines ('both'), one per engine for the halves
+    const workers = new Map<'both' | 'spawn' | 'mux', Worker>();
+    const workerFor = (job: Job): Worker => {
+      const kind = job.engine ?? 'both';
+      let w = workers.get(kind);
+      if (!w) {
+        w = job.engine
+          ? new Worker(`${id} (${job.engine})`, { ...env, NET_OPENSSH_TEST_ENGINES: job.engine })
+          : new Worker(String(id), env);
+        workers.set(kind, w);
+      }
+      return w;
+    };
     for (let job = queue.shift(); job; job = queue.shift()) {
-      if (job.engine) {
-        const w = new Worker(`${id} (${job.engine})`, { ...env, NET_OPENSSH_TEST_ENGINES: job.engine });
-        record(job, await w.run(job.file));
-        if ((await w.end()) !== 0) workerFailed = true;
-      } else {
-        shared ??= new Worker(String(id), env);
-        const r = await shared.run(job.file);
-        record(job, r);
-        if (!r) {
-          workerFailed = true;
-          shared = undefined; // it died with the file: the next file gets a new worker
-        }
+      const r = await workerFor(job).run(job.file);
+      record(job, r);
+      if (!r) {
+        workerFailed = true;
+        workers.delete(job.engine ?? 'both'); // it died with the file: the next file gets a new worker
       }
     }
-    if (shared && (await shared.end()) !== 0) workerFailed = true;
+    for (const w of workers.values()) if ((await w.end()) !== 0) workerFailed = true;
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, (_, i) => slot(i + 1)));

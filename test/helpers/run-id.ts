@@ -66,8 +66,11 @@ export const joinRun = (): void => {
   process.env.TMPDIR = dir;
 };
 
-/** tsx's transform cache (`tsx-<uid>`), which the run's child processes make in TMPDIR: not a leftover. */
-const isCache = (name: string): boolean => /^tsx-\d+$/.test(name);
+/**
+ * Caches in the run directory, not leftovers: tsx's transform cache (`tsx-<uid>`), which the run's child processes
+ * make in TMPDIR, and the bundles of the child scripts (test/helpers/script-bundle.ts, `node-bundles`).
+ */
+const isCache = (name: string): boolean => /^tsx-\d+$/.test(name) || name === 'node-bundles';
 
 /**
  * Ends a run: what is left in its directory besides caches (names), after removing the directory when nothing

@@ -13,6 +13,7 @@ import { TEST_USER } from '../fixtures/sshd';
 import { ENGINES } from '../helpers/engines';
 import { requirePrereq } from '../helpers/prereq';
 import { alive } from '../helpers/processes';
+import { scriptBundle } from '../helpers/script-bundle';
 import { rejects, strict } from '../helpers/setup';
 
 strict();
@@ -126,8 +127,7 @@ if (haveSshd) {
           ].join('\n'),
           { mode: 0o644 },
         );
-        const tsx = join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
-        const r = spawnSync('runuser', ['-u', TEST_USER, '--', process.execPath, tsx, script], {
+        const r = spawnSync('runuser', ['-u', TEST_USER, '--', process.execPath, scriptBundle(script)], {
           cwd: dir,
           encoding: 'utf8',
           timeout: 60_000,
