@@ -159,12 +159,18 @@ for (const engine of ENGINES) {
     );
   });
 
-  test('unsubscribing in the tick it started ends even a silent command at once, on a warm connection', async () => {
+  // The spawn engine cannot end a silent command once its slave's request reached the master (OpenSSH's mux has no
+  // way to signal it; docs/reactive.md): cancelled in the same tick, the slave is usually killed before it gets that
+  // far, but on a loaded machine it may not be (seen at load 10). There the command must print, and ends by SIGPIPE.
+  const silent = engine === 'mux';
+  const kind = silent ? 'even a silent' : 'a printing';
+  test(`unsubscribing in the tick it started ends ${kind} command at once, on a warm connection`, async () => {
     // a TERM right behind the exec could be refused or lost by sshd: the command then ran to its natural end
     await ssh.capture('true'); // the mux engine has a warm session ready, so the exec goes out in this tick
     for (let i = 0; i < 5; i++) {
       const m = uniqueMarker();
-      lines$(ssh, `exec sleep ${m}`).subscribe().unsubscribe();
+      const command = silent ? `exec sleep ${m}` : `exec sh -c 'while :; do echo x; sleep 0.2; done' ${m}`;
+      lines$(ssh, command).subscribe().unsubscribe();
       // a generous bound: on a loaded machine (load 15 seen) the spawn engine's slave alone may take seconds
       await assertMarkerGone(ssh, m, `cancel ${i + 1} of 5`, 8000);
     }
