@@ -225,6 +225,17 @@ export class OpenSSH {
     return this.master.pid;
   }
 
+  /**
+   * The server's software version from its identification string, e.g. `dropbear_2022.83` or
+   * `OpenSSH_9.2p1 Debian-2+deb12u3`, as the master's ssh logged it while connecting (the master runs at
+   * `LogLevel=DEBUG1` unless masterOpts set a level; the added lines are not kept). Known once the master runs;
+   * undefined for a master on a pty (password, passphrase, loginHandler), one with `masterStderrFh` as a file
+   * descriptor, an external or reused persistent master, or when masterOpts lowered the log level.
+   */
+  get serverVersion(): string | undefined {
+    return this.master.serverVersion;
+  }
+
   /** What the master's pty showed (last 4 KiB, never a secret), kept only when the connection failed; '' otherwise. */
   getMasterPtyLog(): string {
     return this.master.getPtyLog();

@@ -19,6 +19,8 @@ export const engineContextOf = (s: ConnectionSettings, master: Master): EngineCo
   destinationArgs: destinationArgs(s),
   defaultSshOpts: s.defaultSshOpts,
   maxSessions: s.maxSessions,
+  maxSessionsGiven: s.maxSessionsGiven,
+  serverVersion: master.serverVersion,
   debug: (line) => debug(line.startsWith('spawn: ') ? 'args' : 'exec', line),
   masterError: () => {
     const st = master.state;

@@ -7,6 +7,7 @@ import type { EngineName } from '../options';
 import type { EngineContext } from './engine';
 import { createMuxEngine, muxRefusal, type MuxEngine, type MuxEngineOptions } from './mux/engine';
 import { SessionBudget } from './session-budget';
+import { knownSessionLimit } from './server-limits';
 import { createSpawnEngine } from './spawn/engine';
 
 /** The engines of one master, made lazily; `failAll`/`dispose` reach the ones that exist. */
@@ -43,8 +44,13 @@ export class EngineSet {
     return (this.muxEngine ??= createMuxEngine(this.ctx(), this.mux, this.sessions()));
   }
 
+  // made once the master runs (engines are made for a call on a running master), so its version is known by then
   private sessions(): SessionBudget {
-    return (this.budget ??= new SessionBudget(this.ctx().maxSessions));
+    if (this.budget) return this.budget;
+    const ctx = this.ctx();
+    const known = ctx.maxSessionsGiven ? undefined : knownSessionLimit(ctx.serverVersion);
+    if (known) ctx.debug?.(`engines: session limit ${known.limit}: ${known.why}`);
+    return (this.budget = new SessionBudget(ctx.maxSessions, known));
   }
 
   /** The mux engine's counters, when it was used. */
