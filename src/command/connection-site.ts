@@ -37,7 +37,7 @@ export const connectionSite = (
   engines: EngineSet,
   vars: () => Vars | undefined,
 ): CommandSite => {
-  const open = (req: ChannelRequest, engine: EngineName): Channel => engines.pick(engine, req).open(req);
+  const open = (req: ChannelRequest, engine: EngineName): Channel => engines.open(engine, req);
   const openLater = async (req: ChannelRequest, engine: EngineName): Promise<Channel> => {
     try {
       await master.whenRunning();

@@ -15,6 +15,7 @@ import { claimCtlDir } from './ctl-dir-claims';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { VersionReader, versionLogArgs } from './server-version';
+import { knownSessionLimit } from './engines/server-limits';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
 import { isFinal, isLive, transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
@@ -241,9 +242,11 @@ export class Master {
       this.child = undefined;
       const handled = this.foregroundDone(code);
       if (handled) return void handled.then(exited);
-      const why = describeSshFailure(
-        this.stderr,
-        signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+      const why = this.endedBy(
+        describeSshFailure(
+          this.stderr,
+          signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+        ),
       );
       const error =
         this.state.name === 'running'
@@ -254,6 +257,12 @@ export class Master {
     });
     if (child.pid === undefined) return; // 'error' follows
     this.started(child.pid, false);
+  }
+
+  /** Why a running master ended, with what its server's version says about it (tinysshd ends it with its session). */
+  private endedBy(why: string): string {
+    const known = this.state.name === 'running' ? knownSessionLimit(this.serverVersion) : undefined;
+    return known?.oneSessionPerConnection ? `${why}; ${known.why}: use a new connection per command` : why;
   }
 
   /** Bookkeeping once the ssh process runs: ownership, state, the login timeout, socket polling. */

@@ -63,10 +63,14 @@ test('LogLevel=DEBUG1 after the masterOpts, unless they set a level of their own
   assert.not.ok(masterArgs(s, '/c/ctl').includes('LogLevel=DEBUG1'), 'only where the stderr is read');
 });
 
-test('dropbear, any version, means one session at a time; other servers say nothing', () => {
+test('dropbear, any version: one at a time; tinysshd: one per connection; other servers say nothing', () => {
   assert.is(knownSessionLimit('dropbear_2022.83')?.limit, 1);
+  assert.is(knownSessionLimit('dropbear_2022.83')?.oneSessionPerConnection, undefined);
   assert.match(knownSessionLimit('dropbear_2024.86')?.why ?? '', /dropbear_2024.86 loses the exit status/);
-  for (const v of [undefined, 'OpenSSH_9.2p1 Debian-2+deb12u3', 'tinyssh_20230101-1 SHegailw', 'AsyncSSH_2.10.1'])
+  const tiny = knownSessionLimit('tinyssh_20230101-1 SHegailw');
+  assert.equal([tiny?.limit, tiny?.oneSessionPerConnection], [1, true]);
+  assert.match(tiny?.why ?? '', /^tinyssh_20230101-1 serves one session per connection/);
+  for (const v of [undefined, 'OpenSSH_9.2p1 Debian-2+deb12u3', 'AsyncSSH_2.10.1'])
     assert.is(knownSessionLimit(v), undefined, String(v));
 });
 
