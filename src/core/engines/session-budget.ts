@@ -21,6 +21,8 @@ export class SessionBudget {
   limit: number;
   private readonly initial: number;
   private spawnActive = 0;
+  /** Slaves started so far (a refused one tells whether another started beside it). */
+  spawnStarts = 0;
   private spawnAbandoned = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
@@ -47,6 +49,11 @@ export class SessionBudget {
     return this.spawnActive;
   }
 
+  /** Sessions held now by both engines. */
+  inUse(): number {
+    return this.muxActive() + this.spawnActive;
+  }
+
   /** Slaves waiting for a session. */
   get spawnWaiting(): number {
     return this.waiting.length;
@@ -59,6 +66,7 @@ export class SessionBudget {
   acquireSpawn(start: () => void): () => void {
     if (this.waiting.length === 0 && this.free() > 0) {
       this.spawnActive++;
+      this.spawnStarts++;
       start();
       return () => {};
     }
@@ -105,6 +113,7 @@ export class SessionBudget {
   changed(): void {
     while (this.waiting.length > 0 && this.free() > 0) {
       this.spawnActive++;
+      this.spawnStarts++;
       this.waiting.shift()!();
     }
     for (const fn of this.listeners) fn();
