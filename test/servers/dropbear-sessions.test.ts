@@ -10,7 +10,7 @@ import type { OpenSSH, OpenSSHError } from '../../src/index';
 import { startDropbear } from '../fixtures/servers';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
-import { noHang, strict } from '../helpers/setup';
+import { noHang, rejects, strict } from '../helpers/setup';
 
 strict();
 const f = await startDropbear();
@@ -38,6 +38,16 @@ for (const engine of ENGINES) {
       assert.equal(outcomes(await batch(ssh)), ALL);
       assert.is(ssh.masterPid, pid, 'the connection survived');
       assert.is(await ssh.capture('echo still'), 'still\n');
+    });
+  if (f)
+    test("a call waiting too long for the session is OSSH_SLAVE_TIMEOUT giving dropbear's reason", async () => {
+      const ssh = connect(f, { engine });
+      const busy = ssh.capture('sleep 2; echo done');
+      const e = await rejects<OpenSSHError>(ssh.capture({ timeout: 1 }, 'echo never'));
+      assert.is(e.code, 'OSSH_SLAVE_TIMEOUT');
+      assert.match(e.message, /waiting for a free session/);
+      assert.match(e.message, /at most 1 .*dropbear_\S+ loses the exit status of sessions that end together/);
+      assert.is(await busy, 'done\n');
     });
   test.run();
 }
