@@ -51,7 +51,8 @@ import { destinationArgs } from './core/master-args';
 import { type SshConfiguration, sshConfiguration } from './core/ssh-configuration';
 import { Master } from './core/master';
 import { persistentMasters, stopPersistentMasters, type PersistentMaster } from './core/persist/persistent-masters';
-import { isFinal, type MasterState } from './core/master-state';
+import { isFinal, isLive, type MasterState } from './core/master-state';
+import { knownSessionLimit } from './core/engines/server-limits';
 import { normalizeCtorOptions, type ConnectionSettings, type ToolCmds, type OpenSSHOptions } from './core/options';
 import type { CommandArg } from './core/remote-command';
 import { quoting } from './core/quoting-guard';
@@ -202,7 +203,9 @@ export class OpenSSH {
    * Starts a new master with the same options after the connection failed, was stopped or was disconnected
    * (Net::OpenSSH's `restart`); the state machine shows it (`failed` → `connecting` → ... → `running`) and `error`
    * is cleared. Commands of the old master that still run (after `stop()`) are ended first. A live connection is
-   * left as it is; an idle one (`connect: false`) is started. Resolves when the new master runs and rejects with its
+   * left as it is, except on a server that serves one session per connection (tinysshd, known by its version): there
+   * the old master is ended and a new one started, one restart() per command; an idle one (`connect: false`) is
+   * started. Resolves when the new master runs and rejects with its
    * error (kept as `error`), as `waitForMaster()` does; with `async` it resolves once the new master is started.
    * To repeat a stream on the new master, see the `retryOnMasterFailure` operator. An `externalMaster` connection
    * refuses it with OSSH_INVALID_ARGUMENT.
@@ -211,6 +214,10 @@ export class OpenSSH {
     // as Net::OpenSSH: a master someone else started is not ours to start again
     if (this.s.externalMaster)
       throw invalidArgument('restart() needs a master of its own; this connection uses an externalMaster');
+    // a server that serves one session per connection (tinysshd) ends it after its session (a command's, or a
+    // transfer's own slave): a new master now, rather than a race with the old one's end
+    const oneSession = knownSessionLimit(this.master.serverVersion)?.oneSessionPerConnection === true;
+    if (oneSession && isLive(this.master.state)) await this.master.disconnect();
     if (this.master.state.name === 'stopping') await firstValueFrom(this.state$.pipe(filter((st) => isFinal(st))));
     if (isFinal(this.master.state)) {
       await this.engines.dispose();
@@ -223,6 +230,17 @@ export class OpenSSH {
   /** The master ssh process id (ours, or the external one learnt by checkMaster). */
   get masterPid(): number | undefined {
     return this.master.pid;
+  }
+
+  /**
+   * The server's software version from its identification string, e.g. `dropbear_2022.83` or
+   * `OpenSSH_9.2p1 Debian-2+deb12u3`, as the master's ssh logged it while connecting (the master runs at
+   * `LogLevel=DEBUG1` unless masterOpts set a level; the added lines are not kept). Known once the master runs;
+   * undefined for a master on a pty (password, passphrase, loginHandler), one with `masterStderrFh` as a file
+   * descriptor, an external or reused persistent master, or when masterOpts lowered the log level.
+   */
+  get serverVersion(): string | undefined {
+    return this.master.serverVersion;
   }
 
   /** What the master's pty showed (last 4 KiB, never a secret), kept only when the connection failed; '' otherwise. */

@@ -19,6 +19,8 @@ export const engineContextOf = (s: ConnectionSettings, master: Master): EngineCo
   destinationArgs: destinationArgs(s),
   defaultSshOpts: s.defaultSshOpts,
   maxSessions: s.maxSessions,
+  maxSessionsGiven: s.maxSessionsGiven,
+  serverVersion: master.serverVersion,
   debug: (line) => debug(line.startsWith('spawn: ') ? 'args' : 'exec', line),
   masterError: () => {
     const st = master.state;
@@ -35,7 +37,7 @@ export const connectionSite = (
   engines: EngineSet,
   vars: () => Vars | undefined,
 ): CommandSite => {
-  const open = (req: ChannelRequest, engine: EngineName): Channel => engines.pick(engine, req).open(req);
+  const open = (req: ChannelRequest, engine: EngineName): Channel => engines.open(engine, req);
   const openLater = async (req: ChannelRequest, engine: EngineName): Promise<Channel> => {
     try {
       await master.whenRunning();

@@ -1,5 +1,6 @@
 // Pure: connection settings -> the master's argv. Nothing is ever joined into a local shell string.
 import type { ConnectionSettings } from './options';
+import { versionLogArgs } from './server-version';
 import { sshControlPath, sshIdentityFile } from './ssh-path';
 
 /** ssh arguments naming the destination, always ending `-- host` so a host can never read as an option. */
@@ -24,10 +25,12 @@ export const serverAliveInterval = (timeout: number | undefined): number => Math
  * - SendEnv=*: OpenSSH's mux passes a `ssh -S` client's environment (what the client's own SendEnv and SetEnv
  *   select, e.g. per-call `env` on the spawn engine) through the master's SendEnv filter as well. The master
  *   opens no session of its own (-N), so this sends nothing by itself: the client's filter is the one that
- *   applies, as with a plain `ssh`, and the server's AcceptEnv has the last word.
+ *   applies, as with a plain `ssh`, and the server's AcceptEnv has the last word;
+ * - `learnVersion` (a master whose stderr we read, not on a pty): LogLevel=DEBUG1 after the user's masterOpts, so
+ *   ssh logs the server's version string; server-version.ts takes the added lines out again.
  */
-export const masterArgs = (s: ConnectionSettings, ctlPath: string): string[] => {
-  const args = [...s.masterOpts];
+export const masterArgs = (s: ConnectionSettings, ctlPath: string, learnVersion = false): string[] => {
+  const args = [...s.masterOpts, ...(learnVersion ? versionLogArgs(s.masterOpts) : [])];
   args.push(
     '-o',
     `ServerAliveInterval=${serverAliveInterval(s.timeout)}`,

@@ -14,6 +14,8 @@ import { pacedStart } from './spawn-pace';
 import { claimCtlDir } from './ctl-dir-claims';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
+import { VersionReader, versionLogArgs } from './server-version';
+import { knownSessionLimit } from './engines/server-limits';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
 import { isFinal, isLive, transition, type MasterEvent, type MasterState } from './master-state';
 import type { ConnectionSettings } from './options';
@@ -48,6 +50,11 @@ export class Master {
   ctlPath: string | undefined;
   /** The master ssh process id, when we started it or learnt it from a check. */
   pid: number | undefined;
+  /**
+   * The server's software version from its identification string (`dropbear_2022.83`), as our master's ssh logged
+   * it (server-version.ts); undefined until then, and for a master on a pty or not started by this object.
+   */
+  serverVersion: string | undefined;
   private child: ChildProcess | undefined;
   private pty: PtyProcess | undefined;
   private ptyKilled: PtyProcess | undefined;
@@ -120,6 +127,7 @@ export class Master {
     if (!this.s.ctlPath && !this.external) this.ctlPath = undefined;
     this.stderr = '';
     this.ptyLog = '';
+    this.serverVersion = undefined;
     this.dispatch({ type: 'restart' });
   }
 
@@ -167,14 +175,17 @@ export class Master {
     this.dirClaim = claimCtlDir(resolve(dirname(this.ctlPath)));
     previous?.();
     debug('ctlPath', () => `${this.describe()}: control socket ${this.ctlPath}`);
-    const args = masterArgs(this.s, this.ctlPath);
+    // the server's version is learnt from the master's stderr when we read it: not on a pty (ssh's debug lines would
+    // reach the login prompts' reader), nor when it goes to the caller's own fd
+    const learnVersion = !needsPty(this.s) && typeof this.s.masterStderrFh !== 'number';
+    const args = masterArgs(this.s, this.ctlPath, learnVersion);
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
     if (needsPty(this.s)) return void this.spawnPtyMaster(args);
     // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
     this.exited = new Promise((resolve) => {
       const fork = () => {
         this.unstarted = undefined;
-        if (this.state.name === 'connecting') return this.spawnChild(args, resolve);
+        if (this.state.name === 'connecting') return this.spawnChild(args, learnVersion, resolve);
         resolve();
         this.settleStopping();
       };
@@ -184,17 +195,19 @@ export class Master {
   }
 
   /** Forks the master ssh (no pty); `exited` is called once it has ended and its end was handled. */
-  private spawnChild(args: string[], exited: () => void): void {
+  private spawnChild(args: string[], learnVersion: boolean, exited: () => void): void {
     // detached: the master gets its own session, so it has no terminal to prompt on (no hang
     // waiting for a password nobody will type) and a Ctrl-C aimed at us reaches it only through us.
     const outFh = this.s.masterStdoutFh;
     const errFh = this.s.masterStderrFh;
+    // masterStderrDiscard: read for the server's version only
+    const discard = this.s.masterStderrDiscard && !errFh;
     const child = spawn(this.s.sshCmd, args, {
       detached: true,
       stdio: [
         'ignore',
         typeof outFh === 'number' ? outFh : outFh ? 'pipe' : this.s.masterStdoutDiscard ? 'ignore' : 'inherit',
-        typeof errFh === 'number' ? errFh : this.s.masterStderrDiscard && !errFh ? 'ignore' : 'pipe',
+        typeof errFh === 'number' ? errFh : discard && !learnVersion ? 'ignore' : 'pipe',
       ],
     });
     this.child = child;
@@ -205,11 +218,19 @@ export class Master {
     unrefPipe(child.stderr);
     if (outFh !== undefined && typeof outFh !== 'number') child.stdout?.on('data', (d: Buffer) => outFh.write(d));
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => {
+    // the lines our LogLevel added are taken out (not when the user's masterOpts set a level of their own)
+    const reader = learnVersion
+      ? new VersionReader(versionLogArgs(this.s.masterOpts).length > 0, (v) => (this.serverVersion = v))
+      : undefined;
+    const take = (d: string) => {
+      if (d === '') return;
       if (errFh !== undefined && typeof errFh !== 'number') errFh.write(d);
+      if (discard) return;
       this.stderr = stderrTail(this.stderr + d);
       this.noticeLostRace();
-    });
+    };
+    child.stderr?.on('data', (d: string) => take(reader ? reader.feed(d) : d));
+    if (reader) child.stderr?.once('end', () => take(reader.end()));
     child.once('error', (e) => {
       this.fail(`unable to run ${this.s.sshCmd}: ${e.message}`);
       exited();
@@ -221,9 +242,11 @@ export class Master {
       this.child = undefined;
       const handled = this.foregroundDone(code);
       if (handled) return void handled.then(exited);
-      const why = describeSshFailure(
-        this.stderr,
-        signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+      const why = this.endedBy(
+        describeSshFailure(
+          this.stderr,
+          signal ? `master process killed by ${signal}` : `master process exited unexpectedly (code ${code})`,
+        ),
       );
       const error =
         this.state.name === 'running'
@@ -234,6 +257,12 @@ export class Master {
     });
     if (child.pid === undefined) return; // 'error' follows
     this.started(child.pid, false);
+  }
+
+  /** Why a running master ended, with what its server's version says about it (tinysshd ends it with its session). */
+  private endedBy(why: string): string {
+    const known = this.state.name === 'running' ? knownSessionLimit(this.serverVersion) : undefined;
+    return known?.oneSessionPerConnection ? `${why}; ${known.why}: use a new connection per command` : why;
   }
 
   /** Bookkeeping once the ssh process runs: ownership, state, the login timeout, socket polling. */

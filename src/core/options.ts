@@ -157,7 +157,11 @@ export interface OpenSSHOptions {
    * @default false
    */
   muxPrestart?: boolean;
-  /** Sessions the server allows per connection (sshd MaxSessions); the mux engine queues beyond it. @default 10 */
+  /**
+   * Sessions the server allows per connection (sshd MaxSessions); both engines keep one fewer open at once and queue
+   * the rest. Not given, a server known by its version string to lose sessions run together (dropbear) gets one at a
+   * time (docs/servers.md). @default 10
+   */
   maxSessions?: number;
   /** Forward the agent on the master (`-A`); `'always'` also forwards it in every slave. @default false (`-a`) */
   forwardAgent?: boolean | 'always';
@@ -275,6 +279,8 @@ export interface ConnectionSettings {
   muxTunnels: boolean;
   muxPrestart: boolean;
   maxSessions: number;
+  /** Whether `maxSessions` was given (it then wins over what the server's version implies). */
+  maxSessionsGiven: boolean;
   forwardAgent: boolean | 'always';
   forwardX11: boolean;
   proxyCommand: string | undefined;
@@ -493,6 +499,7 @@ export const normalizeCtorOptions = (destination: unknown, raw: unknown): Connec
     muxTunnels,
     muxPrestart,
     maxSessions,
+    maxSessionsGiven: o.maxSessions !== undefined,
     forwardAgent,
     forwardX11,
     proxyCommand: assertString('proxyCommand', o.proxyCommand),

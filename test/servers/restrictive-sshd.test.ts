@@ -23,6 +23,7 @@ const sshd = async (opts: Parameters<typeof startSshd>[0]) => {
   return f;
 };
 const onePerSession = await sshd({ maxSessions: 1 });
+const noSessions = await sshd({ extraConfig: ['Match User *', '  MaxSessions 0'] });
 const noForwarding = await sshd({ extraConfig: ['Match User *', '  AllowTcpForwarding no'] });
 const disabled = await sshd({ extraConfig: ['Match User *', '  DisableForwarding yes'] });
 const noTty = await sshd({ extraConfig: ['Match User *', '  PermitTTY no'] });
@@ -40,6 +41,35 @@ for (const engine of ENGINES) {
         outs,
         Array.from({ length: 10 }, (_, i) => `${i}\n`),
       );
+    });
+
+  if (onePerSession)
+    test('MaxSessions 1, not told: the refusals teach the limit, 10 at once all succeed on one master', async () => {
+      const ssh = connect(onePerSession, { engine });
+      await ssh.waitForMaster();
+      const pid = ssh.masterPid;
+      const outs = await noHang(Promise.all(Array.from({ length: 10 }, (_, i) => ssh.capture2(`echo ${i}`))), '10');
+      // nothing of a refused slave reaches the caller: no ssh line on stderr
+      assert.equal(
+        outs,
+        Array.from({ length: 10 }, (_, i) => [`${i}\n`, '']),
+      );
+      assert.is(ssh.masterPid, pid);
+      // a command given stdin is not started again (its input went to the refused slave): with the limit learnt,
+      // it waits for its turn instead
+      const withInput = await noHang(
+        Promise.all(Array.from({ length: 4 }, (_, i) => ssh.capture({ stdinData: `in${i}` }, 'cat'))),
+        'with stdin',
+      );
+      assert.equal(withInput, ['in0', 'in1', 'in2', 'in3']);
+    });
+
+  if (noSessions)
+    test('MaxSessions 0: a command fails at once with OSSH_SLAVE_FAILED naming the refusal', async () => {
+      const ssh = connect(noSessions, { engine });
+      const e = await noHang(rejects<OpenSSHError>(ssh.capture('echo never')), 'the refusal');
+      assert.is(e.code, 'OSSH_SLAVE_FAILED');
+      assert.match(e.message, /the server refused/);
     });
 
   for (const [setting, f] of [

@@ -17,6 +17,10 @@ export interface EngineContext {
   readonly defaultSshOpts: readonly string[];
   /** Sessions the server allows per connection (sshd MaxSessions). */
   readonly maxSessions: number;
+  /** Whether the user gave `maxSessions` (then it wins over what the server's version implies). */
+  readonly maxSessionsGiven?: boolean;
+  /** The server's software version, when the master learnt it (server-version.ts). */
+  readonly serverVersion?: string | undefined;
   /** Whether the master is known to be gone: its error, else undefined. */
   masterError(): import('../errors').OpenSSHError | undefined;
   /**

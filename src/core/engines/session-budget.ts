@@ -10,15 +10,19 @@
 // The master holds the slave's stderr pipe until then, so the slave's session is counted until that pipe closes:
 // such sessions are `abandoned`, named in the error of a call that waited for one in vain.
 import { sessionLimit } from './mux/admission';
+import type { KnownLimit } from './server-limits';
 
 /** The session count both engines of one master draw on. */
 export class SessionBudget {
   /**
-   * Sessions all engines together keep open (one below the server's MaxSessions, see sessionLimit); lowered when the
-   * server refuses below it.
+   * Sessions all engines together keep open (one below the server's MaxSessions, see sessionLimit, or what the
+   * server's version implies: server-limits.ts); lowered when the server refuses below it.
    */
   limit: number;
+  private readonly initial: number;
   private spawnActive = 0;
+  /** Slaves started so far (a refused one tells whether another started beside it). */
+  spawnStarts = 0;
   private spawnAbandoned = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
@@ -27,8 +31,12 @@ export class SessionBudget {
   /** Asks the mux engine to give back an idle warm session (a slave is waiting). */
   reclaimWarm: () => void = () => {};
 
-  constructor(private readonly maxSessions: number) {
-    this.limit = sessionLimit(maxSessions);
+  /** `known`: the limit the server's version implies, used instead of `maxSessions` (the user did not give it). */
+  constructor(
+    private readonly maxSessions: number,
+    private readonly known?: KnownLimit,
+  ) {
+    this.limit = this.initial = known?.limit ?? sessionLimit(maxSessions);
   }
 
   /** The server refused a session below the limit: keep at most `n` from now on. */
@@ -39,6 +47,11 @@ export class SessionBudget {
   /** Sessions slaves hold now. */
   get spawnSessions(): number {
     return this.spawnActive;
+  }
+
+  /** Sessions held now by both engines. */
+  inUse(): number {
+    return this.muxActive() + this.spawnActive;
   }
 
   /** Slaves waiting for a session. */
@@ -53,6 +66,7 @@ export class SessionBudget {
   acquireSpawn(start: () => void): () => void {
     if (this.waiting.length === 0 && this.free() > 0) {
       this.spawnActive++;
+      this.spawnStarts++;
       start();
       return () => {};
     }
@@ -85,11 +99,13 @@ export class SessionBudget {
         : ` (${this.spawnAbandoned} of them cancelled while their remote command ran: it runs on until it ends by ` +
           'itself, since ssh slaves cannot signal it and sshd keeps a session until its command ends; the mux ' +
           'engine signals what it cancels)';
-    const lowered = this.limit < sessionLimit(this.maxSessions) ? ', lowered since the server refused one' : '';
+    const lowered = this.limit < this.initial ? ', lowered since the server refused one' : '';
+    const why = this.known
+      ? this.known.why
+      : `maxSessions ${this.maxSessions}, the server's MaxSessions, minus one kept spare`;
     return (
-      `${mux + this.spawnActive} sessions are held, and at most ${this.limit} are open at once (maxSessions ` +
-      `${this.maxSessions}, the server's MaxSessions, minus one kept spare${lowered}): ${this.spawnActive} by ssh ` +
-      `slaves${left}, ${mux} by the mux engine`
+      `${mux + this.spawnActive} sessions are held, and at most ${this.limit} are open at once (${why}${lowered}): ` +
+      `${this.spawnActive} by ssh slaves${left}, ${mux} by the mux engine`
     );
   }
 
@@ -97,6 +113,7 @@ export class SessionBudget {
   changed(): void {
     while (this.waiting.length > 0 && this.free() > 0) {
       this.spawnActive++;
+      this.spawnStarts++;
       this.waiting.shift()!();
     }
     for (const fn of this.listeners) fn();

@@ -9,8 +9,10 @@ import { holdWhile } from '../../keep-alive';
 import { slaveArgs } from '../../slave-args';
 import type { EngineContext } from '../engine';
 import { SessionBudget } from '../session-budget';
+import { learnedLimit } from '../mux/admission';
 import { streamEnded } from '../stream-ended';
 import { QueuedChannel } from './queued-channel';
+import { RefusalGate, SessionRefused } from './refusal-gate';
 
 const KILL_GRACE_MS = 2000;
 // ssh's own failures exit 255; when the master just died its exit event may trail the slave's by a moment
@@ -30,13 +32,18 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
   const open = new Set<SpawnChannel>();
   const waiting = new Set<QueuedChannel>();
   // spawn() can throw at once (E2BIG for an argv over the kernel's limit): the session goes back, the call fails alone
-  const start = (req: ChannelRequest, session: boolean): SpawnChannel => {
+  const start = (req: ChannelRequest, session: boolean, gated = false): SpawnChannel => {
     let ch: SpawnChannel;
     try {
-      ch = new SpawnChannel(ctx, req, (abandoned) => {
-        open.delete(ch);
-        if (session) budget.releaseSpawn(abandoned);
-      });
+      ch = new SpawnChannel(
+        ctx,
+        req,
+        (abandoned) => {
+          open.delete(ch);
+          if (session) budget.releaseSpawn(abandoned);
+        },
+        gated,
+      );
     } catch (e) {
       if (session) budget.releaseSpawn(false);
       throw e instanceof OpenSSHError ? e : slaveFailed(ctx.host, `${ctx.sshCmd}: ${(e as Error).message}`, e);
@@ -48,35 +55,59 @@ export const createSpawnEngine = (ctx: EngineContext, budget = new SessionBudget
   };
   // every channel keeps the process alive from open until its exit settles (keep-alive.ts), queued ones too
   const held = <C extends Channel>(ch: C): C => (holdWhile(ch.exit), ch);
+
+  // what was open beside each gated slave when it started, and the slaves started until then
+  const startedWith = new WeakMap<QueuedChannel, { others: number; starts: number }>();
+  // the channel waits for a free session, then its slave starts (at once when one is free), its stderr held while it
+  // may be the server's refusal (refusal-gate.ts)
+  const wait = (req: ChannelRequest, q: QueuedChannel): void => {
+    waiting.add(q);
+    const cancel = budget.acquireSpawn(() => {
+      waiting.delete(q);
+      startedWith.set(q, { others: budget.inUse() - 1, starts: budget.spawnStarts });
+      let ch: SpawnChannel;
+      try {
+        ch = start(req, true, true);
+      } catch (e) {
+        return void q.fail(e as OpenSSHError);
+      }
+      q.start(ch);
+    });
+    q.cancel = () => {
+      waiting.delete(q);
+      cancel();
+    };
+  };
+
+  // A command whose session the server refused while others were open or opening: the server allows fewer than we
+  // thought (its MaxSessions is below maxSessions). Nothing ran (the session never opened; the caller saw nothing of
+  // the refused slave), so it waits for a session and starts again, given its stdin again (stdin-replay.ts), and the
+  // limit is lowered to what was open when it asked (1 if the others only started beside it). With nothing else open
+  // or started, the refusal is real, and the call fails with it (OSSH_SLAVE_FAILED), as it does for a command that
+  // had written more than 1 MiB to the refused slave's stdin.
+  const retryRefused = (req: ChannelRequest, q: QueuedChannel): boolean => {
+    const at = startedWith.get(q);
+    if (!at || (at.others === 0 && budget.spawnStarts === at.starts)) return false;
+    const lower = learnedLimit(budget.limit, Math.max(1, at.others));
+    ctx.debug?.(`spawn: session refused beside others: session limit ${budget.limit} -> ${lower}; queued again`);
+    budget.lower(lower);
+    wait(req, q);
+    return true;
+  };
+
   return {
     name: 'spawn',
     supports: () => true,
     open(req) {
       if (req.kind === 'tunnel') return held(start(req, false));
-      let now: SpawnChannel | undefined;
-      let queued: QueuedChannel | undefined;
-      const cancel = budget.acquireSpawn(() => {
-        if (!queued) return void (now = start(req, true));
-        waiting.delete(queued);
-        let ch: SpawnChannel;
-        try {
-          ch = start(req, true);
-        } catch (e) {
-          return void queued.fail(e as OpenSSHError);
-        }
-        queued.start(ch);
-      });
-      if (now) return held(now);
-      ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
-      queued = new QueuedChannel(
-        () => {
-          waiting.delete(queued!);
-          cancel();
-        },
+      const q: QueuedChannel = new QueuedChannel(
+        ctx.host,
         () => budget.describe(),
+        () => retryRefused(req, q),
       );
-      waiting.add(queued);
-      return held(queued);
+      wait(req, q);
+      if (q.waitingFor()) ctx.debug?.(`spawn: waiting for a free session (${budget.limit} in use)`);
+      return held(q);
     },
     failAll(error) {
       for (const q of [...waiting]) q.fail(error);
@@ -102,7 +133,8 @@ class SpawnChannel implements Channel {
   /** Called when the slave we ended is gone but the master still holds its pipes: the remote command runs on. */
   onAbandoned: (() => void) | undefined;
 
-  constructor(ctx: EngineContext, req: ChannelRequest, done: (abandoned: boolean) => void) {
+  /** `gated`: the slave's stderr is held while it may be the server's refusal of the session (refusal-gate.ts). */
+  constructor(ctx: EngineContext, req: ChannelRequest, done: (abandoned: boolean) => void, gated = false) {
     const args = slaveArgs(req, ctx.ctlPath, ctx.destinationArgs, ctx.defaultSshOpts);
     ctx.debug?.(`spawn: ${ctx.sshCmd} ${JSON.stringify(args)}`);
     this.child = spawn(ctx.sshCmd, args, {
@@ -116,7 +148,8 @@ class SpawnChannel implements Channel {
     this.stdout = this.child.stdout!;
     // stderr reaches the caller through our own stream, which can end while the pipe stays open (see 'exit' below)
     const rawErr = this.child.stderr!;
-    const ourErr = rawErr.pipe(new PassThrough());
+    const gate = gated ? new RefusalGate() : undefined;
+    const ourErr = (gate ? rawErr.pipe(gate) : rawErr).pipe(new PassThrough());
     this.stderr = ourErr;
     this.exit = new Promise<ExitStatus>((resolve, reject) => {
       const status = (code: number | null, signal: NodeJS.Signals | null): ExitStatus => ({
@@ -135,7 +168,8 @@ class SpawnChannel implements Channel {
         abandoned = true;
         ctx.debug?.('spawn: slave ended by us; its session is taken until the remote command ends');
         this.onAbandoned?.();
-        rawErr.unpipe(ourErr);
+        rawErr.unpipe();
+        gate?.unpipe(ourErr);
         ourErr.end();
         rawErr.resume();
         (rawErr as Partial<Socket>).unref?.();
@@ -146,6 +180,9 @@ class SpawnChannel implements Channel {
       });
       this.child.once('close', async (code, signal) => {
         done(abandoned);
+        // refused before the command could start: nothing ran, the caller saw nothing of it (engine.ts decides)
+        if (gate?.refused && code === 255 && !this.closing && !this.failure && !ctx.masterError())
+          return reject(new SessionRefused(gate.text));
         // a slave that exited with a code of its own (not ssh's 255) had the command's status from the master: the
         // command completed, even when the master died right after (tinysshd ends the connection with the session)
         if (this.failure && (signal !== null || code === null || code === 255)) return reject(this.failure);
