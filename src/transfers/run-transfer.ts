@@ -62,13 +62,16 @@ export const toolFailed = (
 ): OpenSSHError => {
   const how = `${run.tool} ${exitDescription(code, signal)}`;
   const meaning = code === null ? undefined : run.exitMeaning?.(code);
-  // tools often end with a summary line ("failed to upload file ..."): keep the last few lines, not just one
-  const said = stderr
+  // tools often end with a summary line ("failed to upload file ..."): keep the last few lines, not just one, and
+  // the first line that names a system error (rsync: `write failed on "x": No space left on device (28)`), which a
+  // busy run can push above them (a broken pipe, "connection unexpectedly closed"...)
+  const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(-3)
-    .join('; ');
+    .filter(Boolean);
+  const last = lines.slice(-3);
+  const cause = lines.find((l) => /: [^:]+ \(\d+\)$/.test(l));
+  const said = (cause && !last.includes(cause) ? [cause, ...last] : last).join('; ');
   return new OpenSSHError(
     'OSSH_SLAVE_CMD_FAILED',
     `${run.tool} failed: ${run.what}: ${how}${meaning ? ` (${meaning})` : ''}${said ? `: ${said.slice(-600)}` : ''}`,

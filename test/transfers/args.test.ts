@@ -11,6 +11,7 @@ import { rsyncArgs, rsyncLongOptions, rsyncOptionName, rsyncRsh } from '../../sr
 import { sshConfigQuoted } from '../../src/core/ssh-path';
 import { localPathArg, scpArgs, scpSshOpts, sftpRemotePath } from '../../src/transfers/scp-args';
 import type { SlaveBase } from '../../src/transfers/slave-base';
+import { toolFailed } from '../../src/transfers/run-transfer';
 import { slaveArgs, slaveCommand } from '../../src/core/slave-args';
 import { effectiveTimeout } from '../../src/conn';
 import { strict } from '../helpers/setup';
@@ -392,6 +393,23 @@ test("effectiveTimeout: the call's, else the connection's; 0 turns it off", () =
   assert.is(effectiveTimeout(0, 5), undefined);
   assert.is(effectiveTimeout(undefined, 0), undefined);
   assert.is(effectiveTimeout(3, undefined), 3);
+});
+
+test("a tool's error keeps its last lines and the line naming the system error, even when more lines follow", () => {
+  const stderr = [
+    'rsync: [receiver] write failed on "/full/c.bin": No space left on device (28)',
+    'rsync error: error in file IO (code 11) at receiver.c(381) [receiver=3.2.7]',
+    'rsync: [generator] write error: Broken pipe (32)',
+    'rsync: connection unexpectedly closed (95 bytes received so far) [generator]',
+    'rsync error: error in rsync protocol data stream (code 12) at io.c(231) [generator=3.2.7]',
+  ].join('\n');
+  const e = toolFailed({ tool: 'rsync', what: 'get /a -> /full/c.bin' }, 'h', 12, null, stderr);
+  assert.match(e.message, 'No space left on device (28)');
+  assert.match(e.message, 'rsync exited with code 12');
+  assert.match(e.message, /error in rsync protocol data stream/);
+  // when the cause is among the last lines it is not repeated
+  const short = toolFailed({ tool: 'scp', what: 'get' }, 'h', 1, null, 'scp: /x: No such file or directory (2)\n');
+  assert.is(short.message.split('No such file').length, 2);
 });
 
 test.run();
