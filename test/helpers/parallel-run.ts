@@ -34,12 +34,13 @@ interface Job extends TestFile {
 // Scheduling only (what starts first): the files that take longest, so that no worker is left with a long one
 // at the end. A file missing here merely starts later.
 const SLOW_FIRST = [
+  'e2e/persist',
+  'e2e/mux-faults',
+  'servers/dropbear-sessions',
   'e2e/sink-backpressure',
   'e2e/timeout-rule',
   'e2e/killed-node',
   'e2e/commands',
-  'e2e/mux-faults',
-  'e2e/persist',
   'e2e/load',
   'e2e/lifecycle.test',
   'e2e/lifecycle-internals',
@@ -47,6 +48,9 @@ const SLOW_FIRST = [
   'cli/run',
   'cli/secrets',
   'servers/matrix',
+  'servers/tinysshd',
+  'e2e/cancelled-sessions',
+  'fleet/fleet-policies',
   'fleet/fleet-scale',
   'cli/many-hosts',
   'e2e/loop-stall',
@@ -65,6 +69,8 @@ const SLOW_FIRST = [
 ];
 /** Files long enough to run as one job per engine (each loops over ENGINES at its top level). */
 const PER_ENGINE = [
+  'servers/dropbear-sessions',
+  'servers/tinysshd',
   'e2e/sink-backpressure',
   'servers/matrix',
   'e2e/timeout-rule',
