@@ -50,19 +50,17 @@ if (haveSshd) {
     chmodSync(odd, 0o755);
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = odd;
-    let s: TestSshd;
+    let s: TestSshd | undefined;
     try {
-      s = await startTestSshd();
-    } finally {
-      process.env.TMPDIR = saved;
-    }
-    try {
+      s = await startTestSshd().finally(() => {
+        process.env.TMPDIR = saved;
+      });
       assert.ok(s.dir.startsWith(odd), 'the server made its dir under the odd TMPDIR');
       await using ssh = await OpenSSH.create(s.host, { ...s.options, timeout: 20 });
       assert.is(await ssh.capture('echo ok'), 'ok\n');
     } finally {
-      await s.stop();
-      rmSync(odd, { recursive: true, force: true });
+      await s?.stop();
+      rmSync(odd, { recursive: true, force: true }); // also when the server did not start
     }
   });
 
