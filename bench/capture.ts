@@ -4,11 +4,10 @@
 //   BENCH_ROUNDS=5  rounds        BENCH_MIB=64  bytes per transfer        BENCH_CIPHER=aes128-gcm@openssh.com
 // With BENCH_CIPHER, the master (and so the floor, which rides on it) uses that cipher, as ssh2 may.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { lastValueFrom, reduce } from 'rxjs';
 import { OpenSSH } from '../src/index';
 import { shellQuote } from '../src/quoting/index';
+import { connectSsh2, loadSsh2 } from './clients/ssh2';
 import { startSshd } from '../test/fixtures/sshd';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -77,26 +76,19 @@ const captureBefore = async (engine: 'mux' | 'spawn') => {
   check(`before: capture ${engine}`, Buffer.concat(chunks).toString().length);
 };
 
-type Ssh2Client = import('ssh2').Client;
-const ssh2 = await import('ssh2').catch(() => undefined);
-let ssh2c: Ssh2Client | undefined;
-if (ssh2) {
-  const expected = Buffer.from(readFileSync(`${f.dir}/host_ed25519.pub`, 'utf8').split(' ')[1]!, 'base64');
-  const sock = tcpConnect({ host: f.host, port: f.port });
-  sock.setNoDelay(true);
-  const c = new ssh2.Client();
-  await new Promise<void>((resolve, reject) => {
-    c.once('ready', resolve).once('error', reject);
-    c.connect({
-      sock,
-      username: f.user,
-      privateKey: readFileSync(f.keyPath),
-      hostVerifier: (key: Buffer) => key.equals(expected),
-      ...(CIPHER && { algorithms: { cipher: [CIPHER as 'aes128-gcm@openssh.com'] } }),
-    });
-  });
-  ssh2c = c;
-}
+const ssh2 = await loadSsh2();
+const ssh2c = ssh2
+  ? (
+      await connectSsh2(ssh2, {
+        host: f.host,
+        port: f.port,
+        user: f.user,
+        keyPath: f.keyPath,
+        hostKeyPub: `${f.dir}/host_ed25519.pub`,
+        ...(CIPHER && { ciphers: [CIPHER] }),
+      })
+    ).c
+  : undefined;
 const ssh2Exec = (cmd: string) =>
   new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
     ssh2c!.exec(cmd, (e, ch) => (e ? reject(e) : resolve(ch))),

@@ -32,7 +32,11 @@ const exec = (c: Client, cmd: string): Promise<ClientChannel> =>
 
 const finished = (ch: ClientChannel): Promise<void> => new Promise((resolve) => ch.once('close', () => resolve()));
 
-const connect = async (lib: typeof import('ssh2'), t: Ssh2Target): Promise<{ c: Client; cipher: string }> => {
+/** A connected ssh2 client (host key pinned, TCP_NODELAY) and the cipher it negotiated. */
+export const connectSsh2 = async (
+  lib: typeof import('ssh2'),
+  t: Ssh2Target,
+): Promise<{ c: Client; cipher: string }> => {
   const expected = Buffer.from(readFileSync(t.hostKeyPub, 'utf8').split(' ')[1]!, 'base64');
   const sock = tcpConnect({ host: t.host, port: t.port });
   sock.setNoDelay(true);
@@ -53,7 +57,7 @@ const connect = async (lib: typeof import('ssh2'), t: Ssh2Target): Promise<{ c: 
 };
 
 export const ssh2Client = async (lib: typeof import('ssh2'), t: Ssh2Target): Promise<Ssh2Bench> => {
-  const { c, cipher } = await connect(lib, t);
+  const { c, cipher } = await connectSsh2(lib, t);
   const run = async (cmd: string): Promise<string> => {
     const ch = await exec(c, cmd);
     let out = '';
