@@ -1,5 +1,5 @@
 // What /proc says about a process (Linux), for the main bench's cost columns: its CPU time, its resident memory,
-// its children. Where /proc is missing every reader answers 0 or nothing. (bench/proc.ts is bench:fleet's.)
+// its children. Where /proc is missing every reader answers 0 or nothing. (bench/proc.ts, bench:fleet's, uses treeOf.)
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux architecture in use). */

@@ -1,6 +1,7 @@
 // What /proc says about processes, for bench:fleet: a field of a status file, a process tree's peak memory, and
 // which processes mention a path (to check that a run left nothing behind).
 import { readdirSync, readFileSync } from 'node:fs';
+import { treeOf } from './proc-usage';
 
 /** A `kB` field of `/proc/<pid>/<file>` (`status` VmRSS, `smaps_rollup` Pss) in KiB; NaN when gone. */
 export const kib = (pid: number, file: string, field: string): number => {
@@ -12,20 +13,6 @@ export const kib = (pid: number, file: string, field: string): number => {
   }
 };
 
-/** `pid` and every process below it. */
-const tree = (pid: number): number[] => {
-  let children: number[] = [];
-  try {
-    for (const t of readdirSync(`/proc/${pid}/task`))
-      children = children.concat(
-        readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
-      );
-  } catch {
-    return [];
-  }
-  return [pid, ...children.flatMap(tree)];
-};
-
 /**
  * Watches the `node` processes in `pid`'s tree (the CLI under tsx: tsx's own process and the CLI's; not the ssh
  * masters) every 250 ms; `stop()` gives the largest peak RSS (VmHWM) seen, in KiB.
@@ -33,7 +20,7 @@ const tree = (pid: number): number[] => {
 export const peakNodeRss = (pid: number): { stop(): number } => {
   let peak = 0;
   const sample = () => {
-    for (const p of tree(pid)) {
+    for (const p of treeOf(pid)) {
       let comm = '';
       try {
         comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
