@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'uvu/parse';
 import { DONE_MARK, type FileResult, runParallel } from './helpers/parallel-run';
 import { finishRunDir, joinRun, startRun } from './helpers/run-id';
+import { watchStalls } from './helpers/stall-watch';
 import { treeCpuSeconds } from './helpers/tree-cpu';
 
 const GRACE_MS = 5000;
@@ -87,8 +88,11 @@ if (flag('--worker')) {
   // stderr into stdout, so that what a file prints stays in order and in its own block (parallel-run.ts)
   process.stderr.write = process.stdout.write.bind(process.stdout) as typeof process.stderr.write;
   const uvu = await import('uvu');
+  let current = 'no file yet';
+  watchStalls(() => current);
   for await (const file of createInterface({ input: process.stdin })) {
     const name = relative(TEST_DIR, file);
+    current = name;
     const before = incidents;
     const t0 = performance.now();
     const cpu0 = treeCpuSeconds();
@@ -136,6 +140,8 @@ if (flag('--worker')) {
     // read the clock.
     const uvu = await import('uvu');
     const times: Array<{ name: string; ms: number; cpu?: number }> = [];
+    let current = "the files' imports";
+    watchStalls(() => current);
     for (const [i, s] of suites.entries()) {
       g.UVU_INDEX = i;
       const t0 = performance.now();
@@ -147,7 +153,12 @@ if (flag('--worker')) {
       const loadCpu = cpuSince(cpu0);
       let started = 0;
       let startCpu: number | undefined;
-      const begin: Runner = () => ((started = performance.now()), (startCpu = treeCpuSeconds()), ['', 0, 0, 0]);
+      const begin: Runner = () => {
+        current = s.name;
+        started = performance.now();
+        startCpu = treeCpuSeconds();
+        return ['', 0, 0, 0];
+      };
       const end: Runner = () => {
         const ran = cpuSince(startCpu);
         const cpu = ran === undefined || loadCpu === undefined ? undefined : loadCpu + ran;

@@ -11,7 +11,7 @@ import { sharedSshd } from '../fixtures/sshd';
 import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { alive } from '../helpers/processes';
-import { eventually, strict } from '../helpers/setup';
+import { eventually, noHang, strict } from '../helpers/setup';
 import { scriptBundle } from '../helpers/script-bundle';
 
 strict();
@@ -120,25 +120,32 @@ for (const engine of ENGINES) {
 
   test('dispose of an externalMaster object leaves the master alive', async () => {
     const owner = connect(f, { engine });
-    await owner.waitForMaster();
+    await noHang(owner.waitForMaster(), "the owner's waitForMaster()", HANG_MS);
     const pid = owner.masterPid!;
     {
       const ctlPath = owner.getCtlPath()!;
-      await using ext = new OpenSSH(f.destination, f.options({ engine, externalMaster: true, ctlPath }));
-      assert.is(await ext.capture('echo', 'via-external'), 'via-external\n');
+      const ext = new OpenSSH(f.destination, f.options({ engine, externalMaster: true, ctlPath }));
+      try {
+        assert.is(
+          await noHang(ext.capture('echo', 'via-external'), 'capture on the external', HANG_MS),
+          'via-external\n',
+        );
+      } finally {
+        await noHang(ext[Symbol.asyncDispose](), 'dispose of the external object', HANG_MS);
+      }
     }
     assert.not.ok(await eventually(() => !alive(pid), 1000), 'the master ended when the external object was disposed');
-    assert.ok(await owner.checkMaster(), 'the master still answers -O check');
-    assert.is(await owner.capture('echo', 'still'), 'still\n');
+    assert.ok(await noHang(owner.checkMaster(), 'checkMaster() after', HANG_MS), 'the master still answers -O check');
+    assert.is(await noHang(owner.capture('echo', 'still'), 'capture on the owner after', HANG_MS), 'still\n');
   });
 
   test('dispose after disownMaster() leaves the master alive', async () => {
     const ssh = new OpenSSH(f.destination, f.options({ engine }));
-    await ssh.waitForMaster();
+    await noHang(ssh.waitForMaster(), 'waitForMaster()', HANG_MS);
     const ctlPath = ssh.getCtlPath()!;
     const pid = ssh.disownMaster()!;
     try {
-      await ssh[Symbol.asyncDispose]();
+      await noHang(ssh[Symbol.asyncDispose](), 'dispose after disownMaster()', HANG_MS);
       assert.not.ok(await eventually(() => !alive(pid), 1000), 'the disowned master ended on dispose');
       const check = spawnSync('ssh', ['-F', f.configPath, '-S', ctlPath, '-O', 'check', f.host], { encoding: 'utf8' });
       assert.is(check.status, 0, `ssh -O check: ${check.stderr}`);
