@@ -3,6 +3,10 @@
 // in flight: a pending waitForMaster(), an open channel, a forward, a persistent start lock, a disconnect.
 // With nothing in flight, a script that forgets disconnect() reaches its end and exits (exit-hook.ts then
 // ends the masters we own).
+// Never put work off with an unref'd setImmediate: Node then lets the loop's poll phase block until the next
+// I/O or timer, and with only this far-off timer holding the loop, a callback queued from a timer callback
+// waits for I/O that may never come (a master start, a silent command's timeout: test/e2e/quiet-loop). Use a
+// ref'd immediate (it runs in the same turn) or an unref'd timer (a timer bounds the poll).
 
 let count = 0;
 // one timer for the life of the process, made on first use: ref() and unref() only flip a flag on it

@@ -77,12 +77,13 @@ export const judgingTimeout = (ms: number, onTimeout: () => void): JudgingTimer 
   const check = () => {
     const free = performance.now() - start - (stalledNow() - stalledAtStart);
     if (free < ms) return schedule(ms - free);
-    // the loop's poll phase comes before setImmediate callbacks: an answer already waiting is read first
+    // the loop's poll phase comes before setImmediate callbacks: an answer already waiting is read first. Ref'd
+    // (it runs in this very turn): an unref'd immediate does not cut the poll short (keep-alive.ts), so a silent
+    // command's timeout waited for its next output or its end.
     immediate = setImmediate(() => {
       immediate = undefined;
       if (finish()) onTimeout();
     });
-    immediate.unref();
   };
   const schedule = (delay: number) => {
     timer = setTimeout(check, Math.max(1, Math.ceil(delay)));

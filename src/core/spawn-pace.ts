@@ -5,7 +5,7 @@
 // polls its I/O between two forks and never stalls for more than one.
 
 const queue: Array<() => void> = [];
-let scheduled: NodeJS.Immediate | undefined;
+let scheduled: NodeJS.Timeout | undefined;
 
 const runOne = () => {
   scheduled = undefined;
@@ -15,8 +15,11 @@ const runOne = () => {
 };
 
 const schedule = () => {
-  scheduled = setImmediate(runOne);
-  // whoever waits for the master holds the loop (keep-alive.ts); a start nobody waits for does not
+  // A timer, not setImmediate: whoever waits for the master holds the loop (keep-alive.ts) and a start nobody waits
+  // for must not, so the callback is unref'd; an unref'd immediate does not cut the loop's poll short (keep-alive.ts),
+  // and a start queued from a timer callback then waited for the next I/O, forever in a quiet process. A timer
+  // bounds the poll: the start runs in the next turn, after the loop has polled its I/O.
+  scheduled = setTimeout(runOne, 0);
   scheduled.unref();
 };
 
