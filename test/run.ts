@@ -1,6 +1,7 @@
 // The suite runner: uvu over every *.test.ts, then a watchdog. uvu leaves the process to exit on its
 // own when the event loop empties; a test that leaves a socket, child or timer behind would hang the
-// run forever (a CI run once did). Here the leftover resources are named and the run fails instead.
+// run forever (a CI run once did). Here the leftover resources are named and the run fails instead; so does a run
+// in which no test ends for 5 minutes (test/helpers/stall-watch.ts).
 //   npm run unit                 every test file, full sizes, one process (what CI runs)
 //   npm run unit -- quoting      only files whose path matches the pattern
 //   npm run test:quick           every test file with small sizes (--quick; test/helpers/sizes.ts), on
