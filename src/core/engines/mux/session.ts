@@ -53,6 +53,16 @@ type State = 'queued' | 'opening' | 'open' | 'closed';
 /** The note of a session the server closed without an exit status (code 255 stands for it, as with ssh). */
 export const NO_EXIT_STATUS = 'the server closed the channel without an exit status';
 
+/**
+ * Payload per DATA packet we send to a peer whose maximum packet is `maxPacket`: the most that fits, lowered so
+ * that the packet body (payload and its 10-byte header) fills whole reads of the master (see `WINDOW.sendChunk`).
+ */
+export const sendChunkFor = (maxPacket: number): number => {
+  const cap = Math.max(1, Math.min(maxPacket, WINDOW.sendChunk));
+  const whole = Math.floor((cap + 10) / WINDOW.masterRead) * WINDOW.masterRead - 10;
+  return whole > 0 ? whole : cap;
+};
+
 const closedStatus = (note: string): MuxExitStatus => ({ code: null, signal: 'TERM', note });
 
 // a warm session's placeholder until it is assigned (never sent: requests go out on assign)
@@ -220,7 +230,7 @@ export class MuxSession implements Channel {
   onConfirm(remoteId: number, window: number, maxPacket: number): void {
     this.remoteId = remoteId;
     this.remoteWindow = window;
-    this.remoteMaxPacket = Math.max(1, Math.min(maxPacket, WINDOW.sendChunk));
+    this.remoteMaxPacket = sendChunkFor(maxPacket);
     this.state = 'open';
     if (this.closedByUs) return void this.sendClose();
     if (!this.waitingForRequest) this.start();
