@@ -1,0 +1,111 @@
+// UTF-8 decoded chunk by chunk without a general decoder's per-byte cost. Valid text, the common case, is
+// checked and turned into a string by Node's native routines (`isAscii`, `isUtf8`: simdutf); ASCII becomes a
+// one-byte string by a plain copy. A character cut by a chunk's end is kept (at most three bytes) and completed
+// by the next chunk. Anything else (bytes that are not UTF-8) goes to the decoder the caller gave, which sees
+// the same bytes in the same order as if it had decoded the whole stream itself: the text, and where a fatal
+// decoder throws, are the same. It stays in charge from then on.
+import { isAscii, isUtf8 } from 'node:buffer';
+
+/** A streaming decoder: `write` each chunk, then `end` once (Node's StringDecoder has this shape). */
+export interface StreamDecoder {
+  write(bytes: Buffer): string;
+  end(): string;
+}
+
+/** How long the sequence that `lead` starts is, per the WHATWG UTF-8 decoder (0: not a lead byte). */
+const sequenceLength = (lead: number): number =>
+  lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+
+// The second byte's range after the lead bytes that narrow it (no overlong forms, surrogates, or past U+10FFFF)
+const SECOND = new Map<number, readonly [number, number]>([
+  [0xe0, [0xa0, 0xbf]],
+  [0xed, [0x80, 0x9f]],
+  [0xf0, [0x90, 0xbf]],
+  [0xf4, [0x80, 0x8f]],
+]);
+
+/** Whether `second` may follow `lead` (the WHATWG decoder's ranges). */
+const secondByteFits = (lead: number, second: number): boolean => {
+  const [low, high] = SECOND.get(lead) ?? [0x80, 0xbf];
+  return second >= low && second <= high;
+};
+
+/** Whether `b[from..to)` is the start of a character (lead byte included) that more bytes could complete. */
+const isOpenPrefix = (b: Uint8Array, from: number, to: number): boolean => {
+  const need = sequenceLength(b[from]!);
+  if (need === 0 || to - from >= need) return false;
+  for (let i = from + 1; i < to; i++) {
+    const c = b[i]!;
+    if (i === from + 1 ? !secondByteFits(b[from]!, c) : c < 0x80 || c > 0xbf) return false;
+  }
+  return true;
+};
+
+/** Where a character left open at the end of `b` starts (`b.length` when none is). */
+const openTailStart = (b: Buffer): number => {
+  for (let i = b.length - 1; i >= 0 && i >= b.length - 3; i--) {
+    const c = b[i]!;
+    if (c < 0x80) return b.length; // ASCII: nothing open
+    if (c >= 0xc0) return isOpenPrefix(b, i, b.length) ? i : b.length; // the last lead byte
+  }
+  return b.length;
+};
+
+/** Valid UTF-8 as a string: ASCII copied as it is, anything else decoded by Node. */
+const textOf = (b: Buffer): string | undefined =>
+  isAscii(b) ? b.toString('latin1') : isUtf8(b) ? b.toString('utf8') : undefined;
+
+/**
+ * UTF-8 bytes in, text out, as `fallback` would give it (a decoder of the same stream, never called while the bytes
+ * are valid UTF-8): the results are equal because valid UTF-8 has one decoding, and `fallback` takes over with every
+ * byte it has not seen the moment one is not valid. A byte order mark is data, kept as U+FEFF: `fallback` must keep
+ * it too (StringDecoder does; a TextDecoder with `ignoreBOM: true`).
+ */
+export class Utf8Chunks implements StreamDecoder {
+  /** The start of a character cut by the last chunk's end (a copy: chunks may be lent). */
+  private open: Buffer | undefined;
+  private fellBack = false;
+
+  constructor(private readonly fallback: StreamDecoder) {}
+
+  write(bytes: Buffer): string {
+    if (this.fellBack) return this.fallback.write(bytes);
+    let head = '';
+    let at = 0;
+    const open = this.open;
+    if (open) {
+      const want = sequenceLength(open[0]!) - open.length;
+      const joined = Buffer.concat([open, bytes.subarray(0, want)]);
+      if (bytes.length < want) {
+        if (!isOpenPrefix(joined, 0, joined.length)) return this.fallBack(bytes);
+        this.open = joined;
+        return '';
+      }
+      const char = textOf(joined);
+      if (char === undefined) return this.fallBack(bytes);
+      head = char;
+      at = want;
+      this.open = undefined;
+    }
+    const rest = at === 0 ? bytes : bytes.subarray(at);
+    const cut = openTailStart(rest);
+    const text = textOf(cut === rest.length ? rest : rest.subarray(0, cut));
+    if (text === undefined) return head + this.fallBack(rest);
+    if (cut < rest.length) this.open = Buffer.from(rest.subarray(cut));
+    return head + text;
+  }
+
+  end(): string {
+    if (this.fellBack) return this.fallback.end();
+    // a character left open at the end: the fallback says what that is (U+FFFD, or its error)
+    return (this.open ? this.fallBack(Buffer.alloc(0)) : '') + this.fallback.end();
+  }
+
+  /** Hands the stream to `fallback` from the first byte it has not seen: the open character, then `bytes`. */
+  private fallBack(bytes: Buffer): string {
+    this.fellBack = true;
+    const open = this.open;
+    this.open = undefined;
+    return (open ? this.fallback.write(open) : '') + this.fallback.write(bytes);
+  }
+}
