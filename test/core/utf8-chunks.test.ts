@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { Utf8Chunks, type StreamDecoder } from '../../src/core/utf8-chunks';
 
@@ -102,21 +103,26 @@ test('over a StringDecoder: the same text as Buffer#toString of all the bytes', 
   }
 });
 
-test('valid text never reaches the fallback, wherever chunks cut its characters', () => {
-  const calls: string[] = [];
-  const never: StreamDecoder = {
-    write: () => (calls.push('write'), ''),
-    end: () => (calls.push('end'), ''),
+test('valid text: the decoder is given whole characters only, never ASCII, wherever chunks cut', () => {
+  const given: Buffer[] = [];
+  const sd = new StringDecoder('utf8');
+  const watched: StreamDecoder = {
+    write: (b) => (given.push(Buffer.from(b)), sd.write(b)),
+    end: () => sd.end(),
   };
-  const text = 'a\u00e9\u20ac\u{1f600}\ufeff\n'.repeat(30);
+  const text = 'ascii only, then a\u00e9\u20ac\u{1f600}\ufeff\n'.repeat(30);
   const bytes = Buffer.from(text);
   for (const size of [1, 2, 3, 5, 7, 64]) {
-    const d = new Utf8Chunks(never);
+    const d = new Utf8Chunks(watched);
     let got = '';
     for (let at = 0; at < bytes.length; at += size) got += d.write(bytes.subarray(at, at + size));
-    assert.is(got, text, `chunks of ${size}`);
+    assert.is(got + d.end(), text, `chunks of ${size}`);
   }
-  assert.equal(calls, []);
+  assert.ok(given.length > 0);
+  for (const b of given) {
+    assert.ok(isUtf8(b), `whole characters: ${b.toString('hex')}`);
+    assert.not.ok(isAscii(b), `not ASCII: ${b.toString('hex')}`);
+  }
 });
 
 test('a character cut off at the end: the fallback decides (U+FFFD here)', () => {

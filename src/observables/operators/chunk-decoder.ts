@@ -32,7 +32,7 @@ export const textDecoder = (encoding: string, fatal: boolean, host?: string): Te
 
 /**
  * One stream's decoder: `write` each chunk, then `end` once. Errors are OpenSSHErrors. The text (and where a fatal
- * decoder fails) is TextDecoder's; UTF-8, the common case, takes Node's native routines while the bytes are valid
+ * decoder fails) is TextDecoder's; UTF-8 is checked by Node's native routines first, and ASCII copied as it is
  * (see Utf8Chunks), at a fraction of TextDecoder's cost.
  */
 export class ChunkDecoder {
