@@ -3,8 +3,8 @@
 // most output, becomes a one-byte string by a plain copy; other valid text goes to the decoder the caller gave
 // as whole characters only, so that decoder never holds part of one. A character cut by a chunk's end is kept
 // here (at most three bytes) and completed by the next chunk. From the first byte that is not valid UTF-8 on,
-// the caller's decoder gets the rest of the stream as it comes, from a clean state: so the text, and where a
-// fatal decoder throws, are what that decoder alone would have given.
+// the caller's decoder gets the stream as it comes, from a clean state, until a chunk of ASCII (whose first byte
+// ends whatever it holds): so the text, and where a fatal decoder throws, are what that decoder alone would give.
 import { isAscii, isUtf8 } from 'node:buffer';
 
 /** A streaming decoder: `write` each chunk, then `end` once (Node's StringDecoder has this shape). */
@@ -55,7 +55,8 @@ const openTailStart = (b: Buffer): number => {
 /**
  * UTF-8 bytes in, text out, as `decoder` alone would give it (a streaming decoder of the same output). While the
  * bytes are valid, `decoder` is given whole characters only (ASCII not at all), which leaves it as it was: valid
- * UTF-8 has one decoding. It takes over with every byte it has not seen the moment one is not valid. A byte order
+ * UTF-8 has one decoding. It takes over with every byte it has not seen the moment one is not valid, until a chunk
+ * of ASCII, whose first byte it is given to end whatever it holds. A byte order
  * mark is data, kept as U+FEFF: `decoder` must keep it too (StringDecoder does; a TextDecoder with `ignoreBOM`).
  */
 export class Utf8Chunks implements StreamDecoder {
@@ -74,7 +75,13 @@ export class Utf8Chunks implements StreamDecoder {
   }
 
   write(bytes: Buffer): string {
-    if (this.fellBack) return this.decoder.write(bytes);
+    if (this.fellBack) {
+      if (bytes.length === 0 || !isAscii(bytes)) return this.decoder.write(bytes);
+      // an ASCII byte ends what the decoder holds (U+FFFD, or its error): after it, it holds nothing, and the
+      // copying resumes, so a bad byte early in the output does not slow the rest down
+      this.fellBack = false;
+      return this.decoder.write(bytes.subarray(0, 1)) + bytes.toString('latin1', 1);
+    }
     let head = '';
     let at = 0;
     const open = this.open;

@@ -125,6 +125,18 @@ test('valid text: the decoder is given whole characters only, never ASCII, where
   }
 });
 
+test('after a bad byte, a chunk of ASCII hands its first byte to the decoder, and the copying resumes', () => {
+  const given: string[] = [];
+  const sd = new StringDecoder('utf8');
+  const d = new Utf8Chunks({ write: (b) => (given.push(b.toString('hex')), sd.write(b)), end: () => sd.end() });
+  assert.is(d.write(Buffer.from([0x61, 0xff, 0xe2, 0x82])), 'a\ufffd');
+  assert.is(d.write(Buffer.from('xyz')), '\ufffdxyz'); // x ends the cut character the decoder held
+  assert.is(d.write(Buffer.from('more ascii')), 'more ascii');
+  assert.is(d.write(Buffer.from('\u20ac!')), '\u20ac!');
+  assert.is(d.end(), '');
+  assert.equal(given, ['61ffe282', '78', 'e282ac21']);
+});
+
 test('a character cut off at the end: the fallback decides (U+FFFD here)', () => {
   const d = new Utf8Chunks(new StringDecoder('utf8'));
   assert.is(d.write(Buffer.from([0x61, 0xf0, 0x9f])), 'a');
