@@ -8,25 +8,26 @@
 import { StringDecoder } from 'node:string_decoder';
 import { TextDecoder } from 'node:util';
 import { maxDecodableBytes } from './decode-text';
+import { Utf8Chunks, type StreamDecoder } from './utf8-chunks';
 
 /** The first block's size: small outputs (most commands) stay small. */
 export const FIRST_BLOCK = 16 * 1024;
 /**
  * The block a large output is decoded from: each piece of text then exceeds V8's largest regular object
- * (128 KiB) and is allocated once where it stays, never copied by the young-generation collector.
+ * (128 KiB) and is allocated once where it stays, never copied by the young-generation collector. It stays
+ * under Node's threshold (1,031,913 bytes) above which an ASCII or latin1 decode makes an external string
+ * instead: memory V8 counts as external, whose release then costs the work that follows (the next command
+ * spent twice the CPU with 1 MiB blocks).
  */
-export const LARGE_BLOCK = 1024 * 1024;
-
-interface Decoder {
-  write(bytes: Buffer): string;
-  end(): string;
-}
+export const LARGE_BLOCK = 1000 * 1024;
 
 /**
  * Node's own encodings first, through its StringDecoder (as `Buffer#toString`: Node's latin1 is ISO-8859-1, while
- * TextDecoder's 'latin1' label means windows-1252), then anything TextDecoder knows.
+ * TextDecoder's 'latin1' label means windows-1252), UTF-8 through Utf8Chunks while it is valid (ASCII blocks are
+ * then a plain copy instead of a decode), then anything TextDecoder knows.
  */
-const decoderFor = (encoding: string): Decoder => {
+const decoderFor = (encoding: string): StreamDecoder => {
+  if (/^utf-?8$/i.test(encoding)) return new Utf8Chunks(new StringDecoder('utf8'));
   if (Buffer.isEncoding(encoding)) return new StringDecoder(encoding);
   // TextDecoder's defaults: U+FFFD for bad bytes, a leading byte order mark dropped
   const d = new TextDecoder(encoding);
@@ -43,7 +44,7 @@ export class CapturedText {
   private block: Buffer | undefined;
   private filled = 0;
   private decoded = '';
-  private readonly decoder: Decoder;
+  private readonly decoder: StreamDecoder;
   private readonly max: number;
   private ended = false;
 

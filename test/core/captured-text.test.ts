@@ -46,6 +46,32 @@ for (const encoding of ENCODINGS)
         assert.is(collect(MIXED, encoding, cuts, blocks), want, `cuts ${cuts}, blocks ${JSON.stringify(blocks)}`);
   });
 
+// mostly ASCII, as most output is: whole blocks of it take the ASCII path, between blocks that hold 2- to 4-byte
+// characters (cut by block ends), an invalid byte, and a character cut off at the very end
+const MOSTLY_ASCII = (() => {
+  const parts: Buffer[] = [];
+  const rare = ['\u00e9', '\u20ac', '\u{1f600}', '\ufeff'];
+  for (let i = 0; i < 120; i++) parts.push(Buffer.from('x'.repeat((i * 7) % 23) + rare[i % rare.length]!));
+  parts.splice(60, 0, Buffer.from([0xff]), Buffer.from('after the bad byte'));
+  return Buffer.concat([...parts, Buffer.from([0xe2, 0x82])]);
+})();
+
+test('utf8, mostly ASCII: the same text as Buffer#toString, wherever chunks and blocks cut', () => {
+  const want = MOSTLY_ASCII.toString('utf8');
+  for (const encoding of ['utf8', 'utf-8', 'UTF8'])
+    for (const cuts of [[1], [3], [5, 1], [13, 2, 1], [64], [MOSTLY_ASCII.length]])
+      for (const blocks of [
+        { first: 1, large: 1 },
+        { first: 2, large: 5 },
+        { first: 4, large: 16 },
+        { first: 8, large: 97 },
+      ])
+        assert.is(collect(MOSTLY_ASCII, encoding, cuts, blocks), want, `cuts ${cuts}, ${JSON.stringify(blocks)}`);
+  // and without the bad byte: valid text all along
+  const valid = Buffer.from(MOSTLY_ASCII.toString('utf8').replace('\ufffd', ''));
+  for (const cuts of [[1], [5, 1], [64]]) assert.is(collect(valid, 'utf8', cuts), valid.toString('utf8'));
+});
+
 test('random bytes past several large blocks: every byte kept, in order', () => {
   const bytes = randomBytes(3 * LARGE_BLOCK + 12345);
   const text = collect(bytes, 'latin1', [65536, 32768 + 14, 1], { first: FIRST_BLOCK, large: LARGE_BLOCK });

@@ -21,6 +21,12 @@ const f = await sharedSshd();
 // somewhere inside a character over ~2.6 MiB
 const TEXT = `x${'a\u00e9\u20ac\u{1f600}'.repeat(260_000)}`;
 const BYTES = Buffer.from(TEXT);
+// mostly ASCII (the path that copies ASCII as it is) with runs of 2- to 4-byte characters between, ~3 MiB: blocks,
+// reads and packets start and end in both kinds, and cut characters that an ASCII block then completes
+const MOSTLY_ASCII = Array.from(
+  { length: 48 },
+  (_, i) => `${'ascii '.repeat(10_000 + i * 97)}\n${'\u00e9\u20ac\u{1f600}'.repeat(1 + i * 41)}`,
+).join('');
 
 for (const engine of ENGINES) {
   const test = suite(`e2e: captured output (${engine} engine)`);
@@ -54,6 +60,28 @@ for (const engine of ENGINES) {
     assert.ok(lines.join('\u20ac') === TEXT, 'lines$');
     const chunks = await lastValueFrom(ssh.capture$({ stdinData: BYTES }, 'cat').pipe(toArray()));
     assert.ok(Buffer.concat(chunks).equals(BYTES), 'capture$ bytes, each chunk the caller keeps');
+  });
+
+  test('mostly ASCII with runs of multibyte text: capture2 (both streams), capture$ and lines$ whole', async () => {
+    const bytes = Buffer.from(MOSTLY_ASCII);
+    assert.ok(bytes.length > 2 * LARGE_BLOCK);
+    const [out, err] = await ssh.capture2({ stdinData: bytes }, 'cat | tee /dev/stderr');
+    assert.ok(out === MOSTLY_ASCII, 'stdout');
+    assert.ok(err === MOSTLY_ASCII, 'stderr');
+    const text$ = ssh.capture$({ stdinData: bytes, encoding: 'utf-8' }, 'cat');
+    assert.ok((await lastValueFrom(text$.pipe(toArray()))).join('') === MOSTLY_ASCII, 'capture$ text');
+    const lines = await lastValueFrom(ssh.lines$({ stdinData: bytes }, 'cat').pipe(toArray()));
+    assert.equal(lines, MOSTLY_ASCII.split('\n'));
+  });
+
+  test('a bad byte inside ASCII output: U+FFFD in capture2, the error or U+FFFD in capture$', async () => {
+    const bytes = Buffer.concat([Buffer.from('a'.repeat(100_000)), Buffer.from([0xff]), Buffer.from('b'.repeat(99))]);
+    const want = `${'a'.repeat(100_000)}\ufffd${'b'.repeat(99)}`;
+    assert.equal(await ssh.capture2({ stdinData: bytes }, 'cat | tee /dev/stderr'), [want, want]);
+    const e = await rejects<OpenSSHError>(lastValueFrom(ssh.capture$({ stdinData: bytes, encoding: 'utf-8' }, 'cat')));
+    assert.is(e.code, 'OSSH_ENCODING_ERROR');
+    const lax$ = ssh.capture$({ stdinData: bytes, encoding: 'utf-8', fatal: false }, 'cat');
+    assert.is((await lastValueFrom(lax$.pipe(toArray()))).join(''), want);
   });
 
   test('no output: empty strings, no lines', async () => {
