@@ -1,5 +1,8 @@
 // One table: a workload run for every client that has it, rounds interleaved so that drift hits everyone alike,
-// each run timed and costed; medians, ratios to the floor, and a client that fails is a row saying why.
+// each run timed and costed; medians, ratios to the floor, and a client that fails is a row saying why. Each round
+// starts one client further along: the in-process clients share this Node process, and a run pays for the garbage
+// the run before it left (measured: swapping capture and capture2 swapped their costs), so no client always
+// follows the same one.
 import type { BenchClient, Workload } from './clients/client';
 import { type Cost, withCost } from './cost';
 import type { RowResult, TableResult, Unit } from './results';
@@ -47,7 +50,7 @@ export const measureTable = async (spec: TableSpec): Promise<TableResult> => {
   const taking = spec.clients.filter((c) => c[spec.workload]) as Required<BenchClient>[];
   const runs = new Map(taking.map((c) => [c.name, { ms: [] as number[], costs: [] as Cost[], failed: '' }]));
   for (let r = 0; r < spec.rounds; r++)
-    for (const c of taking) {
+    for (const c of taking.map((_, i) => taking[(i + r) % taking.length]!)) {
       const s = runs.get(c.name)!;
       if (s.failed) continue;
       try {
