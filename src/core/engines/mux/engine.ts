@@ -74,9 +74,10 @@ interface Link {
   readonly writer: PacketWriter;
   ready: boolean;
   closed: boolean;
-  /** Sessions closed on this socket that sshd may not have freed yet: they keep their slot. */
+  /** Closed sessions sshd may not have freed yet, no barrier sent for them yet: they keep their slot. */
   unconfirmed: number;
-  barrierInFlight: boolean;
+  /** Whether a barrier for `unconfirmed` is scheduled (one per turn of the loop, for every close of that turn). */
+  barrierScheduled: boolean;
 }
 
 // with no live session to carry a barrier, a closed session's slot is given back after this long
@@ -187,9 +188,12 @@ export const createMuxEngine = (
     const w = pick && warms.find((x) => x.session === pick.session);
     if (!pick || !w) return undefined;
     removeWarm(w.session);
+    // the next warm session first: its OPEN waits in the writer and goes out in the same write as this request
+    // (one write, one wake-up of the master per command; sshd opens a session without forking, so it costs the
+    // request next to nothing)
+    openWarm();
     if (!prestart.give(pick, req)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
-    schedulePump(); // the next warm session (its OPEN rides along with the next write)
     return w.session;
   };
 
@@ -246,7 +250,7 @@ export const createMuxEngine = (
       ready: false,
       closed: false,
       unconfirmed: 0,
-      barrierInFlight: false,
+      barrierScheduled: false,
       proxy: undefined as unknown as ProxyConnection,
     };
     (link as { proxy: ProxyConnection }).proxy = new ProxyConnection({
@@ -313,6 +317,8 @@ export const createMuxEngine = (
   // sshd frees a session's slot in the loop iteration after it processed our CLOSE, so an OPEN
   // right behind the CLOSE would be refused. The slot is given back once a barrier request sent
   // after the CLOSE has been answered: the server has processed the CLOSE and looped since.
+  // The closes of one turn of our loop share one barrier, and barriers do not wait for each other: with
+  // commands in flight, slots come back one round trip after their CLOSE, not behind earlier barriers.
   // dispose() waits here for the server's answers to its CLOSEs
   let allGone: (() => void) | undefined;
   const openChannels = () => [...links].reduce((n, l) => n + l.proxy.channels.size, 0);
@@ -335,7 +341,9 @@ export const createMuxEngine = (
     if (!ch.isSession) return;
     if (link.closed || !ch.confirmed) return release(link, 0, 1);
     link.unconfirmed++;
-    requestBarrier(link);
+    if (link.barrierScheduled) return;
+    link.barrierScheduled = true;
+    queueMicrotask(() => requestBarrier(link));
   };
 
   const release = (link: Link, fromUnconfirmed: number, plain = 0) => {
@@ -344,17 +352,31 @@ export const createMuxEngine = (
     budget.changed();
   };
 
+  // the channel least likely to close before the reply: a warm session waiting for its command, else the newest
+  const barrierCarrier = (link: Link, done: (replied: boolean) => void): boolean => {
+    for (const w of warms) if (w.link === link && w.session.barrier(done, urgent())) return true;
+    const live = [...link.proxy.channels.values()];
+    for (let i = live.length - 1; i >= 0; i--) if (live[i]!.barrier(done, urgent())) return true;
+    return false;
+  };
+  // someone waits for a slot: the barrier (and the CLOSE before it) go out now, not with the next write
+  const urgent = () => queue.length > 0 || budget.spawnWaiting > 0;
+
   const requestBarrier = (link: Link) => {
-    if (link.barrierInFlight || link.unconfirmed === 0) return;
+    link.barrierScheduled = false;
     const n = link.unconfirmed;
-    if (link.closed) return release(link, n);
+    if (n === 0) return;
+    link.unconfirmed = 0;
+    if (link.closed) return release(link, 0, n);
     const done = (replied: boolean) => {
-      link.barrierInFlight = false;
-      if (replied || link.closed) release(link, n);
-      requestBarrier(link);
+      // the carrier closed before the reply (the server does not answer on a channel it closed): ask again
+      if (!replied && !link.closed) {
+        link.unconfirmed += n;
+        return requestBarrier(link);
+      }
+      release(link, 0, n);
     };
-    link.barrierInFlight = true;
-    for (const ch of link.proxy.channels.values()) if (ch.barrier(done)) return;
+    if (barrierCarrier(link, done)) return;
     setTimeout(() => done(true), RELEASE_FALLBACK_MS).unref();
   };
 
@@ -363,7 +385,7 @@ export const createMuxEngine = (
     link.closed = true;
     link.writer.close();
     links.delete(link);
-    if (!link.barrierInFlight && link.unconfirmed > 0) release(link, link.unconfirmed);
+    if (link.unconfirmed > 0) release(link, link.unconfirmed);
     if (link.proxy.channels.size > 0)
       debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
     link.proxy.failAll(gone('the control socket closed (the master exited or dropped the connection)'));
