@@ -78,6 +78,10 @@ interface Link {
   unconfirmed: number;
   /** Whether a barrier for `unconfirmed` is scheduled (one per turn of the loop, for every close of that turn). */
   barrierScheduled: boolean;
+  /** Closed sessions whose barrier is on its way: they keep their slot until it is answered. */
+  releasing: number;
+  /** Barriers no channel could carry when sent: the next channel the server confirms carries them. */
+  carrierWaits: Array<() => boolean>;
 }
 
 // with no live session to carry a barrier, a closed session's slot is given back after this long
@@ -204,7 +208,7 @@ export const createMuxEngine = (
       if (queue.length === 0) return openWarm();
       const link = usableLink();
       if (!link) return void connect();
-      const ch = takeAdmissible(queue, inUse(), budget.limit);
+      const ch = takeAdmissible(queue, inUse(), budget.limit + lent());
       // a command the warm session cannot take (a prestarted one: env, pty, not ready yet) must not wait on it
       if (!ch) return dropWarm('a command it cannot take');
       if (ch.finished) continue;
@@ -251,6 +255,8 @@ export const createMuxEngine = (
       closed: false,
       unconfirmed: 0,
       barrierScheduled: false,
+      releasing: 0,
+      carrierWaits: [],
       proxy: undefined as unknown as ProxyConnection,
     };
     (link as { proxy: ProxyConnection }).proxy = new ProxyConnection({
@@ -259,6 +265,9 @@ export const createMuxEngine = (
       own: (view) => reads.own(view),
       openFailed: (ch, reason) => openFailed(ch, reason),
       channelGone: (ch) => channelGone(link, ch),
+      confirmed: () => {
+        if (link.carrierWaits.length > 0) link.carrierWaits = link.carrierWaits.filter((carried) => !carried());
+      },
       debug,
     });
     links.add(link);
@@ -341,6 +350,7 @@ export const createMuxEngine = (
     if (!ch.isSession) return;
     if (link.closed || !ch.confirmed) return release(link, 0, 1);
     link.unconfirmed++;
+    if (queue.length > 0 && budget.spare) schedulePump(); // one waiting may open into the spare slot (see lent)
     if (link.barrierScheduled) return;
     link.barrierScheduled = true;
     queueMicrotask(() => requestBarrier(link));
@@ -368,7 +378,12 @@ export const createMuxEngine = (
     if (n === 0) return;
     link.unconfirmed = 0;
     if (link.closed) return release(link, 0, n);
+    link.releasing += n;
+    let settled = false;
     const done = (replied: boolean) => {
+      if (settled) return;
+      settled = true;
+      link.releasing -= n;
       // the carrier closed before the reply (the server does not answer on a channel it closed): ask again
       if (!replied && !link.closed) {
         link.unconfirmed += n;
@@ -377,8 +392,18 @@ export const createMuxEngine = (
       release(link, 0, n);
     };
     if (barrierCarrier(link, done)) return;
-    setTimeout(() => done(true), RELEASE_FALLBACK_MS).unref();
+    // no channel can carry it now: the next one the server confirms does, else the slots come back after a while
+    const timer = setTimeout(() => done(true), RELEASE_FALLBACK_MS);
+    timer.unref();
+    link.carrierWaits.push(() => settled || (barrierCarrier(link, done) && (clearTimeout(timer), true)));
   };
+
+  // Sessions closed whose slot the server may not have freed yet hold their slot, and the limit keeps one of the
+  // server's sessions spare (sessionLimit): while one such slot waits for its barrier, a command may open into the
+  // spare one (the server then has at most its MaxSessions). Commands that end together no longer wait for a barrier
+  // round trip (or, with no channel left to carry it, its fallback) before the next starts. Never for a warm session.
+  const unfreed = () => [...links].reduce((n, l) => n + l.unconfirmed + l.releasing, 0);
+  const lent = () => (budget.spare && unfreed() > 0 ? 1 : 0);
 
   const linkClosed = (link: Link) => {
     if (link.closed) return;
