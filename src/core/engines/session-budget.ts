@@ -20,6 +20,7 @@ export class SessionBudget {
    */
   limit: number;
   private readonly initial: number;
+  private refused = false;
   private spawnActive = 0;
   /** Slaves started so far (a refused one tells whether another started beside it). */
   spawnStarts = 0;
@@ -39,8 +40,17 @@ export class SessionBudget {
     this.limit = this.initial = known?.limit ?? sessionLimit(maxSessions);
   }
 
-  /** The server refused a session below the limit: keep at most `n` from now on. */
+  /**
+   * Whether the server allows one session more than `limit` (the limit is its MaxSessions minus the one kept spare,
+   * never lowered): the mux engine may open into it while a closed session's slot is not yet confirmed free.
+   */
+  get spare(): boolean {
+    return !this.known && !this.refused && Math.floor(this.maxSessions) > this.limit;
+  }
+
+  /** The server refused a session below the limit: keep at most `n` from now on (and never open into the spare). */
   lower(n: number): void {
+    this.refused = true;
     this.limit = Math.max(1, Math.min(this.limit, n));
   }
 

@@ -74,9 +74,14 @@ interface Link {
   readonly writer: PacketWriter;
   ready: boolean;
   closed: boolean;
-  /** Sessions closed on this socket that sshd may not have freed yet: they keep their slot. */
+  /** Closed sessions sshd may not have freed yet, no barrier sent for them yet: they keep their slot. */
   unconfirmed: number;
-  barrierInFlight: boolean;
+  /** Whether a barrier for `unconfirmed` is scheduled (one per turn of the loop, for every close of that turn). */
+  barrierScheduled: boolean;
+  /** Closed sessions whose barrier is on its way: they keep their slot until it is answered. */
+  releasing: number;
+  /** Barriers no channel could carry when sent: the next channel the server confirms carries them. */
+  carrierWaits: Array<() => boolean>;
 }
 
 // with no live session to carry a barrier, a closed session's slot is given back after this long
@@ -187,9 +192,12 @@ export const createMuxEngine = (
     const w = pick && warms.find((x) => x.session === pick.session);
     if (!pick || !w) return undefined;
     removeWarm(w.session);
+    // the next warm session first: its OPEN waits in the writer and goes out in the same write as this request
+    // (one write, one wake-up of the master per command; sshd opens a session without forking, so it costs the
+    // request next to nothing)
+    openWarm();
     if (!prestart.give(pick, req)) return undefined;
     if (!w.session.confirmed) w.link.writer.flush(); // its OPEN may still be waiting to ride along
-    schedulePump(); // the next warm session (its OPEN rides along with the next write)
     return w.session;
   };
 
@@ -200,7 +208,7 @@ export const createMuxEngine = (
       if (queue.length === 0) return openWarm();
       const link = usableLink();
       if (!link) return void connect();
-      const ch = takeAdmissible(queue, inUse(), budget.limit);
+      const ch = takeAdmissible(queue, inUse(), budget.limit + lent());
       // a command the warm session cannot take (a prestarted one: env, pty, not ready yet) must not wait on it
       if (!ch) return dropWarm('a command it cannot take');
       if (ch.finished) continue;
@@ -246,7 +254,9 @@ export const createMuxEngine = (
       ready: false,
       closed: false,
       unconfirmed: 0,
-      barrierInFlight: false,
+      barrierScheduled: false,
+      releasing: 0,
+      carrierWaits: [],
       proxy: undefined as unknown as ProxyConnection,
     };
     (link as { proxy: ProxyConnection }).proxy = new ProxyConnection({
@@ -255,6 +265,9 @@ export const createMuxEngine = (
       own: (view) => reads.own(view),
       openFailed: (ch, reason) => openFailed(ch, reason),
       channelGone: (ch) => channelGone(link, ch),
+      confirmed: () => {
+        if (link.carrierWaits.length > 0) link.carrierWaits = link.carrierWaits.filter((carried) => !carried());
+      },
       debug,
     });
     links.add(link);
@@ -313,6 +326,8 @@ export const createMuxEngine = (
   // sshd frees a session's slot in the loop iteration after it processed our CLOSE, so an OPEN
   // right behind the CLOSE would be refused. The slot is given back once a barrier request sent
   // after the CLOSE has been answered: the server has processed the CLOSE and looped since.
+  // The closes of one turn of our loop share one barrier, and barriers do not wait for each other: with
+  // commands in flight, slots come back one round trip after their CLOSE, not behind earlier barriers.
   // dispose() waits here for the server's answers to its CLOSEs
   let allGone: (() => void) | undefined;
   const openChannels = () => [...links].reduce((n, l) => n + l.proxy.channels.size, 0);
@@ -335,7 +350,10 @@ export const createMuxEngine = (
     if (!ch.isSession) return;
     if (link.closed || !ch.confirmed) return release(link, 0, 1);
     link.unconfirmed++;
-    requestBarrier(link);
+    if (queue.length > 0 && budget.spare) schedulePump(); // one waiting may open into the spare slot (see lent)
+    if (link.barrierScheduled) return;
+    link.barrierScheduled = true;
+    queueMicrotask(() => requestBarrier(link));
   };
 
   const release = (link: Link, fromUnconfirmed: number, plain = 0) => {
@@ -344,26 +362,55 @@ export const createMuxEngine = (
     budget.changed();
   };
 
-  const requestBarrier = (link: Link) => {
-    if (link.barrierInFlight || link.unconfirmed === 0) return;
-    const n = link.unconfirmed;
-    if (link.closed) return release(link, n);
-    const done = (replied: boolean) => {
-      link.barrierInFlight = false;
-      if (replied || link.closed) release(link, n);
-      requestBarrier(link);
-    };
-    link.barrierInFlight = true;
-    for (const ch of link.proxy.channels.values()) if (ch.barrier(done)) return;
-    setTimeout(() => done(true), RELEASE_FALLBACK_MS).unref();
+  // the channel least likely to close before the reply: a warm session waiting for its command, else the newest
+  const barrierCarrier = (link: Link, done: (replied: boolean) => void): boolean => {
+    for (const w of warms) if (w.link === link && w.session.barrier(done, urgent())) return true;
+    const live = [...link.proxy.channels.values()];
+    for (let i = live.length - 1; i >= 0; i--) if (live[i]!.barrier(done, urgent())) return true;
+    return false;
   };
+  // someone waits for a slot: the barrier (and the CLOSE before it) go out now, not with the next write
+  const urgent = () => queue.length > 0 || budget.spawnWaiting > 0;
+
+  const requestBarrier = (link: Link) => {
+    link.barrierScheduled = false;
+    const n = link.unconfirmed;
+    if (n === 0) return;
+    link.unconfirmed = 0;
+    if (link.closed) return release(link, 0, n);
+    link.releasing += n;
+    let settled = false;
+    const done = (replied: boolean) => {
+      if (settled) return;
+      settled = true;
+      link.releasing -= n;
+      // the carrier closed before the reply (the server does not answer on a channel it closed): ask again
+      if (!replied && !link.closed) {
+        link.unconfirmed += n;
+        return requestBarrier(link);
+      }
+      release(link, 0, n);
+    };
+    if (barrierCarrier(link, done)) return;
+    // no channel can carry it now: the next one the server confirms does, else the slots come back after a while
+    const timer = setTimeout(() => done(true), RELEASE_FALLBACK_MS);
+    timer.unref();
+    link.carrierWaits.push(() => settled || (barrierCarrier(link, done) && (clearTimeout(timer), true)));
+  };
+
+  // Sessions closed whose slot the server may not have freed yet hold their slot, and the limit keeps one of the
+  // server's sessions spare (sessionLimit): while one such slot waits for its barrier, a command may open into the
+  // spare one (the server then has at most its MaxSessions). Commands that end together no longer wait for a barrier
+  // round trip (or, with no channel left to carry it, its fallback) before the next starts. Never for a warm session.
+  const unfreed = () => [...links].reduce((n, l) => n + l.unconfirmed + l.releasing, 0);
+  const lent = () => (budget.spare && unfreed() > 0 ? 1 : 0);
 
   const linkClosed = (link: Link) => {
     if (link.closed) return;
     link.closed = true;
     link.writer.close();
     links.delete(link);
-    if (!link.barrierInFlight && link.unconfirmed > 0) release(link, link.unconfirmed);
+    if (link.unconfirmed > 0) release(link, link.unconfirmed);
     if (link.proxy.channels.size > 0)
       debug(`mux: control socket closed with ${link.proxy.channels.size} channel(s) open`);
     link.proxy.failAll(gone('the control socket closed (the master exited or dropped the connection)'));

@@ -21,6 +21,8 @@ export interface ProxyIo {
   openFailed(ch: MuxSession, reason: string): void;
   /** A channel finished (both CLOSEs exchanged, or failed): its session slot can be reused. */
   channelGone(ch: MuxSession): void;
+  /** The server confirmed a channel's open (it can carry requests now). */
+  confirmed(ch: MuxSession): void;
   debug(line: string): void;
 }
 
@@ -91,7 +93,8 @@ export class ProxyConnection implements ChannelSender {
       case 'window-adjust':
         return ch.onWindowAdjust(p.bytes);
       case 'open-confirmation':
-        return ch.onConfirm(p.sender, p.window, p.maxPacket);
+        ch.onConfirm(p.sender, p.window, p.maxPacket);
+        return this.io.confirmed(ch);
       case 'open-failure': {
         this.retired = true;
         this.channels.delete(p.recipient);

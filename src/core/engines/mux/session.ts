@@ -300,7 +300,7 @@ export class MuxSession implements Channel {
     if (exit) this.exitInfo ??= exit;
     if (exit && this.closedByUs)
       this.sendClose(); // ended after our TERM: the CLOSE that waited for it
-    else this.debug(`mux: channel ${this.localId}: server request ${JSON.stringify(name)} ignored`);
+    else if (!exit) this.debug(`mux: channel ${this.localId}: server request ${JSON.stringify(name)} ignored`);
     // only the server's own requests that ask for a reply get one: a failure, on this (live) channel
     if (wantReply) this.send([encodeChannelOnly(SSH.CHANNEL_FAILURE, this.remoteId!)]);
   }
@@ -462,12 +462,13 @@ export class MuxSession implements Channel {
    * Sends a request the server answers without acting on it (an unknown name: a FAILURE reply), and
    * calls `done(true)` on its reply: proof the server processed everything we sent before. false when
    * this channel cannot carry it now; `done(false)` when it closed before the reply. A warm session
-   * waiting for its command carries it too (its replies keep their order: the barrier's comes first).
+   * waiting for its command carries it too (its replies keep their order: the barrier's comes first). `urgent`: someone
+   * waits for the slot it frees (it goes out now, else with the next write).
    */
-  barrier(done: (replied: boolean) => void): boolean {
+  barrier(done: (replied: boolean) => void, urgent = false): boolean {
     if (!this.isSession || this.state !== 'open' || this.closeSent || this.closeReceived) return false;
     this.replies.push((ok) => done(ok !== undefined));
-    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)], false);
+    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)], urgent);
     return true;
   }
 

@@ -206,6 +206,29 @@ if (f) {
     }
   });
 
+  test('a command waiting for a session opens into the spare one as a session closes, before its barrier', async () => {
+    // maxSessions 2: one session at a time plus the one kept spare (sessionLimit); b waits for a's
+    const one = createMuxEngine(m.ctx({ maxSessions: 2 }), { warmSession: false });
+    try {
+      const a = one.open({ kind: 'exec', command: 'echo a', stdin: 'ignore' });
+      const b = one.open({ kind: 'exec', command: 'echo b', stdin: 'ignore' });
+      const outB = Promise.all([collect(b.stdout), collect(b.stderr)]);
+      const [outA] = await Promise.all([collect(a.stdout), collect(a.stderr)]);
+      assert.equal(await a.exit, { code: 0, signal: null });
+      assert.is(outA.toString(), 'a\n');
+      // a's slot comes back once a barrier behind its CLOSE is answered, a round trip through the master and sshd
+      // that cannot have happened yet: b was not kept waiting for it (the server has at most 2 sessions)
+      assert.is(one.stats().queued, 0, 'b has gone to the server');
+      assert.is((await outB)[0].toString(), 'b\n');
+      assert.equal(await b.exit, { code: 0, signal: null });
+      const s = one.stats();
+      assert.is(s.retiredSockets, 0, 'no open was refused');
+      assert.is(s.sessionLimit, 1);
+    } finally {
+      one.dispose();
+    }
+  });
+
   test('warm session: a command takes the session opened ahead of it; close() right away still settles', async () => {
     assert.is((await run('echo one')).out, 'one\n');
     assert.ok(await eventually(() => engine.stats().warm, 1000), 'a warm session is opened once the engine was used');
@@ -252,6 +275,7 @@ if (f) {
     const s = engine.stats();
     assert.is(s.sockets, 1);
     assert.is(s.retiredSockets, 0, 'no open was refused');
+    assert.is(s.sessionLimit, 9, 'nor the limit lowered (opening into the spare slot stays within MaxSessions)');
     assert.is(s.dropped, 0);
     // the last slots come back once the barrier after the last CLOSE is answered
     assert.ok(await eventually(() => engine.stats().activeSessions === (engine.stats().warm ? 1 : 0), 1000));
