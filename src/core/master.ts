@@ -56,6 +56,8 @@ export class Master {
    */
   serverVersion: string | undefined;
   private child: ChildProcess | undefined;
+  /** Masters started so far: a child's end counts only while it is the latest (restart() replaces a stopped one). */
+  private generation = 0;
   private pty: PtyProcess | undefined;
   private ptyKilled: PtyProcess | undefined;
   private ptyLog = '';
@@ -182,10 +184,11 @@ export class Master {
     debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
     if (needsPty(this.s)) return void this.spawnPtyMaster(args);
     // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
+    const generation = ++this.generation;
     this.exited = new Promise((resolve) => {
       const fork = () => {
         this.unstarted = undefined;
-        if (this.state.name === 'connecting') return this.spawnChild(args, learnVersion, resolve);
+        if (this.state.name === 'connecting') return this.spawnChild(args, learnVersion, resolve, generation);
         resolve();
         this.settleStopping();
       };
@@ -195,7 +198,7 @@ export class Master {
   }
 
   /** Forks the master ssh (no pty); `exited` is called once it has ended and its end was handled. */
-  private spawnChild(args: string[], learnVersion: boolean, exited: () => void): void {
+  private spawnChild(args: string[], learnVersion: boolean, exited: () => void, generation: number): void {
     // detached: the master gets its own session, so it has no terminal to prompt on (no hang
     // waiting for a password nobody will type) and a Ctrl-C aimed at us reaches it only through us.
     const outFh = this.s.masterStdoutFh;
@@ -237,8 +240,12 @@ export class Master {
     });
     child.once('close', (code, signal) => {
       if (child.pid) releaseProcess(child.pid);
-      // a master that restart() replaced (a stopped one ending after its last client): not the current one's end
-      if (this.child !== child) return void exited();
+      // a master that restart() replaced (a stopped one ending after its last client): not the current one's end,
+      // also when it ends before its successor's paced fork
+      if (this.child !== child || generation !== this.generation) {
+        if (this.child === child) this.child = undefined;
+        return void exited();
+      }
       this.child = undefined;
       const handled = this.foregroundDone(code);
       if (handled) return void handled.then(exited);
