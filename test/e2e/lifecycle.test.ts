@@ -3,7 +3,7 @@
 // read-only (no `next`, at runtime and in the types), with a `state` getter beside it.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpenSSH, type MasterState, type OpenSSHOptions } from '../../src/index';
@@ -12,12 +12,11 @@ import { connect, disconnectAll } from '../helpers/connect';
 import { ENGINES } from '../helpers/engines';
 import { alive } from '../helpers/processes';
 import { eventually, noHang, strict } from '../helpers/setup';
-import { scriptBundle } from '../helpers/script-bundle';
+import { runScript, type ScriptRun } from '../helpers/child-script';
 
 strict();
 const f = await sharedSshd();
 const CLIENT = fileURLToPath(new URL('../fixtures/lifecycle-client.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** Hang guard: a child still running this long after its start is kept alive by something; it is killed then. */
 const HANG_MS = 15_000;
 
@@ -47,43 +46,16 @@ interface ChildLine {
   out?: string;
   lastCommandAt: number;
 }
-interface ChildRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  hung: boolean;
-  exitedAt: number;
+interface ChildRun extends ScriptRun {
   line: ChildLine | undefined;
-  stderr: string;
 }
 
 /** Runs test/fixtures/lifecycle-client.ts to its end (or kills it after HANG_MS) and reports how it ended. */
-const runChild = (job: { destination: string; options: OpenSSHOptions; run: boolean }): Promise<ChildRun> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [scriptBundle(CLIENT), JSON.stringify(job)], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let hung = false;
-    const guard = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, HANG_MS);
-    child.once('exit', (code, signal) => {
-      const exitedAt = Date.now();
-      clearTimeout(guard);
-      // an ssh left behind may hold the child's pipes open: read what came, do not wait for them to close
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        const first = out.split('\n')[0];
-        resolve({ code, signal, hung, exitedAt, line: first ? (JSON.parse(first) as ChildLine) : undefined, stderr });
-      }, 300);
-    });
-  });
+const runChild = async (job: { destination: string; options: OpenSSHOptions; run: boolean }): Promise<ChildRun> => {
+  const r = await runScript(CLIENT, [JSON.stringify(job)], HANG_MS);
+  const first = r.stdout.split('\n')[0];
+  return { ...r, line: first ? (JSON.parse(first) as ChildLine) : undefined };
+};
 
 /** Ends whatever ssh our child left behind on `ctlPath` (processes this run started). */
 const cleanUp = (ctlPath: string | undefined): void => {

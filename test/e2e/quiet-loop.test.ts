@@ -5,19 +5,17 @@
 // (test/fixtures/quiet-loop-timers.ts), then a whole script (test/fixtures/quiet-loop-client.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sharedSshd } from '../fixtures/sshd';
 import { ENGINES } from '../helpers/engines';
 import { alive } from '../helpers/processes';
 import { eventually, strict } from '../helpers/setup';
-import { scriptBundle } from '../helpers/script-bundle';
+import { runScript } from '../helpers/child-script';
 
 strict();
 const f = await sharedSshd();
 const CLIENT = fileURLToPath(new URL('../fixtures/quiet-loop-client.ts', import.meta.url));
 const TIMERS = fileURLToPath(new URL('../fixtures/quiet-loop-timers.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** Hang guard: the scripts need a second or two; one still running after this long is stuck, and killed. */
 const HANG_MS = 20_000;
 
@@ -28,33 +26,11 @@ interface Step {
   out?: string;
 }
 
-/** Runs a script to its end (killed after HANG_MS): what it printed, and whether it had to be killed. */
-const runScript = (script: string, arg = ''): Promise<{ out: string; hung: boolean; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [scriptBundle(script), arg], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let hung = false;
-    const guard = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, HANG_MS);
-    child.once('close', () => {
-      clearTimeout(guard);
-      resolve({ out, hung, stderr });
-    });
-  });
-
 const alone = suite('e2e: a quiet event loop (the scheduling alone)');
 alone('a start queued and a timeout armed from timer callbacks run with nothing else to wake the loop', async () => {
-  const r = await runScript(TIMERS);
+  const r = await runScript(TIMERS, [], HANG_MS);
   assert.is(
-    r.out,
+    r.stdout,
     'paced start ran\njudging timeout fired\n',
     `killed after ${HANG_MS / 1000} s: ${r.hung}; ${r.stderr}`,
   );
@@ -70,8 +46,9 @@ for (const engine of ENGINES) {
   }
 
   test('a master started from a timer comes up, and a timeout fires on a silent command', async () => {
-    const r = await runScript(CLIENT, JSON.stringify({ destination: f.destination, options: f.options({ engine }) }));
-    const steps = r.out
+    const job = { destination: f.destination, options: f.options({ engine }) };
+    const r = await runScript(CLIENT, [JSON.stringify(job)], HANG_MS);
+    const steps = r.stdout
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Step);
