@@ -9,9 +9,18 @@ import type { Channel } from '../core/channel';
 export class OutputValve {
   private channel: Channel | undefined;
   private holds = 0;
-  private readonly state = new BehaviorSubject(false);
-  /** Whether the output is held, as it changes. */
-  readonly held$: Observable<boolean> = this.state.pipe(distinctUntilChanged());
+  // made on first use (only a call with a timeout watches it): most calls never hold and never ask
+  private state: BehaviorSubject<boolean> | undefined;
+  private held: Observable<boolean> | undefined;
+
+  /** Whether the output is held, as it changes (the current state first). */
+  get held$(): Observable<boolean> {
+    if (!this.held) {
+      this.state = new BehaviorSubject(this.holds > 0);
+      this.held = this.state.pipe(distinctUntilChanged());
+    }
+    return this.held;
+  }
 
   /** The channel whose output this valve holds (the command started). */
   attach(ch: Channel): void {
@@ -23,7 +32,7 @@ export class OutputValve {
   hold(): void {
     if (this.holds++ > 0) return;
     this.pause();
-    this.state.next(true);
+    this.state?.next(true);
   }
 
   /** That sink drained: read again once no sink holds the output. */
@@ -31,7 +40,7 @@ export class OutputValve {
     if (this.holds === 0 || --this.holds > 0) return;
     this.channel?.stdout.resume();
     this.channel?.stderr.resume();
-    this.state.next(false);
+    this.state?.next(false);
   }
 
   private pause(): void {

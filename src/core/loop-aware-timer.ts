@@ -22,6 +22,12 @@ const lateness = (now: number): number => {
 };
 
 const onTick = () => {
+  if (armed === 0) {
+    // nothing armed since the last tick: stop (see disarm)
+    clearInterval(meter);
+    meter = undefined;
+    return;
+  }
   const now = performance.now();
   stalledTotal += lateness(now);
   lastTick = now;
@@ -31,16 +37,16 @@ const onTick = () => {
 const stalledNow = (): number => stalledTotal + (meter ? lateness(performance.now()) : 0);
 
 const arm = () => {
-  if (armed++ > 0) return;
+  if (armed++ > 0 || meter) return; // a meter still running (see disarm) has kept lastTick
   lastTick = performance.now();
   meter = setInterval(onTick, TICK_MS);
   meter.unref();
 };
 
+// The meter stops at its next tick with nothing armed, not at once: sequential commands, each with a timeout, would
+// otherwise start and clear an interval each. It is unref'd: it never keeps the process alive.
 const disarm = () => {
-  if (--armed > 0) return;
-  clearInterval(meter);
-  meter = undefined;
+  armed--;
 };
 
 /** A running {@link judgingTimeout}. */

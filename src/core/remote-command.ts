@@ -3,7 +3,7 @@
 // the argument encoding that turns it into bytes.
 import { buildCommandBytes, type ByteArg } from '../quoting/command-bytes';
 import { appendedFragments, buildCommandLine, type CommandLineOptions } from '../quoting/command-line';
-import { encodeCommandLine } from '../quoting/encoding';
+import { checkEncodable } from '../quoting/encoding';
 import { expandArgs, type Vars } from '../quoting/expand-vars';
 import { getQuoter } from '../quoting/get-quoter';
 import { isGlob, isRaw, type Arg, type FragmentKey, type Quoter } from '../quoting/quoter';
@@ -89,6 +89,6 @@ export const remoteCommandLine = (args: readonly CommandArg[], o: CallOptions, c
     const bytes = expanded.some((a) => a instanceof Uint8Array) || !/^utf-?8$/i.test(encoding);
     if (bytes) return buildCommandBytes(expanded as ByteArg[], { ...opts, encoding });
     const line = buildCommandLine(expanded as Arg[], opts);
-    encodeCommandLine(line, 'utf8'); // a lone surrogate cannot be sent: fail now, not as U+FFFD remotely
+    checkEncodable(line, 'utf8'); // a lone surrogate cannot be sent: fail now, not as U+FFFD remotely
     return line;
   });

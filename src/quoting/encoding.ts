@@ -35,7 +35,14 @@ const codePoint = (text: string, at: number): string =>
  *
  * `encodeCommandLine("echo 'café'", 'latin1')` → the 11 bytes `echo 'caf\xe9'`
  */
-export const encodeCommandLine = (text: string, encoding: CommandEncoding | string = 'utf8'): Buffer => {
+export const encodeCommandLine = (text: string, encoding: CommandEncoding | string = 'utf8'): Buffer =>
+  Buffer.from(text, checkEncodable(text, encoding) as BufferEncoding);
+
+/**
+ * The checks of {@link encodeCommandLine} without the encoding (for a line sent later as text): throws as it
+ * would, else returns the encoding's canonical name.
+ */
+export const checkEncodable = (text: string, encoding: CommandEncoding | string = 'utf8'): string => {
   const { canonical, bad } = normalize(encoding);
   assertNoNul(text);
   const m = bad.exec(text);
@@ -44,5 +51,5 @@ export const encodeCommandLine = (text: string, encoding: CommandEncoding | stri
       `character ${codePoint(text, m.index)} at offset ${m.index} of ${preview(text)} cannot be encoded in ` +
         `${canonical}`,
     );
-  return Buffer.from(text, canonical as BufferEncoding);
+  return canonical;
 };

@@ -202,6 +202,13 @@ if (f) {
       await refused('command line', () => ssh.capture(`${touch}\0`), /NUL byte/);
       await refused('Buffer argument', () => ssh.system('touch', Buffer.from(`${marker}\0`)), /NUL byte/);
       await refused('exec$ argument', () => ssh.exec$('touch', `${marker}\0`), /NUL byte/);
+      // a lone surrogate has no UTF-8 form: refused before anything runs, not sent as U+FFFD
+      await refused(
+        'lone surrogate',
+        () => ssh.capture('touch', `${marker}\uD800`),
+        /character U\+D800 at offset \d+ of .* cannot be encoded in utf8/,
+        'OSSH_ENCODING_ERROR',
+      );
       await refused(
         'stdinFile',
         () => ssh.system({ stdinFile: '/etc/hostname\0' }, touch),

@@ -123,12 +123,13 @@ export function inactivityTimeout<T>(
           sub.complete();
         },
       });
-      if (!inner.closed) arm();
       const pausing = options.paused?.subscribe((p) => {
         held = p;
         if (!held) stop(); // the clock starts over on release
         if (!inner.closed) arm();
       });
+      // started here unless `paused` already did (a BehaviorSubject gives its value at once): one timer, not two
+      if (!inner.closed && timer === undefined) arm();
       return () => {
         stop();
         pausing?.unsubscribe();
