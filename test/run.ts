@@ -89,7 +89,7 @@ if (flag('--worker')) {
   // stderr into stdout, so that what a file prints stays in order and in its own block (parallel-run.ts)
   process.stderr.write = process.stdout.write.bind(process.stdout) as typeof process.stderr.write;
   const uvu = await import('uvu');
-  let current = 'no file yet';
+  let current: string | undefined; // the file running now; none while waiting for the next
   watchStalls(() => current);
   for await (const file of createInterface({ input: process.stdin })) {
     const name = relative(TEST_DIR, file);
@@ -113,6 +113,7 @@ if (flag('--worker')) {
     const ms = performance.now() - t0;
     const result: FileResult = { name, ms, cpu: cpuSince(cpu0), failed: failed || incidents > before };
     process.stdout.write(`${DONE_MARK}${JSON.stringify(result)}\n`);
+    current = undefined;
   }
   watchExit();
 } else {

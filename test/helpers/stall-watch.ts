@@ -30,8 +30,11 @@ const describeHandles = (): string[] => {
   });
 };
 
-/** Starts the watch for this process: call once, before the first test file runs. */
-export const watchStalls = (what: () => string): void => {
+/**
+ * Starts the watch for this process: call once, before the first test file runs. `what` names what runs now, or is
+ * undefined while nothing does (a worker waiting for its next file is idle, not stalled).
+ */
+export const watchStalls = (what: () => string | undefined): void => {
   const ms = stallMs();
   let last = Date.now();
   for (const stream of [process.stdout, process.stderr]) {
@@ -43,9 +46,11 @@ export const watchStalls = (what: () => string): void => {
   }
   setInterval(
     () => {
-      if (Date.now() - last < ms) return;
+      const running = what();
+      if (running === undefined) last = Date.now();
+      if (running === undefined || Date.now() - last < ms) return;
       const lines = [
-        `\nno test ended for ${Math.round(ms / 1000)} s (a hang) in ${what()}; what keeps the process alive:`,
+        `\nno test ended for ${Math.round(ms / 1000)} s (a hang) in ${running}; what keeps the process alive:`,
         ...describeHandles().map((l) => `  ${l}`),
         `  resources: ${process.getActiveResourcesInfo().join(', ')}`,
       ];
