@@ -353,7 +353,15 @@ export const createMuxEngine = (
     if (queue.length > 0 && budget.spare) schedulePump(); // one waiting may open into the spare slot (see lent)
     if (link.barrierScheduled) return;
     link.barrierScheduled = true;
-    queueMicrotask(() => requestBarrier(link));
+    queueMicrotask(() => scheduleBarrier(link));
+  };
+
+  // someone waits for a slot: the CLOSEs that wait go out now, the barrier right behind them; else the barrier goes
+  // out with them, behind the next command's request (PacketWriter: a request goes ahead of the housekeeping)
+  const scheduleBarrier = (link: Link) => {
+    if (!urgent()) return link.writer.later(() => requestBarrier(link));
+    link.writer.flush();
+    requestBarrier(link);
   };
 
   const release = (link: Link, fromUnconfirmed: number, plain = 0) => {
@@ -364,9 +372,9 @@ export const createMuxEngine = (
 
   // the channel least likely to close before the reply: a warm session waiting for its command, else the newest
   const barrierCarrier = (link: Link, done: (replied: boolean) => void): boolean => {
-    for (const w of warms) if (w.link === link && w.session.barrier(done, urgent())) return true;
+    for (const w of warms) if (w.link === link && w.session.barrier(done)) return true;
     const live = [...link.proxy.channels.values()];
-    for (let i = live.length - 1; i >= 0; i--) if (live[i]!.barrier(done, urgent())) return true;
+    for (let i = live.length - 1; i >= 0; i--) if (live[i]!.barrier(done)) return true;
     return false;
   };
   // someone waits for a slot: the barrier (and the CLOSE before it) go out now, not with the next write

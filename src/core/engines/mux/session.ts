@@ -462,13 +462,13 @@ export class MuxSession implements Channel {
    * Sends a request the server answers without acting on it (an unknown name: a FAILURE reply), and
    * calls `done(true)` on its reply: proof the server processed everything we sent before. false when
    * this channel cannot carry it now; `done(false)` when it closed before the reply. A warm session
-   * waiting for its command carries it too (its replies keep their order: the barrier's comes first). `urgent`: someone
-   * waits for the slot it frees (it goes out now, else with the next write).
+   * waiting for its command carries it too. It is written at once (the engine calls this when it is to go out,
+   * see PacketWriter.later), so that its reply keeps its place among this channel's replies.
    */
-  barrier(done: (replied: boolean) => void, urgent = false): boolean {
+  barrier(done: (replied: boolean) => void): boolean {
     if (!this.isSession || this.state !== 'open' || this.closeSent || this.closeReceived) return false;
     this.replies.push((ok) => done(ok !== undefined));
-    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)], urgent);
+    this.send([encodeRequest(this.remoteId!, 'barrier@net-openssh.invalid', true)]);
     return true;
   }
 
