@@ -1,10 +1,17 @@
 // The bench's masters: each logs at LogLevel DEBUG1 to a file of its own (-E), so that the cipher it actually
 // negotiated can be read there. That costs the master two or three log lines per command (measured: 2.6 lines
 // per `true`), the same for every master of the bench.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OpenSSH } from '../src/index';
+import { fileURLToPath } from 'node:url';
 import type { SshdFixture } from '../test/fixtures/sshd';
+
+// The bench measures the package as it ships: the rollup build in dist/ (`npm run bench` builds it first), not the
+// TypeScript sources through tsx, whose keep-names wrappers cost every closure a property definition as it is made.
+const BUILD = new URL('../dist/index.mjs', import.meta.url);
+if (!existsSync(fileURLToPath(BUILD))) throw new Error('bench: no build in dist/: run `npm run build` first');
+const { OpenSSH } = (await import(BUILD.href)) as typeof import('../src/index');
+type OpenSSH = InstanceType<typeof OpenSSH>;
 
 /** The cipher asked for in the like-for-like rows (what ssh2 negotiates by default with OpenSSH). */
 export const LIKE_CIPHER = 'aes128-gcm@openssh.com';
