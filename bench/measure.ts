@@ -1,8 +1,10 @@
 // One table: a workload run for every client that has it, rounds interleaved so that drift hits everyone alike,
-// each run timed and costed; medians, ratios to the floor, and a client that fails is a row saying why. Each round
-// starts one client further along: the in-process clients share this Node process, and a run pays for the garbage
-// the run before it left (measured: swapping capture and capture2 swapped their costs), so no client always
-// follows the same one.
+// each run timed and costed; medians, ratios to the floor, and a client that fails is a row saying why. The
+// in-process clients share this Node process, and a run pays for the garbage the run before it left (measured:
+// swapping capture and capture2 swapped their costs). Rounds that only rotate the order keep each client behind the
+// same one (capture2 always came after ssh2's capture, which leaves the most garbage), so each round runs the
+// clients in an order of its own, shuffled from a fixed seed (the same orders in every run). Collecting the heap
+// before each run instead was tried: every in-process client then used 20-70% more CPU (a shrunken heap).
 import type { BenchClient, Workload } from './clients/client';
 import { type Cost, withCost } from './cost';
 import type { RowResult, TableResult, Unit } from './results';
@@ -28,6 +30,28 @@ export interface TableSpec {
 }
 
 const MIB = 1 << 20;
+
+/** A repeatable stream of numbers in [0, 1) from `seed` (a 32-bit xorshift generator; no cryptography here). */
+const seeded = (seed: string): (() => number) => {
+  let x = 2166136261;
+  for (let i = 0; i < seed.length; i++) x = Math.imul(x ^ seed.charCodeAt(i), 16777619);
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+};
+
+/** `items` in an order drawn from `random` (Fisher-Yates). */
+const shuffled = <T>(items: readonly T[], random: () => number): T[] => {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+};
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).trim().split('\n')[0]!.slice(0, 160);
 
 // the median of each cost field over the runs, per GiB / per command for CPU
@@ -49,8 +73,9 @@ const summarize = (costs: readonly Cost[], work: TableSpec['work']): Pick<RowRes
 export const measureTable = async (spec: TableSpec): Promise<TableResult> => {
   const taking = spec.clients.filter((c) => c[spec.workload]) as Required<BenchClient>[];
   const runs = new Map(taking.map((c) => [c.name, { ms: [] as number[], costs: [] as Cost[], failed: '' }]));
+  const random = seeded(spec.id);
   for (let r = 0; r < spec.rounds; r++)
-    for (const c of taking.map((_, i) => taking[(i + r) % taking.length]!)) {
+    for (const c of shuffled(taking, random)) {
       const s = runs.get(c.name)!;
       if (s.failed) continue;
       try {
