@@ -26,11 +26,17 @@ export const serverAliveInterval = (timeout: number | undefined): number => Math
  *   select, e.g. per-call `env` on the spawn engine) through the master's SendEnv filter as well. The master
  *   opens no session of its own (-N), so this sends nothing by itself: the client's filter is the one that
  *   applies, as with a plain `ssh`, and the server's AcceptEnv has the last word;
- * - `learnVersion` (a master whose stderr we read, not on a pty): LogLevel=DEBUG1 after the user's masterOpts, so
- *   ssh logs the server's version string; server-version.ts takes the added lines out again.
+ * - `learnVersion` (a master whose stderr we read, not on a pty): after the user's masterOpts, what makes ssh log the
+ *   server's version string (`LogVerbose` for that one line when the ssh takes it, `logVerbose`; else
+ *   LogLevel=DEBUG1); server-version.ts takes the added lines out again.
  */
-export const masterArgs = (s: ConnectionSettings, ctlPath: string, learnVersion = false): string[] => {
-  const args = [...s.masterOpts, ...(learnVersion ? versionLogArgs(s.masterOpts) : [])];
+export const masterArgs = (
+  s: ConnectionSettings,
+  ctlPath: string,
+  learnVersion = false,
+  logVerbose = false,
+): string[] => {
+  const args = [...s.masterOpts, ...(learnVersion ? versionLogArgs(s.masterOpts, logVerbose) : [])];
   args.push(
     '-o',
     `ServerAliveInterval=${serverAliveInterval(s.timeout)}`,

@@ -15,6 +15,7 @@ import { claimCtlDir } from './ctl-dir-claims';
 import { checkCtlPath, defaultCtlDir, newCtlPath, prepareCtlDir } from './ctl-path';
 import { masterArgs } from './master-args';
 import { VersionReader, versionLogArgs } from './server-version';
+import { logVerboseKnown, probeLogVerbose } from './ssh-log-verbose';
 import { knownSessionLimit } from './engines/server-limits';
 import { muxAliveCheck, muxStopListening, muxTerminate } from './engines/mux/control-socket';
 import { isFinal, isLive, transition, type MasterEvent, type MasterState } from './master-state';
@@ -180,21 +181,40 @@ export class Master {
     // the server's version is learnt from the master's stderr when we read it: not on a pty (ssh's debug lines would
     // reach the login prompts' reader), nor when it goes to the caller's own fd
     const learnVersion = !needsPty(this.s) && typeof this.s.masterStderrFh !== 'number';
-    const args = masterArgs(this.s, this.ctlPath, learnVersion);
-    debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
-    if (needsPty(this.s)) return void this.spawnPtyMaster(args);
-    // forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it off the queue
+    const { sshCmd } = this.s;
+    const ctlPath = this.ctlPath;
+    const argsNow = () => masterArgs(this.s, ctlPath, learnVersion, logVerboseKnown(sshCmd) === true);
+    if (needsPty(this.s)) return void this.spawnPtyMaster(this.logged(argsNow()));
+    // whether this ssh takes LogVerbose is asked once per process (ssh-log-verbose.ts): the first master waits for
+    // the answer. Then forks are paced, one per turn of the loop (spawn-pace.ts); until then, kill() only takes it
+    // off the queue, and a master wanted at once starts at once (at LogLevel=DEBUG1 if the answer is not in yet)
+    const asked = learnVersion ? probeLogVerbose(sshCmd) : false;
     const generation = ++this.generation;
     this.exited = new Promise((resolve) => {
       const fork = () => {
         this.unstarted = undefined;
-        if (this.state.name === 'connecting') return this.spawnChild(args, learnVersion, resolve, generation);
+        if (this.state.name === 'connecting')
+          return this.spawnChild(this.logged(argsNow()), learnVersion, resolve, generation);
         resolve();
         this.settleStopping();
       };
-      const unqueue = pacedStart(fork);
+      let waiting = true; // for the answer, not yet queued
+      let unqueue = () => (waiting ? ((waiting = false), true) : false);
+      const queue = () => {
+        if (!waiting) return;
+        waiting = false;
+        unqueue = pacedStart(fork);
+      };
+      if (asked instanceof Promise) void asked.then(queue);
+      else queue();
       this.unstarted = { cancel: () => unqueue() && (resolve(), true), now: () => unqueue() && (fork(), true) };
     });
+  }
+
+  /** `args`, after the debug log says what they are. */
+  private logged(args: string[]): string[] {
+    debug('args', () => `master: ${this.s.sshCmd} ${JSON.stringify(args)}`);
+    return args;
   }
 
   /** Forks the master ssh (no pty); `exited` is called once it has ended and its end was handled. */

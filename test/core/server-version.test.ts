@@ -4,6 +4,7 @@ import { knownSessionLimit } from '../../src/core/engines/server-limits';
 import { masterArgs } from '../../src/core/master-args';
 import { normalizeCtorOptions } from '../../src/core/options';
 import { remoteVersionIn, VersionReader, versionLogArgs } from '../../src/core/server-version';
+import { takesLogVerbose } from '../../src/core/ssh-log-verbose';
 
 const test = suite('core/server-version');
 
@@ -30,6 +31,14 @@ test('the version from its debug line; other lines say nothing', () => {
     remoteVersionIn('debug1: Remote protocol version 2.0, remote software version OpenSSH_9.2p1 Debian-2+deb12u3\n'),
     'OpenSSH_9.2p1 Debian-2+deb12u3',
   );
+  // as LogVerbose logs it (OpenSSH 9.2p1, seen here): where it was logged first
+  assert.is(
+    remoteVersionIn(
+      'debug1: kex.c:kex_exchange_identification():1456 (pid=436): Remote protocol version 2.0, remote software ' +
+        'version dropbear_2022.83',
+    ),
+    'dropbear_2022.83',
+  );
   assert.is(remoteVersionIn('debug1: Local version string SSH-2.0-OpenSSH_9.2p1'), undefined);
   assert.is(remoteVersionIn('remote software version x'), undefined);
 });
@@ -52,6 +61,26 @@ test('the user set a level: nothing is taken out, the version is still read; a l
   const r = new VersionReader(false, (v) => versions.push(v));
   assert.is(r.feed(LOG) + r.end(), LOG);
   assert.equal(versions, ['dropbear_2022.83']);
+});
+
+test('LogVerbose for the version line where ssh takes it, else LogLevel=DEBUG1; after the masterOpts', () => {
+  const verbose = ['-o', 'LogVerbose=*:kex_exchange_identification():*'];
+  assert.equal(versionLogArgs([], true), verbose);
+  assert.equal(versionLogArgs(['-o', 'ConnectTimeout=5'], true), verbose);
+  assert.equal(versionLogArgs(['-o', 'LogVerbose=packet.c:*'], true), ['-o', 'LogLevel=DEBUG1'], 'theirs would win');
+  for (const own of [['-v'], ['-o', 'LogLevel=ERROR']]) assert.equal(versionLogArgs(own, true), [], own.join(' '));
+  const s = normalizeCtorOptions('h', { masterOpts: ['-o', 'ConnectTimeout=5'] });
+  assert.equal(masterArgs(s, '/c/ctl', true, true).slice(0, 4), ['-o', 'ConnectTimeout=5', ...verbose]);
+});
+
+test('which ssh takes LogVerbose: OpenSSH 8.5 and later, by its -V text', () => {
+  assert.ok(takesLogVerbose('OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026'));
+  assert.ok(takesLogVerbose('OpenSSH_8.5p1, OpenSSL 1.1.1k'));
+  assert.ok(takesLogVerbose('OpenSSH_10.0p2, LibreSSL 3.3.6'));
+  assert.not.ok(takesLogVerbose('OpenSSH_8.4p1 Debian-5+deb11u3, OpenSSL 1.1.1w'));
+  assert.not.ok(takesLogVerbose('OpenSSH_7.9p1'));
+  assert.not.ok(takesLogVerbose('Dropbear v2022.83'));
+  assert.not.ok(takesLogVerbose(''));
 });
 
 test('LogLevel=DEBUG1 after the masterOpts, unless they set a level of their own', () => {

@@ -1,8 +1,11 @@
-// The server's version is learnt from what the master's ssh logs while it connects (LogLevel=DEBUG1), and the lines
-// that level adds are taken out again: the master's stderr, as errors and masterStderrFh see it, reads as at ssh's
-// default level (no debug line, never a command). A level set in masterOpts wins. src/core/server-version.ts.
+// The server's version is learnt from what the master's ssh logs while it connects (LogVerbose for that one line with
+// OpenSSH 8.5 and later, else LogLevel=DEBUG1), and the lines that adds are taken out again: the master's stderr, as
+// errors and masterStderrFh see it, reads as at ssh's default level (no debug line, never a command). A level set in
+// masterOpts wins. src/core/server-version.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { OpenSSHError } from '../../src/index';
 import { startSshd } from '../fixtures/sshd';
@@ -39,6 +42,17 @@ for (const engine of ENGINES) {
       assert.match(e.message, /authentication failed/);
       assert.match(e.stderr ?? '', /Permission denied/);
       assert.not.match(e.stderr ?? '', /debug\d: /);
+    });
+
+    test('the master logs the version line alone, no line per command (LogVerbose, OpenSSH 8.5+)', async () => {
+      // its log goes to a file (-E, no level of the test's own): what the library's arguments make ssh log
+      const log = join(f.dir, `master-${uniqueMarker()}.log`);
+      const ssh = connect(f, { engine, masterOpts: ['-E', log, '-F', f.configPath] });
+      for (let i = 0; i < 5; i++) assert.is(await ssh.capture('echo', String(i)), `${i}\n`);
+      await ssh.disconnect();
+      const text = readFileSync(log, 'utf8');
+      assert.match(text, /Remote protocol version [^,]+, remote software version OpenSSH_/);
+      assert.not.match(text, /channel/, 'nothing per command (LogLevel=DEBUG1 logs each channel opened and freed)');
     });
 
     test('a log level in masterOpts wins: nothing learnt, commands work', async () => {
