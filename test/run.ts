@@ -143,7 +143,11 @@ if (flag('--worker')) {
     const uvu = await import('uvu');
     const times: Array<{ name: string; ms: number; cpu?: number }> = [];
     let current = "the files' imports";
-    watchStalls(() => current);
+    // a stalled run still removes its run directory when nothing is left in it (the hook below is not reached)
+    watchStalls(
+      () => current,
+      () => process.once('exit', () => finishRunDir(run)),
+    );
     for (const [i, s] of suites.entries()) {
       g.UVU_INDEX = i;
       const t0 = performance.now();

@@ -32,9 +32,10 @@ const describeHandles = (): string[] => {
 
 /**
  * Starts the watch for this process: call once, before the first test file runs. `what` names what runs now, or is
- * undefined while nothing does (a worker waiting for its next file is idle, not stalled).
+ * undefined while nothing does (a worker waiting for its next file is idle, not stalled). `beforeExit` runs just
+ * before a stalled process exits (an exit hook it registers runs after the fixtures' own).
  */
-export const watchStalls = (what: () => string | undefined): void => {
+export const watchStalls = (what: () => string | undefined, beforeExit?: () => void): void => {
   const ms = stallMs();
   let last = Date.now();
   for (const stream of [process.stdout, process.stderr]) {
@@ -55,6 +56,7 @@ export const watchStalls = (what: () => string | undefined): void => {
         `  resources: ${process.getActiveResourcesInfo().join(', ')}`,
       ];
       console.error(lines.join('\n'));
+      beforeExit?.();
       process.exit(1);
     },
     Math.min(ms, 10_000),
