@@ -9,6 +9,7 @@ import type { BenchClient, Workload } from './clients/client';
 import { type Cost, withCost } from './cost';
 import type { RowResult, TableResult, Unit } from './results';
 import { median } from './stats';
+import { seededRandom } from '../test/helpers/seeded-random';
 
 /** What to measure: the workload, its size and how the elapsed ms become the table's value. */
 export interface TableSpec {
@@ -30,18 +31,6 @@ export interface TableSpec {
 }
 
 const MIB = 1 << 20;
-
-/** A repeatable stream of numbers in [0, 1) from `seed` (a 32-bit xorshift generator; no cryptography here). */
-const seeded = (seed: string): (() => number) => {
-  let x = 2166136261;
-  for (let i = 0; i < seed.length; i++) x = Math.imul(x ^ seed.charCodeAt(i), 16777619);
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-};
 
 /** `items` in an order drawn from `random` (Fisher-Yates). */
 const shuffled = <T>(items: readonly T[], random: () => number): T[] => {
@@ -73,7 +62,7 @@ const summarize = (costs: readonly Cost[], work: TableSpec['work']): Pick<RowRes
 export const measureTable = async (spec: TableSpec): Promise<TableResult> => {
   const taking = spec.clients.filter((c) => c[spec.workload]) as Required<BenchClient>[];
   const runs = new Map(taking.map((c) => [c.name, { ms: [] as number[], costs: [] as Cost[], failed: '' }]));
-  const random = seeded(spec.id);
+  const random = seededRandom(spec.id);
   for (let r = 0; r < spec.rounds; r++)
     for (const c of shuffled(taking, random)) {
       const s = runs.get(c.name)!;

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { Utf8Chunks, type StreamDecoder } from '../../src/core/utf8-chunks';
+import { seededRandom } from '../helpers/seeded-random';
 
 const test = suite('core/utf8-chunks');
 
@@ -35,17 +36,9 @@ const PIECES: readonly number[][] = [
   [0xc3],
 ];
 
-/** A deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
 /** Random bytes from `PIECES`, mostly valid when `validShare` is high, and chunk lengths that cut them anywhere. */
 const sample = (seed: number, validShare: number) => {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const valid = PIECES.slice(0, 12);
   const parts: number[] = [];
   const n = 1 + Math.floor(r() * 60);
