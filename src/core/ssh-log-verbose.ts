@@ -7,8 +7,8 @@
 import { execFile } from 'node:child_process';
 
 const PROBE_TIMEOUT_MS = 5000;
-const answers = new Map<string, Promise<boolean>>();
-const known = new Map<string, boolean>();
+/** Per binary: the question while `ssh -V` runs, then its answer. */
+const asked = new Map<string, boolean | Promise<boolean>>();
 
 /** Whether `ssh -V`'s text names an OpenSSH of 8.5 or later. */
 export const takesLogVerbose = (versionText: string): boolean => {
@@ -19,27 +19,28 @@ export const takesLogVerbose = (versionText: string): boolean => {
 };
 
 /** The answer for `sshCmd` once known (undefined before its `ssh -V` has answered). */
-export const logVerboseKnown = (sshCmd: string): boolean | undefined => known.get(sshCmd);
+export const logVerboseKnown = (sshCmd: string): boolean | undefined => {
+  const answer = asked.get(sshCmd);
+  return typeof answer === 'boolean' ? answer : undefined;
+};
 
 /** Asks `sshCmd -V` once; the answer, at once when known. Never rejects: a failed probe is `false`. */
 export const probeLogVerbose = (sshCmd: string): boolean | Promise<boolean> => {
-  const answer = known.get(sshCmd);
-  if (answer !== undefined) return answer;
-  let asked = answers.get(sshCmd);
-  if (!asked) {
-    asked = new Promise<boolean>((resolve) => {
-      try {
-        execFile(sshCmd, ['-V'], { timeout: PROBE_TIMEOUT_MS }, (_e, stdout, stderr) => {
-          const takes = takesLogVerbose(`${stderr}${stdout}`);
-          known.set(sshCmd, takes);
-          resolve(takes);
-        });
-      } catch {
-        known.set(sshCmd, false);
-        resolve(false);
-      }
-    });
-    answers.set(sshCmd, asked);
-  }
-  return asked;
+  const before = asked.get(sshCmd);
+  if (before !== undefined) return before;
+  const question = new Promise<boolean>((resolve) => {
+    const answer = (takes: boolean) => {
+      asked.set(sshCmd, takes);
+      resolve(takes);
+    };
+    try {
+      execFile(sshCmd, ['-V'], { timeout: PROBE_TIMEOUT_MS }, (_e, stdout, stderr) =>
+        answer(takesLogVerbose(`${stderr}${stdout}`)),
+      );
+    } catch {
+      answer(false);
+    }
+  });
+  if (!asked.has(sshCmd)) asked.set(sshCmd, question); // not over an answer execFile gave by throwing at once
+  return question;
 };
