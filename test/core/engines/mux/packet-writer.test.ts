@@ -71,7 +71,6 @@ test('an urgent packet goes out ahead of the housekeeping that waited, in one wr
   w.write([b('exec;')], true);
   await p.received('exec;close;open;');
   assert.is(p.reads.join(''), 'exec;close;open;');
-  p.close();
 });
 
 test('a task runs after the packets that waited before it, as the tick of the write ends', async () => {
@@ -91,7 +90,6 @@ test('a task runs after the packets that waited before it, as the tick of the wr
   assert.equal(order, ['task'], 'as the tick ends');
   await p.received('exec;close;open;barrier;');
   assert.is(p.reads.join(''), 'exec;close;open;barrier;');
-  p.close();
 });
 
 test('housekeeping nobody hurries goes out on its own within a turn of the loop, tasks last', async () => {
@@ -102,7 +100,6 @@ test('housekeeping nobody hurries goes out on its own within a turn of the loop,
   await new Promise((r) => setImmediate(r));
   await p.received('close;barrier;');
   assert.equal(p.reads.join(''), 'close;barrier;');
-  p.close();
 });
 
 test('writes of one tick after the first urgent one keep their call order', async () => {
@@ -113,7 +110,6 @@ test('writes of one tick after the first urgent one keep their call order', asyn
   w.write([b('c;')], true);
   await p.received('a;b;c;');
   assert.is(p.reads.join(''), 'a;b;c;');
-  p.close();
 });
 
 test('a closed writer drops what waits, tasks too', async () => {
@@ -127,7 +123,6 @@ test('a closed writer drops what waits, tasks too', async () => {
   await new Promise((r) => setTimeout(r, 20));
   assert.is(ran, false);
   assert.equal(p.reads, []);
-  p.close();
 });
 
 test.run();
