@@ -127,6 +127,15 @@ if (flag('--worker')) {
   }
   const size = process.env.NET_OPENSSH_TEST_SIZE === 'quick' ? 'quick' : 'full';
   console.log(`run ${run.id} (temp dirs in ${run.dir}); sizes: ${size}; ${Math.min(jobs, suites.length)} process(es)`);
+  // Registered last (once the tests ran, or as the stall watch ends the run), so it runs after the fixtures' own exit
+  // clean-up (sshd stopped, its dir removed): the run directory goes, or what is left in it is named.
+  const finishRunOnExit = () =>
+    process.once('exit', () => {
+      const left = finishRunDir(run);
+      if (left.length === 0) return;
+      console.error(`\nleft behind in the run's temp dir ${run.dir} (kept for a look): ${left.join(', ')}`);
+      process.exitCode = 1;
+    });
 
   if (jobs > 1 && suites.length > 1) {
     const { results, unfinished, workerFailed } = await runParallel(suites, jobs, run.outerTmp);
@@ -143,11 +152,7 @@ if (flag('--worker')) {
     const uvu = await import('uvu');
     const times: Array<{ name: string; ms: number; cpu?: number }> = [];
     let current = "the files' imports";
-    // a stalled run still removes its run directory when nothing is left in it (the hook below is not reached)
-    watchStalls(
-      () => current,
-      () => process.once('exit', () => finishRunDir(run)),
-    );
+    watchStalls(() => current, finishRunOnExit); // a stalled run never reaches the hook below
     for (const [i, s] of suites.entries()) {
       g.UVU_INDEX = i;
       const t0 = performance.now();
@@ -184,12 +189,6 @@ if (flag('--worker')) {
     printSlowest(times);
   }
 
-  // Registered last, so it runs after the fixtures' own exit clean-up (sshd stopped, its dir removed).
-  process.once('exit', () => {
-    const left = finishRunDir(run);
-    if (left.length === 0) return;
-    console.error(`\nleft behind in the run's temp dir ${run.dir} (kept for a look): ${left.join(', ')}`);
-    process.exitCode = 1;
-  });
+  finishRunOnExit();
   watchExit();
 }
