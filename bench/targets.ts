@@ -1,11 +1,13 @@
 // Issue 18's target lines, judged from this run's own tables: met, NOT met, or not measured (and why).
-import type { TableResult, TargetResult } from './results';
+import { availableParallelism } from 'node:os';
+import type { RowResult, TableResult, TargetResult } from './results';
 
 const SSH2 = 'ssh2 (pure JS)';
 const PERL = 'Perl Net::OpenSSH';
 const MUX = 'net-openssh mux';
 
-type Find = (table: string, client: string) => { value?: number; ratio?: number; why?: string };
+type Found = { value?: number; ratio?: number; cpu?: RowResult['cpu']; cpuPer?: TableResult['cpuPer']; why?: string };
+type Find = (table: string, client: string) => Found;
 
 const finder =
   (tables: readonly TableResult[]): Find =>
@@ -15,10 +17,27 @@ const finder =
     const r = t.rows.find((x) => x.client === client);
     if (!r) return { why: `${client} not in ${id}` };
     if (r.failed !== undefined) return { why: `${client} failed in ${id}: ${r.failed}` };
-    return r.ratio === undefined ? { value: r.value! } : { value: r.value!, ratio: r.ratio };
+    return { value: r.value!, ratio: r.ratio, cpu: r.cpu, cpuPer: t.cpuPer };
   };
 
 const f2 = (x: number) => x.toFixed(2);
+
+// A client's CPU in all, and by process (those that used any), as `cpu` columns give it.
+const cpuText = (name: string, cpu: NonNullable<RowResult['cpu']>) => {
+  const parts = (['node', 'master', 'children', 'sshd'] as const).filter((k) => cpu[k] > 0);
+  const all = parts.reduce((n, k) => n + cpu[k], 0);
+  return `${name} ${f2(all)} (${parts.map((k) => `${k} ${f2(cpu[k])}`).join(', ')})`;
+};
+
+/**
+ * Why a comparison was not met, as far as CPU tells: with every core busy, the client that spends less CPU in all
+ * (its own process, the master, sshd) goes faster, whatever it does with it.
+ */
+const cpuWhy = (a: string, x: Found, b: string, y: Found): string => {
+  if (!x.cpu || !y.cpu) return '';
+  const per = x.cpuPer === 'GiB' ? 's/GiB' : 'ms/cmd';
+  return `; CPU ${per} on ${availableParallelism()} cores: ${cpuText(a, x.cpu)}, ${cpuText(b, y.cpu)}`;
+};
 
 /**
  * Compares `a` with `b` in table `id`: met when `a <= b * factor` (times) or `a >= b * factor` (throughput).
@@ -28,7 +47,8 @@ const compare = (find: Find, target: string, id: string, a: string, b: string, f
   const y = find(id, b);
   if (x.value === undefined || y.value === undefined) return { target, detail: x.why ?? y.why ?? '' };
   const met = lower ? x.value <= y.value * factor : x.value >= y.value * factor;
-  return { target, met, detail: `${a} ${f2(x.value)}, ${b} ${f2(y.value)}: ${f2(x.value / y.value)}x` };
+  const why = met ? '' : cpuWhy(a, x, b, y);
+  return { target, met, detail: `${a} ${f2(x.value)}, ${b} ${f2(y.value)}: ${f2(x.value / y.value)}x${why}` };
 };
 
 const vsFloor = (find: Find, target: string, id: string, a: string, min: number): TargetResult => {
