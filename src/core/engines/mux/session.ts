@@ -14,6 +14,7 @@ import {
   type ExitInfo,
 } from './codec';
 import { SSH, SSH_SIGNALS, WINDOW } from './messages';
+import { StdinQueue } from './stdin-queue';
 import { streamEnded } from '../stream-ended';
 
 /** An exit status with, when something unusual happened, a note saying what. */
@@ -112,7 +113,7 @@ export class MuxSession implements Channel {
   // send side
   private remoteWindow = 0;
   private remoteMaxPacket = 0;
-  private readonly outQueue: Array<{ data: Buffer; cb: (e?: Error | null) => void }> = [];
+  private readonly outQueue = new StdinQueue(() => this.flushOut());
   private finalCb: ((e?: Error | null) => void) | undefined;
   private eofSent = false;
   private waitingDrain = false;
@@ -146,7 +147,7 @@ export class MuxSession implements Channel {
     this.stdin = new Writable({
       highWaterMark: 64 * 1024,
       write: (data: Buffer, _enc, cb) => {
-        this.outQueue.push({ data, cb });
+        this.outQueue.push(data, cb);
         this.flushOut();
       },
       final: (cb) => {
@@ -531,19 +532,21 @@ export class MuxSession implements Channel {
   private flushOut(): void {
     if (this.state === 'closed' || this.closeSent || this.closeReceived) return this.releaseStdin();
     if (this.state !== 'open' || !this.mainSent || this.waitingDrain) return;
-    while (this.outQueue.length > 0 && this.remoteWindow > 0) {
-      const head = this.outQueue[0]!;
-      const n = Math.min(head.data.length, this.remoteWindow, this.remoteMaxPacket);
-      const writable = this.send([encodeDataHeader(this.remoteId!, n), head.data.subarray(0, n)]);
-      this.remoteWindow -= n;
-      if (n === head.data.length) {
-        this.outQueue.shift();
-        if (writable) head.cb();
-        else this.afterDrain(head.cb);
-      } else head.data = head.data.subarray(n);
+    while (this.remoteWindow > 0 && !this.waitingDrain) {
+      const p = this.outQueue.take(this.remoteWindow, this.remoteMaxPacket, this.finalCb !== undefined);
+      if (!p) break;
+      let writable = true;
+      if (p.size > 0) {
+        writable = this.send([encodeDataHeader(this.remoteId!, p.size), ...p.parts]);
+        this.remoteWindow -= p.size;
+      }
+      for (const cb of p.done) {
+        if (writable) cb();
+        else this.afterDrain(cb);
+      }
       if (!writable) return this.afterDrain();
     }
-    if (this.outQueue.length === 0 && this.finalCb) {
+    if (this.outQueue.empty && this.finalCb) {
       if (!this.eofSent) this.send([encodeChannelOnly(SSH.CHANNEL_EOF, this.remoteId!)]);
       this.eofSent = true;
       const cb = this.finalCb;
@@ -563,7 +566,7 @@ export class MuxSession implements Channel {
 
   /** The remote side is gone: pending writes complete (their bytes are dropped, as with EPIPE). */
   private releaseStdin(): void {
-    for (const w of this.outQueue.splice(0)) w.cb();
+    for (const cb of this.outQueue.clear()) cb();
     const cb = this.finalCb;
     this.finalCb = undefined;
     cb?.();
