@@ -7,6 +7,7 @@ import { assertOneOf, assertString, pickKnown } from '../core/validate';
 import { localGlob } from './local-glob';
 import { runTransfer, type TransferHandle } from './run-transfer';
 import { checkLegacyPaths, scpArgs, type ScpMode } from './scp-args';
+import type { SlaveBase } from './slave-base';
 import { COMMON_KEYS, checkCmd, checkTransferOptions, splitPaths, type TransferOptions } from './transfer-options';
 
 /** Options of scpGet / scpPut. */
@@ -85,7 +86,23 @@ const prepare = (ssh: TransferConnection, args: readonly unknown[]) => {
   const mode = assertOneOf('mode', picked.mode, ['sftp', 'legacy'] as const) ?? 'sftp';
   const cmd = checkCmd('scpCmd', picked.scpCmd, ssh.getCmd('scp')!);
   const remoteShell = assertString('remoteShell', picked.remoteShell);
-  return { o, mode, cmd, remoteShell, paths };
+  // the scp command line from `sources` to `target` with this call's options
+  const scpArgv = (base: SlaveBase, direction: 'get' | 'put', sources: string[], target: string) =>
+    scpArgs({
+      base,
+      mode,
+      direction,
+      sources,
+      target,
+      remoteShell,
+      quiet: o.quiet ?? !o.verbose,
+      verbose: Boolean(o.verbose),
+      recursive: o.recursive ?? false,
+      copyAttrs: o.copyAttrs ?? false,
+      bwlimit: o.bwlimit,
+      glob: o.glob ?? false,
+    });
+  return { o, mode, cmd, paths, scpArgv };
 };
 
 /**
@@ -101,27 +118,14 @@ export function scpGet(
 export function scpGet(ssh: TransferConnection, options: ScpOptions, ...paths: string[]): Promise<true>;
 export function scpGet(ssh: TransferConnection, ...paths: string[]): Promise<true>;
 export async function scpGet(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
-  const { o, mode, cmd, remoteShell, paths } = prepare(ssh, args);
+  const { o, mode, cmd, paths, scpArgv } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpGet: give at least one remote path');
   const sources = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? '.' : paths[paths.length - 1]!;
   if (mode === 'legacy') checkLegacyPaths([...sources, target]);
   if (sources.length > 1 && !isDir(target)) throw notADirectory(ssh.getHost(), target, 'local');
   const base = await ssh.slaveCommand(o.sshOpts);
-  const argv = scpArgs({
-    base,
-    mode,
-    direction: 'get',
-    sources,
-    target,
-    remoteShell,
-    quiet: o.quiet ?? !o.verbose,
-    verbose: Boolean(o.verbose),
-    recursive: o.recursive ?? false,
-    copyAttrs: o.copyAttrs ?? false,
-    bwlimit: o.bwlimit,
-    glob: o.glob ?? false,
-  });
+  const argv = scpArgv(base, 'get', sources, target);
   return runTransfer({
     ssh,
     tool: 'scp',
@@ -154,7 +158,7 @@ export function scpPut(
 export function scpPut(ssh: TransferConnection, options: ScpOptions, ...paths: string[]): Promise<true>;
 export function scpPut(ssh: TransferConnection, ...paths: string[]): Promise<true>;
 export async function scpPut(ssh: TransferConnection, ...args: unknown[]): Promise<true | TransferHandle> {
-  const { o, mode, cmd, remoteShell, paths } = prepare(ssh, args);
+  const { o, mode, cmd, paths, scpArgv } = prepare(ssh, args);
   if (paths.length === 0) throw new OpenSSHError('OSSH_INVALID_ARGUMENT', 'scpPut: give at least one local path');
   const patterns = paths.length === 1 ? paths : paths.slice(0, -1);
   const target = paths.length === 1 ? '' : paths[paths.length - 1]!;
@@ -175,20 +179,7 @@ export async function scpPut(ssh: TransferConnection, ...args: unknown[]): Promi
       throw notADirectory(ssh.getHost(), target, 'remote');
   }
   const base = await ssh.slaveCommand(o.sshOpts);
-  const argv = scpArgs({
-    base,
-    mode,
-    direction: 'put',
-    sources,
-    target,
-    remoteShell,
-    quiet: o.quiet ?? !o.verbose,
-    verbose: Boolean(o.verbose),
-    recursive: o.recursive ?? false,
-    copyAttrs: o.copyAttrs ?? false,
-    bwlimit: o.bwlimit,
-    glob: o.glob ?? false,
-  });
+  const argv = scpArgv(base, 'put', sources, target);
   const total = sources.reduce((n, s) => n + localSize(s, o.recursive ?? false), 0);
   return runTransfer({
     ssh,

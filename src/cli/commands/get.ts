@@ -2,9 +2,7 @@
 // (`<dir>/<host>/<file>`), so that the same path from many hosts never collides.
 import type { Command } from 'commander';
 import type { CliIO } from '../io';
-import { addTransferOptions, sourcesAndTarget, type TransferFlags } from './put';
-import { commonSettings } from '../common-options';
-import { transferOnHosts } from './transfer';
+import { addTransferOptions, transferAction } from './put';
 
 /** Adds `get` to the program. */
 export const registerGet = (
@@ -23,24 +21,4 @@ export const registerGet = (
           'interrupted.',
       )
       .argument('<paths...>', 'remote paths, then the local directory'),
-  ).action(async (paths: string[], flags: TransferFlags) => {
-    const common = commonSettings(flags);
-    const { sources, target } = sourcesAndTarget(paths, flags);
-    await act(
-      async (signal) =>
-        (
-          await transferOnHosts(
-            {
-              ...common,
-              direction: 'get',
-              via: flags.via,
-              recursive: flags.recursive === true,
-              sources,
-              target,
-              signal,
-            },
-            io,
-          )
-        ).status,
-    );
-  });
+  ).action(transferAction('get', act, io));

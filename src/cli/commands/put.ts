@@ -21,11 +21,23 @@ export const addTransferOptions = (cmd: Command): Command =>
     .option('-r, --recursive', 'copy directories recursively (scp, rsync)');
 
 /** Splits `paths...` into sources and the last one, the target; checks what can be checked before connecting. */
-export const sourcesAndTarget = (paths: string[], flags: TransferFlags): { sources: string[]; target: string } => {
+const sourcesAndTarget = (paths: string[], flags: TransferFlags): { sources: string[]; target: string } => {
   if (paths.length < 2) throw new UsageError('give at least one source and a target');
   if (flags.recursive && flags.via === 'sftp') throw new UsageError('--recursive needs --via scp or rsync');
   return { sources: paths.slice(0, -1), target: paths.at(-1)! };
 };
+
+/** The action of put and get: the paths checked, then the transfer on every host; the exit status. */
+export const transferAction =
+  (direction: 'get' | 'put', act: (work: (signal: AbortSignal) => Promise<number>) => Promise<void>, io: CliIO) =>
+  async (paths: string[], flags: TransferFlags): Promise<void> => {
+    const common = commonSettings(flags);
+    const { sources, target } = sourcesAndTarget(paths, flags);
+    if (direction === 'put')
+      for (const s of sources) if (!existsSync(s)) throw new UsageError(`no such local file: ${s}`);
+    const settings = { ...common, direction, via: flags.via, recursive: flags.recursive === true, sources, target };
+    await act(async (signal) => (await transferOnHosts({ ...settings, signal }, io)).status);
+  };
 
 /** Adds `put` to the program. */
 export const registerPut = (
@@ -43,25 +55,4 @@ export const registerPut = (
           'if interrupted.',
       )
       .argument('<paths...>', 'local files, then the remote path'),
-  ).action(async (paths: string[], flags: TransferFlags) => {
-    const common = commonSettings(flags);
-    const { sources, target } = sourcesAndTarget(paths, flags);
-    for (const s of sources) if (!existsSync(s)) throw new UsageError(`no such local file: ${s}`);
-    await act(
-      async (signal) =>
-        (
-          await transferOnHosts(
-            {
-              ...common,
-              direction: 'put',
-              via: flags.via,
-              recursive: flags.recursive === true,
-              sources,
-              target,
-              signal,
-            },
-            io,
-          )
-        ).status,
-    );
-  });
+  ).action(transferAction('put', act, io));
